@@ -1,0 +1,135 @@
+"""KeyStore port and its SQL adapters (SQLite, PostgreSQL): wrapped data keys in ``archive_data_keys``."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from archive.errors import InvalidConfiguration, StorageUnavailable
+from archive.masterkey import WrappedKey
+
+TABLE = "archive_data_keys"
+
+
+class KeyStore(Protocol):
+    """Where wrapped data keys live: apart from the objects, so object backups hold no usable key."""
+
+    def get(self, scope: str) -> WrappedKey | None: ...
+
+    def add(self, scope: str, wrapped: WrappedKey) -> WrappedKey:
+        """Store ``wrapped`` unless the scope has a key already; return the key that is stored."""
+        ...
+
+    def delete(self, scope: str) -> bool:
+        """Destroy the scope's key (crypto-shredding). True if there was one."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class KeyStoreUnavailable(StorageUnavailable):
+    code = "key_store_unavailable"
+    message_vi = "Không truy cập được cơ sở dữ liệu khóa mã hóa."
+    message_en = "The database of encryption keys cannot be reached."
+
+
+class SqlKeyStore:
+    """One implementation for both databases; they differ in driver, placeholder and blob type."""
+
+    def __init__(self, connect: Callable[[], Any], errors: tuple[type[BaseException], ...],
+                 placeholder: str, blob_type: str) -> None:
+        self._connect = connect
+        self._errors = errors
+        self._p = placeholder
+        with self._transaction() as cur:
+            cur.execute(
+                f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+                " scope TEXT PRIMARY KEY,"
+                " master_key_id TEXT NOT NULL,"
+                f" wrapped_key {blob_type} NOT NULL,"
+                " created_at TEXT NOT NULL)"
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        # A connection per operation keeps the adapter thread-safe and holds no lock between calls.
+        try:
+            conn = self._connect()
+            try:
+                with conn:
+                    cur = conn.cursor()
+                    try:
+                        yield cur
+                    finally:
+                        cur.close()
+            finally:
+                conn.close()
+        except self._errors as e:
+            raise KeyStoreUnavailable(
+                f"The database of encryption keys failed: {type(e).__name__}: {e}"
+            ) from e
+
+    def get(self, scope: str) -> WrappedKey | None:
+        with self._transaction() as cur:
+            cur.execute(f"SELECT master_key_id, wrapped_key FROM {TABLE} WHERE scope = {self._p}", (scope,))
+            row = cur.fetchone()
+        return None if row is None else WrappedKey(str(row[0]), bytes(row[1]))
+
+    def add(self, scope: str, wrapped: WrappedKey) -> WrappedKey:
+        p = self._p
+        with self._transaction() as cur:
+            cur.execute(
+                f"INSERT INTO {TABLE} (scope, master_key_id, wrapped_key, created_at)"
+                f" VALUES ({p}, {p}, {p}, {p}) ON CONFLICT (scope) DO NOTHING",
+                (scope, wrapped.master_key_id, wrapped.blob, datetime.now(UTC).isoformat()),
+            )
+        stored = self.get(scope)
+        if stored is None:  # destroyed between the two statements
+            raise KeyStoreUnavailable(f"The key of scope {scope!r} vanished while being created.")
+        return stored
+
+    def delete(self, scope: str) -> bool:
+        with self._transaction() as cur:
+            cur.execute(f"DELETE FROM {TABLE} WHERE scope = {self._p}", (scope,))
+            return bool(cur.rowcount)
+
+    def close(self) -> None:
+        pass
+
+
+def sqlite_key_store(path: Path) -> SqlKeyStore:
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(path, timeout=30)
+
+    return SqlKeyStore(connect, (sqlite3.Error, OSError), "?", "BLOB")
+
+
+def postgres_key_store(url: str) -> SqlKeyStore:
+    import psycopg
+
+    def connect() -> psycopg.Connection[Any]:
+        return psycopg.connect(url, connect_timeout=10)
+
+    return SqlKeyStore(connect, (psycopg.Error, OSError), "%s", "BYTEA")
+
+
+def open_key_store(database_url: str | None, home: Path) -> SqlKeyStore:
+    """``sqlite:///path``, a plain file path, or ``postgresql://...``; default a SQLite file in ``home``."""
+    if not database_url:
+        return sqlite_key_store(home / "archive-keys.sqlite3")
+    if database_url.startswith(("postgresql://", "postgres://")):
+        return postgres_key_store(database_url)
+    if database_url.startswith("sqlite:///"):
+        return sqlite_key_store(Path(database_url.removeprefix("sqlite:///")))
+    if database_url.startswith("sqlite://") or "://" in database_url:
+        raise InvalidConfiguration(
+            f"Unsupported database URL for keys: {database_url.split('://')[0]}://",
+            "Địa chỉ cơ sở dữ liệu khóa không được hỗ trợ.",
+        )
+    return sqlite_key_store(Path(database_url))
