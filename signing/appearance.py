@@ -1,0 +1,154 @@
+"""The visible signature per Decree 30/2020/NĐ-CP Appendix I: signature image, seal, Vietnamese text."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PIL import Image, UnidentifiedImageError
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.text import TextBox, TextBoxStyle
+from pyhanko.stamp import BaseStamp, BaseStampStyle
+
+from signing.config import Meaning
+from signing.errors import AppearanceError
+from signing.fonts import RescaledFontFactory
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+MM = 72 / 25.4
+MARGIN = 3.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the signature is shown: page index (0-based; -1 is the last page) and box in points."""
+
+    page: int
+    box: tuple[float, float, float, float]
+
+    def __post_init__(self) -> None:
+        x1, y1, x2, y2 = self.box
+        if x2 - x1 < 40 or y2 - y1 < 20:
+            raise AppearanceError(
+                "The signature box must be at least 40 x 20 points (x1, y1, x2, y2).",
+                "Khung chữ ký phải rộng ít nhất 40 x 20 điểm (x1, y1, x2, y2).",
+                field="box",
+            )
+
+
+@dataclass(frozen=True)
+class Look:
+    """The images of one signature: the signer's (blue) and, for the agency's signature, the seal (red)."""
+
+    signature_png: bytes
+    seal_png: bytes | None = None
+    # The seal is printed at its real size (typically 36-42 mm across).
+    seal_diameter_mm: float = 36.0
+
+
+def vietnam_time(moment: datetime) -> str:
+    """ISO 8601 in Vietnam time, to the second: 2026-03-05T09:30:00+07:00."""
+    return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
+
+
+def stamp_text(meaning: Meaning, signer_name: str, agency: str, signed_at: datetime) -> str:
+    return (
+        f"{meaning.label_vi}\n"
+        f"Người ký: {signer_name}\n"
+        f"Cơ quan: {agency}\n"
+        f"Thời gian ký: {vietnam_time(signed_at)}"
+    )
+
+
+def _open_png(data: bytes, field: str) -> Image.Image:
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            return img.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+        raise AppearanceError(
+            f"The {field.replace('_', ' ')} is not a readable PNG image.",
+            "Ảnh chữ ký hoặc ảnh con dấu không phải là ảnh PNG đọc được.",
+            field=field,
+        ) from e
+
+
+@dataclass(frozen=True)
+class DecreeStampStyle(BaseStampStyle):
+    """pyHanko stamp style drawing the Appendix I layout; build it with ``decree_style``."""
+
+    signature: Image.Image | None = None
+    seal: Image.Image | None = None
+    seal_size: float = 36.0 * MM
+    text: str = ""
+    text_style: TextBoxStyle | None = None
+
+    def create_stamp(self, writer: Any, box: layout.BoxConstraints, text_params: dict[str, Any]) -> DecreeStamp:
+        return DecreeStamp(writer, self, box)
+
+
+class DecreeStamp(BaseStamp):
+    """Images on the left (seal over the left third of the signature), text block on the right."""
+
+    style: DecreeStampStyle
+
+    def _image(self, img: Image.Image, x: float, y: float, w: float, h: float) -> bytes:
+        content = PdfImage(img, writer=self.writer, box=layout.BoxConstraints(width=w, height=h))
+        commands = content.render()
+        self.import_resources(content.resources)
+        return b"q 1 0 0 1 %g %g cm %s Q" % (x, y, commands)
+
+    def _render_inner_content(self) -> list[bytes]:
+        style = self.style
+        width, height = self.box.width, self.box.height
+        inner_h = height - 2 * MARGIN
+        art_w = width * 0.45
+        commands: list[bytes] = []
+        if style.signature is not None:
+            sig = style.signature
+            seal_w = min(style.seal_size, inner_h) if style.seal is not None else 0.0
+            # the seal's right edge sits at one third of the signature image's width
+            sig_h = inner_h * 0.8
+            sig_w = sig_h * sig.width / sig.height
+            room = art_w - MARGIN - max(seal_w - sig_w / 3, 0)
+            if sig_w > room:
+                sig_h, sig_w = sig_h * room / sig_w, room
+            sig_x = MARGIN + max(seal_w - sig_w / 3, 0)
+            commands.append(self._image(sig, sig_x, (height - sig_h) / 2, sig_w, sig_h))
+            if style.seal is not None:
+                seal_x = sig_x + sig_w / 3 - seal_w
+                commands.append(self._image(style.seal, seal_x, (height - seal_w) / 2, seal_w, seal_w))
+        else:
+            art_w = 0.0
+        text_box = TextBox(style.text_style or TextBoxStyle(), writer=self.writer, resources=self.resources)
+        text_box.content = style.text
+        text_commands = text_box.render()
+        rule = layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(left=int(art_w + MARGIN), right=int(MARGIN), top=2, bottom=2),
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        )
+        pos = rule.fit(self.box, text_box.box.width, text_box.box.height)
+        commands.append(b"q %s %s Q" % (pos.as_cm(), text_commands))
+        return commands
+
+
+def decree_style(
+    look: Look, text: str, font: RescaledFontFactory, font_size: int
+) -> DecreeStampStyle:
+    """The stamp style for one signature; raises ``AppearanceError`` for unreadable images."""
+    signature = _open_png(look.signature_png, "signature_image")
+    seal = _open_png(look.seal_png, "seal_image") if look.seal_png is not None else None
+    return DecreeStampStyle(
+        border_width=0,
+        signature=signature,
+        seal=seal,
+        seal_size=look.seal_diameter_mm * MM,
+        text=text,
+        text_style=TextBoxStyle(font=font, font_size=font_size, leading=int(font_size * 1.35) or None),
+    )
