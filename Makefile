@@ -1,0 +1,52 @@
+# isoledger: `make run` starts the product on the embedded default; `make test` installs what it needs and passes.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+DEBS    := postgresql poppler-utils softhsm2 opensc fonts-dejavu-core
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+PYTEST  := $(PY) -m pytest -p no:cacheprovider
+
+.PHONY: install system-deps run demo test test-sqlite test-postgres bench lint clean
+
+install: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Servers and tools from Debian's packages, installed only when missing (idempotent).
+system-deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+run: install
+	$(VENV)/bin/isoledger demo --show
+
+demo: install
+	$(VENV)/bin/isoledger demo
+
+# The behaviour tests run on SQLite, then the backend-dependent ones again on a throwaway PostgreSQL
+# server that the test session starts on a free loopback port and stops afterwards, even on failure.
+test: install test-sqlite test-postgres
+
+test-sqlite:
+	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests --ignore=tests/postgres -q
+
+test-postgres:
+	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/postgres tests/cli -q
+
+bench: install
+	$(PY) bench/ledger.py
+
+lint: install
+	$(VENV)/bin/ruff check ledger projections isoledger
+
+clean:
+	rm -rf $(VENV) var

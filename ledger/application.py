@@ -1,0 +1,286 @@
+"""The ledger application: commands in, plain values and ids out; time-travel over any aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, OperationalError
+
+from ledger import validation as v
+from ledger.actors import Actor
+from ledger.aggregate import LedgerAggregate
+from ledger.config import APP_NAME, eventsourcing_env
+from ledger.document import Document
+from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
+from ledger.record import Record, retention_ends_on
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+A = TypeVar("A", bound=LedgerAggregate)
+SNAPSHOT_INTERVAL = 50
+
+
+def _parse_id(value: str | UUID, kind: str) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise NotFound(f"Không tìm thấy {kind}.", f"No such {kind}.", field="id") from None
+
+
+class Ledger(Application[UUID]):
+    """Documents and records of every agency, as chains of immutable events."""
+
+    name = APP_NAME
+    log_section_size = 1000
+    snapshotting_intervals = {Document: SNAPSHOT_INTERVAL, Record: SNAPSHOT_INTERVAL}
+
+    def __init__(self, database_url: str, *, create_tables: bool = True,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        env = eventsourcing_env(database_url, create_tables=create_tables)
+        env["AGGREGATE_CACHE_MAXSIZE"] = "5000"
+        super().__init__(env=env)
+        self.database_url = database_url
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def today(self) -> date:
+        """Today's date in Vietnam, which is what retention and loan dates mean."""
+        return self.clock().astimezone(VN).date()
+
+    # ---- documents -----------------------------------------------------------------------
+    def register_document(self, actor: Actor, *, code: str, title: str, kind: str, department: str) -> str:
+        code = v.code(code)
+        doc = Document.register(actor, id=self._unique_id("document", actor.agency_id, code), code=code,
+                                title=title, kind=kind, department=department)
+        self._save_new(doc, f"Mã tài liệu {doc.code} đã được dùng trong cơ quan.",
+                       f"Document code {doc.code} is already used in this agency.")
+        return str(doc.id)
+
+    def create_draft(self, actor: Actor, document_id: str, *, file: Any, change_summary: str,
+                     expected_version: int | None = None) -> int:
+        return self._change(Document, document_id, expected_version,
+                            lambda d: d.create_draft(actor, file=file, change_summary=change_summary))
+
+    def revise_draft(self, actor: Actor, document_id: str, n: int, *, file: Any, change_summary: str,
+                     expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.revise(actor, n, file=file, change_summary=change_summary))
+
+    def submit_for_review(self, actor: Actor, document_id: str, n: int, *, reviewers: list[str], approver: str,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.submit(actor, n, reviewers=reviewers, approver=approver))
+
+    def review(self, actor: Actor, document_id: str, n: int, *, verdict: str, comment: str = "",
+               expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.review(actor, n, verdict=verdict, comment=comment))
+
+    def approve(self, actor: Actor, document_id: str, n: int, *, expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.approve(actor, n))
+
+    def reject(self, actor: Actor, document_id: str, n: int, *, reason: str,
+               expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.reject(actor, n, reason=reason))
+
+    def record_signature(self, actor: Actor, document_id: str, n: int, *, meaning: str, signed_file: Any,
+                         certificate: dict[str, str], pades_level: str, signing_time: str,
+                         timestamp_time: str | None = None, expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.sign(
+            actor, n, meaning=meaning, signed_file=signed_file, certificate=certificate, pades_level=pades_level,
+            signing_time=signing_time, timestamp_time=timestamp_time))
+
+    def issue(self, actor: Actor, document_id: str, n: int, *, effective_from: date | str,
+              distribution: list[str], expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.issue(actor, n, effective_from=effective_from, distribution=distribution))
+
+    def withdraw(self, actor: Actor, document_id: str, n: int, *, reason: str,
+                 expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.withdraw(actor, n, reason=reason))
+
+    def obsolete(self, actor: Actor, document_id: str, *, reason: str, expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.obsolete(actor, reason=reason))
+
+    # ---- records --------------------------------------------------------------------------
+    def open_record(self, actor: Actor, *, code: str, title: str, series: str, retention_years: int | None,
+                    legal_basis: str, confidentiality: str = "internal") -> str:
+        code = v.code(code)
+        rec = Record.open(actor, id=self._unique_id("record", actor.agency_id, code), code=code, title=title,
+                          series=series, retention_years=retention_years, legal_basis=legal_basis,
+                          confidentiality=confidentiality)
+        self._save_new(rec, f"Mã hồ sơ {rec.code} đã được dùng trong cơ quan.",
+                       f"Record code {rec.code} is already used in this agency.")
+        return str(rec.id)
+
+    def add_file(self, actor: Actor, record_id: str, *, file: Any, description: str = "",
+                 expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.add_file(actor, file=file,
+                                                                                description=description))
+
+    def close_record(self, actor: Actor, record_id: str, *, closed_on: date | str | None = None,
+                     expected_version: int | None = None) -> None:
+        today = self.today()
+        self._change(Record, record_id, expected_version,
+                     lambda r: r.close(actor, closed_on=closed_on or today, today=today))
+
+    def place_hold(self, actor: Actor, record_id: str, *, reason: str, expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.place_hold(actor, reason=reason))
+
+    def release_hold(self, actor: Actor, record_id: str, *, expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.release_hold(actor))
+
+    def lend(self, actor: Actor, record_id: str, *, borrower: str, purpose: str, due_on: date | str,
+             approved_by: str, expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.lend(
+            actor, borrower=borrower, purpose=purpose, due_on=due_on, approved_by=approved_by, today=self.today()))
+
+    def extend_loan(self, actor: Actor, record_id: str, *, due_on: date | str,
+                    expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.extend_loan(actor, due_on=due_on))
+
+    def take_back(self, actor: Actor, record_id: str, *, received_by: str, note: str = "",
+                  expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version,
+                     lambda r: r.take_back(actor, received_by=received_by, note=note, today=self.today()))
+
+    def propose_destruction(self, actor: Actor, record_id: str, *, reason: str,
+                            expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version,
+                     lambda r: r.propose_destruction(actor, reason=reason, today=self.today()))
+
+    def approve_destruction(self, actor: Actor, record_id: str, *, decision_no: str, decided_by: str,
+                            council: list[str], expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.approve_destruction(
+            actor, decision_no=decision_no, decided_by=decided_by, council=council))
+
+    def record_destruction(self, actor: Actor, record_id: str, *, executed_by: str, witnesses: list[str],
+                           method: str, minutes_file: Any, erased_hashes: list[str],
+                           expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.destroy(
+            actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=minutes_file,
+            erased_hashes=erased_hashes, today=self.today()))
+
+    # ---- reads ----------------------------------------------------------------------------
+    def document(self, document_id: str) -> dict[str, Any]:
+        return state_of(self._get(Document, document_id))
+
+    def record(self, record_id: str) -> dict[str, Any]:
+        return state_of(self._get(Record, record_id))
+
+    def files_of_record(self, record_id: str) -> list[dict[str, Any]]:
+        return [f["file"] for f in self._get(Record, record_id).files]
+
+    def state_at(self, aggregate_id: str, *, version: int | None = None,
+                 as_of: datetime | None = None) -> dict[str, Any] | None:
+        """The aggregate as it was at ``version`` or at instant ``as_of`` (None if it did not exist yet)."""
+        uid = _parse_id(aggregate_id, "mục")
+        if as_of is not None:
+            if as_of.tzinfo is None:
+                raise InvalidInput("Thời điểm phải có múi giờ.", "as_of needs a time zone.", field="as_of")
+            version = self.version_at(uid, as_of)
+            if version == 0:
+                return None
+        try:
+            agg = self.repository.get(uid, version=version)
+        except AggregateNotFoundError:
+            raise NotFound("Không tìm thấy mục.", "No such item.", field="id") from None
+        return state_of(agg)
+
+    def version_at(self, aggregate_id: UUID, as_of: datetime) -> int:
+        """The number of events of an aggregate that had happened by ``as_of`` (0 if none)."""
+        found = 0
+        for ev in self.events.get(aggregate_id, desc=True):
+            if ev.timestamp <= as_of:
+                return ev.originator_version
+            found += 1
+        if found == 0:
+            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+        return 0
+
+    def history(self, aggregate_id: str, *, as_of: datetime | None = None) -> list[dict[str, Any]]:
+        """Every event of an aggregate (up to ``as_of``), oldest first, as plain dicts."""
+        uid = _parse_id(aggregate_id, "mục")
+        out = []
+        for ev in self.events.get(uid):
+            if as_of is not None and ev.timestamp > as_of:
+                break
+            out.append(event_dict(ev))
+        if not out and as_of is None:
+            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+        return out
+
+    # ---- plumbing -------------------------------------------------------------------------
+    @staticmethod
+    def _unique_id(kind: str, agency_id: str, code: str) -> UUID:
+        # The id derives from (agency, code), so a second registration of a code collides on version 1.
+        return uuid5(NAMESPACE_URL, f"isoledger:{kind}:{agency_id}:{code}")
+
+    def _save_new(self, aggregate: LedgerAggregate, msg_vi: str, msg_en: str) -> None:
+        try:
+            self.save(aggregate)
+        except IntegrityError:
+            raise RuleViolation(msg_vi, msg_en, field="code", code="duplicate_code") from None
+        except OperationalError as e:
+            raise ConcurrencyConflict("Cơ sở dữ liệu đang bận, xin thử lại.", "The database is busy; retry.",
+                                      code="database_busy") from e
+
+    def _get(self, cls: type[A], aggregate_id: str) -> A:
+        kind = "tài liệu" if cls is Document else "hồ sơ"
+        uid = _parse_id(aggregate_id, kind)
+        try:
+            agg = self.repository.get(uid)
+        except AggregateNotFoundError:
+            raise NotFound(f"Không tìm thấy {kind}.", f"No such {cls.__name__.lower()}.", field="id") from None
+        if not isinstance(agg, cls):
+            raise NotFound(f"Không tìm thấy {kind}.", f"No such {cls.__name__.lower()}.", field="id")
+        return agg
+
+    def _change(self, cls: type[A], aggregate_id: str, expected_version: int | None,
+                command: Callable[[A], Any]) -> Any:
+        agg = self._get(cls, aggregate_id)
+        if expected_version is not None and agg.version != expected_version:
+            raise ConcurrencyConflict(
+                f"Dữ liệu đã được người khác thay đổi (phiên bản {agg.version}, bạn đang xem {expected_version}).",
+                f"Changed by someone else meanwhile (now version {agg.version}, you had {expected_version}).",
+                field="If-Match")
+        result = command(agg)
+        try:
+            self.save(agg)
+        except IntegrityError:
+            raise ConcurrencyConflict("Dữ liệu vừa được người khác thay đổi; hãy tải lại và thử lại.",
+                                      "Someone else changed it at the same moment; reload and retry.",
+                                      code="concurrent_write") from None
+        except OperationalError as e:
+            raise ConcurrencyConflict("Cơ sở dữ liệu đang bận, xin thử lại.", "The database is busy; retry.",
+                                      code="database_busy") from e
+        return result
+
+
+_PRIVATE = {"_pending_events", "_id", "_version", "_created_on", "_modified_on"}
+
+
+def state_of(agg: LedgerAggregate) -> dict[str, Any]:
+    """A plain-dict view of an aggregate."""
+    state = {k: v for k, v in agg.__dict__.items() if k not in _PRIVATE}
+    state.update(id=str(agg.id), type=type(agg).__name__, version=agg.version,
+                 created_on=agg.created_on.isoformat(), modified_on=agg.modified_on.isoformat())
+    if isinstance(agg, Record):
+        ends = retention_ends_on(agg.closed_on, agg.retention_years)
+        state["retention_ends_on"] = ends.isoformat() if ends else None
+    return state
+
+
+def event_dict(ev: Any) -> dict[str, Any]:
+    """An event as plain values: type, version, time, actor metadata, hash chain and payload."""
+    body = {k: v for k, v in ev.__dict__.items()
+            if k not in ("originator_id", "originator_version", "timestamp", "meta", "prev_hash", "hash",
+                         "originator_topic")}
+    return {"aggregate_id": str(ev.originator_id), "version": ev.originator_version, "type": type(ev).__name__,
+            "timestamp": ev.timestamp.isoformat(), "meta": ev.meta, "prev_hash": ev.prev_hash, "hash": ev.hash,
+            "data": body}

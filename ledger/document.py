@@ -1,0 +1,283 @@
+"""The controlled document (tài liệu): versions from draft through review, approval, signature and issue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger import validation as v
+from ledger.actors import Actor
+from ledger.aggregate import LedgerAggregate
+from ledger.errors import NotAllowed, RuleViolation
+
+# kind -> (Vietnamese label, English label, requires an approval signature before issue)
+KINDS: dict[str, tuple[str, str, bool]] = {
+    "procedure": ("Quy trình", "Procedure", True),
+    "form": ("Biểu mẫu", "Form", False),
+    "instruction": ("Hướng dẫn", "Work instruction", False),
+    "regulation": ("Quy định", "Regulation", True),
+    "quality_policy": ("Chính sách chất lượng", "Quality policy", True),
+    "quality_objectives": ("Mục tiêu chất lượng", "Quality objectives", True),
+    "context_analysis": ("Phân tích bối cảnh", "Context analysis", True),
+    "audit_programme": ("Chương trình đánh giá nội bộ", "Internal audit programme", True),
+    "audit_plan": ("Kế hoạch đánh giá nội bộ", "Internal audit plan", True),
+    "management_review": ("Xem xét của lãnh đạo", "Management review", True),
+    "other": ("Tài liệu khác", "Other document", False),
+}
+VERDICTS = ("agree", "agree_with_comments", "disagree")
+MEANINGS = ("review", "approval")
+PENDING = ("draft", "submitted", "approved", "rejected")
+STATUS_VI = {
+    "draft": "Dự thảo", "submitted": "Đang xem xét", "approved": "Đã phê duyệt",
+    "rejected": "Bị từ chối", "issued": "Đang hiệu lực", "superseded": "Đã bị thay thế",
+    "withdrawn": "Đã thu hồi",
+}
+
+
+class Document(LedgerAggregate):
+    """One controlled document of one agency, with its numbered versions."""
+
+    # ---- commands -------------------------------------------------------------------------
+    @classmethod
+    def register(cls, actor: Actor, *, id: UUID, code: str, title: str, kind: str,  # noqa: A002
+                 department: str) -> Document:
+        meta = actor.meta("iso_secretary")
+        return cls._create(cls.Registered, id=id, agency_id=actor.agency_id, code=code, title=v.text(title, "title"),
+                   kind=v.choice(kind, "kind", KINDS), department=v.text(department, "department", max_len=200),
+                   meta=meta)
+
+    def create_draft(self, actor: Actor, *, file: Any, change_summary: str) -> int:
+        meta = self._meta(actor, "iso_secretary")
+        self._check_active()
+        pending = [x["n"] for x in self.versions if x["status"] in PENDING]
+        if pending:
+            raise RuleViolation(f"Phiên bản {pending[0]} chưa được ban hành hay thu hồi; hãy sửa phiên bản đó.",
+                                f"Version {pending[0]} is still in progress; revise it instead.",
+                                code="draft_in_progress")
+        n = len(self.versions) + 1
+        self._draft_created(version=n, file=v.file_ref(file),
+                            change_summary=v.text(change_summary, "change_summary", max_len=2000), meta=meta)
+        return n
+
+    def revise(self, actor: Actor, n: int, *, file: Any, change_summary: str) -> None:
+        meta = self._meta(actor, "iso_secretary", "department_leader", "agency_leader", "staff")
+        ver = self._numbered(n)
+        if ver["status"] not in ("draft", "rejected"):
+            raise RuleViolation(f"Chỉ sửa được dự thảo chưa trình hoặc bị từ chối (phiên bản {n} đang «"
+                                f"{STATUS_VI[ver['status']]}»).",
+                                f"Only a draft or rejected version can be revised (version {n} is {ver['status']}).",
+                                code="not_revisable")
+        if actor.user_id != ver["author"] and meta["role"] != "iso_secretary":
+            raise NotAllowed("Chỉ người soạn dự thảo hoặc thư ký ISO được sửa dự thảo.",
+                             "Only the draft's author or the ISO secretary may revise it.", code="not_author")
+        self._draft_revised(version=n, file=v.file_ref(file),
+                            change_summary=v.text(change_summary, "change_summary", max_len=2000), meta=meta)
+
+    def submit(self, actor: Actor, n: int, *, reviewers: list[str], approver: str) -> None:
+        meta = self._meta(actor, "iso_secretary")
+        ver = self._numbered(n)
+        if ver["status"] not in ("draft", "rejected"):
+            raise RuleViolation(f"Phiên bản {n} không ở trạng thái dự thảo.", f"Version {n} is not a draft.",
+                                code="not_a_draft")
+        reviewers = v.user_ids(reviewers, "reviewers")
+        approver = v.text(approver, "approver", max_len=100)
+        if approver in reviewers:
+            raise v.InvalidInput("Người phê duyệt không đồng thời là người xem xét.",
+                                 "The approver cannot also be a reviewer.", field="approver")
+        self._submitted(version=n, reviewers=reviewers, approver=approver, meta=meta)
+
+    def review(self, actor: Actor, n: int, *, verdict: str, comment: str = "") -> None:
+        meta = self._meta(actor, *sorted(actor.roles))
+        ver = self._numbered(n)
+        self._check_status(ver, "submitted")
+        if actor.user_id not in ver["reviewers"]:
+            raise NotAllowed("Bạn không có tên trong danh sách xem xét phiên bản này.",
+                             "You are not a named reviewer of this version.", code="not_a_reviewer")
+        if actor.user_id in ver["reviews"]:
+            raise RuleViolation("Bạn đã cho ý kiến xem xét phiên bản này.", "You have already reviewed it.",
+                                code="already_reviewed")
+        self._reviewed(version=n, reviewer=actor.user_id, verdict=v.choice(verdict, "verdict", VERDICTS),
+                       comment=v.text(comment, "comment", max_len=4000, required=False), meta=meta)
+
+    def approve(self, actor: Actor, n: int) -> None:
+        meta = self._meta(actor, "agency_leader", "department_leader")
+        ver = self._check_approver(actor, n)
+        missing = [r for r in ver["reviewers"] if r not in ver["reviews"]]
+        if missing:
+            raise RuleViolation(f"Còn {len(missing)} người chưa cho ý kiến xem xét: {', '.join(missing)}.",
+                                f"{len(missing)} reviewer(s) have not reviewed yet: {', '.join(missing)}.",
+                                code="reviews_pending")
+        self._approved(version=n, approver=actor.user_id, meta=meta)
+
+    def reject(self, actor: Actor, n: int, *, reason: str) -> None:
+        meta = self._meta(actor, "agency_leader", "department_leader")
+        self._check_approver(actor, n)
+        self._rejected(version=n, approver=actor.user_id, reason=v.text(reason, "reason", max_len=4000),
+                       meta=meta)
+
+    def sign(self, actor: Actor, n: int, *, meaning: str, signed_file: Any, certificate: dict[str, str],
+             pades_level: str, signing_time: str, timestamp_time: str | None) -> None:
+        meta = self._meta(actor, "agency_leader", "department_leader")
+        ver = self._numbered(n)
+        meaning = v.choice(meaning, "meaning", MEANINGS)
+        if meaning == "approval":
+            self._check_status(ver, "approved")
+            if actor.user_id != ver["approver"] and meta["role"] != "agency_leader":
+                raise NotAllowed("Chỉ người phê duyệt hoặc lãnh đạo cơ quan được ký phê duyệt.",
+                                 "Only the approver or an agency leader may sign for approval.",
+                                 code="not_the_approver")
+            if ver["signed_for_approval"]:
+                raise RuleViolation("Phiên bản này đã được ký phê duyệt.", "This version is already signed.",
+                                    code="already_signed")
+        elif ver["status"] not in ("submitted", "approved") or ver["signed_for_approval"]:
+            raise RuleViolation("Chỉ ký xem xét trước khi ký phê duyệt.",
+                                "Review signatures come before the approval signature.", code="review_too_late")
+        cert = {k: v.text(certificate.get(k), f"certificate.{k}", max_len=1000)
+                for k in ("fingerprint", "subject", "issuer", "serial")}
+        self._signed(version=n, signer=actor.user_id, meaning=meaning, signed_file=v.file_ref(signed_file),
+                     certificate=cert, pades_level=v.text(pades_level, "pades_level", max_len=10),
+                     signing_time=v.text(signing_time, "signing_time", max_len=40),
+                     timestamp_time=timestamp_time, meta=meta)
+
+    def issue(self, actor: Actor, n: int, *, effective_from: date | str, distribution: list[str]) -> None:
+        meta = self._meta(actor, "iso_secretary")
+        ver = self._numbered(n)
+        self._check_status(ver, "approved")
+        if KINDS[self.kind][2] and not ver["signed_for_approval"]:
+            raise RuleViolation(f"«{KINDS[self.kind][0]}» phải được ký số phê duyệt trước khi ban hành.",
+                                f"A {KINDS[self.kind][1].lower()} must be signed for approval before issue.",
+                                code="signature_required")
+        effective = v.iso_date(effective_from, "effective_from").isoformat()
+        dist = [v.text(d, "distribution", max_len=200) for d in v.user_ids(distribution, "distribution")]
+        previous = self.in_force
+        self._issued(version=n, effective_from=effective, distribution=dist, meta=meta)
+        if previous is not None:
+            self._superseded(previous_version=previous, by_version=n, meta=meta)
+
+    def withdraw(self, actor: Actor, n: int, *, reason: str) -> None:
+        meta = self._meta(actor, "iso_secretary", "agency_leader")
+        ver = self._numbered(n)
+        if ver["status"] in ("superseded", "withdrawn"):
+            raise RuleViolation(f"Phiên bản {n} đã «{STATUS_VI[ver['status']]}».",
+                                f"Version {n} is already {ver['status']}.", code="not_withdrawable")
+        self._withdrawn(version=n, reason=v.text(reason, "reason", max_len=4000), meta=meta)
+
+    def obsolete(self, actor: Actor, *, reason: str) -> None:
+        meta = self._meta(actor, "iso_secretary", "agency_leader")
+        self._obsoleted(reason=v.text(reason, "reason", max_len=4000), meta=meta)
+
+    # ---- checks ---------------------------------------------------------------------------
+    def _meta(self, actor: Actor, *roles: str) -> dict[str, str]:
+        meta = actor.meta(*roles)
+        self.check_same_agency(meta)
+        self._check_active()
+        return meta
+
+    def _check_active(self) -> None:
+        if self.obsolete_reason is not None:
+            raise RuleViolation("Tài liệu đã hết hiệu lực (bị hủy bỏ); không thể thay đổi.",
+                                "The document is obsolete and cannot change.", code="document_obsolete")
+
+    def _numbered(self, n: int) -> dict[str, Any]:
+        if not isinstance(n, int) or not 1 <= n <= len(self.versions):
+            raise RuleViolation(f"Không có phiên bản {n}.", f"There is no version {n}.", code="no_such_version")
+        return self.versions[n - 1]
+
+    def _check_status(self, ver: dict[str, Any], status: str) -> None:
+        if ver["status"] != status:
+            raise RuleViolation(f"Phiên bản {ver['n']} đang «{STATUS_VI[ver['status']]}», cần «{STATUS_VI[status]}».",
+                                f"Version {ver['n']} is {ver['status']}, it must be {status}.",
+                                code=f"not_{status}")
+
+    def _check_approver(self, actor: Actor, n: int) -> dict[str, Any]:
+        ver = self._numbered(n)
+        self._check_status(ver, "submitted")
+        if actor.user_id != ver["approver"]:
+            raise NotAllowed("Bạn không phải người được chỉ định phê duyệt phiên bản này.",
+                             "You are not the designated approver of this version.", code="not_the_approver")
+        return ver
+
+    # ---- events ---------------------------------------------------------------------------
+    @event("Registered")
+    def __init__(self, agency_id: str, code: str, title: str, kind: str, department: str,
+                 meta: dict[str, str]) -> None:
+        self.agency_id = agency_id
+        self.code = code
+        self.title = title
+        self.kind = kind
+        self.department = department
+        self.versions: list[dict[str, Any]] = []
+        self.in_force: int | None = None
+        self.obsolete_reason: str | None = None
+
+    @event("DraftCreated")
+    def _draft_created(self, version: int, file: dict[str, Any], change_summary: str,
+                       meta: dict[str, str]) -> None:
+        self.versions.append({"n": version, "status": "draft", "file": file, "change_summary": change_summary,
+                              "author": meta["user_id"], "reviewers": [], "approver": None, "reviews": {},
+                              "signatures": [], "signed_for_approval": False, "effective_from": None,
+                              "distribution": [], "reason": None})
+
+    @event("DraftRevised")
+    def _draft_revised(self, version: int, file: dict[str, Any], change_summary: str,
+                       meta: dict[str, str]) -> None:
+        ver = self.versions[version - 1]
+        ver.update(file=file, change_summary=change_summary, status="draft", reviews={}, signatures=[],
+                   reason=None)
+
+    @event("SubmittedForReview")
+    def _submitted(self, version: int, reviewers: list[str], approver: str, meta: dict[str, str]) -> None:
+        ver = self.versions[version - 1]
+        ver.update(status="submitted", reviewers=list(reviewers), approver=approver, reviews={}, reason=None)
+
+    @event("Reviewed")
+    def _reviewed(self, version: int, reviewer: str, verdict: str, comment: str, meta: dict[str, str]) -> None:
+        self.versions[version - 1]["reviews"][reviewer] = {"verdict": verdict, "comment": comment}
+
+    @event("Approved")
+    def _approved(self, version: int, approver: str, meta: dict[str, str]) -> None:
+        self.versions[version - 1]["status"] = "approved"
+
+    @event("Rejected")
+    def _rejected(self, version: int, approver: str, reason: str, meta: dict[str, str]) -> None:
+        self.versions[version - 1].update(status="rejected", reason=reason)
+
+    @event("Signed")
+    def _signed(self, version: int, signer: str, meaning: str, signed_file: dict[str, Any],
+                certificate: dict[str, str], pades_level: str, signing_time: str, timestamp_time: str | None,
+                meta: dict[str, str]) -> None:
+        ver = self.versions[version - 1]
+        ver["file"] = signed_file
+        ver["signatures"].append({"signer": signer, "meaning": meaning, "certificate": certificate,
+                                  "pades_level": pades_level, "signing_time": signing_time,
+                                  "timestamp_time": timestamp_time})
+        if meaning == "approval":
+            ver["signed_for_approval"] = True
+
+    @event("Issued")
+    def _issued(self, version: int, effective_from: str, distribution: list[str], meta: dict[str, str]) -> None:
+        self.versions[version - 1].update(status="issued", effective_from=effective_from,
+                                          distribution=list(distribution))
+        self.in_force = version
+
+    @event("Superseded")
+    def _superseded(self, previous_version: int, by_version: int, meta: dict[str, str]) -> None:
+        self.versions[previous_version - 1]["status"] = "superseded"
+
+    @event("Withdrawn")
+    def _withdrawn(self, version: int, reason: str, meta: dict[str, str]) -> None:
+        self.versions[version - 1].update(status="withdrawn", reason=reason)
+        if self.in_force == version:
+            self.in_force = None
+
+    @event("Obsoleted")
+    def _obsoleted(self, reason: str, meta: dict[str, str]) -> None:
+        self.obsolete_reason = reason
+        for ver in self.versions:
+            if ver["status"] in ("issued", *PENDING):
+                ver["status"] = "withdrawn"
+                ver["reason"] = reason
+        self.in_force = None

@@ -1,0 +1,90 @@
+"""One small SQL door for the read models: SQLite (stdlib) or PostgreSQL (psycopg 3), same SQL text."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from ledger.config import is_postgres, sqlite_path
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchone(self) -> Any: ...
+
+
+class Database:
+    """Transactions over the read-model tables. SQL uses ``?`` placeholders on both engines."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.postgres = is_postgres(database_url)
+        self._local = threading.local()
+        self._pool: Any = None
+        if self.postgres:
+            from psycopg_pool import ConnectionPool
+
+            self._pool = ConnectionPool(database_url, min_size=1, max_size=10, open=True,
+                                        kwargs={"autocommit": False})
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _sqlite(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(sqlite_path(self.url), timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
+        """A cursor inside one transaction; on SQLite a write transaction takes the lock up front."""
+        if self.postgres:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield _PgCursor(cur)
+            return
+        conn = self._sqlite()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield conn.cursor()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def pipeline(self, cur: Cursor) -> Iterator[None]:
+        """Batches statements on PostgreSQL (no round trip per statement); a no-op on SQLite."""
+        if self.postgres:
+            with cur.connection.pipeline():  # type: ignore[attr-defined]
+                yield
+        else:
+            yield
+
+
+class _PgCursor:
+    def __init__(self, cur: Any) -> None:
+        self._cur = cur
+        self.connection = cur.connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cur.execute(sql.replace("?", "%s"), params, prepare=True)
+
+    def fetchall(self) -> list[Any]:
+        return self._cur.fetchall()
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()

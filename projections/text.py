@@ -1,0 +1,10 @@
+"""Accent-insensitive folding of Vietnamese text for search ("quy trinh" finds "quy trình")."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()

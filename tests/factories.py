@@ -1,0 +1,47 @@
+"""People and files the behaviour tests act with (agency "Sở KH&CN Trà Vinh")."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ledger.actors import Actor
+
+AGENCY = "so-khcn-tra-vinh"
+OTHER_AGENCY = "so-tu-phap-tien-giang"
+
+
+def actor(user: str, *roles: str, agency: str = AGENCY) -> Actor:
+    return Actor(user, agency, frozenset(roles))
+
+
+SECRETARY = actor("thu.ky", "iso_secretary", "staff")
+LEADER = actor("giam.doc", "agency_leader")
+DEPT_LEADER = actor("truong.phong", "department_leader")
+REVIEWER = actor("pho.phong", "department_leader")
+ARCHIVIST = actor("van.thu", "records_controller")
+STRANGER = actor("thu.ky.khac", "iso_secretary", agency=OTHER_AGENCY)
+
+
+def file_ref(content: str = "nội dung", name: str = "Quy trình kiểm soát tài liệu.pdf") -> dict[str, object]:
+    data = content.encode()
+    digest = hashlib.sha256(data).hexdigest()
+    return {"key": f"scopes/test/{digest}", "sha256": digest, "size": len(data), "media_type": "application/pdf",
+            "filename": name}
+
+
+CERT = {"fingerprint": "ab" * 32, "subject": "CN=Nguyễn Văn Ánh", "issuer": "CN=CA Chính phủ", "serial": "1234"}
+
+
+def issued_document(ledger, code: str = "QT-01", kind: str = "procedure") -> str:  # type: ignore[no-untyped-def]
+    """A document taken through draft, review, approval, signature and issue of version 1."""
+    doc = ledger.register_document(SECRETARY, code=code, title="Quy trình kiểm soát tài liệu", kind=kind,
+                                   department="Văn phòng Sở")
+    n = ledger.create_draft(SECRETARY, doc, file=file_ref(code), change_summary="Ban hành lần đầu")
+    ledger.submit_for_review(SECRETARY, doc, n, reviewers=[REVIEWER.user_id], approver=LEADER.user_id)
+    ledger.review(REVIEWER, doc, n, verdict="agree")
+    ledger.approve(LEADER, doc, n)
+    ledger.record_signature(LEADER, doc, n, meaning="approval", signed_file=file_ref(code + "-signed"),
+                            certificate=CERT, pades_level="B-T", signing_time="2026-03-02T09:00:00+07:00",
+                            timestamp_time="2026-03-02T09:00:01+07:00")
+    ledger.issue(SECRETARY, doc, n, effective_from="2026-03-05", distribution=["Văn phòng Sở", "Phòng Kế hoạch"])
+    return doc
