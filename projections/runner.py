@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from projections.db import Database
-from projections.views import SCHEMA, TABLES, Ev, apply
+from projections import views
+from projections.views import Ev
+
+# Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and apply(execute, Ev).
+VIEW_MODULES: list[Any] = [views]
 
 NAME = "views"
 
@@ -38,8 +42,9 @@ class Projector:
 
     def create_tables(self) -> None:
         with self.db.transaction() as cur:
-            for statement in SCHEMA:
-                cur.execute(statement)
+            for module in VIEW_MODULES:
+                for statement in module.SCHEMA:
+                    cur.execute(statement)
             cur.execute("INSERT INTO projection_tracking VALUES (?, 0) ON CONFLICT DO NOTHING", (NAME,))
 
     def position(self) -> int:
@@ -64,7 +69,7 @@ class Projector:
     def rebuild(self, *, progress: Callable[[int], None] | None = None) -> CatchUp:
         """Empties the views and replays the whole log through the same code path as catching up."""
         with self.db.transaction() as cur:
-            for table in TABLES:
+            for table in self.tables():
                 cur.execute(f"DELETE FROM {table}")
             cur.execute("UPDATE projection_tracking SET position=0 WHERE name=?", (NAME,))
         return self.catch_up(progress=progress)
@@ -80,9 +85,15 @@ class Projector:
             execute = cur.execute
             with self.db.pipeline(cur):
                 for n in page:
-                    apply(execute, self._event(n))
+                    event = self._event(n)
+                    for module in VIEW_MODULES:
+                        module.apply(execute, event)
                 execute("UPDATE projection_tracking SET position=? WHERE name=?", (page[-1].id, NAME))
             return len(page), page[-1].id
+
+    @staticmethod
+    def tables() -> list[str]:
+        return [t for module in VIEW_MODULES for t in module.TABLES]
 
     def _event(self, n: Any) -> Ev:
         kind, _, etype = n.topic.rpartition(":")[2].partition(".")
@@ -92,7 +103,7 @@ class Projector:
         """Every row of every view, sorted: what a rebuild must reproduce exactly."""
         out = {}
         with self.db.transaction(write=False) as cur:
-            for table in TABLES:
+            for table in self.tables():
                 cur.execute(f"SELECT * FROM {table}")
                 out[table] = sorted(tuple(r) for r in cur.fetchall())
         return out

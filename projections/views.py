@@ -77,8 +77,12 @@ def apply(x: Exec, e: Ev) -> None:
     handler = HANDLERS.get((e.kind, e.type))
     if handler:
         handler(x, e)
-    table = "documents" if e.kind == "Document" else "records"
-    x(f"UPDATE {table} SET version=?, updated_at=? WHERE id=?", (e.version, e.at, e.aggregate_id))
+    table = _VERSIONED.get(e.kind)
+    if table:
+        x(f"UPDATE {table} SET version=?, updated_at=? WHERE id=?", (e.version, e.at, e.aggregate_id))
+
+
+_VERSIONED = {"Document": "documents", "Record": "records"}
 
 
 # ---- documents --------------------------------------------------------------------------------
