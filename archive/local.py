@@ -58,6 +58,10 @@ class LocalObjectStore:
         except OSError as e:
             raise map_os_error(e, str(root)) from e
 
+    @property
+    def root(self) -> Path:
+        return self._root
+
     def _path(self, key: str) -> Path:
         return self._root / check_key(key)
 

@@ -59,9 +59,9 @@ class MasterKey:
         if wrapped.master_key_id != self.key_id:
             raise WrongMasterKey(
                 f"The data key of scope {scope!r} was wrapped by master key {wrapped.master_key_id}, "
-                f"but the configured master key is {self.key_id}.",
+                f"but the configured master key (ISOLEDGER_MASTER_KEY) is {self.key_id}.",
                 f"Khóa dữ liệu của {scope!r} được bọc bằng khóa chủ {wrapped.master_key_id}, "
-                f"nhưng khóa chủ đang cấu hình là {self.key_id}.",
+                f"nhưng khóa chủ đang cấu hình (ISOLEDGER_MASTER_KEY) là {self.key_id}.",
             )
         blob = wrapped.blob
         if blob[:1] != _WRAP_VERSION or len(blob) != 1 + 12 + 32 + 16:

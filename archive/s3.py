@@ -146,6 +146,14 @@ class S3ObjectStore:
             raise InvalidConfiguration(f"Invalid S3 settings: {e}.", "Cấu hình S3 không hợp lệ.") from e
         return cls(client, bucket, staging, **options)
 
+    @property
+    def client(self) -> Minio:
+        return self._client
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket
+
     def _has_object_lock(self) -> bool:
         try:
             config = self._client.get_object_lock_config(self._bucket)
