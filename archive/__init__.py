@@ -17,6 +17,7 @@ from archive.errors import (
     StorageFull,
     StorageUnavailable,
     UnsupportedMediaType,
+    UploadInterrupted,
     WrongMasterKey,
 )
 from archive.service import Archive, VerifyResult
@@ -25,5 +26,5 @@ __all__ = [
     "Archive", "ArchiveSettings", "VerifyResult", "build_archive", "open_store",
     "ArchiveError", "BucketMissing", "FileTooLarge", "IntegrityError", "InvalidConfiguration",
     "KeyUnavailable", "ObjectNotFound", "RetentionActive", "ScopeKeyMissing", "StorageAccessDenied",
-    "StorageFull", "StorageUnavailable", "UnsupportedMediaType", "WrongMasterKey",
+    "StorageFull", "StorageUnavailable", "UnsupportedMediaType", "UploadInterrupted", "WrongMasterKey",
 ]

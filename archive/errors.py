@@ -12,6 +12,7 @@
     ├── KeyUnavailable            the data key of a scope cannot be used
     │   ├── ScopeKeyMissing       never created or destroyed (crypto-shredded)
     │   └── WrongMasterKey        the key was wrapped by another master key
+    ├── UploadInterrupted         the caller's stream failed while being read (field "file")
     ├── FileTooLarge              the upload exceeded the size limit (field "file")
     └── UnsupportedMediaType      the bytes are not an allowed type (field "file")
 
@@ -121,6 +122,15 @@ class WrongMasterKey(KeyUnavailable):
     code = "master_key_mismatch"
     message_vi = "Khóa chủ (ISOLEDGER_MASTER_KEY) không đúng với khóa đã dùng để mã hóa dữ liệu."
     message_en = "The master key (ISOLEDGER_MASTER_KEY) is not the one the data keys were wrapped with."
+
+
+class UploadInterrupted(ArchiveError):
+    code = "upload_interrupted"
+    message_vi = "Việc tải tệp lên bị gián đoạn. Vui lòng tải lại."
+    message_en = "The upload was interrupted. Please send the file again."
+
+    def __init__(self, message_en: str | None = None) -> None:
+        super().__init__(message_en, field="file")
 
 
 class FileTooLarge(ArchiveError):

@@ -23,6 +23,7 @@ from archive.errors import (
     InvalidConfiguration,
     ScopeKeyMissing,
     StorageUnavailable,
+    UploadInterrupted,
 )
 from archive.keys import KeyStore
 from archive.local import map_os_error
@@ -60,12 +61,17 @@ def clean_filename(filename: str) -> str:
 
 
 def _pieces(source: Source) -> Iterator[bytes]:
+    """The caller's bytes in pieces; an OSError of *their* stream is not a storage failure."""
     read = getattr(source, "read", None)
-    if read is not None:
-        while block := read(READ_SIZE):
-            yield block
-    else:
-        yield from source  # type: ignore[misc]
+    pieces: Iterator[bytes] = iter(lambda: read(READ_SIZE), b"") if read is not None else iter(source)  # type: ignore[arg-type]
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration:
+            return
+        except OSError as e:
+            raise UploadInterrupted(f"Reading the upload failed: {e}.") from e
+        yield bytes(piece)
 
 
 class Archive:

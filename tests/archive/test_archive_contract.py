@@ -153,7 +153,8 @@ class ArchiveContract:
 
     # -- integrity ----------------------------------------------------------------------------
     @pytest.mark.parametrize("where", [0.3, 0.999])
-    def test_a_corrupted_object_is_never_served_as_good(self, archive: Archive, samples, where: float) -> None:
+    def test_a_corrupted_object_is_never_served_as_good(self, archive: Archive, samples,
+                                                        where: float) -> None:
         data = samples.pdf_bytes(500_000)  # eight chunks of 64 KiB
         ref = archive.put(io.BytesIO(data), "QT-02.pdf", SCOPE)
         stored = bytearray(self.raw(archive, ref.key))
