@@ -21,6 +21,8 @@ from signing.fonts import RescaledFontFactory
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MM = 72 / 25.4
 MARGIN = 3.0
+# Share of the box width given to the images; the text block takes the rest.
+ART_SHARE = 0.55
 
 
 @dataclass(frozen=True)
@@ -102,28 +104,30 @@ class DecreeStamp(BaseStamp):
         self.import_resources(content.resources)
         return b"q 1 0 0 1 %g %g cm %s Q" % (x, y, commands)
 
+    def _render_art(self, sig: Image.Image, seal: Image.Image | None, room: float, inner_h: float) -> list[bytes]:
+        # The seal keeps its real size (unless the box is lower than it) and its right
+        # edge lies at one third of the signature image, which shrinks to fit the room left.
+        height = self.box.height
+        seal_w = min(self.style.seal_size, inner_h) if seal is not None else 0.0
+        sig_h = inner_h * 0.8
+        sig_w = sig_h * sig.width / sig.height
+        limit = room if sig_w / 3 >= seal_w else max(1.5 * (room - seal_w), room / 4)
+        if sig_w > limit:
+            sig_h, sig_w = sig_h * limit / sig_w, limit
+        sig_x = MARGIN + max(seal_w - sig_w / 3, 0.0)
+        out = [self._image(sig, sig_x, (height - sig_h) / 2, sig_w, sig_h)]
+        if seal is not None:
+            out.append(self._image(seal, sig_x + sig_w / 3 - seal_w, (height - seal_w) / 2, seal_w, seal_w))
+        return out
+
     def _render_inner_content(self) -> list[bytes]:
         style = self.style
         width, height = self.box.width, self.box.height
         inner_h = height - 2 * MARGIN
-        art_w = width * 0.45
+        art_w = width * ART_SHARE if style.signature is not None else 0.0
         commands: list[bytes] = []
         if style.signature is not None:
-            sig = style.signature
-            seal_w = min(style.seal_size, inner_h) if style.seal is not None else 0.0
-            # the seal's right edge sits at one third of the signature image's width
-            sig_h = inner_h * 0.8
-            sig_w = sig_h * sig.width / sig.height
-            room = art_w - MARGIN - max(seal_w - sig_w / 3, 0)
-            if sig_w > room:
-                sig_h, sig_w = sig_h * room / sig_w, room
-            sig_x = MARGIN + max(seal_w - sig_w / 3, 0)
-            commands.append(self._image(sig, sig_x, (height - sig_h) / 2, sig_w, sig_h))
-            if style.seal is not None:
-                seal_x = sig_x + sig_w / 3 - seal_w
-                commands.append(self._image(style.seal, seal_x, (height - seal_w) / 2, seal_w, seal_w))
-        else:
-            art_w = 0.0
+            commands.extend(self._render_art(style.signature, style.seal, art_w - MARGIN, inner_h))
         text_box = TextBox(style.text_style or TextBoxStyle(), writer=self.writer, resources=self.resources)
         text_box.content = style.text
         text_commands = text_box.render()

@@ -49,7 +49,7 @@ class SigningConfig:
     tsa_url: str | None = None
     trust_roots: tuple[Path, ...] = ()
     font_path: Path = DEFAULT_FONT
-    font_size: int = 7
+    font_size: int = 8
     # Check the signer's certificate (chain, expiry, OCSP/CRL) before signing; needs trust_roots.
     check_signer: bool = True
     http_timeout: float = 10.0

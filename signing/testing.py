@@ -192,10 +192,14 @@ def build_pki(directory: Path, base_url: str) -> LoopbackPki:
 def served_pki(directory: Path) -> Iterator[LoopbackPki]:
     """Build the test PKI and serve its TSA, OCSP responder and CRLs on 127.0.0.1 (free port) meanwhile."""
     from certomancer.integrations.animator import Animator, AnimatorArchStore
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass
 
     dispatcher = _Dispatcher()
-    server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
+    server = make_server("127.0.0.1", 0, dispatcher, threaded=True, request_handler=QuietHandler)
     pki = build_pki(directory, f"http://127.0.0.1:{server.server_port}")
     dispatcher.app = Animator(AnimatorArchStore({pki.arch.arch_label: pki.arch}), with_web_ui=False)
     thread = threading.Thread(target=server.serve_forever, name="test-pki", daemon=True)
