@@ -1,0 +1,68 @@
+"""Bounded memory: a 64 MiB upload and download never hold more than a few MiB in Python."""
+
+from __future__ import annotations
+
+import os
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.local import LocalObjectStore
+from archive.masterkey import MasterKey
+from archive.service import Archive
+
+MIB = 1024 * 1024
+SIZE = 64 * MIB
+PIECE = b"%PDF-1.7\n" + os.urandom(64 * 1024 - 9)
+
+
+def generated() -> Iterator[bytes]:
+    for _ in range(SIZE // len(PIECE)):
+        yield PIECE
+    yield PIECE[: SIZE % len(PIECE)]
+
+
+def peak_of(action) -> int:  # type: ignore[no-untyped-def]
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def round_trip(archive: Archive) -> tuple[int, int]:
+    refs = []
+    upload = peak_of(lambda: refs.append(archive.put(generated(), "scan.pdf", "rec-1")))
+
+    def download() -> None:
+        with archive.open(refs[0], "rec-1") as chunks:
+            assert sum(len(c) for c in chunks) == SIZE
+
+    return upload, peak_of(download)
+
+
+@pytest.fixture
+def big_limit_archive(tmp_path: Path, key_store) -> Iterator[Archive]:  # type: ignore[no-untyped-def]
+    archive = Archive(LocalObjectStore(tmp_path / "objects"), key_store, MasterKey(os.urandom(32)),
+                      max_size=128 * MIB)
+    yield archive
+    archive.close()
+
+
+def test_a_64_mib_upload_to_a_directory_stays_within_8_mib(big_limit_archive: Archive) -> None:
+    upload, download = round_trip(big_limit_archive)
+    print(f"local: upload peak {upload / MIB:.1f} MiB, download peak {download / MIB:.1f} MiB")
+    assert upload < 8 * MIB, upload
+    assert download < 8 * MIB, download
+
+
+def test_a_64_mib_upload_to_s3_stays_within_its_multipart_buffers(make_s3_store, key_store) -> None:  # type: ignore[no-untyped-def]
+    # 8 MiB parts, two in flight and one being read: the bound is parts, not the file size.
+    archive = Archive(make_s3_store(), key_store, MasterKey(os.urandom(32)), max_size=128 * MIB)
+    upload, download = round_trip(archive)
+    print(f"s3: upload peak {upload / MIB:.1f} MiB, download peak {download / MIB:.1f} MiB")
+    assert upload < 40 * MIB, upload
+    assert download < 8 * MIB, download
