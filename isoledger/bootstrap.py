@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
 
+from archive import Archive, ArchiveSettings, open_store
 from isoledger.settings import Settings
 from ledger.application import Ledger
 from ledger.config import is_postgres
@@ -19,8 +20,10 @@ class Services:
     ledger: Ledger
     db: Database
     projector: Projector
+    archive: Archive
 
     def close(self) -> None:
+        self.archive.close()
         self.db.close()
         self.ledger.close()
 
@@ -34,4 +37,6 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] | None = None
     projector = Projector(ledger, db)
     if not separate_owner:
         projector.create_tables()
-    return Services(settings, ledger, db, projector)
+    archive = open_store(replace(ArchiveSettings.from_env(), home=settings.home, storage_url=settings.storage_url,
+                                 database_url=settings.database_url))
+    return Services(settings, ledger, db, projector, archive)

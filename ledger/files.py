@@ -44,3 +44,8 @@ class FileRef:
             media_type=str(data["media_type"]),
             filename=str(data["filename"]),
         )
+
+
+def evidence_scope(record_id: str) -> str:
+    """The encryption scope of a record's destruction evidence, which must outlive the record's own key."""
+    return f"{record_id}-evidence"

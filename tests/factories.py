@@ -32,15 +32,19 @@ def file_ref(content: str = "nội dung", name: str = "Quy trình kiểm soát t
 CERT = {"fingerprint": "ab" * 32, "subject": "CN=Nguyễn Văn Ánh", "issuer": "CN=CA Chính phủ", "serial": "1234"}
 
 
-def issued_document(ledger, code: str = "QT-01", kind: str = "procedure") -> str:  # type: ignore[no-untyped-def]
-    """A document taken through draft, review, approval, signature and issue of version 1."""
+def issued_document(ledger, code: str = "QT-01", kind: str = "procedure", store=None) -> str:  # type: ignore[no-untyped-def]
+    """A document taken through draft, review, approval, signature and issue of version 1.
+
+    ``store(ref, scope) -> ref`` puts real bytes in an archive; by default refs point at nothing."""
+    store = store or (lambda ref, scope: ref)
     doc = ledger.register_document(SECRETARY, code=code, title="Quy trình kiểm soát tài liệu", kind=kind,
                                    department="Văn phòng Sở")
-    n = ledger.create_draft(SECRETARY, doc, file=file_ref(code), change_summary="Ban hành lần đầu")
+    n = ledger.create_draft(SECRETARY, doc, file=store(file_ref(code), doc), change_summary="Ban hành lần đầu")
     ledger.submit_for_review(SECRETARY, doc, n, reviewers=[REVIEWER.user_id], approver=LEADER.user_id)
     ledger.review(REVIEWER, doc, n, verdict="agree")
     ledger.approve(LEADER, doc, n)
-    ledger.record_signature(LEADER, doc, n, meaning="approval", signed_file=file_ref(code + "-signed"),
+    ledger.record_signature(LEADER, doc, n, meaning="approval",
+                            signed_file=store(file_ref(code + "-signed", "Quy trình (đã ký).pdf"), doc),
                             certificate=CERT, pades_level="B-T", signing_time="2026-03-02T09:00:00+07:00",
                             timestamp_time="2026-03-02T09:00:01+07:00")
     ledger.issue(SECRETARY, doc, n, effective_from="2026-03-05", distribution=["Văn phòng Sở", "Phòng Kế hoạch"])

@@ -1,0 +1,201 @@
+"""`isoledger`: the operator's door (init, verify, projections rebuild, history, demo, serve)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from isoledger.bootstrap import bootstrap
+from isoledger.settings import Settings
+from ledger.errors import LedgerError
+
+app = typer.Typer(help="isoledger — ISO điện tử: sổ cái tài liệu và hồ sơ / ledger of documents and records",
+                  no_args_is_help=True, add_completion=False)
+projections_app = typer.Typer(help="Read models / Dữ liệu hiển thị", no_args_is_help=True)
+app.add_typer(projections_app, name="projections")
+storage_app = typer.Typer(help="Object storage / Kho tệp", no_args_is_help=True)
+app.add_typer(storage_app, name="storage")
+console = Console(soft_wrap=True)
+
+
+@app.command()
+def init() -> None:
+    """Create the tables (as the owner role on PostgreSQL) and grant the runtime role its rights."""
+    from isoledger.database import initialise
+
+    settings = Settings.from_env()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    for line in initialise(settings.owner_database_url, settings.database_url):
+        console.print(f"[green]✓[/] {line}")
+    console.print(settings.redacted())
+
+
+@app.command()
+def verify() -> None:
+    """Recompute every hash chain; exit 0 when intact, 1 naming the first broken event."""
+    from ledger.references import referenced_files
+    from ledger.verify import verify_chains
+
+    services = bootstrap(Settings.from_env())
+    try:
+        total = services.ledger.recorder.max_notification_id() or 0
+        with _progress() as progress:
+            task = progress.add_task("Kiểm tra chuỗi băm / checking chains", total=total)
+            report = verify_chains(services.ledger, progress=lambda n: progress.advance(task, n))
+        if not report.intact:
+            b = report.first_break
+            assert b is not None
+            console.print(f"[red]HỎNG / BROKEN[/] at position {b.position}: aggregate {b.aggregate_id} "
+                          f"version {b.version}: {b.reason}")
+            raise typer.Exit(1)
+        console.print(f"[green]Chuỗi băm toàn vẹn / chains intact[/]: {report.events} sự kiện / events, "
+                      f"{report.aggregates} chuỗi / chains")
+        checked, bad = 0, []
+        for scope, ref in referenced_files(services.ledger):
+            result = services.archive.verify(ref, scope)
+            checked += 1
+            if not result.ok:
+                bad.append((scope, ref, result))
+        for scope, ref, result in bad:
+            console.print(f"[red]TỆP HỎNG / BAD FILE[/] {ref.key} ({ref.filename}) in {scope}: {result.problem_vi}"
+                          f" / {result.problem_en}")
+        if bad:
+            raise typer.Exit(1)
+        console.print(f"[green]Tệp toàn vẹn / files intact[/]: {checked} tệp / files")
+    finally:
+        services.close()
+
+
+@storage_app.command("sweep")
+def sweep(grace_hours: Annotated[float, typer.Option("--grace-hours")] = 24.0) -> None:
+    """Remove stored objects that no event references and that are older than the grace period."""
+    from datetime import timedelta
+
+    from ledger.references import referenced_files
+
+    services = bootstrap(Settings.from_env())
+    try:
+        keys = {ref.key for _, ref in referenced_files(services.ledger)}
+        removed = services.archive.sweep(keys, grace=timedelta(hours=grace_hours))
+        for key in removed:
+            console.print(f"đã xóa / removed {key}")
+        console.print(f"{len(removed)} tệp mồ côi đã xóa / orphan objects removed; {len(keys)} referenced kept")
+    finally:
+        services.close()
+
+
+@projections_app.command("rebuild")
+def rebuild() -> None:
+    """Empty the read models and replay the whole log into them."""
+    services = bootstrap(Settings.from_env())
+    try:
+        total = services.ledger.recorder.max_notification_id() or 0
+        with _progress() as progress:
+            task = progress.add_task("Dựng lại / rebuilding", total=total)
+            result = services.projector.rebuild(progress=lambda n: progress.advance(task, n))
+        rate = result.events / result.seconds if result.seconds else 0.0
+        console.print(f"{result.events} sự kiện / events in {result.seconds:.2f} s ({rate:,.0f} events/s), "
+                      f"position {result.position}")
+    finally:
+        services.close()
+
+
+@app.command()
+def history(aggregate_id: str,
+            as_of: Annotated[str | None, typer.Option("--as-of", help="ISO 8601, e.g. 2026-03-01T00:00:00+07:00")]
+            = None,
+            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The events of a document or record, and its state as it was (optionally at --as-of)."""
+    services = bootstrap(Settings.from_env())
+    try:
+        when = _parse_instant(as_of) if as_of else None
+        events = services.ledger.history(aggregate_id, as_of=when)
+        state = services.ledger.state_at(aggregate_id, as_of=when) if when else \
+            services.ledger.state_at(aggregate_id)
+        if as_json:
+            typer.echo(json.dumps({"state": state, "events": events}, ensure_ascii=False, indent=2))
+            return
+        table = Table(title=f"Lịch sử / history {aggregate_id}")
+        for col in ("#", "Thời gian (GMT+7)", "Sự kiện", "Người thực hiện", "Vai trò", "Hash"):
+            table.add_column(col)
+        from ledger.application import VN
+        for e in events:
+            at = datetime.fromisoformat(e["timestamp"]).astimezone(VN).strftime("%d/%m/%Y %H:%M:%S")
+            table.add_row(str(e["version"]), at, e["type"], e["meta"]["user_id"], e["meta"]["role"], e["hash"][:16])
+        console.print(table)
+        console.print_json(json.dumps(state, ensure_ascii=False))
+    except LedgerError as e:
+        console.print(f"[red]{e.message_vi}[/] / {e.message_en}")
+        raise typer.Exit(2) from None
+    finally:
+        services.close()
+
+
+@app.command()
+def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's state afterwards")] = False
+         ) -> None:
+    """Load the demo dataset (Sở KH&CN tỉnh Trà Vinh) unless it is already there."""
+    from isoledger.demo import load_demo
+
+    services = bootstrap(Settings.from_env())
+    try:
+        summary = load_demo(services)
+        services.projector.catch_up()
+        console.print(f"[green]Dữ liệu mẫu / demo[/]: {summary['message']}")
+        if show:
+            _show(services)
+    finally:
+        services.close()
+
+
+def _show(services) -> None:  # type: ignore[no-untyped-def]
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT code, title, kind, in_force, effective_from FROM documents ORDER BY code")
+        docs = cur.fetchall()
+        cur.execute("SELECT code, title, retention_years, retention_ends_on, on_loan, on_hold, destruction "
+                    "FROM records ORDER BY code")
+        recs = cur.fetchall()
+    t = Table(title="Tài liệu / documents")
+    for col in ("Mã", "Tên", "Loại", "Phiên bản hiệu lực", "Hiệu lực từ"):
+        t.add_column(col)
+    for code, title, kind, in_force, eff in docs:
+        t.add_row(code, title, kind, str(in_force or "—"), _vn(eff))
+    console.print(t)
+    r = Table(title="Hồ sơ / records")
+    for col in ("Mã", "Tên", "Bảo quản", "Hết hạn", "Đang mượn", "Phong tỏa", "Hủy"):
+        r.add_column(col)
+    for code, title, years, ends, loan, hold, destr in recs:
+        r.add_row(code, title, f"{years} năm" if years else "Vĩnh viễn", _vn(ends), "✓" if loan else "",
+                  "✓" if hold else "", destr or "")
+    console.print(r)
+
+
+def _vn(iso: str | None) -> str:
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
+
+
+def _parse_instant(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        console.print("[red]--as-of phải theo ISO 8601[/] / --as-of must be ISO 8601")
+        raise typer.Exit(2) from None
+    if when.tzinfo is None:
+        from ledger.application import VN
+        when = when.replace(tzinfo=VN)
+    return when
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console)
+
+
+if __name__ == "__main__":
+    app()

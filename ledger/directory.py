@@ -1,0 +1,287 @@
+"""The directory: agencies (cơ quan) and user accounts (tài khoản), with their lifecycle as events."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import event
+from eventsourcing.persistence import IntegrityError, OperationalError
+
+from ledger import validation as v
+from ledger.actors import ROLES, Actor
+from ledger.aggregate import LedgerAggregate
+from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
+
+_AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+STATUSES = {"active": "Đang hoạt động", "locked": "Bị khóa", "deactivated": "Đã vô hiệu hóa"}
+
+
+def agency_uuid(agency_id: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"isoledger:agency:{agency_id}")
+
+
+def account_uuid(username: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"isoledger:account:{username}")
+
+
+def check_agency_id(value: Any, field: str = "agency_id") -> str:
+    value = v.text(value, field, max_len=63)
+    if not _AGENCY_ID.match(value):
+        raise InvalidInput("Mã cơ quan gồm chữ thường không dấu, số và dấu gạch ngang (2–63 ký tự), "
+                           "ví dụ so-khcn-tra-vinh.",
+                           "An agency id is 2-63 lowercase letters, digits and hyphens, e.g. so-khcn-tra-vinh.",
+                           field=field)
+    return value
+
+
+def check_username(value: Any, field: str = "username") -> str:
+    value = v.text(value, field, max_len=63)
+    if not _USERNAME.match(value):
+        raise InvalidInput("Tên đăng nhập gồm chữ thường không dấu, số và . _ - (2–63 ký tự).",
+                           "A username is 2-63 lowercase letters, digits and . _ -.", field=field)
+    return value
+
+
+def check_roles(values: Any, field: str = "roles") -> list[str]:
+    roles = v.user_ids(values, field, at_least=1)
+    for role in roles:
+        v.choice(role, field, tuple(ROLES))
+    return sorted(roles)
+
+
+class Agency(LedgerAggregate):
+    """A state agency; ``supervised_by`` lists the agencies whose inspectors may read it."""
+
+    @classmethod
+    def create(cls, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> Agency:
+        meta = actor.meta("admin")
+        agency_id = check_agency_id(agency_id)
+        sup = [check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
+        if agency_id in sup:
+            raise InvalidInput("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.",
+                               field="supervised_by")
+        return cls._create(cls.AgencyCreated, id=agency_uuid(agency_id), agency_id=agency_id,
+                           name=v.text(name, "name", max_len=300), supervised_by=sup, meta=meta)
+
+    def update(self, actor: Actor, *, name: str | None, supervised_by: list[str] | None) -> None:
+        meta = actor.meta("admin")
+        new_name = self.name if name is None else v.text(name, "name", max_len=300)
+        sup = self.supervised_by if supervised_by is None else [
+            check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
+        if self.agency_id in sup:
+            raise InvalidInput("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.",
+                               field="supervised_by")
+        self._updated(name=new_name, supervised_by=list(sup), meta=meta)
+
+    @event("AgencyCreated")
+    def __init__(self, agency_id: str, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
+        self.agency_id = agency_id
+        self.name = name
+        self.supervised_by = list(supervised_by)
+
+    @event("AgencyUpdated")
+    def _updated(self, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
+        self.name = name
+        self.supervised_by = list(supervised_by)
+
+
+class Account(LedgerAggregate):
+    """A person's account in one agency, with roles; locked or deactivated accounts cannot sign in.
+
+    Password hashes are not facts of the ledger: they live in the API's credential table.
+    """
+
+    @classmethod
+    def create(cls, actor: Actor, *, username: str, agency_id: str, full_name: str, roles: list[str],
+               email: str = "") -> Account:
+        meta = actor.meta("admin")
+        username = check_username(username)
+        return cls._create(cls.AccountCreated, id=account_uuid(username), username=username,
+                           agency_id=check_agency_id(agency_id), full_name=v.text(full_name, "full_name", max_len=200),
+                           roles=check_roles(roles), email=v.text(email, "email", max_len=200, required=False),
+                           meta=meta)
+
+    def change_roles(self, actor: Actor, roles: list[str]) -> None:
+        meta = actor.meta("admin")
+        self._check_not_deactivated()
+        self._roles_changed(roles=check_roles(roles), meta=meta)
+
+    def lock(self, actor: Actor, reason: str) -> None:
+        meta = actor.meta("admin")
+        self._check_not_deactivated()
+        if self.status == "locked":
+            raise RuleViolation("Tài khoản đang bị khóa.", "The account is already locked.", code="already_locked")
+        self._locked(reason=v.text(reason, "reason", max_len=500, required=False), meta=meta)
+
+    def unlock(self, actor: Actor) -> None:
+        meta = actor.meta("admin")
+        self._check_not_deactivated()
+        if self.status != "locked":
+            raise RuleViolation("Tài khoản không bị khóa.", "The account is not locked.", code="not_locked")
+        self._unlocked(meta=meta)
+
+    def deactivate(self, actor: Actor, reason: str) -> None:
+        meta = actor.meta("admin")
+        self._check_not_deactivated()
+        if actor.user_id == self.username:
+            raise RuleViolation("Không thể tự vô hiệu hóa tài khoản của mình.",
+                                "You cannot deactivate your own account.", code="self_deactivation")
+        self._deactivated(reason=v.text(reason, "reason", max_len=500, required=False), meta=meta)
+
+    def _check_not_deactivated(self) -> None:
+        if self.status == "deactivated":
+            raise RuleViolation("Tài khoản đã bị vô hiệu hóa; không thể thay đổi.",
+                                "The account is deactivated and cannot change.", code="account_deactivated")
+
+    @event("AccountCreated")
+    def __init__(self, username: str, agency_id: str, full_name: str, roles: list[str], email: str,
+                 meta: dict[str, str]) -> None:
+        self.username = username
+        self.agency_id = agency_id
+        self.full_name = full_name
+        self.roles = list(roles)
+        self.email = email
+        self.status = "active"
+
+    @event("RolesChanged")
+    def _roles_changed(self, roles: list[str], meta: dict[str, str]) -> None:
+        self.roles = list(roles)
+
+    @event("AccountLocked")
+    def _locked(self, reason: str, meta: dict[str, str]) -> None:
+        self.status = "locked"
+
+    @event("AccountUnlocked")
+    def _unlocked(self, meta: dict[str, str]) -> None:
+        self.status = "active"
+
+    @event("AccountDeactivated")
+    def _deactivated(self, reason: str, meta: dict[str, str]) -> None:
+        self.status = "deactivated"
+
+
+def account_state(acc: Account) -> dict[str, Any]:
+    return {"username": acc.username, "agency_id": acc.agency_id, "full_name": acc.full_name,
+            "roles": list(acc.roles), "email": acc.email, "status": acc.status, "version": acc.version}
+
+
+def agency_state(agency: Agency) -> dict[str, Any]:
+    return {"agency_id": agency.agency_id, "name": agency.name, "supervised_by": list(agency.supervised_by),
+            "version": agency.version}
+
+
+class Directory:
+    """Commands on agencies and accounts; plain values in and out, saved through the ledger."""
+
+    def __init__(self, ledger: Any) -> None:
+        self.ledger = ledger
+
+    # ---- agencies --------------------------------------------------------------------------
+    def create_agency(self, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> dict[str, Any]:
+        for sup in supervised_by or []:
+            self.agency(check_agency_id(sup, "supervised_by"))
+        agency = Agency.create(actor, agency_id=agency_id, name=name, supervised_by=supervised_by)
+        self._save(agency, new=("Mã cơ quan {} đã tồn tại.".format(agency.agency_id),
+                                f"Agency {agency.agency_id} already exists."))
+        return agency_state(agency)
+
+    def update_agency(self, actor: Actor, agency_id: str, *, name: str | None = None,
+                      supervised_by: list[str] | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        agency = self._agency(agency_id)
+        self._expect(agency, expected_version)
+        for sup in supervised_by or []:
+            self.agency(check_agency_id(sup, "supervised_by"))
+        agency.update(actor, name=name, supervised_by=supervised_by)
+        self._save(agency)
+        return agency_state(agency)
+
+    def agency(self, agency_id: str) -> dict[str, Any]:
+        return agency_state(self._agency(agency_id))
+
+    def find_agency(self, agency_id: str) -> dict[str, Any] | None:
+        try:
+            return self.agency(agency_id)
+        except NotFound:
+            return None
+
+    # ---- accounts --------------------------------------------------------------------------
+    def create_account(self, actor: Actor, *, username: str, agency_id: str, full_name: str, roles: list[str],
+                       email: str = "") -> dict[str, Any]:
+        self.agency(agency_id)
+        acc = Account.create(actor, username=username, agency_id=agency_id, full_name=full_name, roles=roles,
+                             email=email)
+        self._save(acc, new=(f"Tên đăng nhập {acc.username} đã được dùng.",
+                             f"Username {acc.username} is already taken."))
+        return account_state(acc)
+
+    def change_roles(self, actor: Actor, username: str, roles: list[str], *,
+                     expected_version: int | None = None) -> dict[str, Any]:
+        return self._change(username, expected_version, lambda a: a.change_roles(actor, roles))
+
+    def lock(self, actor: Actor, username: str, *, reason: str = "", expected_version: int | None = None
+             ) -> dict[str, Any]:
+        return self._change(username, expected_version, lambda a: a.lock(actor, reason))
+
+    def unlock(self, actor: Actor, username: str, *, expected_version: int | None = None) -> dict[str, Any]:
+        return self._change(username, expected_version, lambda a: a.unlock(actor))
+
+    def deactivate(self, actor: Actor, username: str, *, reason: str = "",
+                   expected_version: int | None = None) -> dict[str, Any]:
+        return self._change(username, expected_version, lambda a: a.deactivate(actor, reason))
+
+    def account(self, username: str) -> dict[str, Any]:
+        return account_state(self._account(username))
+
+    def find_account(self, username: str) -> dict[str, Any] | None:
+        try:
+            return self.account(username)
+        except NotFound:
+            return None
+
+    # ---- plumbing --------------------------------------------------------------------------
+    def _get(self, uid: UUID, cls: type, what_vi: str, what_en: str) -> Any:
+        try:
+            agg = self.ledger.repository.get(uid)
+        except AggregateNotFoundError:
+            agg = None
+        if not isinstance(agg, cls):
+            raise NotFound(f"Không tìm thấy {what_vi}.", f"No such {what_en}.", field="id")
+        return agg
+
+    def _agency(self, agency_id: str) -> Agency:
+        return self._get(agency_uuid(str(agency_id)), Agency, "cơ quan", "agency")  # type: ignore[no-any-return]
+
+    def _account(self, username: str) -> Account:
+        return self._get(account_uuid(str(username)), Account, "tài khoản", "account")  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _expect(agg: LedgerAggregate, expected_version: int | None) -> None:
+        if expected_version is not None and agg.version != expected_version:
+            raise ConcurrencyConflict(
+                f"Dữ liệu đã được người khác thay đổi (phiên bản {agg.version}, bạn đang xem {expected_version}).",
+                f"Changed by someone else meanwhile (now version {agg.version}, you had {expected_version}).",
+                field="If-Match")
+
+    def _change(self, username: str, expected_version: int | None, command: Any) -> dict[str, Any]:
+        acc = self._account(username)
+        self._expect(acc, expected_version)
+        command(acc)
+        self._save(acc)
+        return account_state(acc)
+
+    def _save(self, agg: LedgerAggregate, new: tuple[str, str] | None = None) -> None:
+        try:
+            self.ledger.save(agg)
+        except IntegrityError:
+            if new:
+                raise RuleViolation(new[0], new[1], field="id", code="duplicate_id") from None
+            raise ConcurrencyConflict("Dữ liệu vừa được người khác thay đổi; hãy tải lại và thử lại.",
+                                      "Someone else changed it at the same moment; reload and retry.",
+                                      code="concurrent_write") from None
+        except OperationalError as e:
+            raise ConcurrencyConflict("Cơ sở dữ liệu đang bận, xin thử lại.", "The database is busy; retry.",
+                                      code="database_busy") from e
