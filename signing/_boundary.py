@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import aiohttp
+from pkcs11 import PKCS11Error
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.crypt.api import PdfKeyNotAvailableError
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
@@ -53,6 +54,12 @@ def translate(exc: BaseException, stage: str) -> se.SigningError:
             return cert_error
         if isinstance(link, TimestampRequestError):
             return se.TimestampUnavailableError()
+        if isinstance(link, PKCS11Error):
+            return se.SignerError(
+                f"The PKCS#11 token failed ({type(link).__name__}); is it still plugged in?",
+                f"Thiết bị ký số PKCS#11 báo lỗi ({type(link).__name__}); thiết bị còn được cắm không?",
+                field="signer",
+            )
     if stage == "read" and isinstance(exc, misc.PdfError | ValueError | TypeError | KeyError | OSError):
         return se.InvalidPdfError(field="file")
     if isinstance(exc, misc.PdfReadError):

@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 ARCH = "isoledger-test"
 AGENCY = "Sở Khoa học và Công nghệ tỉnh Trà Vinh"
+PASSPHRASE = "mật-khẩu-bí-mật-42"  # of the test PKCS#12 files
+TOKEN_PIN = "246813"  # of the test SoftHSM token
 
 # label -> (common name, organisation)
 SIGNERS: dict[str, tuple[str, str]] = {

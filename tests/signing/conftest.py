@@ -22,10 +22,8 @@ from signing import (
     open_pkcs12_signer,
 )
 from signing.signers import Pkcs12Signer
-from signing.testing import LoopbackPki, sample_pdf, served_pki
+from signing.testing import PASSPHRASE, TOKEN_PIN, LoopbackPki, sample_pdf, served_pki
 
-PASSPHRASE = "mật-khẩu-bí-mật-42"
-TOKEN_PIN = "246813"
 SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
 
 
