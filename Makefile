@@ -40,7 +40,7 @@ test-sqlite:
 	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests --ignore=tests/postgres -q
 
 test-postgres:
-	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/postgres tests/cli -q
+	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api -q
 
 bench: install
 	$(PY) bench/ledger.py

@@ -88,3 +88,7 @@ class _PgCursor:
 
     def fetchone(self) -> Any:
         return self._cur.fetchone()
+
+    @property
+    def description(self) -> Any:
+        return self._cur.description

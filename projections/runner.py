@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from projections.db import Database
-from projections import views
+from projections import directory, views
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and apply(execute, Ev).
-VIEW_MODULES: list[Any] = [views]
+VIEW_MODULES: list[Any] = [views, directory]
 
 NAME = "views"
 
