@@ -60,6 +60,8 @@ def map_s3_error(e: BaseException, what: str) -> ArchiveError:
         return map_os_error(e, what)
     if isinstance(e, ArchiveError):
         return e
+    if isinstance(e, ValueError):  # minio validates names and arguments with ValueError
+        return InvalidConfiguration(f"Invalid S3 request on {what}: {e}.", "Yêu cầu S3 không hợp lệ.")
     return StorageUnavailable(f"Unexpected S3 client failure on {what}: {type(e).__name__}: {e}.")
 
 
@@ -77,15 +79,22 @@ class _ResponseReader:
     def __init__(self, key: str, response: Any) -> None:
         self._key = key
         self._response = response
+        self._at_end = False
 
     def read(self, size: int = -1, /) -> bytes:
         with _mapped(self._key):
-            return bytes(self._response.read(None if size < 0 else size))
+            data = bytes(self._response.read(None if size < 0 else size))
+        if size < 0 or (size > 0 and not data):
+            self._at_end = True
+        return data
 
     def close(self) -> None:
         try:
-            self._response.close()
-            self._response.release_conn()
+            if self._at_end:
+                self._response.release_conn()  # fully read: the connection can serve the next request
+            else:
+                self._response.close()  # unread bytes would poison a reused connection
+                self._response.release_conn()
         except (urllib3.exceptions.HTTPError, OSError):  # closing a broken connection: nothing to keep
             pass
 
@@ -179,9 +188,9 @@ class S3ObjectStore:
         with _mapped(key):
             length = os.path.getsize(path)
             single = length <= self._part_size
-            if single:
-                # One PUT: send its SHA-256 so the server checks the body, which object-lock
-                # buckets require (Content-MD5 or a checksum; minio-py sends no MD5 over HTTP).
+            if single and self.supports_retention:
+                # Object-lock buckets refuse a PUT without Content-MD5 or a checksum, and minio-py
+                # sends no MD5 over plain HTTP: send the body's SHA-256 (the server checks it).
                 headers["x-amz-checksum-sha256"] = _sha256_b64(path)
                 headers["x-amz-sdk-checksum-algorithm"] = "SHA256"
             with open(path, "rb") as f:
