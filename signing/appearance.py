@@ -89,7 +89,9 @@ class DecreeStampStyle(BaseStampStyle):
     text: str = ""
     text_style: TextBoxStyle | None = None
 
-    def create_stamp(self, writer: Any, box: layout.BoxConstraints, text_params: dict[str, Any]) -> DecreeStamp:
+    def create_stamp(
+        self, writer: Any, box: layout.BoxConstraints, text_params: dict[str, Any]
+    ) -> DecreeStamp:
         return DecreeStamp(writer, self, box)
 
 
@@ -104,7 +106,9 @@ class DecreeStamp(BaseStamp):
         self.import_resources(content.resources)
         return b"q 1 0 0 1 %g %g cm %s Q" % (x, y, commands)
 
-    def _render_art(self, sig: Image.Image, seal: Image.Image | None, room: float, inner_h: float) -> list[bytes]:
+    def _render_art(
+        self, sig: Image.Image, seal: Image.Image | None, room: float, inner_h: float
+    ) -> list[bytes]:
         # The seal keeps its real size (unless the box is lower than it) and its right
         # edge lies at one third of the signature image, which shrinks to fit the room left.
         height = self.box.height
@@ -142,9 +146,7 @@ class DecreeStamp(BaseStamp):
         return commands
 
 
-def decree_style(
-    look: Look, text: str, font: RescaledFontFactory, font_size: int
-) -> DecreeStampStyle:
+def decree_style(look: Look, text: str, font: RescaledFontFactory, font_size: int) -> DecreeStampStyle:
     """The stamp style for one signature; raises ``AppearanceError`` for unreadable images."""
     signature = _open_png(look.signature_png, "signature_image")
     seal = _open_png(look.seal_png, "seal_image") if look.seal_png is not None else None

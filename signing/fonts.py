@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils.font.api import FontEngineFactory
@@ -18,13 +19,40 @@ from signing.errors import SigningConfigError
 # pyHanko's text layout spaces glyphs as if every font had 1000 units per em;
 # DejaVu has 2048, so Vietnamese stacked diacritics land in the wrong place.
 TARGET_UPEM = 1000
+# Latin with every Vietnamese letter and tone mark, digits and punctuation. Each signature
+# subsets the font it embeds; starting from these ~650 glyphs instead of DejaVu's 6000
+# takes that from hundreds of milliseconds to a few.
+REPERTOIRE = [
+    c
+    for low, high in (
+        (0x20, 0x7E),
+        (0xA0, 0x24F),
+        (0x300, 0x36F),
+        (0x1E00, 0x1EFF),
+        (0x2010, 0x2044),
+        (0x20AB, 0x20AC),
+    )
+    for c in range(low, high + 1)
+]
+
+
+def _subset(font: TTFont) -> None:
+    options = subset.Options()
+    options.layout_features = ["*"]  # keep mark positioning for stacked diacritics
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["FFTM"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=REPERTOIRE)
+    subsetter.subset(font)
 
 
 @functools.lru_cache(maxsize=4)
 def font_bytes(path: Path) -> bytes:
-    """The font at ``path`` as TrueType bytes with 1000 units per em (cached)."""
+    """The font at ``path``, reduced to Vietnamese Latin and rescaled to 1000 units per em (cached)."""
     try:
         font = TTFont(str(path))
+        _subset(font)
         if font["head"].unitsPerEm != TARGET_UPEM:
             scale_upem(font, TARGET_UPEM)
         out = io.BytesIO()

@@ -228,7 +228,8 @@ async def _sign(
     if reserve is None:
         reserve = await session.estimate_signature_container_size(validation_info)
     tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserve)
-    prepared, output = tbs.digest_tbs_document(output=io.BytesIO())
+    buffer = io.BytesIO()
+    prepared, _ = tbs.digest_tbs_document(output=buffer)
     post = await tbs.perform_signature(
         document_digest=prepared.document_digest,
         pdf_cms_signed_attrs=PdfCMSSignedAttributes(
@@ -237,8 +238,8 @@ async def _sign(
             cades_signed_attrs=pdf_signer.signature_meta.cades_signed_attr_spec,
         ),
     )
-    await post.post_signature_processing(output)
-    return _Signed(content=output.getvalue(), cms_bytes=post.sig_contents)
+    await post.post_signature_processing(buffer)
+    return _Signed(content=buffer.getvalue(), cms_bytes=post.sig_contents)
 
 
 def _meaning(meaning: Meaning | str) -> Meaning:

@@ -61,7 +61,9 @@ class SignedPdf:
 
     @classmethod
     def build(cls, facts: SignatureFacts, content: bytes) -> SignedPdf:
-        return cls(facts=facts, content=content, sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+        return cls(
+            facts=facts, content=content, sha256=hashlib.sha256(content).hexdigest(), size=len(content)
+        )
 
     def event_fields(self, signed_file: FileRef) -> dict[str, Any]:
         """The fields of the ``Signed`` event, once the archive has stored ``content`` as ``signed_file``."""
@@ -104,4 +106,6 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         """Intact, valid, trusted, not revoked, and nothing but allowed changes after it."""
-        return self.intact and self.valid and self.trusted and not self.revoked and self.docmdp_ok is not False
+        return (
+            self.intact and self.valid and self.trusted and not self.revoked and self.docmdp_ok is not False
+        )

@@ -19,10 +19,14 @@ from signing.validation import PdfValidator
 class SigningService:
     """Signs and validates PDFs; holds the process's loop, HTTP session and timestamper. Close it at exit."""
 
-    def __init__(self, config: SigningConfig, runtime: SigningRuntime, trust_roots: tuple[x509.Certificate, ...]):
+    def __init__(
+        self, config: SigningConfig, runtime: SigningRuntime, trust_roots: tuple[x509.Certificate, ...]
+    ):
         self.config = config
         self._runtime = runtime
-        self._signer = PadesSigner(config, runtime, trust_roots, stamp_font(config.font_path, config.font_size))
+        self._signer = PadesSigner(
+            config, runtime, trust_roots, stamp_font(config.font_path, config.font_size)
+        )
         self._validator = PdfValidator(runtime, trust_roots)
 
     def sign(

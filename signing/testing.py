@@ -57,9 +57,18 @@ def certomancer_config(base_url: str, key_dir: Path, now: datetime) -> dict[str,
     signer_validity = _validity(now - timedelta(days=365), now + timedelta(days=5 * 365))
     entities: dict[str, dict[str, str]] = {
         "root": {"common-name": "CA gốc thử nghiệm isoledger", "organization-name": "Ban Cơ yếu thử nghiệm"},
-        "interm": {"common-name": "CA cấp dưới thử nghiệm isoledger", "organization-name": "Ban Cơ yếu thử nghiệm"},
-        "interm-ocsp": {"common-name": "OCSP thử nghiệm isoledger", "organization-name": "Ban Cơ yếu thử nghiệm"},
-        "tsa": {"common-name": "Dịch vụ cấp dấu thời gian thử nghiệm", "organization-name": "Ban Cơ yếu thử nghiệm"},
+        "interm": {
+            "common-name": "CA cấp dưới thử nghiệm isoledger",
+            "organization-name": "Ban Cơ yếu thử nghiệm",
+        },
+        "interm-ocsp": {
+            "common-name": "OCSP thử nghiệm isoledger",
+            "organization-name": "Ban Cơ yếu thử nghiệm",
+        },
+        "tsa": {
+            "common-name": "Dịch vụ cấp dấu thời gian thử nghiệm",
+            "organization-name": "Ban Cơ yếu thử nghiệm",
+        },
     }
     for label, (cn, org) in SIGNERS.items():
         entities[label] = {"common-name": cn, "organization-name": org}
@@ -75,16 +84,28 @@ def certomancer_config(base_url: str, key_dir: Path, now: datetime) -> dict[str,
             "issuer": "root",
             "validity": long,
             "profiles": [
-                {"id": "simple-ca", "params": {"max-path-len": 0, "crl-repo": "interm", "ocsp-service": "interm"}}
+                {
+                    "id": "simple-ca",
+                    "params": {"max-path-len": 0, "crl-repo": "interm", "ocsp-service": "interm"},
+                }
             ],
         },
-        "interm-ocsp": {"subject": "interm-ocsp", "issuer": "interm", "validity": long, "profiles": ["ocsp-responder"]},
+        "interm-ocsp": {
+            "subject": "interm-ocsp",
+            "issuer": "interm",
+            "validity": long,
+            "profiles": ["ocsp-responder"],
+        },
         "tsa": {
             "subject": "tsa",
             "issuer": "root",
             "validity": long,
             "extensions": [
-                {"id": "key_usage", "critical": True, "smart-value": {"schema": "key-usage", "params": ["digital_signature"]}},
+                {
+                    "id": "key_usage",
+                    "critical": True,
+                    "smart-value": {"schema": "key-usage", "params": ["digital_signature"]},
+                },
                 {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
             ],
         },
@@ -97,11 +118,17 @@ def certomancer_config(base_url: str, key_dir: Path, now: datetime) -> dict[str,
             "profiles": ["digsig-commitment"],
         }
     certs["expired"]["validity"] = _validity(now - timedelta(days=3 * 365), now - timedelta(days=365))
-    certs["revoked"]["revocation"] = {"revoked-since": _iso(now - timedelta(days=30)), "reason": "key_compromise"}
+    certs["revoked"]["revocation"] = {
+        "revoked-since": _iso(now - timedelta(days=30)),
+        "reason": "key_compromise",
+    }
     return {
         "external-url-prefix": base_url,
         "keysets": {
-            ARCH: {"path-prefix": str(key_dir), "keys": {label: {"path": f"{label}.key.pem"} for label in labels}}
+            ARCH: {
+                "path-prefix": str(key_dir),
+                "keys": {label: {"path": f"{label}.key.pem"} for label in labels},
+            }
         },
         "pki-architectures": {
             ARCH: {
@@ -111,11 +138,23 @@ def certomancer_config(base_url: str, key_dir: Path, now: datetime) -> dict[str,
                 "certs": certs,
                 "services": {
                     "ocsp": {
-                        "interm": {"for-issuer": "interm", "responder-cert": "interm-ocsp", "signing-key": "interm-ocsp"}
+                        "interm": {
+                            "for-issuer": "interm",
+                            "responder-cert": "interm-ocsp",
+                            "signing-key": "interm-ocsp",
+                        }
                     },
                     "crl-repo": {
-                        "root": {"for-issuer": "root", "signing-key": "root", "simulated-update-schedule": "P90D"},
-                        "interm": {"for-issuer": "interm", "signing-key": "interm", "simulated-update-schedule": "P7D"},
+                        "root": {
+                            "for-issuer": "root",
+                            "signing-key": "root",
+                            "simulated-update-schedule": "P90D",
+                        },
+                        "interm": {
+                            "for-issuer": "interm",
+                            "signing-key": "interm",
+                            "simulated-update-schedule": "P7D",
+                        },
                     },
                     "time-stamping": {"tsa": {"signing-key": "tsa", "signing-cert": "tsa"}},
                 },
@@ -172,7 +211,7 @@ class _Dispatcher:
 
 def build_pki(directory: Path, base_url: str) -> LoopbackPki:
     """Generate keys and the certomancer configuration (written as YAML) under ``directory``."""
-    from certomancer.registry import CertomancerConfig
+    from certomancer.registry import ArchLabel, CertomancerConfig
 
     key_dir = directory / "keys"
     key_dir.mkdir(parents=True, exist_ok=True)
@@ -183,7 +222,7 @@ def build_pki(directory: Path, base_url: str) -> LoopbackPki:
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     (directory / "certomancer.yml").write_text(text, encoding="utf-8")
     cfg = CertomancerConfig.from_yaml(text, key_search_dir=str(directory))
-    pki = LoopbackPki(directory=directory, base_url=base_url, arch=cfg.get_pki_arch(ARCH))
+    pki = LoopbackPki(directory=directory, base_url=base_url, arch=cfg.get_pki_arch(ArchLabel(ARCH)))
     from asn1crypto import pem
 
     pki.root_cert_path.write_bytes(pem.armor("CERTIFICATE", pki.cert("root").dump()))

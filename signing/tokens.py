@@ -115,4 +115,3 @@ def open_pkcs11_signer(settings: Pkcs11Settings) -> Pkcs11Signer:
             field="signer",
         ) from e
     return Pkcs11Signer(session, signer, certificate)
-

@@ -76,7 +76,9 @@ def _report(sig: EmbeddedPdfSignature, result: AdESLTAValidationResult) -> Signa
         return _broken(sig, result.failure_msg or indication, indication)
     ts = status.timestamp_validity
     ts_time = ts.timestamp if ts is not None else None
-    best: datetime | None = getattr(result, "best_signature_time", None) or ts_time or status.signer_reported_dt
+    best: datetime | None = (
+        getattr(result, "best_signature_time", None) or ts_time or status.signer_reported_dt
+    )
     level = status.modification_level
     return SignatureReport(
         field_name=sig.field_name,

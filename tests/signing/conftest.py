@@ -115,7 +115,9 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory, pki: LoopbackPki) ->
     home = tmp_path_factory.mktemp("softhsm")
     (home / "tokens").mkdir()
     conf = home / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {home / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    conf.write_text(
+        f"directories.tokendir = {home / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
+    )
     previous = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(conf)
     env = {**os.environ}
@@ -123,7 +125,17 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory, pki: LoopbackPki) ->
     def run(*args: str) -> None:
         subprocess.run(args, check=True, capture_output=True, env=env, timeout=60)
 
-    run("softhsm2-util", "--init-token", "--free", "--label", "isoledger", "--pin", TOKEN_PIN, "--so-pin", "13579")
+    run(
+        "softhsm2-util",
+        "--init-token",
+        "--free",
+        "--label",
+        "isoledger",
+        "--pin",
+        TOKEN_PIN,
+        "--so-pin",
+        "13579",
+    )
     run(
         "softhsm2-util", "--import", str(pki.key_path("token")), "--token", "isoledger",
         "--label", "hoang-minh-duc", "--id", "01", "--pin", TOKEN_PIN,
@@ -148,7 +160,6 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory, pki: LoopbackPki) ->
             os.environ.pop("SOFTHSM2_CONF", None)
         else:
             os.environ["SOFTHSM2_CONF"] = previous
-
 
 
 @pytest.fixture(scope="session")

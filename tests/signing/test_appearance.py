@@ -1,4 +1,4 @@
-"""The visible signature: Vietnamese text that survives rendering, blue signature, red seal over its left third."""
+"""The visible signature: Vietnamese text that survives rendering, and the seal over the signature."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ BOX = (230, 60, 570, 170)
 
 @pytest.fixture(scope="module")
 def rendered(
-    service: SigningService, pdf: bytes, leader: Pkcs12Signer, agency_look: Look, tmp_path_factory: pytest.TempPathFactory
+    service: SigningService,
+    pdf: bytes,
+    leader: Pkcs12Signer,
+    agency_look: Look,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, str]:
     signed = service.sign(
         pdf, leader, signer_name="Nguyễn Văn Ánh", agency=AGENCY, meaning=Meaning.APPROVAL,
@@ -32,8 +36,12 @@ def rendered(
     home = tmp_path_factory.mktemp("render")
     path = home / "signed.pdf"
     path.write_bytes(signed.content)
-    subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(path), str(home / "page")], check=True)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", "-singlefile", str(path), str(home / "page")], check=True
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    )
     return home / "page.png", text.stdout
 
 

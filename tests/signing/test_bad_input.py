@@ -39,7 +39,8 @@ def decode_bomb_pdf() -> bytes:
     offsets = {}
     offsets[3] = len(out)
     out += b"3 0 obj\n<< /Type /ObjStm /N 2 /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (
-        len(header), len(packed)
+        len(header),
+        len(packed),
     )
     out += packed + b"\nendstream\nendobj\n"
     offsets[4] = len(out)
@@ -87,18 +88,24 @@ def test_bad_pdf_is_refused_for_signing_with_its_cause(
 
 
 @pytest.mark.parametrize("name", list(BAD_PDFS))
-def test_bad_pdf_is_refused_for_validation_with_its_cause(service: SigningService, pdf: bytes, name: str) -> None:
+def test_bad_pdf_is_refused_for_validation_with_its_cause(
+    service: SigningService, pdf: bytes, name: str
+) -> None:
     with pytest.raises(BAD_PDFS[name][1]):
         service.validate(_bad(name, pdf))
 
 
-def test_expired_certificate_is_refused(service: SigningService, pdf: bytes, expired_signer: Pkcs12Signer) -> None:
+def test_expired_certificate_is_refused(
+    service: SigningService, pdf: bytes, expired_signer: Pkcs12Signer
+) -> None:
     with pytest.raises(se.CertificateExpiredError) as err:
         _sign(service, pdf, expired_signer, level="B-B")
     assert err.value.code == "certificate_expired" and err.value.field == "certificate"
 
 
-def test_revoked_certificate_is_refused(service: SigningService, pdf: bytes, revoked_signer: Pkcs12Signer) -> None:
+def test_revoked_certificate_is_refused(
+    service: SigningService, pdf: bytes, revoked_signer: Pkcs12Signer
+) -> None:
     with pytest.raises(se.CertificateRevokedError) as err:
         _sign(service, pdf, revoked_signer, level="B-B")
     assert err.value.code == "certificate_revoked"
@@ -108,13 +115,20 @@ def test_revoked_certificate_is_refused(service: SigningService, pdf: bytes, rev
 @pytest.fixture(scope="module")
 def unreachable_tsa_service(config: SigningConfig) -> Iterator[SigningService]:
     # port 9 (discard) on loopback: nothing listens, the connection is refused at once
-    cfg = SigningConfig(level=PadesLevel.B_T, tsa_url="http://127.0.0.1:9/tsa", trust_roots=config.trust_roots,
-                        check_signer=False, http_timeout=3)  # fmt: skip
+    cfg = SigningConfig(
+        level=PadesLevel.B_T,
+        tsa_url="http://127.0.0.1:9/tsa",
+        trust_roots=config.trust_roots,
+        check_signer=False,
+        http_timeout=3,
+    )
     with build_signing_service(cfg) as svc:
         yield svc
 
 
-def test_unreachable_tsa_is_named(unreachable_tsa_service: SigningService, pdf: bytes, leader: Pkcs12Signer) -> None:
+def test_unreachable_tsa_is_named(
+    unreachable_tsa_service: SigningService, pdf: bytes, leader: Pkcs12Signer
+) -> None:
     with pytest.raises(se.TimestampUnavailableError) as err:
         _sign(unreachable_tsa_service, pdf, leader)
     assert err.value.code == "tsa_unavailable"

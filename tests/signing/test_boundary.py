@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp
@@ -61,7 +60,7 @@ LIBRARY_ERRORS: list[tuple[BaseException, type[se.SigningError]]] = [
     (PyHankoSigningError("pyHanko refused"), se.SigningFailedError),
     (aiohttp.ClientConnectionError(), se.RevocationInfoUnavailableError),
     (TimestampRequestError("no TSA"), se.TimestampUnavailableError),
-    (asyncio.TimeoutError(), se.RevocationInfoUnavailableError),
+    (TimeoutError(), se.RevocationInfoUnavailableError),
 ]
 
 

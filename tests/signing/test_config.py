@@ -21,7 +21,11 @@ def test_with_a_tsa_the_default_level_is_b_t() -> None:
 
 def test_long_term_level_reads_trust_roots() -> None:
     config = SigningConfig.from_env(
-        {"ISOLEDGER_TSA_URL": "http://t", "ISOLEDGER_PADES_LEVEL": "b-lta", "ISOLEDGER_TRUST_ROOTS": "/a.pem:/b.pem"}
+        {
+            "ISOLEDGER_TSA_URL": "http://t",
+            "ISOLEDGER_PADES_LEVEL": "b-lta",
+            "ISOLEDGER_TRUST_ROOTS": "/a.pem:/b.pem",
+        }
     )
     assert config.level is PadesLevel.B_LTA
     assert config.trust_roots == (Path("/a.pem"), Path("/b.pem"))

@@ -31,7 +31,9 @@ def test_each_level_validates_online(
     assert report.timestamp_valid is (None if level is PadesLevel.B_B else True)
 
 
-def test_b_b_has_no_timestamp_and_b_t_has_one(service: SigningService, pdf: bytes, leader: Pkcs12Signer) -> None:
+def test_b_b_has_no_timestamp_and_b_t_has_one(
+    service: SigningService, pdf: bytes, leader: Pkcs12Signer
+) -> None:
     plain = service.sign(pdf, leader, signer_name="A", agency=AGENCY, meaning="approval", level="B-B")
     stamped = service.sign(pdf, leader, signer_name="A", agency=AGENCY, meaning="approval", level="B-T")
     assert plain.facts.timestamp_time is None
@@ -39,7 +41,9 @@ def test_b_b_has_no_timestamp_and_b_t_has_one(service: SigningService, pdf: byte
     assert abs((stamped.facts.timestamp_time - stamped.facts.signing_time).total_seconds()) < 60
 
 
-def test_b_lt_embeds_validation_data_in_the_dss(service: SigningService, pdf: bytes, leader: Pkcs12Signer) -> None:
+def test_b_lt_embeds_validation_data_in_the_dss(
+    service: SigningService, pdf: bytes, leader: Pkcs12Signer
+) -> None:
     reader = PdfFileReader(io.BytesIO(_sign(service, pdf, leader, PadesLevel.B_LT)))
     dss = reader.root["/DSS"]
     assert "/Certs" in dss and ("/OCSPs" in dss or "/CRLs" in dss)

@@ -37,12 +37,17 @@ def test_earlier_signature_stays_valid_after_a_later_one(
     service: SigningService, review_then_approval: tuple[bytes, bytes]
 ) -> None:
     reports = service.validate(review_then_approval[1])
-    assert [r.certificate.common_name for r in reports if r.certificate] == ["Trần Thị Bích Ngọc", "Nguyễn Văn Ánh"]
+    assert [r.certificate.common_name for r in reports if r.certificate] == [
+        "Trần Thị Bích Ngọc",
+        "Nguyễn Văn Ánh",
+    ]
     assert all(r.ok for r in reports)
     assert reports[0].coverage == "ENTIRE_REVISION"
 
 
-def test_both_signatures_validate_offline(service: SigningService, review_then_approval: tuple[bytes, bytes]) -> None:
+def test_both_signatures_validate_offline(
+    service: SigningService, review_then_approval: tuple[bytes, bytes]
+) -> None:
     reports = service.validate(review_then_approval[1], offline=True)
     assert len(reports) == 2 and all(r.ok for r in reports)
 

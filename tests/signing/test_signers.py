@@ -1,4 +1,4 @@
-"""Both signer backends behind one port: a PKCS#12 file and a PKCS#11 token (SoftHSM2), secrets never logged."""
+"""Both signer backends behind one port: PKCS#12 file and PKCS#11 token (SoftHSM2); secrets never logged."""
 
 from __future__ import annotations
 

@@ -1,0 +1,111 @@
+"""Benchmark: our signing path vs. a bare pyHanko call, PAdES B-B/B-T/B-LT on 1- and 50-page PDFs.
+
+Run: .venv/bin/python bench/signing.py [--rounds N]
+Builds its own test PKI and serves TSA/OCSP/CRLs on 127.0.0.1 (certomancer Animator); prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
+from pyhanko.sign import fields, signers  # noqa: E402
+from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper  # noqa: E402
+from pyhanko_certvalidator import ValidationContext  # noqa: E402
+
+from signing import Look, PadesLevel, Placement, SigningConfig, build_signing_service  # noqa: E402
+from signing.signers import open_pkcs12_signer  # noqa: E402
+from signing.testing import AGENCY, PASSPHRASE, sample_pdf, served_pki  # noqa: E402
+
+LEVELS = (PadesLevel.B_B, PadesLevel.B_T, PadesLevel.B_LT)
+
+
+def median_ms(action: Callable[[], object], rounds: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def _signature_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(img).line([(10, 90), (60, 20), (90, 100), (140, 30), (290, 40)], fill=(20, 40, 200, 255), width=7)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, served_pki(Path(tmp)) as pki:
+        p12 = pki.pkcs12("leader", PASSPHRASE.encode())
+        ours_signer = open_pkcs12_signer(p12, PASSPHRASE)
+        bare_signer = signers.SimpleSigner.load_pkcs12_data(p12, [], passphrase=PASSPHRASE.encode())
+        bare_timestamper = HTTPTimeStamper(pki.tsa_url)
+        roots = [pki.cert("root")]
+        config = SigningConfig(
+            level=PadesLevel.B_B, tsa_url=pki.tsa_url, trust_roots=(pki.root_cert_path,), check_signer=False
+        )
+        look = Look(signature_png=_signature_png())
+        rows = []
+        with build_signing_service(config) as service:
+            for pages in (1, 50):
+                pdf = sample_pdf(pages)
+                for level in LEVELS:
+
+                    def ours(level: PadesLevel = level, pdf: bytes = pdf) -> object:
+                        return service.sign(pdf, ours_signer, signer_name="A", agency=AGENCY, meaning="approval",
+                                            level=level)  # fmt: skip
+
+                    def stamped(level: PadesLevel = level, pdf: bytes = pdf) -> object:
+                        return service.sign(pdf, ours_signer, signer_name="Nguyễn Văn Ánh", agency=AGENCY,
+                                            meaning="approval", level=level, look=look,
+                                            placement=Placement(page=0, box=(230, 60, 570, 170)))  # fmt: skip
+
+                    def bare(level: PadesLevel = level, pdf: bytes = pdf) -> object:
+                        meta = signers.PdfSignatureMetadata(
+                            field_name="Sig",
+                            md_algorithm="sha256",
+                            subfilter=fields.SigSeedSubFilter.PADES,
+                            embed_validation_info=level.long_term,
+                            validation_context=(
+                                ValidationContext(trust_roots=roots, allow_fetching=True) if level.long_term else None
+                            ),
+                        )
+                        return signers.sign_pdf(
+                            IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                            meta,
+                            signer=bare_signer,
+                            timestamper=bare_timestamper if level.timestamped else None,
+                        )
+
+                    t_bare = median_ms(bare, args.rounds)
+                    t_ours = median_ms(ours, args.rounds)
+                    t_stamped = median_ms(stamped, args.rounds)
+                    rows.append((pages, level.value, t_bare, t_ours, t_ours / t_bare, t_stamped))
+        print(f"Median of {args.rounds} signatures each (ms); ratio = ours / bare pyHanko.\n")
+        print("| pages | level | bare pyHanko | ours (invisible) | ratio | ours, Decree 30 stamp |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: |")
+        for pages, level_name, t_bare, t_ours, ratio, t_stamped in rows:
+            print(f"| {pages} | {level_name} | {t_bare:.1f} | {t_ours:.1f} | {ratio:.2f}× | {t_stamped:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
