@@ -1,0 +1,105 @@
+"""create_app(services): the FastAPI application over the ledger, the archive and signing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from api import errors
+from api.context import ApiContext
+from api.routers import agencies, audit, auth, documents, health, public, records
+from api.routers import signing as signing_routes
+from api.security import Passwords, Throttle, Tokens
+from api.store import ApiStore
+from ledger.directory import Directory
+
+DESCRIPTION = """API của **ISO điện tử** (isoledger): sổ cái sự kiện của tài liệu và hồ sơ theo TCVN ISO 9001:2015.
+
+Lỗi trả về `application/problem+json` (RFC 9457): `detail` tiếng Việt, `detail_en` tiếng Anh, `errors[].field`.
+`GET` tài liệu/hồ sơ trả `ETag`; lệnh nhận `If-Match` (412 khi đã cũ) và `Idempotency-Key`.
+"""
+
+
+def _lazy(factory: Callable[[], Any]) -> Callable[[], Any]:
+    """Builds the signing service on first use (it starts a thread and an HTTP session)."""
+    lock, box = threading.Lock(), []
+
+    def get() -> Any:
+        with lock:
+            if not box:
+                box.append(factory())
+            return box[0]
+    get.built = box  # type: ignore[attr-defined]
+    return get
+
+
+def create_app(services: Any, *, archive: Any = None, signing: Any = None,
+               signing_factory: Callable[[], Any] | None = None,
+               pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
+               token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
+               throttle: Throttle | None = None) -> FastAPI:
+    """The application.
+
+    ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
+    ``services.archive`` or one opened from the environment; ``signing`` is a SigningService (or
+    ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
+    of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
+    """
+    if archive is None:
+        archive = getattr(services, "archive", None)
+    if archive is None:
+        archive = open_archive(services.settings)
+    store = ApiStore(services.db)
+    store.create_tables()
+    services.projector.create_tables()
+    key = secret_key or services.settings.secret_key()
+    ctx = ApiContext(services=services, archive=archive, directory=Directory(services.ledger), store=store,
+                     passwords=Passwords(fast=fast_passwords), tokens=Tokens(key, token_ttl),
+                     throttle=throttle or Throttle(), pkcs11_for=pkcs11_for, secure_cookies=secure_cookies)
+    if signing is not None:
+        ctx.signing = lambda: signing
+    elif signing_factory is not None:
+        ctx.signing = _lazy(signing_factory)
+    app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION,
+                  openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
+                                                       "audit", "public", "health")])
+    app.state.ctx = ctx
+    errors.install(app)
+    for module in (health, auth, agencies, documents, signing_routes, records, audit, public):
+        app.include_router(module.router)
+    _problem_schema(app)
+    return app
+
+
+def open_archive(settings: Any) -> Any:
+    """The archive for these settings: same home, storage URL and database as the ledger."""
+    from dataclasses import replace
+
+    from archive import ArchiveSettings, open_store
+
+    base = ArchiveSettings.from_env()
+    return open_store(replace(base, home=settings.home, storage_url=settings.storage_url,
+                              database_url=settings.database_url))
+
+
+def _problem_schema(app: FastAPI) -> None:
+    """Makes sure components.schemas.Problem exists whatever the routes declare."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        comps = schema.setdefault("components", {}).setdefault("schemas", {})
+        comps.setdefault("Problem", errors.Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+        for name, sub in errors.Problem.model_json_schema(ref_template="#/components/schemas/{model}").get(
+                "$defs", {}).items():
+            comps.setdefault(name, sub)
+        comps.get("Problem", {}).pop("$defs", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

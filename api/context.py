@@ -1,0 +1,141 @@
+"""What every request handler works with: the services, the directory, security, and who may see what."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.errors import ApiError, not_found
+from api.security import Passwords, Throttle, Tokens, unauthorized
+from api.store import ApiStore
+from ledger.actors import Actor
+from ledger.directory import Directory
+from ledger.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user of a request."""
+
+    username: str
+    agency_id: str
+    roles: frozenset[str]
+    full_name: str
+    via_cookie: bool = False
+    session: str = ""
+
+    def actor(self, request_id: str) -> Actor:
+        return Actor(self.username, self.agency_id, self.roles, request_id=request_id)
+
+
+@dataclass
+class ApiContext:
+    services: Any
+    archive: Any
+    directory: Directory
+    store: ApiStore
+    passwords: Passwords
+    tokens: Tokens
+    throttle: Throttle
+    signing: Callable[[], Any] | None = None
+    pkcs11_for: Callable[[str], Any] | None = None
+    secure_cookies: bool = True
+    _catch_up_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def ledger(self) -> Any:
+        return self.services.ledger
+
+    @property
+    def db(self) -> Any:
+        return self.services.db
+
+    # ---- projections ----------------------------------------------------------------------
+    def fresh(self) -> None:
+        """Brings the read models up to date before a list read."""
+        with self._catch_up_lock:
+            self.services.projector.catch_up()
+
+    def after_command(self) -> None:
+        """Catches the views up unless another thread is doing it already (reads catch up anyway)."""
+        if self._catch_up_lock.acquire(blocking=False):
+            try:
+                self.services.projector.catch_up()
+            finally:
+                self._catch_up_lock.release()
+
+    # ---- who ------------------------------------------------------------------------------
+    def principal(self, token: str, *, via_cookie: bool = False) -> Principal:
+        claims = self.tokens.read(token)
+        account = self.directory.find_account(claims.user)
+        if account is None or account["status"] != "active":
+            raise unauthorized("Tài khoản không còn được phép đăng nhập.", "The account may no longer sign in.")
+        return Principal(account["username"], account["agency_id"], frozenset(account["roles"]),
+                         account["full_name"], via_cookie, claims.session)
+
+    def supervised_by(self, agency_id: str) -> list[str]:
+        """Agencies that ``agency_id`` supervises (its inspectors may read them)."""
+        self.fresh()
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT agency_id FROM agency_supervisors WHERE supervisor_id=? ORDER BY agency_id",
+                        (agency_id,))
+            return [r[0] for r in cur.fetchall()]
+
+    def visible_agencies(self, p: Principal, roles: frozenset[str]) -> list[str]:
+        """The agencies whose data ``p`` may read with an endpoint open to ``roles``."""
+        out = []
+        if (p.roles & roles) - {"inspector"}:
+            out.append(p.agency_id)
+        if "inspector" in p.roles and "inspector" in roles:
+            out.extend(a for a in self.supervised_by(p.agency_id) if a not in out)
+        return out
+
+    def check_visible(self, p: Principal, agency_id: str, roles: frozenset[str], what: tuple[str, str]) -> None:
+        """404 unless ``p`` may read ``agency_id``'s data (never a 403 that reveals it exists)."""
+        if agency_id == p.agency_id and (p.roles & roles) - {"inspector"}:
+            return
+        if "inspector" in p.roles and "inspector" in roles and agency_id in self.supervised_by(p.agency_id):
+            return
+        raise not_found(*what)
+
+    def check_own(self, p: Principal, agency_id: str, what: tuple[str, str]) -> None:
+        """Commands act only within the caller's own agency."""
+        if agency_id != p.agency_id:
+            raise not_found(*what)
+
+    def document(self, p: Principal, document_id: str, roles: frozenset[str], *, command: bool = False
+                 ) -> dict[str, Any]:
+        return self._aggregate(p, document_id, roles, command, self.ledger.document, ("tài liệu", "document"))
+
+    def record(self, p: Principal, record_id: str, roles: frozenset[str], *, command: bool = False
+               ) -> dict[str, Any]:
+        return self._aggregate(p, record_id, roles, command, self.ledger.record, ("hồ sơ", "record"))
+
+    def _aggregate(self, p: Principal, aggregate_id: str, roles: frozenset[str], command: bool,
+                   load: Callable[[str], dict[str, Any]], what: tuple[str, str]) -> dict[str, Any]:
+        try:
+            state = load(aggregate_id)
+        except NotFound:
+            raise not_found(*what) from None
+        if command:
+            self.check_own(p, state["agency_id"], what)
+        else:
+            self.check_visible(p, state["agency_id"], roles, what)
+        return state
+
+    def agency(self, agency_id: str) -> dict[str, Any]:
+        found = self.directory.find_agency(agency_id)
+        if found is None:
+            raise not_found("cơ quan", "agency")
+        return found
+
+
+def forbidden_role(roles: frozenset[str]) -> ApiError:
+    from ledger.actors import ROLES
+
+    names_vi = ", ".join(ROLES[r][0] for r in sorted(roles))
+    names_en = ", ".join(ROLES[r][1] for r in sorted(roles))
+    return ApiError(403, "role_required", f"Chỉ {names_vi} được thực hiện thao tác này.",
+                    f"Only {names_en} may do this.")

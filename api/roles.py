@@ -1,0 +1,18 @@
+"""Who may call what: the role sets the routers name (agency scope is checked per resource)."""
+
+from __future__ import annotations
+
+ALL = ("admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
+       "internal_auditor", "inspector")
+MEMBERS = ("iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
+           "internal_auditor", "inspector")  # everyone who reads an agency's documents
+LEADERS = ("agency_leader", "department_leader")
+DOC_HISTORY = ("iso_secretary", "agency_leader", "department_leader", "internal_auditor", "inspector")
+REVIEWERS = ("iso_secretary", "agency_leader", "department_leader", "records_controller", "staff")
+REVISERS = ("iso_secretary", "agency_leader", "department_leader", "staff")
+RECORD_READERS = ("records_controller", "iso_secretary", "agency_leader", "department_leader", "internal_auditor",
+                  "inspector")
+RECORD_OVERSIGHT = ("records_controller", "agency_leader", "internal_auditor", "inspector")
+FEED = ("iso_secretary", "agency_leader", "records_controller", "internal_auditor", "inspector")
+AUDIT = ("admin", "internal_auditor", "inspector")
+USER_READERS = ("admin", "iso_secretary", "agency_leader")

@@ -1,0 +1,132 @@
+"""Passwords (Argon2id), signed expiring tokens (HMAC-SHA256), CSRF tokens and login throttling."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from api.errors import ApiError
+
+
+class Passwords:
+    """Argon2id hashing; ``fast`` lowers the cost for tests only."""
+
+    def __init__(self, *, fast: bool = False) -> None:
+        self._hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1) if fast else PasswordHasher()
+        self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, hashed: str | None, password: str) -> bool:
+        """True if ``password`` matches; spends the same time when there is no hash (no user oracle)."""
+        try:
+            return self._hasher.verify(hashed or self._dummy, password) and hashed is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class Claims:
+    user: str
+    expires: int
+    session: str
+
+
+class Tokens:
+    """``<payload>.<hmac>`` tokens: stateless, expiring, bound to the secret key."""
+
+    def __init__(self, secret: str, ttl_seconds: int = 3600, clock: Callable[[], float] = time.time) -> None:
+        self._key = hashlib.sha256(b"isoledger-token:" + secret.encode()).digest()
+        self._csrf_key = hashlib.sha256(b"isoledger-csrf:" + secret.encode()).digest()
+        self.ttl = ttl_seconds
+        self._clock = clock
+
+    def issue(self, user: str) -> str:
+        payload = {"sub": user, "exp": int(self._clock()) + self.ttl, "sid": secrets.token_hex(8)}
+        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+        return f"{body}.{self._sign(body)}"
+
+    def _sign(self, body: str) -> str:
+        return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
+
+    def read(self, token: str) -> Claims:
+        """The token's claims, or ApiError 401 if it is forged, malformed or expired."""
+        body, _, sig = token.partition(".")
+        if not body or not sig or not hmac.compare_digest(sig, self._sign(body)):
+            raise unauthorized("Mã đăng nhập không hợp lệ.", "The access token is invalid.")
+        try:
+            payload = json.loads(_unb64(body))
+            claims = Claims(str(payload["sub"]), int(payload["exp"]), str(payload.get("sid", "")))
+        except (ValueError, KeyError, TypeError):
+            raise unauthorized("Mã đăng nhập không hợp lệ.", "The access token is invalid.") from None
+        if claims.expires < self._clock():
+            raise unauthorized("Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.", "The access token has expired.")
+        return claims
+
+    def csrf_for(self, token: str) -> str:
+        """The CSRF token that goes with a session cookie (double submit, bound to the session)."""
+        return _b64(hmac.new(self._csrf_key, token.encode(), hashlib.sha256).digest())
+
+
+def unauthorized(vi: str = "Bạn chưa đăng nhập.", en: str = "Not signed in.") -> ApiError:
+    return ApiError(401, "not_authenticated", vi, en, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Throttle:
+    """Failed sign-ins per account and per address in a sliding window (in this process's memory)."""
+
+    def __init__(self, *, per_account: int = 5, per_address: int = 20, window: float = 900.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_account, self.per_address, self.window = per_account, per_address, window
+        self._clock = clock
+        self._fails: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str) -> deque[float]:
+        q = self._fails.setdefault(key, deque())
+        cutoff = self._clock() - self.window
+        while q and q[0] < cutoff:
+            q.popleft()
+        return q
+
+    def check(self, username: str, address: str) -> None:
+        with self._lock:
+            for key, limit in ((f"u:{username}", self.per_account), (f"a:{address}", self.per_address)):
+                q = self._recent(key)
+                if len(q) >= limit:
+                    wait = int(q[0] + self.window - self._clock()) + 1
+                    raise ApiError(429, "too_many_attempts",
+                                   f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây.",
+                                   f"Too many failed sign-ins; retry in {wait} seconds.",
+                                   field="username" if key.startswith("u:") else None,
+                                   headers={"Retry-After": str(wait)})
+
+    def failed(self, username: str, address: str) -> None:
+        with self._lock:
+            now = self._clock()
+            self._recent(f"u:{username}").append(now)
+            self._recent(f"a:{address}").append(now)
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._fails.pop(f"u:{username}", None)

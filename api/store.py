@@ -1,0 +1,89 @@
+"""The API's own tables: password hashes and stored responses of idempotent requests."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from projections.db import Database
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS api_credentials (
+        username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, changed_at DOUBLE PRECISION NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS api_idempotency (
+        owner TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
+        state TEXT NOT NULL, status INTEGER, headers TEXT, body TEXT, created_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (owner, key))""",
+]
+PENDING_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class Stored:
+    method: str
+    path: str
+    state: str
+    status: int | None
+    headers: dict[str, str]
+    body: str | None
+    created_at: float
+
+
+class ApiStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create_tables(self) -> None:
+        with self.db.transaction() as cur:
+            for statement in SCHEMA:
+                cur.execute(statement)
+
+    # ---- credentials ----------------------------------------------------------------------
+    def password_hash(self, username: str) -> str | None:
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT password_hash FROM api_credentials WHERE username=?", (username,))
+            row = cur.fetchone()
+        return str(row[0]) if row else None
+
+    def set_password_hash(self, username: str, hashed: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO api_credentials VALUES (?,?,?) ON CONFLICT (username) DO UPDATE "
+                        "SET password_hash=excluded.password_hash, changed_at=excluded.changed_at",
+                        (username, hashed, time.time()))
+
+    def has_credentials(self) -> bool:
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT 1 FROM api_credentials LIMIT 1")
+            return cur.fetchone() is not None
+
+    # ---- idempotency ----------------------------------------------------------------------
+    def reserve(self, owner: str, key: str, method: str, path: str) -> Stored | None:
+        """Claims the key (None) or returns what is stored under it (pending or done)."""
+        now = time.time()
+        with self.db.transaction() as cur:
+            cur.execute("SELECT method, path, state, status, headers, body, created_at FROM api_idempotency "
+                        "WHERE owner=? AND key=?", (owner, key))
+            row = cur.fetchone()
+            if row is None:
+                done = cur.execute("INSERT INTO api_idempotency VALUES (?,?,?,?, 'pending', NULL, NULL, NULL, ?) "
+                                   "ON CONFLICT DO NOTHING", (owner, key, method, path, now))
+                if done.rowcount == 0:  # claimed by a concurrent request between our SELECT and INSERT
+                    return Stored(method, path, "pending", None, {}, None, now)
+                return None
+            stored = Stored(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), row[5], float(row[6]))
+            if stored.state == "pending" and stored.created_at < now - PENDING_TIMEOUT:
+                cur.execute("UPDATE api_idempotency SET created_at=?, method=?, path=? WHERE owner=? AND key=?",
+                            (now, method, path, owner, key))
+                return None
+            return stored
+
+    def complete(self, owner: str, key: str, status: int, headers: dict[str, Any], body: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE api_idempotency SET state='done', status=?, headers=?, body=? WHERE owner=? AND key=?",
+                        (status, json.dumps(headers), body, owner, key))
+
+    def release(self, owner: str, key: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM api_idempotency WHERE owner=? AND key=? AND state='pending'", (owner, key))
