@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,12 +59,14 @@ def vietnam_time(moment: datetime) -> str:
 
 
 def stamp_text(meaning: Meaning, signer_name: str, agency: str, signed_at: datetime) -> str:
-    return (
+    text = (
         f"{meaning.label_vi}\n"
         f"Người ký: {signer_name}\n"
         f"Cơ quan: {agency}\n"
         f"Thời gian ký: {vietnam_time(signed_at)}"
     )
+    # precomposed letters: the stamp font keeps them, and PDF text extraction finds them
+    return unicodedata.normalize("NFC", text)
 
 
 def _open_png(data: bytes, field: str) -> Image.Image:

@@ -38,7 +38,10 @@ REPERTOIRE = [
 
 def _subset(font: TTFont) -> None:
     options = subset.Options()
-    options.layout_features = ["*"]  # keep mark positioning for stacked diacritics
+    # Mark positioning and composition only: Vietnamese NFC text uses precomposed glyphs, and
+    # dropping the large kerning tables keeps per-signature subsetting cheap.
+    options.layout_features = ["ccmp", "locl", "mark", "mkmk"]
+    options.drop_tables += ["kern", "MATH"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.drop_tables += ["FFTM"]

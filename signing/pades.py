@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from signing.fonts import RescaledFontFactory
 from signing.results import CertificateFacts, SignatureFacts, SignedPdf
 from signing.runtime import SigningRuntime
 from signing.signers import Signer
+
+logger = logging.getLogger(__name__)
 
 # Room for the signed attributes and CMS structure around certificates and signature value.
 _CMS_OVERHEAD = 3000
@@ -147,6 +150,9 @@ class PadesSigner:
             signing_time=signed_at,
             timestamp_time=ts_time,
             field_name=name,
+        )
+        logger.info(
+            "signed field %s at PAdES %s, certificate %s", name, level, facts.certificate.fingerprint_sha256
         )
         return SignedPdf.build(facts, signed.content)
 

@@ -98,3 +98,42 @@ def test_passphrases_and_pins_are_never_logged(
         for failure in failures:
             assert secret not in str(failure) and secret not in failure.message_vi
             assert secret not in repr(failure.__cause__)
+
+
+class CountingSigner(CachedKeySigner):
+    def __init__(self, template: CachedKeySigner, key: object) -> None:
+        super().__init__(key, template.signing_cert, list(template.cert_registry))  # type: ignore[arg-type]
+        self.real = 0
+        self.dry = 0
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        if dry_run:
+            self.dry += 1
+        else:
+            self.real += 1
+        return await super().async_sign_raw(data, digest_algorithm, dry_run)
+
+
+class CountingPort:
+    def __init__(self, template: Signer, signer: CountingSigner) -> None:
+        self.certificate = template.certificate
+        self.pyhanko_signer = signer
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("level", ["B-B", "B-T", "B-LT"])
+def test_each_signature_signs_once_without_a_dry_run(
+    service: SigningService, pdf: bytes, pki: LoopbackPki, leader: Signer, level: str
+) -> None:
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    key = load_pem_private_key(pki.key_path("leader").read_bytes(), None)
+    template = leader.pyhanko_signer
+    assert isinstance(template, CachedKeySigner)
+    counting = CountingSigner(template, key)
+    service.sign(
+        pdf, CountingPort(leader, counting), signer_name="A", agency=AGENCY, meaning="approval", level=level
+    )
+    assert (counting.real, counting.dry) == (1, 0)
