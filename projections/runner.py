@@ -31,6 +31,10 @@ class CatchUp:
     seconds: float
 
 
+def _nothing(_: Ev) -> list[tuple[str, tuple[Any, ...]]]:
+    return []
+
+
 class Projector:
     """Keeps every read model current from one ledger."""
 
@@ -83,11 +87,17 @@ class Projector:
             if not page:
                 return 0, position
             execute = cur.execute
+            batched: dict[str, dict[Any, tuple[Any, ...]]] = {}
             with self.db.pipeline(cur):
                 for n in page:
                     event = self._event(n)
                     for module in VIEW_MODULES:
                         module.apply(execute, event)
+                        for sql, params in getattr(module, "deferred", _nothing)(event):
+                            # keyed by the row's identity: later versions of a row replace earlier ones
+                            batched.setdefault(sql, {})[params[0] if sql.startswith("INSERT") else params[-1]] = params
+                for sql, rows in batched.items():
+                    cur.executemany(sql, list(rows.values()))
                 execute("UPDATE projection_tracking SET position=? WHERE name=?", (page[-1].id, NAME))
             return len(page), page[-1].id
 

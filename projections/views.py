@@ -69,19 +69,25 @@ Exec = Callable[[str, tuple[Any, ...]], Any]
 
 
 def apply(x: Exec, e: Ev) -> None:
-    """Applies one event to every view; the caller records the position in the same transaction."""
-    m = e.f["meta"]
-    x("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-      (e.position, e.aggregate_id, e.version, e.kind, e.type, m["user_id"], m["role"], m["agency_id"], e.at,
-       summary(e), e.f["hash"]))
+    """Applies one event to the views it changes; the caller records the position in the same transaction."""
     handler = HANDLERS.get((e.kind, e.type))
     if handler:
         handler(x, e)
+
+
+def deferred(e: Ev) -> list[tuple[str, tuple[Any, ...]]]:
+    """Writes that no handler reads back, so the runner batches them per page (executemany):
+    the audit row, and the aggregate's version and time (only the page's last one per aggregate counts)."""
+    m = e.f["meta"]
+    out = [(AUDIT_INSERT, (e.position, e.aggregate_id, e.version, e.kind, e.type, m["user_id"], m["role"],
+                           m["agency_id"], e.at, summary(e), e.f["hash"]))]
     table = _VERSIONED.get(e.kind)
     if table:
-        x(f"UPDATE {table} SET version=?, updated_at=? WHERE id=?", (e.version, e.at, e.aggregate_id))
+        out.append((f"UPDATE {table} SET version=?, updated_at=? WHERE id=?", (e.version, e.at, e.aggregate_id)))
+    return out
 
 
+AUDIT_INSERT = "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 _VERSIONED = {"Document": "documents", "Record": "records"}
 
 
@@ -94,8 +100,9 @@ def _registered(x: Exec, e: Ev) -> None:
 
 
 def _task(x: Exec, user: str | None, e: Ev, n: int, task: str) -> None:
-    x("INSERT INTO inbox SELECT ?, id, ?, ?, agency_id, ? FROM documents WHERE id=? AND ? IS NOT NULL "
-      "ON CONFLICT DO NOTHING", (user, n, task, e.at, e.aggregate_id, user))
+    if user:
+        x("INSERT INTO inbox SELECT ?, id, ?, ?, agency_id, ? FROM documents WHERE id=? ON CONFLICT DO NOTHING",
+          (user, n, task, e.at, e.aggregate_id))
 
 
 def _clear(x: Exec, e: Ev, n: int, *tasks: str) -> None:
