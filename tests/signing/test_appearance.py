@@ -102,3 +102,12 @@ def test_unreadable_signature_image_is_an_appearance_error(
 def test_a_box_too_small_is_refused() -> None:
     with pytest.raises(AppearanceError):
         Placement(page=0, box=(0, 0, 10, 10))
+
+
+def test_decomposed_names_are_shown_precomposed() -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Văn Ánh")
+    moment = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    text = stamp_text(Meaning.APPROVAL, decomposed, AGENCY, moment)
+    assert "Nguyễn Văn Ánh" in text and decomposed not in text
