@@ -149,7 +149,7 @@ def install(app: FastAPI) -> None:
         errors = []
         for err in e.errors():
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header", "form")]
-            field = ".".join(loc) or None
+            field = ".".join(loc) or "body"
             errors.append({"field": field, "message": _vi(err), "message_en": str(err.get("msg", ""))})
         first = errors[0]["field"] if errors else None
         return problem(422, "invalid_input", f"Dữ liệu gửi lên không hợp lệ (trường «{first}»).",

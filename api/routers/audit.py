@@ -58,7 +58,8 @@ def verify(ctx: Ctx, p: Auditor, files: bool = True,
                  "version": brk.version if shown else None, "reason": brk.reason}
     checked, problems = 0, []
     if files:
-        target = agency_id or (None if "admin" in p.roles else p.agency_id)
+        # Without agency_id: the caller's own agency (an inspector or the administrator names one).
+        target = agency_id or (p.agency_id if p.roles - {"admin", "inspector"} else None)
         if target is not None:
             if "admin" not in p.roles:
                 ctx.check_visible(p, target, frozenset(R.AUDIT), ("cơ quan", "agency"))

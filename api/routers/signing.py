@@ -62,10 +62,14 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
     ref = FileRef.from_dict(ver["file"])
     if ref.media_type != "application/pdf":
         raise ApiError(415, "pdf_required", "Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="file")
-    service = _service(ctx)
-    agency = ctx.directory.find_agency(p.agency_id)
-    pdf = ctx.archive.read_bytes(ref, document_id)
     signer = _signer(ctx, p, p12, passphrase)
+    try:
+        service = _service(ctx)
+        pdf = ctx.archive.read_bytes(ref, document_id)
+    except BaseException:
+        signer.close()
+        raise
+    agency = ctx.directory.find_agency(p.agency_id)
     try:
         signed = service.sign(pdf, signer, signer_name=p.full_name,
                               agency=agency["name"] if agency else p.agency_id, meaning=meaning)
