@@ -9,7 +9,7 @@ from typing import Any
 from asn1crypto import x509
 from pyhanko.sign.signers.pdf_cms import Signer as PyHankoSigner
 
-from signing.errors import SignerCredentialsError, SignerError
+from signing.errors import SignerCredentialsError, SignerError, SigningConfigError
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,29 @@ class Pkcs11Settings:
     # Tokens that only offer raw ECDSA (SoftHSM, many national-CA tokens) need pre-hashing.
     raw_mechanism: bool = False
     extra_certs: tuple[x509.Certificate, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Pkcs11Settings:
+        """From JSON-like settings: ``key_id`` in hex, ``extra_certs`` as PEM/DER file paths."""
+        from pyhanko.keys import load_certs_from_pemder
+
+        try:
+            return cls(
+                module_path=str(data["module_path"]),
+                pin=str(data["pin"]),
+                token_label=data.get("token_label"),
+                key_label=data.get("key_label"),
+                cert_label=data.get("cert_label"),
+                key_id=bytes.fromhex(data["key_id"]) if data.get("key_id") else None,
+                raw_mechanism=bool(data.get("raw_mechanism", False)),
+                extra_certs=tuple(load_certs_from_pemder(list(data.get("extra_certs", ())))),
+            )
+        except (KeyError, ValueError, TypeError, OSError) as e:
+            raise SigningConfigError(
+                "Invalid PKCS#11 token settings (module_path and pin are required).",
+                "Cấu hình thiết bị ký PKCS#11 không hợp lệ (cần module_path và pin).",
+                field="pkcs11",
+            ) from e
 
 
 class Pkcs11Signer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,19 @@ def test_each_signature_signs_once_without_a_dry_run(
         pdf, CountingPort(leader, counting), signer_name="A", agency=AGENCY, meaning="approval", level=level
     )
     assert (counting.real, counting.dry) == (1, 0)
+
+
+def test_pkcs11_settings_from_json_like_dict(pki: LoopbackPki, tmp_path: Path) -> None:
+    from signing.errors import SigningConfigError
+
+    chain = tmp_path / "interm.pem"
+    from asn1crypto import pem
+
+    chain.write_bytes(pem.armor("CERTIFICATE", pki.cert("interm").dump()))
+    settings = Pkcs11Settings.from_dict(
+        {"module_path": "/lib.so", "pin": "1", "key_label": "k", "key_id": "01", "extra_certs": [str(chain)]}
+    )
+    assert settings.key_id == b"\x01"
+    assert [c.sha256 for c in settings.extra_certs] == [pki.cert("interm").sha256]
+    with pytest.raises(SigningConfigError):
+        Pkcs11Settings.from_dict({"pin": "1"})
