@@ -37,7 +37,7 @@ def actor(username: str) -> Actor:
 
 
 def _pdf(title: str, pages: int = 2) -> bytes:
-    from signing.testing import sample_pdf
+    from signing.samples import sample_pdf
 
     ascii_title = title.encode("ascii", "replace").decode()
     return sample_pdf(pages, ascii_title)

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections.db import Database
 from projections import directory, views
+from projections.db import Database
 from projections.views import Ev
 
-# Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and apply(execute, Ev).
+# Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
+# or apply(execute, event).
 VIEW_MODULES: list[Any] = [views, directory]
 
 NAME = "views"
@@ -29,10 +30,6 @@ class CatchUp:
     events: int
     position: int
     seconds: float
-
-
-def _nothing(_: Ev) -> list[tuple[str, tuple[Any, ...]]]:
-    return []
 
 
 class Projector:
@@ -86,19 +83,15 @@ class Projector:
             page = self.ledger.recorder.select_notifications(position, self.page_size, inclusive_of_start=False)
             if not page:
                 return 0, position
-            execute = cur.execute
-            batched: dict[str, dict[Any, tuple[Any, ...]]] = {}
-            with self.db.pipeline(cur):
-                for n in page:
-                    event = self._event(n)
-                    for module in VIEW_MODULES:
-                        module.apply(execute, event)
-                        for sql, params in getattr(module, "deferred", _nothing)(event):
-                            # keyed by the row's identity: later versions of a row replace earlier ones
-                            batched.setdefault(sql, {})[params[0] if sql.startswith("INSERT") else params[-1]] = params
-                for sql, rows in batched.items():
-                    cur.executemany(sql, list(rows.values()))
-                execute("UPDATE projection_tracking SET position=? WHERE name=?", (page[-1].id, NAME))
+            events = [self._event(n) for n in page]
+            for module in VIEW_MODULES:
+                if hasattr(module, "apply_page"):
+                    module.apply_page(cur, events)
+                else:
+                    with self.db.pipeline(cur):
+                        for event in events:
+                            module.apply(cur.execute, event)
+            cur.execute("UPDATE projection_tracking SET position=? WHERE name=?", (page[-1].id, NAME))
             return len(page), page[-1].id
 
     @staticmethod
@@ -107,7 +100,9 @@ class Projector:
 
     def _event(self, n: Any) -> Ev:
         kind, _, etype = n.topic.rpartition(":")[2].partition(".")
-        return Ev(n.id, str(n.originator_id), n.originator_version, kind, etype, self._decode(n.state))
+        fields = self._decode(n.state)
+        at = fields["timestamp"].isoformat()
+        return Ev(n.id, str(n.originator_id), n.originator_version, kind, etype, fields, at)
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every view, sorted: what a rebuild must reproduce exactly."""

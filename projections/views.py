@@ -59,198 +59,286 @@ class Ev:
     kind: str
     type: str
     f: dict[str, Any]
-
-    @property
-    def at(self) -> str:
-        return self.f["timestamp"].isoformat()
+    at: str  # the event's time, ISO 8601 UTC
 
 
 Exec = Callable[[str, tuple[Any, ...]], Any]
 
+DOC_COLS = ("id", "agency_id", "code", "title", "kind", "department", "requires_signature", "status", "in_force",
+            "effective_from", "latest", "search", "version", "updated_at")
+VER_COLS = ("document_id", "n", "agency_id", "status", "author", "filename", "sha256", "change_summary", "approver",
+            "reviewer_count", "reviews_done", "signed", "updated_at")
+INBOX_COLS = ("user_id", "document_id", "n", "task", "agency_id", "since")
+REC_COLS = ("id", "agency_id", "code", "title", "series", "confidentiality", "retention_years", "closed_on",
+            "retention_ends_on", "on_hold", "on_loan", "destruction", "files", "search", "version", "updated_at")
+LOAN_COLS = ("record_id", "seq", "agency_id", "borrower", "purpose", "due_on", "approved_by", "borrowed_on",
+             "returned_on", "received_by")
+AUDIT_COLS = ("position", "aggregate_id", "version", "kind", "event_type", "actor", "role", "agency_id",
+              "occurred_at", "summary", "hash")
+# table -> (columns, the column that names the aggregate a row belongs to)
+OWNED = {"documents": (DOC_COLS, "id"), "versions": (VER_COLS, "document_id"), "inbox": (INBOX_COLS, "document_id"),
+         "records": (REC_COLS, "id"), "loans": (LOAN_COLS, "record_id")}
+_CHUNK = 500
 
-def apply(x: Exec, e: Ev) -> None:
-    """Applies one event to the views it changes; the caller records the position in the same transaction."""
-    handler = HANDLERS.get((e.kind, e.type))
-    if handler:
-        handler(x, e)
+
+class Page:
+    """The rows of every aggregate a page of events touches, loaded in bulk, changed in memory, written back.
+
+    Handlers are plain Python over these rows, so a page costs a handful of bulk statements whatever
+    its length (instead of several statements per event), on SQLite and PostgreSQL alike."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.versions: dict[str, dict[int, dict[str, Any]]] = {}
+        self.inbox: dict[str, dict[tuple[str, int, str], dict[str, Any]]] = {}
+        self.records: dict[str, dict[str, Any]] = {}
+        self.loans: dict[str, dict[int, dict[str, Any]]] = {}
+        self.audit: list[tuple[Any, ...]] = []
+
+    # ---- bulk I/O ---------------------------------------------------------------------------
+    def load(self, cur: Any, doc_ids: list[str], rec_ids: list[str]) -> None:
+        for row in _select(cur, "documents", doc_ids):
+            self.docs[row["id"]] = row
+        for d in doc_ids:
+            self.versions.setdefault(d, {})
+            self.inbox.setdefault(d, {})
+        for row in _select(cur, "versions", doc_ids):
+            self.versions[row["document_id"]][row["n"]] = row
+        for row in _select(cur, "inbox", doc_ids):
+            self.inbox[row["document_id"]][(row["user_id"], row["n"], row["task"])] = row
+        for row in _select(cur, "records", rec_ids):
+            self.records[row["id"]] = row
+        for r in rec_ids:
+            self.loans.setdefault(r, {})
+        for row in _select(cur, "loans", rec_ids):
+            self.loans[row["record_id"]][row["seq"]] = row
+
+    def save(self, cur: Any, doc_ids: list[str], rec_ids: list[str]) -> None:
+        children = {"documents": [self.docs[d] for d in doc_ids if d in self.docs],
+                    "versions": [v for d in doc_ids for v in self.versions[d].values()],
+                    "inbox": [t for d in doc_ids for t in self.inbox[d].values()],
+                    "records": [self.records[r] for r in rec_ids if r in self.records],
+                    "loans": [loan for r in rec_ids for loan in self.loans[r].values()]}
+        for table, rows in children.items():
+            cols, owner = OWNED[table]
+            ids = doc_ids if table in ("documents", "versions", "inbox") else rec_ids
+            for chunk in _chunks(ids):
+                cur.execute(f"DELETE FROM {table} WHERE {owner} IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            if rows:
+                cur.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(cols))})",
+                                [tuple(row[c] for c in cols) for row in rows])
+        if self.audit:
+            cur.executemany(f"INSERT INTO audit VALUES ({','.join('?' * len(AUDIT_COLS))})", self.audit)
+
+    # ---- inbox ------------------------------------------------------------------------------
+    def task(self, e: Ev, user: str | None, n: int, task: str) -> None:
+        doc = self.docs[e.aggregate_id]
+        if user:
+            self.inbox[e.aggregate_id].setdefault((user, n, task), {
+                "user_id": user, "document_id": e.aggregate_id, "n": n, "task": task,
+                "agency_id": doc["agency_id"], "since": e.at})
+
+    def clear(self, e: Ev, n: int, *tasks: str) -> None:
+        box = self.inbox[e.aggregate_id]
+        for key in [k for k in box if k[1] == n and (not tasks or k[2] in tasks)]:
+            del box[key]
 
 
-def deferred(e: Ev) -> list[tuple[str, tuple[Any, ...]]]:
-    """Writes that no handler reads back, so the runner batches them per page (executemany):
-    the audit row, and the aggregate's version and time (only the page's last one per aggregate counts)."""
-    m = e.f["meta"]
-    out = [(AUDIT_INSERT, (e.position, e.aggregate_id, e.version, e.kind, e.type, m["user_id"], m["role"],
-                           m["agency_id"], e.at, summary(e), e.f["hash"]))]
-    table = _VERSIONED.get(e.kind)
-    if table:
-        out.append((f"UPDATE {table} SET version=?, updated_at=? WHERE id=?", (e.version, e.at, e.aggregate_id)))
+def apply_page(cur: Any, events: list[Ev]) -> None:
+    """Applies a page of events to the document, record, inbox, loan and audit views."""
+    doc_ids = list(dict.fromkeys(e.aggregate_id for e in events if e.kind == "Document"))
+    rec_ids = list(dict.fromkeys(e.aggregate_id for e in events if e.kind == "Record"))
+    page = Page()
+    page.load(cur, doc_ids, rec_ids)
+    for e in events:
+        m = e.f["meta"]
+        page.audit.append((e.position, e.aggregate_id, e.version, e.kind, e.type, m["user_id"], m["role"],
+                           m["agency_id"], e.at, summary(e), e.f["hash"]))
+        handler = HANDLERS.get((e.kind, e.type))
+        if handler is None:
+            continue
+        handler(page, e)
+        row = page.docs.get(e.aggregate_id) if e.kind == "Document" else page.records.get(e.aggregate_id)
+        if row is not None:
+            row["version"], row["updated_at"] = e.version, e.at
+    page.save(cur, doc_ids, rec_ids)
+
+
+def _select(cur: Any, table: str, ids: list[str]) -> list[dict[str, Any]]:
+    cols, owner = OWNED[table]
+    out: list[dict[str, Any]] = []
+    for chunk in _chunks(ids):
+        cur.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE {owner} IN ({','.join('?' * len(chunk))})",
+                    tuple(chunk))
+        out.extend(dict(zip(cols, row, strict=True)) for row in cur.fetchall())
     return out
 
 
-AUDIT_INSERT = "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-_VERSIONED = {"Document": "documents", "Record": "records"}
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
 # ---- documents --------------------------------------------------------------------------------
-def _registered(x: Exec, e: Ev) -> None:
+def _registered(p: Page, e: Ev) -> None:
     f = e.f
-    x("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-      (e.aggregate_id, f["agency_id"], f["code"], f["title"], f["kind"], f["department"],
-       int(KINDS[f["kind"]][2]), "active", None, None, 0, fold(f"{f['code']} {f['title']}"), e.version, e.at))
+    p.docs[e.aggregate_id] = {
+        "id": e.aggregate_id, "agency_id": f["agency_id"], "code": f["code"], "title": f["title"], "kind": f["kind"],
+        "department": f["department"], "requires_signature": int(KINDS[f["kind"]][2]), "status": "active",
+        "in_force": None, "effective_from": None, "latest": 0, "search": fold(f"{f['code']} {f['title']}"),
+        "version": e.version, "updated_at": e.at}
 
 
-def _task(x: Exec, user: str | None, e: Ev, n: int, task: str) -> None:
-    if user:
-        x("INSERT INTO inbox SELECT ?, id, ?, ?, agency_id, ? FROM documents WHERE id=? ON CONFLICT DO NOTHING",
-          (user, n, task, e.at, e.aggregate_id))
+def _ver(p: Page, e: Ev, n: int | None = None) -> dict[str, Any]:
+    ver = p.versions[e.aggregate_id][e.f["version"] if n is None else n]
+    ver["updated_at"] = e.at
+    return ver
 
 
-def _clear(x: Exec, e: Ev, n: int, *tasks: str) -> None:
-    if tasks:
-        marks = ",".join("?" * len(tasks))
-        x(f"DELETE FROM inbox WHERE document_id=? AND n=? AND task IN ({marks})", (e.aggregate_id, n, *tasks))
-    else:
-        x("DELETE FROM inbox WHERE document_id=? AND n=?", (e.aggregate_id, n))
-
-
-def _draft_created(x: Exec, e: Ev) -> None:
+def _draft_created(p: Page, e: Ev) -> None:
     f, n = e.f, e.f["version"]
-    x("INSERT INTO versions SELECT id, ?, agency_id, 'draft', ?, ?, ?, ?, NULL, 0, 0, 0, ? FROM documents "
-      "WHERE id=?", (n, f["meta"]["user_id"], f["file"]["filename"], f["file"]["sha256"], f["change_summary"],
-                     e.at, e.aggregate_id))
-    x("UPDATE documents SET latest=? WHERE id=?", (n, e.aggregate_id))
-    _task(x, f["meta"]["user_id"], e, n, "submit")
+    p.versions[e.aggregate_id][n] = {
+        "document_id": e.aggregate_id, "n": n, "agency_id": p.docs[e.aggregate_id]["agency_id"], "status": "draft",
+        "author": f["meta"]["user_id"], "filename": f["file"]["filename"], "sha256": f["file"]["sha256"],
+        "change_summary": f["change_summary"], "approver": None, "reviewer_count": 0, "reviews_done": 0,
+        "signed": 0, "updated_at": e.at}
+    p.docs[e.aggregate_id]["latest"] = n
+    p.task(e, f["meta"]["user_id"], n, "submit")
 
 
-def _draft_revised(x: Exec, e: Ev) -> None:
+def _draft_revised(p: Page, e: Ev) -> None:
     f, n = e.f, e.f["version"]
-    x("UPDATE versions SET status='draft', filename=?, sha256=?, change_summary=?, reviews_done=0, signed=0, "
-      "updated_at=? WHERE document_id=? AND n=?",
-      (f["file"]["filename"], f["file"]["sha256"], f["change_summary"], e.at, e.aggregate_id, n))
-    _clear(x, e, n, "revise")
-    x("INSERT INTO inbox SELECT author, document_id, n, 'submit', agency_id, ? FROM versions "
-      "WHERE document_id=? AND n=? ON CONFLICT DO NOTHING", (e.at, e.aggregate_id, n))
+    ver = _ver(p, e)
+    ver.update(status="draft", filename=f["file"]["filename"], sha256=f["file"]["sha256"],
+               change_summary=f["change_summary"], reviews_done=0, signed=0)
+    p.clear(e, n, "revise")
+    p.task(e, ver["author"], n, "submit")
 
 
-def _submitted(x: Exec, e: Ev) -> None:
+def _submitted(p: Page, e: Ev) -> None:
     f, n = e.f, e.f["version"]
-    x("UPDATE versions SET status='submitted', approver=?, reviewer_count=?, reviews_done=0, updated_at=? "
-      "WHERE document_id=? AND n=?", (f["approver"], len(f["reviewers"]), e.at, e.aggregate_id, n))
-    _clear(x, e, n)
+    _ver(p, e).update(status="submitted", approver=f["approver"], reviewer_count=len(f["reviewers"]),
+                      reviews_done=0)
+    p.clear(e, n)
     for reviewer in f["reviewers"]:
-        _task(x, reviewer, e, n, "review")
+        p.task(e, reviewer, n, "review")
     if not f["reviewers"]:
-        _task(x, f["approver"], e, n, "approve")
+        p.task(e, f["approver"], n, "approve")
 
 
-def _reviewed(x: Exec, e: Ev) -> None:
+def _reviewed(p: Page, e: Ev) -> None:
     n = e.f["version"]
-    x("UPDATE versions SET reviews_done=reviews_done+1, updated_at=? WHERE document_id=? AND n=?",
-      (e.at, e.aggregate_id, n))
-    x("DELETE FROM inbox WHERE user_id=? AND document_id=? AND n=? AND task='review'",
-      (e.f["reviewer"], e.aggregate_id, n))
-    x("INSERT INTO inbox SELECT approver, document_id, n, 'approve', agency_id, ? FROM versions "
-      "WHERE document_id=? AND n=? AND reviews_done=reviewer_count ON CONFLICT DO NOTHING",
-      (e.at, e.aggregate_id, n))
+    ver = _ver(p, e)
+    ver["reviews_done"] += 1
+    p.inbox[e.aggregate_id].pop((e.f["reviewer"], n, "review"), None)
+    if ver["reviews_done"] == ver["reviewer_count"]:
+        p.task(e, ver["approver"], n, "approve")
 
 
-def _version_status(status: str) -> Callable[[Exec, Ev], None]:
-    def handler(x: Exec, e: Ev) -> None:
-        x("UPDATE versions SET status=?, updated_at=? WHERE document_id=? AND n=?",
-          (status, e.at, e.aggregate_id, e.f["version"]))
-        _clear(x, e, e.f["version"])
+def _set_status(status: str) -> Callable[[Page, Ev], None]:
+    def handler(p: Page, e: Ev) -> None:
+        _ver(p, e)["status"] = status
+        p.clear(e, e.f["version"])
     return handler
 
 
-def _approved(x: Exec, e: Ev) -> None:
+def _approved(p: Page, e: Ev) -> None:
     n = e.f["version"]
-    _version_status("approved")(x, e)
-    x("INSERT INTO inbox SELECT v.approver, v.document_id, v.n, 'sign', v.agency_id, ? FROM versions v "
-      "JOIN documents d ON d.id=v.document_id WHERE v.document_id=? AND v.n=? AND d.requires_signature=1",
-      (e.at, e.aggregate_id, n))
-    x("INSERT INTO inbox SELECT author, document_id, n, 'issue', agency_id, ? FROM versions v "
-      "WHERE document_id=? AND n=? AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.id=v.document_id "
-      "AND d.requires_signature=1) ON CONFLICT DO NOTHING", (e.at, e.aggregate_id, n))
+    _set_status("approved")(p, e)
+    ver = p.versions[e.aggregate_id][n]
+    if p.docs[e.aggregate_id]["requires_signature"]:
+        p.task(e, ver["approver"], n, "sign")
+    else:
+        p.task(e, ver["author"], n, "issue")
 
 
-def _rejected(x: Exec, e: Ev) -> None:
-    _version_status("rejected")(x, e)
-    x("INSERT INTO inbox SELECT author, document_id, n, 'revise', agency_id, ? FROM versions "
-      "WHERE document_id=? AND n=? ON CONFLICT DO NOTHING", (e.at, e.aggregate_id, e.f["version"]))
+def _rejected(p: Page, e: Ev) -> None:
+    _set_status("rejected")(p, e)
+    p.task(e, p.versions[e.aggregate_id][e.f["version"]]["author"], e.f["version"], "revise")
 
 
-def _signed(x: Exec, e: Ev) -> None:
+def _signed(p: Page, e: Ev) -> None:
     f, n = e.f, e.f["version"]
-    x("UPDATE versions SET filename=?, sha256=?, signed=signed+1, updated_at=? WHERE document_id=? AND n=?",
-      (f["signed_file"]["filename"], f["signed_file"]["sha256"], e.at, e.aggregate_id, n))
+    ver = _ver(p, e)
+    ver.update(filename=f["signed_file"]["filename"], sha256=f["signed_file"]["sha256"], signed=ver["signed"] + 1)
     if f["meaning"] == "approval":
-        _clear(x, e, n, "sign")
-        x("INSERT INTO inbox SELECT author, document_id, n, 'issue', agency_id, ? FROM versions "
-          "WHERE document_id=? AND n=? ON CONFLICT DO NOTHING", (e.at, e.aggregate_id, n))
+        p.clear(e, n, "sign")
+        p.task(e, ver["author"], n, "issue")
 
 
-def _issued(x: Exec, e: Ev) -> None:
-    _version_status("issued")(x, e)
-    x("UPDATE documents SET in_force=?, effective_from=? WHERE id=?",
-      (e.f["version"], e.f["effective_from"], e.aggregate_id))
+def _issued(p: Page, e: Ev) -> None:
+    _set_status("issued")(p, e)
+    p.docs[e.aggregate_id].update(in_force=e.f["version"], effective_from=e.f["effective_from"])
 
 
-def _superseded(x: Exec, e: Ev) -> None:
-    x("UPDATE versions SET status='superseded', updated_at=? WHERE document_id=? AND n=?",
-      (e.at, e.aggregate_id, e.f["previous_version"]))
+def _superseded(p: Page, e: Ev) -> None:
+    _ver(p, e, e.f["previous_version"])["status"] = "superseded"
 
 
-def _withdrawn(x: Exec, e: Ev) -> None:
-    _version_status("withdrawn")(x, e)
-    x("UPDATE documents SET in_force=NULL, effective_from=NULL WHERE id=? AND in_force=?",
-      (e.aggregate_id, e.f["version"]))
+def _withdrawn(p: Page, e: Ev) -> None:
+    _set_status("withdrawn")(p, e)
+    doc = p.docs[e.aggregate_id]
+    if doc["in_force"] == e.f["version"]:
+        doc.update(in_force=None, effective_from=None)
 
 
-def _obsoleted(x: Exec, e: Ev) -> None:
-    x("UPDATE documents SET status='obsolete', in_force=NULL, effective_from=NULL WHERE id=?", (e.aggregate_id,))
-    x("UPDATE versions SET status='withdrawn', updated_at=? WHERE document_id=? AND status IN "
-      "('issued','draft','submitted','approved','rejected')", (e.at, e.aggregate_id))
-    x("DELETE FROM inbox WHERE document_id=?", (e.aggregate_id,))
+def _obsoleted(p: Page, e: Ev) -> None:
+    p.docs[e.aggregate_id].update(status="obsolete", in_force=None, effective_from=None)
+    for ver in p.versions[e.aggregate_id].values():
+        if ver["status"] in ("issued", "draft", "submitted", "approved", "rejected"):
+            ver.update(status="withdrawn", updated_at=e.at)
+    p.inbox[e.aggregate_id].clear()
 
 
 # ---- records ----------------------------------------------------------------------------------
-def _opened(x: Exec, e: Ev) -> None:
+def _opened(p: Page, e: Ev) -> None:
     f = e.f
-    x("INSERT INTO records VALUES (?,?,?,?,?,?,?,NULL,NULL,0,0,NULL,0,?,?,?)",
-      (e.aggregate_id, f["agency_id"], f["code"], f["title"], f["series"], f["confidentiality"],
-       f["retention_years"], fold(f"{f['code']} {f['title']} {f['series']}"), e.version, e.at))
+    p.records[e.aggregate_id] = {
+        "id": e.aggregate_id, "agency_id": f["agency_id"], "code": f["code"], "title": f["title"],
+        "series": f["series"], "confidentiality": f["confidentiality"], "retention_years": f["retention_years"],
+        "closed_on": None, "retention_ends_on": None, "on_hold": 0, "on_loan": 0, "destruction": None, "files": 0,
+        "search": fold(f"{f['code']} {f['title']} {f['series']}"), "version": e.version, "updated_at": e.at}
 
 
-def _record_set(sql: str, *fields: str) -> Callable[[Exec, Ev], None]:
-    def handler(x: Exec, e: Ev) -> None:
-        x(f"UPDATE records SET {sql} WHERE id=?", (*(e.f[k] for k in fields), e.aggregate_id))
+def _record(**values: Any) -> Callable[[Page, Ev], None]:
+    def handler(p: Page, e: Ev) -> None:
+        p.records[e.aggregate_id].update(values)
     return handler
 
 
-def _closed(x: Exec, e: Ev) -> None:
-    x("UPDATE records SET closed_on=?, retention_ends_on=? WHERE id=?",
-      (e.f["closed_on"], e.f["retention_ends_on"], e.aggregate_id))
+def _file_added(p: Page, e: Ev) -> None:
+    p.records[e.aggregate_id]["files"] += 1
 
 
-def _borrowed(x: Exec, e: Ev) -> None:
-    f = e.f
-    x("UPDATE records SET on_loan=1 WHERE id=?", (e.aggregate_id,))
-    x("INSERT INTO loans SELECT id, (SELECT COUNT(*) FROM loans WHERE record_id=?) + 1, agency_id, ?, ?, ?, ?, ?, "
-      "NULL, NULL FROM records WHERE id=?", (e.aggregate_id, f["borrower"], f["purpose"], f["due_on"],
-                                            f["approved_by"], f["borrowed_on"], e.aggregate_id))
+def _closed(p: Page, e: Ev) -> None:
+    p.records[e.aggregate_id].update(closed_on=e.f["closed_on"], retention_ends_on=e.f["retention_ends_on"])
 
 
-def _loan_extended(x: Exec, e: Ev) -> None:
-    x("UPDATE loans SET due_on=? WHERE record_id=? AND returned_on IS NULL", (e.f["due_on"], e.aggregate_id))
+def _borrowed(p: Page, e: Ev) -> None:
+    f, rec = e.f, p.records[e.aggregate_id]
+    rec["on_loan"] = 1
+    loans = p.loans[e.aggregate_id]
+    seq = len(loans) + 1
+    loans[seq] = {"record_id": e.aggregate_id, "seq": seq, "agency_id": rec["agency_id"], "borrower": f["borrower"],
+                  "purpose": f["purpose"], "due_on": f["due_on"], "approved_by": f["approved_by"],
+                  "borrowed_on": f["borrowed_on"], "returned_on": None, "received_by": None}
 
 
-def _returned(x: Exec, e: Ev) -> None:
-    x("UPDATE records SET on_loan=0 WHERE id=?", (e.aggregate_id,))
-    x("UPDATE loans SET returned_on=?, received_by=? WHERE record_id=? AND returned_on IS NULL",
-      (e.f["returned_on"], e.f["received_by"], e.aggregate_id))
+def _open_loans(p: Page, e: Ev) -> list[dict[str, Any]]:
+    return [loan for loan in p.loans[e.aggregate_id].values() if loan["returned_on"] is None]
 
 
-HANDLERS: dict[tuple[str, str], Callable[[Exec, Ev], None]] = {
+def _loan_extended(p: Page, e: Ev) -> None:
+    for loan in _open_loans(p, e):
+        loan["due_on"] = e.f["due_on"]
+
+
+def _returned(p: Page, e: Ev) -> None:
+    p.records[e.aggregate_id]["on_loan"] = 0
+    for loan in _open_loans(p, e):
+        loan.update(returned_on=e.f["returned_on"], received_by=e.f["received_by"])
+
+
+HANDLERS: dict[tuple[str, str], Callable[[Page, Ev], None]] = {
     ("Document", "Registered"): _registered,
     ("Document", "DraftCreated"): _draft_created,
     ("Document", "DraftRevised"): _draft_revised,
@@ -264,16 +352,16 @@ HANDLERS: dict[tuple[str, str], Callable[[Exec, Ev], None]] = {
     ("Document", "Withdrawn"): _withdrawn,
     ("Document", "Obsoleted"): _obsoleted,
     ("Record", "Opened"): _opened,
-    ("Record", "FileAdded"): _record_set("files=files+1"),
+    ("Record", "FileAdded"): _file_added,
     ("Record", "Closed"): _closed,
-    ("Record", "LegalHoldPlaced"): _record_set("on_hold=1"),
-    ("Record", "LegalHoldReleased"): _record_set("on_hold=0"),
+    ("Record", "LegalHoldPlaced"): _record(on_hold=1),
+    ("Record", "LegalHoldReleased"): _record(on_hold=0),
     ("Record", "Borrowed"): _borrowed,
     ("Record", "LoanExtended"): _loan_extended,
     ("Record", "Returned"): _returned,
-    ("Record", "DestructionProposed"): _record_set("destruction='proposed'"),
-    ("Record", "DestructionApproved"): _record_set("destruction='approved'"),
-    ("Record", "Destroyed"): _record_set("destruction='executed', files=0, on_loan=0"),
+    ("Record", "DestructionProposed"): _record(destruction="proposed"),
+    ("Record", "DestructionApproved"): _record(destruction="approved"),
+    ("Record", "Destroyed"): _record(destruction="executed", files=0, on_loan=0),
 }
 
 

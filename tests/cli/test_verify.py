@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from isoledger.cli import app
 from isoledger.bootstrap import bootstrap
 from isoledger.settings import Settings
-from signing.testing import sample_pdf
+from signing.samples import sample_pdf
 from ledger.config import is_postgres, sqlite_path
 from tests.factories import issued_document
 
