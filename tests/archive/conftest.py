@@ -59,7 +59,7 @@ class MotoServer:
 
     def client(self) -> Minio:
         return Minio(self.endpoint, "test-key", "test-secret", secure=False,
-                     http_client=http_client(retries=0))
+                     http_client=http_client())  # retries as in production
 
     def stop(self) -> None:
         if self.process.poll() is None:
