@@ -70,6 +70,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     errors.install(app)
     for module in (health, auth, agencies, documents, signing_routes, records, audit, public):
         app.include_router(module.router)
+    from api import web
+    web.install(app)  # the web pages (api/web)
     _problem_schema(app)
     return app
 

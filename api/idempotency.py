@@ -82,7 +82,8 @@ class IdempotentRoute(APIRoute):
                     await run_in_threadpool(store.release, owner, key)
                     raise
             body = getattr(response, "body", None)
-            if response.status_code >= 500 or body is None:
+            transient = response.status_code in (429, 503) or b'"database_busy"' in bytes(body or b"")
+            if response.status_code >= 500 or body is None or transient:  # the client may retry with the key
                 await run_in_threadpool(store.release, owner, key)
                 return response
             headers = {k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS}

@@ -1,0 +1,18 @@
+"""Web pages in Vietnamese (English switchable), server-rendered over the same services as the API.
+
+``install(app)`` adds the pages' routes and their static files (CSS, a little JavaScript).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.web.core import HERE
+
+
+def install(app: FastAPI) -> None:
+    from api.web import home
+
+    app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
+    app.include_router(home.router)

@@ -1,0 +1,169 @@
+"""Sign in and out, the language switch, the home page per role, and the public page (công khai)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from api.context import Principal
+from api.errors import ApiError
+from api.routers.auth import _login
+from api.web import i18n
+from api.web.core import (LANG_COOKIE, PageError, WebRoute, clear_session, ctx_of, form_data, lang_of, redirect,
+                          render, safe_next, set_session, signed_in, vndate)
+from projections import queries
+from projections.text import fold
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+User = Annotated[Principal, Depends(signed_in)]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/", ok: str | None = None) -> HTMLResponse:  # noqa: A002
+    done = i18n.DONE.get(ok or "")
+    return render(request, "login.html", next=safe_next(next), ok=i18n.pick(done, lang_of(request)) if done else None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=10)
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "/")))
+    ctx = ctx_of(request)
+    errors: dict[str, str] = {}
+    en = lang_of(request) == "en"
+    if not username.strip():
+        errors["username"] = "Enter your username." if en else "Hãy nhập tên đăng nhập."
+    if not password:
+        errors["password"] = "Enter your password." if en else "Hãy nhập mật khẩu."
+    if not errors:
+        try:
+            from starlette.concurrency import run_in_threadpool
+
+            token = await run_in_threadpool(_login, ctx, request, username, password)
+        except ApiError as e:
+            errors[e.field or "password"] = e.message_en if en else e.message_vi
+        else:
+            response = redirect(target)
+            set_session(response, ctx, token)
+            return response
+    return render(request, "login.html", status=401 if "password" in errors else 422, errors=errors,
+                  form={"username": username}, next=target)
+
+
+@router.post("/logout")
+def logout(request: Request, user: User, form: Annotated[FormData, Depends(form_data)]) -> Response:
+    response = redirect("/login?ok=signed_out")
+    clear_session(response)
+    return response
+
+
+@router.get("/lang/{code}")
+def language(code: str, next: str = "/") -> Response:  # noqa: A002
+    if code not in i18n.LANGS:
+        raise PageError(404, "Không có ngôn ngữ này.", "No such language.")
+    response = redirect(safe_next(next))
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response
+
+
+def _tasks(request: Request, p: Principal) -> list[dict[str, Any]]:
+    ctx, lang = ctx_of(request), lang_of(request)
+    ctx.fresh()
+    out = []
+    for t in queries.inbox(ctx.db, p.username, p.agency_id):
+        out.append({"task": t["task"], "url": f"/documents/{t['document_id']}#v{t['n']}",
+                    "text": f"{i18n.label(i18n.TASKS, t['task'], lang)}: {t['code']} — {t['title']} "
+                            f"({i18n.pick(('phiên bản', 'version'), lang)} {t['n']})",
+                    "note": vndate(t["since"])})
+    return out
+
+
+def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
+    ctx, lang = ctx_of(request), lang_of(request)
+    _ = i18n.chooser(lang)
+    tasks = _tasks(request, p)
+    boxes = []
+
+    def box(title: str, items: list[dict[str, Any]], more: str | None = None) -> None:
+        boxes.append({"title": title, "items": items, "more": more})
+
+    if p.roles & {"iso_secretary", "staff", "department_leader", "agency_leader"} or tasks:
+        box(_("Dự thảo cần hoàn thiện", "Drafts to finish"), [t for t in tasks if t["task"] in ("submit", "revise")])
+        box(_("Chờ bạn xem xét", "Waiting for your review"), [t for t in tasks if t["task"] == "review"])
+    if p.roles & {"agency_leader", "department_leader"}:
+        box(_("Chờ bạn phê duyệt", "Waiting for your approval"), [t for t in tasks if t["task"] == "approve"])
+        box(_("Chờ bạn ký số", "Waiting for your signature"), [t for t in tasks if t["task"] == "sign"])
+    if "iso_secretary" in p.roles:
+        box(_("Chờ ban hành", "Ready to issue"), [t for t in tasks if t["task"] == "issue"])
+    if p.roles & {"records_controller", "agency_leader", "internal_auditor"}:
+        today = ctx.ledger.today()
+        soon = (today + timedelta(days=7)).isoformat()
+        loans = [r for r in queries.loans(ctx.db, p.agency_id, today=today) if r["due_on"] <= soon]
+        box(_("Hồ sơ mượn sắp đến hạn hoặc quá hạn", "Loans due soon or overdue"),
+            [{"url": f"/records/{r['record_id']}", "text": f"{r['code']} — {r['title']} ({r['borrower']})",
+              "note": (_("Quá hạn từ ", "Overdue since ") if r["overdue"] else _("Hạn trả ", "Due ")) +
+              vndate(r["due_on"]), "note_class": "overdue" if r["overdue"] else "warn"} for r in loans], "/loans")
+        due = queries.retention_due(ctx.db, p.agency_id, today=today)
+        box(_("Hồ sơ hết thời hạn bảo quản, chờ hủy", "Records due for destruction"),
+            [{"url": f"/records/{r['id']}", "text": f"{r['code']} — {r['title']}",
+              "note": _("hết hạn ", "ended ") + vndate(r["retention_ends_on"]) +
+              (_(" · đang phong tỏa", " · on legal hold") if r["on_hold"] else "") +
+              (_(" · đã đề nghị hủy", " · proposed") if r["destruction"] == "proposed" else "") +
+              (_(" · đã duyệt hủy", " · approved") if r["destruction"] == "approved" else "")}
+             for r in due], "/records?status=due")
+    if "agency_leader" in p.roles:
+        with ctx.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, code, title FROM records WHERE agency_id=? AND destruction='proposed' "
+                        "ORDER BY code", (p.agency_id,))
+            proposals = cur.fetchall()
+        box(_("Đề nghị hủy hồ sơ chờ bạn duyệt", "Destruction proposals to decide"),
+            [{"url": f"/records/{i}", "text": f"{c} — {t}"} for i, c, t in proposals])
+    if p.roles & {"internal_auditor", "inspector"}:
+        agencies = ctx.visible_agencies(p, frozenset({"internal_auditor", "inspector"}))
+        items = []
+        for a in agencies:
+            found = ctx.directory.find_agency(a)
+            items.append({"url": f"/audit?agency={a}", "text": found["name"] if found else a})
+        box(_("Kiểm tra lịch sử và tính toàn vẹn", "Check histories and integrity"), items, "/audit")
+    return boxes
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, user: User) -> HTMLResponse:
+    lang = lang_of(request)
+    roles = ", ".join(i18n.role(r, lang) for r in sorted(user.roles))
+    return render(request, "home.html", boxes=home_boxes(request, user), roles_label=roles)
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox(request: Request, user: User) -> HTMLResponse:
+    _ = i18n.chooser(lang_of(request))
+    items = _tasks(request, user)
+    return render(request, "home.html", boxes=[{"title": _("Việc cần làm", "Inbox"), "items": items}],
+                  roles_label=_("Mọi việc đang chờ bạn, cũ nhất trước.", "Everything waiting for you, oldest first."))
+
+
+@router.get("/cong-khai/{agency_id}", response_class=HTMLResponse)
+def public_page(request: Request, agency_id: str,
+                q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
+    ctx = ctx_of(request)
+    agency = ctx.directory.find_agency(agency_id)
+    if agency is None:
+        raise PageError(404, "Không tìm thấy cơ quan.", "No such agency.")
+    ctx.fresh()
+    sql = ("SELECT id, code, title, kind, in_force, effective_from FROM documents WHERE agency_id=? "
+           "AND in_force IS NOT NULL")
+    params: list[Any] = [agency_id]
+    if q:
+        sql += " AND search LIKE ?"
+        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+    with ctx.db.transaction(write=False) as cur:
+        cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
+        names = [d[0] for d in cur.description]
+        items = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return render(request, "public.html", name=agency["name"], items=items, q=q)

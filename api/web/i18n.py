@@ -1,0 +1,98 @@
+"""The pages' words: Vietnamese first, English beside it; labels for roles, statuses, tasks and events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ledger.actors import ROLES
+from ledger.document import KINDS
+from ledger.record import CONFIDENTIALITY
+
+LANGS = ("vi", "en")
+
+
+def chooser(lang: str) -> Callable[[str, str], str]:
+    """``_(vi, en)`` in the templates: both texts sit side by side, so neither can go missing."""
+    if lang == "en":
+        return lambda vi, en: en
+    return lambda vi, en: vi
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def role(code: str, lang: str) -> str:
+    return pick(ROLES.get(code, (code, code)), lang)
+
+
+def kind(code: str, lang: str) -> str:
+    label = KINDS.get(code)
+    return pick((label[0], label[1]), lang) if label else code
+
+
+VERSION_STATUS = {
+    "draft": ("Dự thảo", "Draft"), "submitted": ("Đang xem xét", "Under review"),
+    "approved": ("Đã phê duyệt", "Approved"), "rejected": ("Bị từ chối", "Rejected"),
+    "issued": ("Đang hiệu lực", "In force"), "superseded": ("Đã bị thay thế", "Superseded"),
+    "withdrawn": ("Đã thu hồi", "Withdrawn"),
+}
+REGISTER_STATUS = {
+    "in_force": ("Đang hiệu lực", "In force"), "pending": ("Dự thảo, đang xử lý", "Drafts in progress"),
+    "superseded": ("Có phiên bản bị thay thế", "With superseded versions"),
+    "obsolete": ("Đã hủy bỏ", "Obsolete"), "all": ("Tất cả", "All"),
+}
+TASKS = {
+    "submit": ("Hoàn thiện và trình dự thảo", "Finish and submit the draft"),
+    "revise": ("Sửa dự thảo bị từ chối", "Revise the rejected draft"),
+    "review": ("Cho ý kiến xem xét", "Review"), "approve": ("Phê duyệt", "Approve"),
+    "sign": ("Ký số phê duyệt", "Sign for approval"), "issue": ("Ban hành", "Issue"),
+}
+VERDICTS = {"agree": ("Đồng ý", "Agree"), "agree_with_comments": ("Đồng ý, có góp ý", "Agree with comments"),
+            "disagree": ("Không đồng ý", "Disagree")}
+METHODS = {"crypto_shredding": ("Xóa khóa mã hóa (hủy số)", "Crypto-shredding"),
+           "shredding": ("Cắt hủy", "Shredding"), "burning": ("Đốt", "Burning"), "pulping": ("Nghiền bột", "Pulping")}
+EVENTS = {
+    "Registered": ("Đăng ký", "Registered"), "DraftCreated": ("Tạo dự thảo", "Draft created"),
+    "DraftRevised": ("Sửa dự thảo", "Draft revised"), "SubmittedForReview": ("Trình xem xét", "Submitted"),
+    "Reviewed": ("Xem xét", "Reviewed"), "Approved": ("Phê duyệt", "Approved"), "Rejected": ("Từ chối", "Rejected"),
+    "Signed": ("Ký số", "Signed"), "Issued": ("Ban hành", "Issued"), "Superseded": ("Bị thay thế", "Superseded"),
+    "Withdrawn": ("Thu hồi", "Withdrawn"), "Obsoleted": ("Hủy bỏ", "Obsoleted"),
+    "Opened": ("Lập hồ sơ", "Opened"), "FileAdded": ("Thêm tệp", "File added"), "Closed": ("Kết thúc", "Closed"),
+    "LegalHoldPlaced": ("Phong tỏa", "Legal hold placed"), "LegalHoldReleased": ("Gỡ phong tỏa", "Hold released"),
+    "Borrowed": ("Cho mượn", "Borrowed"), "LoanExtended": ("Gia hạn mượn", "Loan extended"),
+    "Returned": ("Trả hồ sơ", "Returned"), "DestructionProposed": ("Đề nghị hủy", "Destruction proposed"),
+    "DestructionApproved": ("Phê duyệt hủy", "Destruction approved"), "Destroyed": ("Đã hủy", "Destroyed"),
+}
+CONFIDENTIALITY_EN = {"public": "Public", "internal": "Internal", "confidential": "Confidential"}
+
+
+def label(table: dict[str, tuple[str, str]], code: str | None, lang: str) -> str:
+    if code is None:
+        return ""
+    return pick(table.get(code, (code, code)), lang)
+
+
+def confidentiality(code: str, lang: str) -> str:
+    return CONFIDENTIALITY_EN.get(code, code) if lang == "en" else CONFIDENTIALITY.get(code, code)
+
+
+# Messages shown after a command succeeded (?ok=...), so a reload does not repeat the command.
+DONE = {
+    "registered": ("Đã đăng ký tài liệu.", "The document is registered."),
+    "drafted": ("Đã tải lên dự thảo.", "The draft is uploaded."),
+    "revised": ("Đã sửa dự thảo.", "The draft is revised."),
+    "submitted": ("Đã trình xem xét và phê duyệt.", "Submitted for review and approval."),
+    "reviewed": ("Đã ghi ý kiến xem xét.", "Your review is recorded."),
+    "approved": ("Đã phê duyệt.", "Approved."), "rejected": ("Đã từ chối, kèm lý do.", "Rejected, with the reason."),
+    "signed": ("Đã ký số. Kết quả kiểm tra chữ ký ở dưới.", "Signed. The signature's validation result is below."),
+    "issued": ("Đã ban hành.", "Issued."), "opened": ("Đã lập hồ sơ.", "The record is opened."),
+    "file_added": ("Đã thêm tệp vào hồ sơ.", "The file is added."), "closed": ("Đã kết thúc hồ sơ.", "Closed."),
+    "held": ("Đã phong tỏa hồ sơ.", "Legal hold placed."), "released": ("Đã gỡ phong tỏa.", "Hold released."),
+    "lent": ("Đã ghi nhận cho mượn.", "The loan is recorded."), "extended": ("Đã gia hạn.", "Loan extended."),
+    "returned": ("Đã nhận lại hồ sơ.", "The record is back."),
+    "proposed": ("Đã đề nghị hủy.", "Destruction proposed."),
+    "destruction_approved": ("Đã phê duyệt hủy.", "Destruction approved."),
+    "destroyed": ("Đã hủy hồ sơ; biên bản được lưu.", "The record is destroyed; the minutes are kept."),
+    "signed_out": ("Bạn đã đăng xuất.", "You are signed out."),
+}
