@@ -27,7 +27,7 @@ system-deps:
 	fi
 
 run: install
-	$(VENV)/bin/isoledger demo --show
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/isoledger serve
 
 demo: install
 	$(VENV)/bin/isoledger demo

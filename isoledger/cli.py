@@ -138,6 +138,17 @@ def history(aggregate_id: str,
 
 
 @app.command()
+def serve(host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+          demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo on the first start")] = True
+          ) -> None:
+    """Serve the HTTP API and the web pages (first start: creates `admin`, loads the demo)."""
+    from api.server import serve as run_server
+
+    run_server(Settings.from_env(), host=host, port=port, demo=demo)
+
+
+@app.command()
 def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's state afterwards")] = False
          ) -> None:
     """Load the demo dataset (Sở KH&CN tỉnh Trà Vinh) unless it is already there."""
