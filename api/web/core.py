@@ -165,7 +165,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     values.setdefault("errors", {})
     values.setdefault("form", {})
     html = ENV.get_template(template).render(
-        request=request, lang=lang, _=i18n.chooser(lang), i18n=i18n, user=p, agency_name=agency,
+        request=request, lang=lang, can=lambda *roles: bool(p and p.roles & set(roles)), _=i18n.chooser(lang), i18n=i18n, user=p, agency_name=agency,
         csrf=csrf_token(request), path=request.url.path, next_url=quote(str(request.url.path)), **values)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
