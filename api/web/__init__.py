@@ -12,7 +12,8 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import home
+    from api.web import documents, home
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
+    app.include_router(documents.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,10 +53,38 @@ class Site:
         return Actor(username, agency, frozenset(roles))
 
 
-def build_site(home: Path, *, signing: Any = None) -> Site:
+def make_p12(common_name: str, passphrase: bytes = b"mat-khau-ky") -> bytes:
+    """A self-signed PKCS#12 for a leader (the province CA's certificates are what production uses)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, OWN_NAME),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=365))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), True)
+            .sign(key, hashes.SHA256()))
+    return pkcs12.serialize_key_and_certificates(b"leader", key, cert, None,
+                                                 serialization.BestAvailableEncryption(passphrase))
+
+
+def _signing() -> Any:
+    from signing import SigningConfig, build_signing_service
+
+    return build_signing_service(SigningConfig(check_signer=False))
+
+
+def build_site(home: Path) -> Site:
     settings = Settings.from_env({"ISOLEDGER_HOME": str(home)})
     services = bootstrap(settings)
-    app = create_app(services, archive=services.archive, signing=signing, secret_key="khoa-bi-mat-web",
+    app = create_app(services, archive=services.archive, signing_factory=_signing, secret_key="khoa-bi-mat-web",
                      fast_passwords=True, secure_cookies=False)
     ctx = app.state.ctx
     ensure_admin(ctx, password=PASSWORD)
@@ -76,6 +105,13 @@ def build_site(home: Path, *, signing: Any = None) -> Site:
 def site(tmp_path: Path) -> Iterator[Site]:
     built = build_site(tmp_path / "home")
     yield built
+    close_site(built)
+
+
+def close_site(built: Site) -> None:
+    signing = built.ctx.signing
+    for service in getattr(signing, "built", []):
+        service.close()
     built.services.close()
 
 

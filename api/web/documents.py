@@ -1,0 +1,373 @@
+"""Document controller and leader pages: the register, a document's versions, and every step of its life."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from api import roles as R
+from api.context import Principal
+from api.files import download, store_upload
+from api.routers.documents import version_of
+from api.web import forms, i18n
+from api.web.core import (KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect,
+                          render)
+from api.web.home import User
+from ledger.document import KINDS
+from ledger.errors import ConcurrencyConflict, InvalidInput
+from ledger.files import FileRef
+from projections.text import fold
+from projections.views import Ev, summary
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+Form = Annotated[FormData, Depends(form_data)]
+DOC_READERS = frozenset(R.MEMBERS)
+FORM_FIELDS = {
+    "draft": ("file", "change_summary"), "revise": ("file", "change_summary"),
+    "submit": ("reviewers", "approver"), "review": ("verdict", "comment"), "approve": (), "reject": ("reason",),
+    "sign": ("p12", "passphrase", "meaning"), "issue": ("effective_from", "distribution"),
+    "register": ("code", "title", "kind", "department"),
+}
+
+
+def ok_message(request: Request, ok: str | None) -> str | None:
+    done = i18n.DONE.get(ok or "")
+    return i18n.pick(done, lang_of(request)) if done else None
+
+
+def failure(request: Request, action: str, e: Exception) -> tuple[int, dict[str, Any]]:
+    """The status and page values that show an error beside its field (and, on a conflict, what changed)."""
+    status, vi, en, field = message_of(e)
+    msg = en if lang_of(request) == "en" else vi
+    key = field if field in FORM_FIELDS.get(action, ()) else "_"
+    values: dict[str, Any] = {"errors": {key: msg}, "err_action": action}
+    if status == 412 or isinstance(e, ConcurrencyConflict):
+        status = 409
+        values["alert"] = msg
+    return status, values
+
+
+def changes_since(request: Request, aggregate_id: str, version: int | None) -> list[dict[str, Any]]:
+    """The events after ``version``: who did what while the user was looking at the page."""
+    if version is None:
+        return []
+    out = []
+    for ev in ctx_of(request).ledger.history(aggregate_id):
+        if ev["version"] > version:
+            out.append({"at": ev["timestamp"], "actor": ev["meta"].get("user_id", ""), "summary": describe(ev)})
+    return out
+
+
+def describe(ev: dict[str, Any]) -> str:
+    fields = dict(ev["data"], meta=ev["meta"], hash=ev["hash"])
+    try:
+        return summary(Ev(0, ev["aggregate_id"], ev["version"], "", ev["type"], fields, ev["timestamp"]))
+    except (KeyError, TypeError, ValueError):
+        return ev["type"]
+
+
+# ---- the register ---------------------------------------------------------------------------
+@router.get("/documents", response_class=HTMLResponse)
+def register_page(request: Request, user: User, status: str = "in_force",
+                  kind: Annotated[str | None, Query(max_length=40)] = None,
+                  q: Annotated[str | None, Query(max_length=200)] = None, ok: str | None = None) -> HTMLResponse:
+    ctx = ctx_of(request)
+    need(user, *R.MEMBERS)
+    if status not in i18n.REGISTER_STATUS:
+        status = "in_force"
+    ctx.fresh()
+    sql = ("SELECT id, code, title, kind, department, status, in_force, effective_from, latest FROM documents "
+           "WHERE agency_id=?")
+    params: list[Any] = [user.agency_id]
+    pending = "('draft','submitted','approved','rejected')"
+    if status == "in_force":
+        sql += " AND in_force IS NOT NULL"
+    elif status == "pending":
+        sql += f" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN {pending})"
+    elif status == "superseded":
+        sql += " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status='superseded')"
+    elif status == "obsolete":
+        sql += " AND status='obsolete'"
+    if kind:
+        sql += " AND kind=?"
+        params.append(kind)
+    if q:
+        sql += " AND search LIKE ?"
+        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+    with ctx.db.transaction(write=False) as cur:
+        cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        cur.execute("SELECT document_id, n, status FROM versions WHERE agency_id=? AND status IN " + pending,
+                    (user.agency_id,))
+        working = {d: (n, s) for d, n, s in cur.fetchall()}
+    for row in rows:
+        row["working"] = working.get(row["id"])
+    lang = lang_of(request)
+    return render(request, "documents.html", rows=rows, filter_status=status, kind=kind or "", q=q or "",
+                  statuses=[(k, i18n.pick(v, lang)) for k, v in i18n.REGISTER_STATUS.items()],
+                  kinds=[("", i18n.pick(("Mọi loại", "All kinds"), lang))] +
+                  [(k, i18n.kind(k, lang)) for k in KINDS], ok=ok_message(request, ok))
+
+
+@router.get("/documents/new", response_class=HTMLResponse)
+def new_document_page(request: Request, user: User) -> HTMLResponse:
+    need(user, "iso_secretary")
+    return new_document_form(request)
+
+
+def new_document_form(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    return render(request, "document_new.html", status=status,
+                  kinds=[(k, i18n.kind(k, lang)) for k in KINDS], **values)
+
+
+@router.post("/documents/new", response_class=HTMLResponse)
+def register_document(request: Request, user: User, form: Form) -> Response:
+    need(user, "iso_secretary")
+    ctx = ctx_of(request)
+    try:
+        doc_id = ctx.ledger.register_document(
+            user.actor(request_id(request)), code=forms.text(form, "code"), title=forms.text(form, "title"),
+            kind=forms.text(form, "kind"), department=forms.text(form, "department"))
+    except KNOWN as e:
+        status, values = failure(request, "register", e)
+        return new_document_form(request, status, form=forms.values(form), **values)
+    ctx.after_command()
+    return redirect(f"/documents/{doc_id}?ok=registered")
+
+
+def request_id(request: Request) -> str:
+    from api.deps import request_id as rid
+
+    return rid(request)
+
+
+# ---- one document ---------------------------------------------------------------------------
+def load(request: Request, user: Principal, document_id: str) -> dict[str, Any]:
+    return ctx_of(request).document(user, document_id, DOC_READERS)  # 404 for another agency
+
+
+def people(request: Request, agency_id: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    ctx = ctx_of(request)
+    ctx.fresh()
+    with ctx.db.transaction(write=False) as cur:
+        cur.execute("SELECT username, full_name, roles FROM users WHERE agency_id=? AND status='active' "
+                    "ORDER BY full_name", (agency_id,))
+        rows = cur.fetchall()
+    return [(u, f"{n} ({u})") for u, n, r in rows if set(json.loads(r)) & set(roles)]
+
+
+def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
+    """Which forms this person may use now, for the version in progress (at most one)."""
+    me, roles = user.username, user.roles
+    active = state["obsolete_reason"] is None and state["agency_id"] == user.agency_id
+    working = next((v for v in state["versions"] if v["status"] in ("draft", "submitted", "approved", "rejected")),
+                   None)
+    out: dict[str, Any] = {"working": working, "draft": active and working is None and "iso_secretary" in roles}
+    if working is None or not active:
+        return out
+    s = working["status"]
+    out["revise"] = s in ("draft", "rejected") and bool(roles & set(R.REVISERS)) and (
+        me == working["author"] or "iso_secretary" in roles)
+    out["submit"] = s in ("draft", "rejected") and "iso_secretary" in roles
+    out["review"] = s == "submitted" and me in working["reviewers"] and me not in working["reviews"]
+    out["decide"] = s == "submitted" and me == working["approver"]
+    out["sign"] = (s == "approved" and not working["signed_for_approval"] and bool(roles & set(R.LEADERS))
+                   and (me == working["approver"] or "agency_leader" in roles))
+    out["issue"] = s == "approved" and "iso_secretary" in roles
+    out["needs_signature"] = KINDS[state["kind"]][2] and not working["signed_for_approval"]
+    out["show_pdf"] = (out["review"] or out["decide"] or out["sign"]) and working["file"]["media_type"] == \
+        "application/pdf"
+    return out
+
+
+def detail(request: Request, user: Principal, document_id: str, status: int = 200, **values: Any) -> HTMLResponse:
+    state = load(request, user, document_id)
+    acts = actions_for(user, state)
+    lang = lang_of(request)
+    return render(request, "document.html", status=status, doc=state, acts=acts,
+                  reviewers=people(request, user.agency_id, R.REVIEWERS),
+                  approvers=people(request, user.agency_id, R.LEADERS),
+                  kind_label=i18n.kind(state["kind"], lang), history_reader=bool(user.roles & set(R.DOC_HISTORY)),
+                  verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()], **values)
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, user: User, document_id: str, ok: str | None = None) -> HTMLResponse:
+    return detail(request, user, document_id, ok=ok_message(request, ok))
+
+
+def command(request: Request, user: Principal, document_id: str, form: FormData, action: str, ok: str,
+            run: Callable[[], Any], *, then: str | None = None) -> Response:
+    """Runs a command; on success goes back to the page (so a reload repeats nothing), else shows why."""
+    ctx = ctx_of(request)
+    try:
+        state = ctx.document(user, document_id, DOC_READERS, command=True)
+        expected = forms.expected(form)
+        if expected is not None and state["version"] != expected:
+            raise ConcurrencyConflict("Tài liệu đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
+                                      "Someone else changed the document while you were looking; nothing was saved.",
+                                      field="If-Match")
+        run()
+    except KNOWN as e:
+        status, values = failure(request, action, e)
+        if "alert" in values:
+            values["changes"] = changes_since(request, document_id, forms.expected(form))
+            values["alert"] = i18n.pick(("Tài liệu đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
+                                         "Someone else changed the document while you were looking; nothing was "
+                                         "saved."), lang_of(request))
+            values["form"] = {}
+        else:
+            values["form"] = forms.values(form)
+        return detail(request, user, document_id, status, **values)
+    ctx.after_command()
+    return redirect(then or f"/documents/{document_id}?ok={ok}")
+
+
+@router.post("/documents/{document_id}/drafts", response_class=HTMLResponse)
+def create_draft(request: Request, user: User, document_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        summary_text = forms.text(form, "change_summary")
+        if not summary_text:
+            raise InvalidInput("Hãy tóm tắt nội dung thay đổi.", "Summarise the change.", field="change_summary")
+        ref = store_upload(ctx.archive, forms.upload(form), document_id, request)  # files first, then facts
+        ctx.ledger.create_draft(user.actor(request_id(request)), document_id, file=ref.to_dict(),
+                                change_summary=summary_text)
+    return command(request, user, document_id, form, "draft", "drafted", run)
+
+
+@router.post("/documents/{document_id}/versions/{n}/revise", response_class=HTMLResponse)
+def revise(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        summary_text = forms.text(form, "change_summary")
+        if not summary_text:
+            raise InvalidInput("Hãy tóm tắt nội dung sửa đổi.", "Summarise the change.", field="change_summary")
+        ref = store_upload(ctx.archive, forms.upload(form), document_id, request)
+        ctx.ledger.revise_draft(user.actor(request_id(request)), document_id, n, file=ref.to_dict(),
+                                change_summary=summary_text)
+    return command(request, user, document_id, form, "revise", "revised", run)
+
+
+@router.post("/documents/{document_id}/versions/{n}/submit", response_class=HTMLResponse)
+def submit(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        approver = forms.text(form, "approver")
+        if not approver:
+            raise InvalidInput("Hãy chọn người phê duyệt.", "Choose the approver.", field="approver")
+        ctx.ledger.submit_for_review(user.actor(request_id(request)), document_id, n,
+                                     reviewers=forms.lines(form, "reviewers"), approver=approver)
+    return command(request, user, document_id, form, "submit", "submitted", run)
+
+
+@router.post("/documents/{document_id}/versions/{n}/review", response_class=HTMLResponse)
+def review(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, document_id, form, "review", "reviewed", lambda: ctx.ledger.review(
+        user.actor(request_id(request)), document_id, n, verdict=forms.text(form, "verdict"),
+        comment=forms.text(form, "comment")))
+
+
+@router.post("/documents/{document_id}/versions/{n}/approve", response_class=HTMLResponse)
+def approve(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, document_id, form, "approve", "approved",
+                   lambda: ctx.ledger.approve(user.actor(request_id(request)), document_id, n))
+
+
+@router.post("/documents/{document_id}/versions/{n}/reject", response_class=HTMLResponse)
+def reject(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        reason = forms.text(form, "reason")
+        if not reason:
+            raise InvalidInput("Hãy ghi lý do từ chối để người soạn biết cần sửa gì.",
+                               "Give the reason, so the author knows what to change.", field="reason")
+        ctx.ledger.reject(user.actor(request_id(request)), document_id, n, reason=reason)
+    return command(request, user, document_id, form, "reject", "rejected", run)
+
+
+@router.post("/documents/{document_id}/versions/{n}/issue", response_class=HTMLResponse)
+def issue(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        distribution = forms.lines(form, "distribution")
+        if not distribution:
+            raise InvalidInput("Hãy ghi nơi nhận (mỗi dòng một phòng ban hoặc người).",
+                               "List the distribution (one department or person per line).", field="distribution")
+        ctx.ledger.issue(user.actor(request_id(request)), document_id, n,
+                         effective_from=forms.day(form, "effective_from"), distribution=distribution)
+    return command(request, user, document_id, form, "issue", "issued", run)
+
+
+@router.post("/documents/{document_id}/versions/{n}/sign", response_class=HTMLResponse)
+def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    from api.routers.signing import _service, _signed_name, _signer
+
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        state = ctx.ledger.document(document_id)
+        ref = FileRef.from_dict(version_of(state, n)["file"])
+        if ref.media_type != "application/pdf":
+            raise InvalidInput("Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="p12")
+        p12 = forms.upload(form, "p12")
+        signer = _signer(ctx, user, p12, str(form.get("passphrase", "")))  # used once, never stored
+        try:
+            service = _service(ctx)
+            pdf = ctx.archive.read_bytes(ref, document_id)
+            agency = ctx.directory.find_agency(user.agency_id)
+            signed = service.sign(pdf, signer, signer_name=user.full_name,
+                                  agency=agency["name"] if agency else user.agency_id, meaning="approval")
+        finally:
+            signer.close()
+        import io
+
+        stored = ctx.archive.put(io.BytesIO(signed.content), _signed_name(ref.filename), document_id)
+        f = signed.facts
+        ctx.ledger.record_signature(
+            user.actor(request_id(request)), document_id, n, meaning="approval", signed_file=stored.to_dict(),
+            certificate={"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
+                         "issuer": f.certificate.issuer, "serial": f.certificate.serial},
+            pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
+            timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None)
+    return command(request, user, document_id, form, "sign", "signed", run,
+                   then=f"/documents/{document_id}/versions/{n}/signatures?ok=signed")
+
+
+# ---- files and signatures -------------------------------------------------------------------
+@router.get("/documents/{document_id}/versions/{n}/file")
+def version_file(request: Request, user: User, document_id: str, n: int) -> Response:
+    state = load(request, user, document_id)
+    if not 1 <= n <= len(state["versions"]):
+        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
+    return download(ctx_of(request).archive, state["versions"][n - 1]["file"], document_id, inline=True)
+
+
+@router.get("/documents/{document_id}/versions/{n}/signatures", response_class=HTMLResponse)
+def signatures(request: Request, user: User, document_id: str, n: int, ok: str | None = None) -> HTMLResponse:
+    from api.routers.signing import _service
+
+    ctx = ctx_of(request)
+    state = load(request, user, document_id)
+    if not 1 <= n <= len(state["versions"]):
+        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
+    ver = state["versions"][n - 1]
+    ref = FileRef.from_dict(ver["file"])
+    reports = []
+    if ref.media_type == "application/pdf" and ver["signatures"]:
+        reports = list(_service(ctx).validate(ctx.archive.read_bytes(ref, document_id)))
+    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, ok=ok_message(request, ok))
