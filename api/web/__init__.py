@@ -12,8 +12,9 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import documents, home
+    from api.web import audit, documents, home
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
     app.include_router(documents.router)
+    app.include_router(audit.router)

@@ -1,0 +1,188 @@
+"""Auditor and inspector pages: timelines with hashes, the state on a past date, integrity, CSV and PDF exports."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import roles as R
+from api.context import Principal
+from api.web import export, i18n
+from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render, vndate, vntime
+from api.web.documents import describe
+from api.web.home import User
+from ledger.files import FileRef
+from ledger.integrity import GENESIS, canonical_bytes, chain_hash
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+KINDS = {"documents": ("Document", frozenset(R.DOC_HISTORY)), "records": ("Record", frozenset(R.RECORD_OVERSIGHT))}
+AUDITORS = ("internal_auditor", "inspector", "admin")
+
+
+def check_chain(ledger: Any, aggregate_id: str) -> dict[str, Any]:
+    """Recomputes one aggregate's hash chain: intact, or the first event that does not hold."""
+    decode = ledger.mapper.transcoder.decode
+    previous, count = GENESIS, 0
+    for stored in ledger.recorder.select_events(UUID(aggregate_id)):
+        fields = decode(stored.state)
+        recomputed = chain_hash(previous, canonical_bytes(aggregate_id, stored.originator_version, stored.topic,
+                                                          fields))
+        if stored.originator_version != count + 1 or fields.get("prev_hash") != previous or \
+                fields.get("hash") != recomputed:
+            return {"intact": False, "events": count, "broken_at": stored.originator_version}
+        previous, count = recomputed, count + 1
+    return {"intact": True, "events": count, "broken_at": None}
+
+
+def files_of(state: dict[str, Any]) -> list[dict[str, Any]]:
+    if state["type"] == "Document":
+        return [v["file"] for v in state["versions"]]
+    return [] if state.get("destroyed") else [f["file"] for f in state["files"]]
+
+
+def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> datetime | None:
+    """The instant to replay to: an exact event time (``at``), or a date (end of that day) and optional time."""
+    try:
+        if at:
+            moment = datetime.fromisoformat(at)
+            return moment if moment.tzinfo else moment.replace(tzinfo=VN)
+        if not day:
+            return None
+        d = datetime.fromisoformat(day).date() if "-" in day else datetime.strptime(day, "%d/%m/%Y").date()
+        t = time.fromisoformat(at_time) if at_time else time(23, 59, 59, 999999)
+        return datetime.combine(d, t, tzinfo=VN)
+    except ValueError:
+        raise PageError(422, "Ngày hoặc giờ không hợp lệ; hãy chọn lại trên lịch.",
+                        "Invalid date or time; pick it again from the calendar.") from None
+
+
+def load(request: Request, user: Principal, kind: str, aggregate_id: str) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise PageError(404, "Không tìm thấy trang.", "No such page.")
+    ctx = ctx_of(request)
+    _, roles = KINDS[kind]
+    if kind == "documents":
+        return ctx.document(user, aggregate_id, roles)
+    return ctx.record(user, aggregate_id, roles)
+
+
+def timeline(request: Request, state: dict[str, Any], moment: datetime | None) -> list[dict[str, Any]]:
+    lang = lang_of(request)
+    out = []
+    for ev in ctx_of(request).ledger.history(state["id"]):
+        at = datetime.fromisoformat(ev["timestamp"])
+        out.append({"version": ev["version"], "at": ev["timestamp"], "type": ev["type"],
+                    "label": i18n.label(i18n.EVENTS, ev["type"], lang), "actor": ev["meta"].get("user_id", ""),
+                    "role": i18n.role(ev["meta"].get("role", ""), lang) if ev["meta"].get("role") else "",
+                    "summary": describe(ev), "hash": ev["hash"], "prev_hash": ev["prev_hash"],
+                    "future": moment is not None and at > moment})
+    return out
+
+
+@router.get("/documents/{aggregate_id}/history", response_class=HTMLResponse)
+@router.get("/records/{aggregate_id}/history", response_class=HTMLResponse)
+def history_page(request: Request, user: User, aggregate_id: str,
+                 day: Annotated[str | None, Query(max_length=10)] = None,
+                 at_time: Annotated[str | None, Query(max_length=8)] = None,
+                 at: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
+    kind = request.url.path.split("/")[1]
+    state = load(request, user, kind, aggregate_id)
+    ctx = ctx_of(request)
+    moment = as_of_moment(day, at_time, at)
+    then = ctx.ledger.state_at(aggregate_id, as_of=moment) if moment else state
+    chain = check_chain(ctx.ledger, aggregate_id)
+    problems = []
+    for ref in files_of(state):
+        result = ctx.archive.verify(FileRef.from_dict(ref), aggregate_id)
+        if not result.ok:
+            problems.append({"name": ref["filename"],
+                             "problem": result.problem_en if lang_of(request) == "en" else result.problem_vi})
+    query = request.url.query
+    return render(request, "history.html", kind=kind, state=state, then=then, moment=moment,
+                  events=timeline(request, state, moment), chain=chain, files_checked=len(files_of(state)),
+                  file_problems=problems, day=(moment.astimezone(VN).date().isoformat() if moment else ""),
+                  at_time=at_time or "", export_query=("?" + query) if query else "")
+
+
+def _rows(request: Request, state: dict[str, Any], moment: datetime | None) -> tuple[list[str], list[list[Any]]]:
+    _ = i18n.chooser(lang_of(request))
+    header = [_("Phiên bản sự kiện", "Event no."), _("Thời điểm (giờ Việt Nam)", "Time (Vietnam)"),
+              _("Người thực hiện", "Actor"), _("Vai trò", "Role"), _("Sự kiện", "Event"), _("Nội dung", "What"),
+              _("Mã băm SHA-256", "SHA-256 hash"), _("Mã băm trước", "Previous hash")]
+    rows = [[e["version"], vntime(e["at"]), e["actor"], e["role"], e["label"], e["summary"], e["hash"],
+             e["prev_hash"]] for e in timeline(request, state, moment) if not e["future"]]
+    return header, rows
+
+
+def _export_name(state: dict[str, Any], ext: str) -> str:
+    return f"lich-su-{state['code']}.{ext}"
+
+
+@router.get("/documents/{aggregate_id}/history.csv")
+@router.get("/records/{aggregate_id}/history.csv")
+def history_csv(request: Request, user: User, aggregate_id: str, day: str | None = None,
+                at_time: str | None = None, at: str | None = None) -> Response:
+    kind = request.url.path.split("/")[1]
+    state = load(request, user, kind, aggregate_id)
+    header, rows = _rows(request, state, as_of_moment(day, at_time, at))
+    return Response(export.to_csv(header, rows), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(_export_name(state, 'csv'))}"})
+
+
+@router.get("/documents/{aggregate_id}/history.pdf")
+@router.get("/records/{aggregate_id}/history.pdf")
+def history_pdf(request: Request, user: User, aggregate_id: str, day: str | None = None,
+                at_time: str | None = None, at: str | None = None) -> Response:
+    kind = request.url.path.split("/")[1]
+    state = load(request, user, kind, aggregate_id)
+    moment = as_of_moment(day, at_time, at)
+    header, rows = _rows(request, state, moment)
+    _ = i18n.chooser(lang_of(request))
+    title = (f"{_('Lịch sử', 'History of')} {state['code']} — {state['title']}"
+             + (f" ({_('đến', 'up to')} {vntime(moment.isoformat())})" if moment else "")
+             + f"\n{_('Xuất lúc', 'Exported')} {vntime(datetime.now(VN).isoformat())}")
+    pdf = export.to_pdf(title, header, rows)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(_export_name(state, 'pdf'))}"})
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_home(request: Request, user: User, agency: Annotated[str | None, Query(max_length=63)] = None,
+               verify: bool = False) -> HTMLResponse:
+    need(user, *AUDITORS)
+    ctx = ctx_of(request)
+    visible = ctx.visible_agencies(user, frozenset(AUDITORS))
+    if "admin" in user.roles and agency:
+        visible = [*visible, agency]
+    agency = agency or (visible[0] if visible else None)
+    if agency is not None and agency not in visible:
+        raise PageError(404, "Không tìm thấy cơ quan.", "No such agency.")
+    docs: list[Any] = []
+    recs: list[Any] = []
+    if agency:
+        ctx.fresh()
+        with ctx.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, code, title, in_force, version FROM documents WHERE agency_id=? ORDER BY code",
+                        (agency,))
+            docs = cur.fetchall()
+            cur.execute("SELECT id, code, title, destruction, version FROM records WHERE agency_id=? ORDER BY code",
+                        (agency,))
+            recs = cur.fetchall()
+    report = None
+    if verify and agency:
+        from api.routers.audit import verify as verify_report
+
+        report = verify_report(ctx, user, True, agency)
+    names = []
+    for a in visible:
+        found = ctx.directory.find_agency(a)
+        names.append((a, found["name"] if found else a))
+    return render(request, "audit.html", agencies=names, agency=agency, docs=docs, recs=recs, report=report)
+
+
+__all__ = ["router", "vndate"]
