@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -9,14 +12,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
-from ledger.config import APP_NAME, eventsourcing_env
+from ledger.config import APP_NAME, eventsourcing_env, is_postgres
 from ledger.document import Document
-from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
+from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, Unavailable
 from ledger.record import Record, retention_ends_on
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -33,6 +36,29 @@ def _parse_id(value: str | UUID, kind: str) -> UUID:
         raise NotFound(f"Không tìm thấy {kind}.", f"No such {kind}.", field="id") from None
 
 
+def _available(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Maps the persistence layer's failures (busy, locked, pool exhausted, server gone) to Unavailable."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except IntegrityError:
+            raise
+        except PersistenceError as e:
+            raise Unavailable("Cơ sở dữ liệu đang bận hoặc không truy cập được, xin thử lại sau ít giây.",
+                              "The database is busy or unreachable; retry in a few seconds.") from e
+    return wrapper
+
+
+def guarded(cls: type) -> type:
+    """Applies _available to every public method of the application class."""
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_") and not isinstance(member, staticmethod | classmethod):
+            setattr(cls, name, _available(member))
+    return cls
+
+
+@guarded
 class Ledger(Application[UUID]):
     """Documents and records of every agency, as chains of immutable events."""
 
@@ -47,6 +73,10 @@ class Ledger(Application[UUID]):
         super().__init__(env=env)
         self.database_url = database_url
         self.clock = clock or (lambda: datetime.now(UTC))
+        # SQLite has one writer at a time: queueing commands here, rather than in SQLite's busy loop,
+        # keeps the connection pool free for readers when many requests write at once.
+        self.write_lock: AbstractContextManager[Any] = nullcontext() if is_postgres(database_url) else \
+            threading.RLock()
 
     def today(self) -> date:
         """Today's date in Vietnam, which is what retention and loan dates mean."""
@@ -223,12 +253,10 @@ class Ledger(Application[UUID]):
 
     def _save_new(self, aggregate: LedgerAggregate, msg_vi: str, msg_en: str) -> None:
         try:
-            self.save(aggregate)
+            with self.write_lock:
+                self.save(aggregate)
         except IntegrityError:
             raise RuleViolation(msg_vi, msg_en, field="code", code="duplicate_code") from None
-        except OperationalError as e:
-            raise ConcurrencyConflict("Cơ sở dữ liệu đang bận, xin thử lại.", "The database is busy; retry.",
-                                      code="database_busy") from e
 
     def _get(self, cls: type[A], aggregate_id: str) -> A:
         kind = "tài liệu" if cls is Document else "hồ sơ"
@@ -243,6 +271,11 @@ class Ledger(Application[UUID]):
 
     def _change(self, cls: type[A], aggregate_id: str, expected_version: int | None,
                 command: Callable[[A], Any]) -> Any:
+        with self.write_lock:
+            return self._change_now(cls, aggregate_id, expected_version, command)
+
+    def _change_now(self, cls: type[A], aggregate_id: str, expected_version: int | None,
+                    command: Callable[[A], Any]) -> Any:
         agg = self._get(cls, aggregate_id)
         if expected_version is not None and agg.version != expected_version:
             raise ConcurrencyConflict(
@@ -256,9 +289,6 @@ class Ledger(Application[UUID]):
             raise ConcurrencyConflict("Dữ liệu vừa được người khác thay đổi; hãy tải lại và thử lại.",
                                       "Someone else changed it at the same moment; reload and retry.",
                                       code="concurrent_write") from None
-        except OperationalError as e:
-            raise ConcurrencyConflict("Cơ sở dữ liệu đang bận, xin thử lại.", "The database is busy; retry.",
-                                      code="database_busy") from e
         return result
 
 

@@ -8,11 +8,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import event
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError
 
 from ledger import validation as v
 from ledger.actors import ROLES, Actor
 from ledger.aggregate import LedgerAggregate
+from ledger.application import guarded
 from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
 
 _AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -174,6 +175,7 @@ def agency_state(agency: Agency) -> dict[str, Any]:
             "version": agency.version}
 
 
+@guarded
 class Directory:
     """Commands on agencies and accounts; plain values in and out, saved through the ledger."""
 
@@ -185,7 +187,7 @@ class Directory:
         for sup in supervised_by or []:
             self.agency(check_agency_id(sup, "supervised_by"))
         agency = Agency.create(actor, agency_id=agency_id, name=name, supervised_by=supervised_by)
-        self._save(agency, new=("Mã cơ quan {} đã tồn tại.".format(agency.agency_id),
+        self._save(agency, new=(f"Mã cơ quan {agency.agency_id} đã tồn tại.",
                                 f"Agency {agency.agency_id} already exists."))
         return agency_state(agency)
 
@@ -275,13 +277,12 @@ class Directory:
 
     def _save(self, agg: LedgerAggregate, new: tuple[str, str] | None = None) -> None:
         try:
-            self.ledger.save(agg)
+            with self.ledger.write_lock:
+                self.ledger.save(agg)
         except IntegrityError:
             if new:
                 raise RuleViolation(new[0], new[1], field="id", code="duplicate_id") from None
             raise ConcurrencyConflict("Dữ liệu vừa được người khác thay đổi; hãy tải lại và thử lại.",
                                       "Someone else changed it at the same moment; reload and retry.",
                                       code="concurrent_write") from None
-        except OperationalError as e:
-            raise ConcurrencyConflict("Cơ sở dữ liệu đang bận, xin thử lại.", "The database is busy; retry.",
-                                      code="database_busy") from e
+

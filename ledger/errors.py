@@ -56,3 +56,10 @@ class ConcurrencyConflict(LedgerError):
 
     code = "concurrency_conflict"
     http_status = 412
+
+
+class Unavailable(LedgerError):
+    """The database cannot serve the command now (busy, locked, connections exhausted); retry later."""
+
+    code = "database_busy"
+    http_status = 503

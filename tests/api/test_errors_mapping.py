@@ -20,9 +20,13 @@ SERVER_SIDE_ARCHIVE = (ae.StorageUnavailable, ae.IntegrityError, ae.KeyUnavailab
                        ae.InvalidConfiguration, ae.ArchiveError)
 
 
-@pytest.mark.parametrize("cls", _family(le, le.LedgerError))
-def test_every_ledger_error_is_a_client_error(cls):
+@pytest.mark.parametrize("cls", [c for c in _family(le, le.LedgerError) if c is not le.Unavailable])
+def test_every_ledger_error_but_unavailability_is_a_client_error(cls):
     assert 400 <= ledger_status(cls("vi", "en")) < 500
+
+
+def test_a_busy_or_unreachable_database_is_503_so_clients_retry():
+    assert ledger_status(le.Unavailable("vi", "en")) == 503
 
 
 @pytest.mark.parametrize("cls", _family(ae, ae.ArchiveError))
