@@ -23,7 +23,7 @@ def pkcs11_from_env() -> Any:
 
     def lookup(username: str) -> Any:
         entry = table.get(username)
-        return Pkcs11Settings(**entry) if entry else None
+        return Pkcs11Settings.from_dict(entry) if entry else None
     return lookup
 
 
