@@ -12,9 +12,10 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import audit, documents, home
+    from api.web import audit, documents, home, records
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
     app.include_router(documents.router)
     app.include_router(audit.router)
+    app.include_router(records.router)

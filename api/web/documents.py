@@ -40,11 +40,12 @@ def ok_message(request: Request, ok: str | None) -> str | None:
     return i18n.pick(done, lang_of(request)) if done else None
 
 
-def failure(request: Request, action: str, e: Exception) -> tuple[int, dict[str, Any]]:
+def failure(request: Request, action: str, e: Exception,
+            fields: dict[str, tuple[str, ...]] = FORM_FIELDS) -> tuple[int, dict[str, Any]]:
     """The status and page values that show an error beside its field (and, on a conflict, what changed)."""
     status, vi, en, field = message_of(e)
     msg = en if lang_of(request) == "en" else vi
-    key = field if field in FORM_FIELDS.get(action, ()) else "_"
+    key = field if field in fields.get(action, ()) else "_"
     values: dict[str, Any] = {"errors": {key: msg}, "err_action": action}
     if status == 412 or isinstance(e, ConcurrencyConflict):
         status = 409

@@ -1,0 +1,286 @@
+"""Archive staff pages: the record register, a record's files, loans, legal holds and destruction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from api import roles as R
+from api.context import Principal
+from api.files import download, store_upload
+from api.web import forms, i18n
+from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, need, redirect, render
+from api.web.documents import changes_since, failure, ok_message, request_id
+from api.web.home import User
+from ledger.errors import ConcurrencyConflict, InvalidInput
+from ledger.record import CONFIDENTIALITY, METHODS
+from projections import queries
+from projections.text import fold
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+Form = Annotated[FormData, Depends(form_data)]
+READERS = frozenset(R.RECORD_READERS)
+FIELDS = {
+    "open": ("code", "title", "series", "retention_years", "legal_basis", "confidentiality"),
+    "file": ("file", "description"), "close": ("closed_on",), "hold": ("reason",), "release": (),
+    "lend": ("borrower", "purpose", "due_on", "approved_by"), "extend": ("due_on",),
+    "return": ("received_by", "note"), "propose": ("reason",),
+    "approve_destruction": ("decision_no", "decided_by", "council"),
+    "execute": ("minutes_file", "executed_by", "witnesses", "method"),
+}
+
+
+def fail(request: Request, action: str, e: Exception) -> tuple[int, dict[str, Any]]:
+    return failure(request, action, e, FIELDS)
+
+
+@router.get("/records", response_class=HTMLResponse)
+def register_page(request: Request, user: User, status: str = "all",
+                  q: Annotated[str | None, Query(max_length=200)] = None, ok: str | None = None) -> HTMLResponse:
+    need(user, *R.RECORD_READERS)
+    ctx = ctx_of(request)
+    ctx.fresh()
+    if status == "due":
+        rows = queries.retention_due(ctx.db, user.agency_id, today=ctx.ledger.today())
+    else:
+        sql = "SELECT * FROM records WHERE agency_id=?"
+        params: list[Any] = [user.agency_id]
+        if status == "open":
+            sql += " AND closed_on IS NULL AND (destruction IS NULL OR destruction <> 'executed')"
+        elif status == "closed":
+            sql += " AND closed_on IS NOT NULL AND (destruction IS NULL OR destruction <> 'executed')"
+        elif status == "on_loan":
+            sql += " AND on_loan=1"
+        elif status == "held":
+            sql += " AND on_hold=1"
+        elif status == "destroyed":
+            sql += " AND destruction = 'executed'"
+        if q:
+            sql += " AND search LIKE ?"
+            params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+        with ctx.db.transaction(write=False) as cur:
+            cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    _ = i18n.chooser(lang_of(request))
+    statuses = [("all", _("Tất cả", "All")), ("open", _("Đang mở", "Open")), ("closed", _("Đã kết thúc", "Closed")),
+                ("on_loan", _("Đang cho mượn", "On loan")), ("held", _("Đang phong tỏa", "On legal hold")),
+                ("due", _("Hết thời hạn bảo quản", "Retention ended")), ("destroyed", _("Đã hủy", "Destroyed"))]
+    return render(request, "records.html", rows=rows, statuses=statuses, filter_status=status, q=q or "",
+                  ok=ok_message(request, ok))
+
+
+def new_form(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    conf = [(k, i18n.confidentiality(k, lang)) for k in CONFIDENTIALITY]
+    return render(request, "record_new.html", status=status, confidentialities=conf, **values)
+
+
+@router.get("/records/new", response_class=HTMLResponse)
+def new_record_page(request: Request, user: User) -> HTMLResponse:
+    need(user, "records_controller")
+    return new_form(request)
+
+
+@router.post("/records/new", response_class=HTMLResponse)
+def open_record(request: Request, user: User, form: Form) -> Response:
+    need(user, "records_controller")
+    ctx = ctx_of(request)
+    try:
+        years_text = forms.text(form, "retention_years")
+        if years_text and not years_text.isdigit():
+            raise InvalidInput("Thời hạn bảo quản là số năm, hoặc để trống nếu vĩnh viễn.",
+                               "Retention is a number of years, or empty for permanent.", field="retention_years")
+        rec_id = ctx.ledger.open_record(
+            user.actor(request_id(request)), code=forms.text(form, "code"), title=forms.text(form, "title"),
+            series=forms.text(form, "series"), retention_years=int(years_text) if years_text else None,
+            legal_basis=forms.text(form, "legal_basis"), confidentiality=forms.text(form, "confidentiality"))
+    except KNOWN as e:
+        status, values = fail(request, "open", e)
+        return new_form(request, status, form=forms.values(form), **values)
+    ctx.after_command()
+    return redirect(f"/records/{rec_id}?ok=opened")
+
+
+def detail(request: Request, user: Principal, record_id: str, status: int = 200, **values: Any) -> HTMLResponse:
+    ctx = ctx_of(request)
+    state = ctx.record(user, record_id, READERS)
+    lang = lang_of(request)
+    mine = state["agency_id"] == user.agency_id
+    controller = mine and "records_controller" in user.roles and not state["destroyed"]
+    d = state["destruction"] or {}
+    acts = {"file": controller and state["closed_on"] is None, "close": controller and state["closed_on"] is None,
+            "hold": controller and state["hold"] is None, "release": controller and state["hold"] is not None,
+            "lend": controller and state["loan"] is None, "extend": controller and state["loan"] is not None,
+            "return": controller and state["loan"] is not None,
+            "propose": controller and not d and state["retention_ends_on"] is not None,
+            "approve_destruction": mine and "agency_leader" in user.roles and d.get("status") == "proposed",
+            "execute": controller and d.get("status") == "approved"}
+    return render(request, "record.html", status=status, rec=state, acts=acts, today=ctx.ledger.today().isoformat(),
+                  confidentiality=i18n.confidentiality(state["confidentiality"], lang),
+                  methods=[(k, i18n.label(i18n.METHODS, k, lang)) for k in METHODS],
+                  history_reader=bool(user.roles & set(R.RECORD_OVERSIGHT)), **values)
+
+
+@router.get("/records/{record_id}", response_class=HTMLResponse)
+def record_page(request: Request, user: User, record_id: str, ok: str | None = None) -> HTMLResponse:
+    return detail(request, user, record_id, ok=ok_message(request, ok))
+
+
+def command(request: Request, user: Principal, record_id: str, form: FormData, action: str, ok: str,
+            run: Callable[[], Any]) -> Response:
+    ctx = ctx_of(request)
+    try:
+        state = ctx.record(user, record_id, READERS, command=True)
+        expected = forms.expected(form)
+        if expected is not None and state["version"] != expected:
+            raise ConcurrencyConflict("Hồ sơ đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
+                                      "Someone else changed the record while you were looking; nothing was saved.",
+                                      field="If-Match")
+        run()
+    except KNOWN as e:
+        status, values = fail(request, action, e)
+        if "alert" in values:
+            values["changes"] = changes_since(request, record_id, forms.expected(form))
+            values["alert"] = i18n.pick(("Hồ sơ đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
+                                         "Someone else changed the record while you were looking; nothing was saved."),
+                                        lang_of(request))
+        else:
+            values["form"] = forms.values(form)
+        return detail(request, user, record_id, status, **values)
+    ctx.after_command()
+    return redirect(f"/records/{record_id}?ok={ok}")
+
+
+def required(form: FormData, name: str, vi: str, en: str) -> str:
+    value = forms.text(form, name)
+    if not value:
+        raise InvalidInput(vi, en, field=name)
+    return value
+
+
+@router.post("/records/{record_id}/files", response_class=HTMLResponse)
+def add_file(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        ref = store_upload(ctx.archive, forms.upload(form), record_id, request)  # files first, then facts
+        ctx.ledger.add_file(user.actor(request_id(request)), record_id, file=ref.to_dict(),
+                            description=forms.text(form, "description"))
+    return command(request, user, record_id, form, "file", "file_added", run)
+
+
+@router.post("/records/{record_id}/close", response_class=HTMLResponse)
+def close(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "close", "closed", lambda: ctx.ledger.close_record(
+        user.actor(request_id(request)), record_id, closed_on=forms.day(form, "closed_on", required=False)))
+
+
+@router.post("/records/{record_id}/hold", response_class=HTMLResponse)
+def hold(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "hold", "held", lambda: ctx.ledger.place_hold(
+        user.actor(request_id(request)), record_id,
+        reason=required(form, "reason", "Hãy ghi lý do phong tỏa.", "Give the reason for the hold.")))
+
+
+@router.post("/records/{record_id}/release", response_class=HTMLResponse)
+def release(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "release", "released",
+                   lambda: ctx.ledger.release_hold(user.actor(request_id(request)), record_id))
+
+
+@router.post("/records/{record_id}/lend", response_class=HTMLResponse)
+def lend(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "lend", "lent", lambda: ctx.ledger.lend(
+        user.actor(request_id(request)), record_id,
+        borrower=required(form, "borrower", "Hãy ghi người mượn.", "Enter the borrower."),
+        purpose=required(form, "purpose", "Hãy ghi mục đích mượn.", "Enter the purpose."),
+        due_on=forms.day(form, "due_on"),
+        approved_by=required(form, "approved_by", "Hãy ghi người duyệt cho mượn.", "Enter who approved the loan.")))
+
+
+@router.post("/records/{record_id}/extend", response_class=HTMLResponse)
+def extend(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "extend", "extended", lambda: ctx.ledger.extend_loan(
+        user.actor(request_id(request)), record_id, due_on=forms.day(form, "due_on")))
+
+
+@router.post("/records/{record_id}/return", response_class=HTMLResponse)
+def take_back(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "return", "returned", lambda: ctx.ledger.take_back(
+        user.actor(request_id(request)), record_id,
+        received_by=required(form, "received_by", "Hãy ghi người nhận lại.", "Enter who received it."),
+        note=forms.text(form, "note")))
+
+
+@router.post("/records/{record_id}/destruction/propose", response_class=HTMLResponse)
+def propose(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "propose", "proposed", lambda: ctx.ledger.propose_destruction(
+        user.actor(request_id(request)), record_id,
+        reason=required(form, "reason", "Hãy ghi lý do đề nghị hủy.", "Give the reason.")))
+
+
+@router.post("/records/{record_id}/destruction/approve", response_class=HTMLResponse)
+def approve_destruction(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "approve_destruction", "destruction_approved",
+                   lambda: ctx.ledger.approve_destruction(
+                       user.actor(request_id(request)), record_id,
+                       decision_no=required(form, "decision_no", "Hãy ghi số quyết định hủy.",
+                                            "Enter the decision number."),
+                       decided_by=required(form, "decided_by", "Hãy ghi người ký quyết định.",
+                                           "Enter who decided."),
+                       council=forms.lines(form, "council")))
+
+
+@router.post("/records/{record_id}/destruction/execute", response_class=HTMLResponse)
+def execute(request: Request, user: User, record_id: str, form: Form) -> Response:
+    from fastapi import Response as Plain
+
+    from api.routers.records import execute_destruction
+
+    ctx = ctx_of(request)
+
+    def run() -> None:
+        minutes = forms.upload(form, "minutes_file")
+        witnesses = forms.lines(form, "witnesses")
+        if not witnesses:
+            raise InvalidInput("Hãy ghi người chứng kiến (mỗi dòng một người).", "List the witnesses, one per line.",
+                               field="witnesses")
+        method = forms.text(form, "method") or "crypto_shredding"
+        if method not in METHODS:
+            raise InvalidInput("Phương pháp hủy không hợp lệ.", "Unknown method.", field="method")
+        # The API's own command: rehearsed first, because shredding cannot be undone if the ledger refused it.
+        execute_destruction(ctx, request, record_id, user, request_id(request), None, None, Plain(), minutes,
+                            required(form, "executed_by", "Hãy ghi người thực hiện hủy.", "Enter who executed it."),
+                            witnesses, method)  # type: ignore[arg-type]
+    return command(request, user, record_id, form, "execute", "destroyed", run)
+
+
+@router.get("/records/{record_id}/files/{index}")
+def record_file(request: Request, user: User, record_id: str, index: int) -> Response:
+    ctx = ctx_of(request)
+    state = ctx.record(user, record_id, READERS)
+    if state["destroyed"] or not 1 <= index <= len(state["files"]):
+        raise PageError(404, "Không có tệp này trong hồ sơ.", "No such file in the record.")
+    return download(ctx.archive, state["files"][index - 1]["file"], record_id, inline=True)
+
+
+@router.get("/loans", response_class=HTMLResponse)
+def loans_page(request: Request, user: User, overdue: bool = False) -> HTMLResponse:
+    need(user, *R.RECORD_OVERSIGHT)
+    ctx = ctx_of(request)
+    ctx.fresh()
+    rows = queries.loans(ctx.db, user.agency_id, today=ctx.ledger.today(), overdue_only=overdue)
+    return render(request, "loans.html", rows=rows, overdue=overdue)
