@@ -76,9 +76,51 @@ class Database:
             yield
 
 
+def insert_rows(cur: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Bulk insert: COPY on PostgreSQL (one stream instead of a statement per row), executemany on SQLite."""
+    if not rows:
+        return
+    if isinstance(cur, _PgCursor):
+        with cur.raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+                        rows)
+
+
+def delete_owned(cur: Any, table: str, column: str, ids: Sequence[str]) -> None:
+    """Deletes the rows whose ``column`` is one of ``ids`` (one statement on PostgreSQL, chunks on SQLite)."""
+    if not ids:
+        return
+    if isinstance(cur, _PgCursor):
+        cur.raw.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", (list(ids),))
+        return
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        cur.execute(f"DELETE FROM {table} WHERE {column} IN ({','.join('?' * len(chunk))})", tuple(chunk))
+
+
+def select_owned(cur: Any, table: str, columns: Sequence[str], column: str, ids: Sequence[str]) -> list[Any]:
+    """The rows whose ``column`` is one of ``ids``."""
+    if not ids:
+        return []
+    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {column}"
+    if isinstance(cur, _PgCursor):
+        cur.raw.execute(f"{sql} = ANY(%s)", (list(ids),))
+        return list(cur.raw.fetchall())
+    out: list[Any] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        cur.execute(f"{sql} IN ({','.join('?' * len(chunk))})", tuple(chunk))
+        out.extend(cur.fetchall())
+    return out
+
+
 class _PgCursor:
     def __init__(self, cur: Any) -> None:
         self._cur = cur
+        self.raw = cur
         self.connection = cur.connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:

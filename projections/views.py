@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.document import KINDS
+from projections.db import delete_owned, insert_rows, select_owned
 from projections.text import fold
 
 TABLES = ("documents", "versions", "inbox", "records", "loans", "audit")
@@ -78,7 +79,6 @@ AUDIT_COLS = ("position", "aggregate_id", "version", "kind", "event_type", "acto
 # table -> (columns, the column that names the aggregate a row belongs to)
 OWNED = {"documents": (DOC_COLS, "id"), "versions": (VER_COLS, "document_id"), "inbox": (INBOX_COLS, "document_id"),
          "records": (REC_COLS, "id"), "loans": (LOAN_COLS, "record_id")}
-_CHUNK = 500
 
 
 class Page:
@@ -121,14 +121,9 @@ class Page:
                     "loans": [loan for r in rec_ids for loan in self.loans[r].values()]}
         for table, rows in children.items():
             cols, owner = OWNED[table]
-            ids = doc_ids if table in ("documents", "versions", "inbox") else rec_ids
-            for chunk in _chunks(ids):
-                cur.execute(f"DELETE FROM {table} WHERE {owner} IN ({','.join('?' * len(chunk))})", tuple(chunk))
-            if rows:
-                cur.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(cols))})",
-                                [tuple(row[c] for c in cols) for row in rows])
-        if self.audit:
-            cur.executemany(f"INSERT INTO audit VALUES ({','.join('?' * len(AUDIT_COLS))})", self.audit)
+            delete_owned(cur, table, owner, doc_ids if table in ("documents", "versions", "inbox") else rec_ids)
+            insert_rows(cur, table, cols, [tuple(row[c] for c in cols) for row in rows])
+        insert_rows(cur, "audit", AUDIT_COLS, self.audit)
 
     # ---- inbox ------------------------------------------------------------------------------
     def task(self, e: Ev, user: str | None, n: int, task: str) -> None:
@@ -166,16 +161,7 @@ def apply_page(cur: Any, events: list[Ev]) -> None:
 
 def _select(cur: Any, table: str, ids: list[str]) -> list[dict[str, Any]]:
     cols, owner = OWNED[table]
-    out: list[dict[str, Any]] = []
-    for chunk in _chunks(ids):
-        cur.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE {owner} IN ({','.join('?' * len(chunk))})",
-                    tuple(chunk))
-        out.extend(dict(zip(cols, row, strict=True)) for row in cur.fetchall())
-    return out
-
-
-def _chunks(ids: list[str]) -> list[list[str]]:
-    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    return [dict(zip(cols, row, strict=True)) for row in select_owned(cur, table, cols, owner, ids)]
 
 
 # ---- documents --------------------------------------------------------------------------------
