@@ -34,7 +34,7 @@ demo: install
 
 # The behaviour tests run on SQLite, then the backend-dependent ones again on a throwaway PostgreSQL
 # server that the test session starts on a free loopback port and stops afterwards, even on failure.
-test: install test-sqlite test-postgres
+test: install lint test-sqlite test-postgres
 
 test-sqlite:
 	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests --ignore=tests/postgres -q
@@ -45,8 +45,10 @@ test-postgres:
 bench: install
 	$(PY) bench/ledger.py
 
+# ruff on the core, and mypy --strict on the domain (STYLE.md).
 lint: install
 	$(VENV)/bin/ruff check ledger projections isoledger
+	$(VENV)/bin/mypy --strict ledger
 
 clean:
 	rm -rf $(VENV) var

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import threading
-from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -93,8 +93,9 @@ class Ledger(Application[UUID]):
 
     def create_draft(self, actor: Actor, document_id: str, *, file: Any, change_summary: str,
                      expected_version: int | None = None) -> int:
-        return self._change(Document, document_id, expected_version,
-                            lambda d: d.create_draft(actor, file=file, change_summary=change_summary))
+        n: int = self._change(Document, document_id, expected_version,
+                              lambda d: d.create_draft(actor, file=file, change_summary=change_summary))
+        return n
 
     def revise_draft(self, actor: Actor, document_id: str, n: int, *, file: Any, change_summary: str,
                      expected_version: int | None = None) -> None:
@@ -217,7 +218,7 @@ class Ledger(Application[UUID]):
             if version == 0:
                 return None
         try:
-            agg = self.repository.get(uid, version=version)
+            agg: LedgerAggregate = self.repository.get(uid, version=version)
         except AggregateNotFoundError:
             raise NotFound("Không tìm thấy mục.", "No such item.", field="id") from None
         return state_of(agg)
@@ -226,7 +227,7 @@ class Ledger(Application[UUID]):
         """The number of events of an aggregate that had happened by ``as_of`` (0 if none)."""
         found = 0
         for ev in self.events.get(aggregate_id, desc=True):
-            if ev.timestamp <= as_of:
+            if cast(Any, ev).timestamp <= as_of:
                 return ev.originator_version
             found += 1
         if found == 0:
@@ -238,7 +239,7 @@ class Ledger(Application[UUID]):
         uid = _parse_id(aggregate_id, "mục")
         out = []
         for ev in self.events.get(uid):
-            if as_of is not None and ev.timestamp > as_of:
+            if as_of is not None and cast(Any, ev).timestamp > as_of:
                 break
             out.append(event_dict(ev))
         if not out and as_of is None:
@@ -262,7 +263,7 @@ class Ledger(Application[UUID]):
         kind = "tài liệu" if cls is Document else "hồ sơ"
         uid = _parse_id(aggregate_id, kind)
         try:
-            agg = self.repository.get(uid)
+            agg: LedgerAggregate = self.repository.get(uid)
         except AggregateNotFoundError:
             raise NotFound(f"Không tìm thấy {kind}.", f"No such {cls.__name__.lower()}.", field="id") from None
         if not isinstance(agg, cls):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
@@ -36,7 +36,7 @@ def check_agency_id(value: Any, field: str = "agency_id") -> str:
                            "ví dụ so-khcn-tra-vinh.",
                            "An agency id is 2-63 lowercase letters, digits and hyphens, e.g. so-khcn-tra-vinh.",
                            field=field)
-    return value
+    return str(value)
 
 
 def check_username(value: Any, field: str = "username") -> str:
@@ -44,7 +44,7 @@ def check_username(value: Any, field: str = "username") -> str:
     if not _USERNAME.match(value):
         raise InvalidInput("Tên đăng nhập gồm chữ thường không dấu, số và . _ - (2–63 ký tự).",
                            "A username is 2-63 lowercase letters, digits and . _ -.", field=field)
-    return value
+    return str(value)
 
 
 def check_roles(values: Any, field: str = "roles") -> list[str]:
@@ -65,8 +65,9 @@ class Agency(LedgerAggregate):
         if agency_id in sup:
             raise InvalidInput("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.",
                                field="supervised_by")
-        return cls._create(cls.AgencyCreated, id=agency_uuid(agency_id), agency_id=agency_id,
+        created: Agency = cls._create(cast(Any, cls).AgencyCreated, id=agency_uuid(agency_id), agency_id=agency_id,
                            name=v.text(name, "name", max_len=300), supervised_by=sup, meta=meta)
+        return created
 
     def update(self, actor: Actor, *, name: str | None, supervised_by: list[str] | None) -> None:
         meta = actor.meta("admin")
@@ -101,10 +102,11 @@ class Account(LedgerAggregate):
                email: str = "") -> Account:
         meta = actor.meta("admin")
         username = check_username(username)
-        return cls._create(cls.AccountCreated, id=account_uuid(username), username=username,
+        created: Account = cls._create(cast(Any, cls).AccountCreated, id=account_uuid(username), username=username,
                            agency_id=check_agency_id(agency_id), full_name=v.text(full_name, "full_name", max_len=200),
                            roles=check_roles(roles), email=v.text(email, "email", max_len=200, required=False),
                            meta=meta)
+        return created
 
     def change_roles(self, actor: Actor, roles: list[str]) -> None:
         meta = actor.meta("admin")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
-from ledger.errors import NotAllowed, RuleViolation
+from ledger.errors import InvalidInput, NotAllowed, RuleViolation
 
 # kind -> (Vietnamese label, English label, requires an approval signature before issue)
 KINDS: dict[str, tuple[str, str, bool]] = {
@@ -45,9 +45,11 @@ class Document(LedgerAggregate):
     def register(cls, actor: Actor, *, id: UUID, code: str, title: str, kind: str,  # noqa: A002
                  department: str) -> Document:
         meta = actor.meta("iso_secretary")
-        return cls._create(cls.Registered, id=id, agency_id=actor.agency_id, code=code, title=v.text(title, "title"),
+        created: Document = cls._create(cast(Any, cls).Registered, id=id, agency_id=actor.agency_id, code=code,
+                                        title=v.text(title, "title"),
                    kind=v.choice(kind, "kind", KINDS), department=v.text(department, "department", max_len=200),
                    meta=meta)
+        return created
 
     def create_draft(self, actor: Actor, *, file: Any, change_summary: str) -> int:
         meta = self._meta(actor, "iso_secretary")
@@ -85,7 +87,7 @@ class Document(LedgerAggregate):
         reviewers = v.user_ids(reviewers, "reviewers")
         approver = v.text(approver, "approver", max_len=100)
         if approver in reviewers:
-            raise v.InvalidInput("Người phê duyệt không đồng thời là người xem xét.",
+            raise InvalidInput("Người phê duyệt không đồng thời là người xem xét.",
                                  "The approver cannot also be a reviewer.", field="approver")
         self._submitted(version=n, reviewers=reviewers, approver=approver, meta=meta)
 

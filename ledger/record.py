@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -44,10 +44,12 @@ class Record(LedgerAggregate):
             raise InvalidInput(f"Thời hạn bảo quản là số năm từ 1 đến {MAX_RETENTION_YEARS}, hoặc vĩnh viễn.",
                                f"Retention is 1 to {MAX_RETENTION_YEARS} years, or permanent.",
                                field="retention_years")
-        return cls._create(cls.Opened, id=id, agency_id=actor.agency_id, code=code, title=v.text(title, "title"),
+        created: Record = cls._create(cast(Any, cls).Opened, id=id, agency_id=actor.agency_id, code=code,
+                                      title=v.text(title, "title"),
                    series=v.text(series, "series", max_len=200), retention_years=retention_years,
                    legal_basis=v.text(legal_basis, "legal_basis", max_len=500),
                    confidentiality=v.choice(confidentiality, "confidentiality", CONFIDENTIALITY), meta=meta)
+        return created
 
     def add_file(self, actor: Actor, *, file: Any, description: str = "") -> None:
         meta = self._meta(actor)

@@ -27,15 +27,15 @@ def text(value: Any, field: str, *, max_len: int = 500, required: bool = True) -
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
         raise InvalidInput(f"Trường «{field}» chứa ký tự điều khiển.",
                            f"'{field}' contains control characters.", field=field)
-    return value
+    return str(value)
 
 
 def code(value: Any, field: str = "code") -> str:
-    value = text(value, field, max_len=40)
-    if not _CODE.match(value):
+    cleaned = text(value, field, max_len=40)
+    if not _CODE.match(cleaned):
         raise InvalidInput("Mã chỉ gồm chữ, số và các ký tự . _ / - (tối đa 40 ký tự), ví dụ QT-01.",
                            "A code uses letters, digits and . _ / - (at most 40), e.g. QT-01.", field=field)
-    return value.upper()
+    return cleaned.upper()
 
 
 def choice(value: Any, field: str, allowed: dict[str, Any] | tuple[str, ...]) -> str:
