@@ -39,8 +39,9 @@ def init() -> None:
 @app.command()
 def verify() -> None:
     """Recompute every hash chain; exit 0 when intact, 1 naming the first broken event."""
+    from ledger.application import SNAPSHOT_INTERVAL
     from ledger.references import referenced_files
-    from ledger.verify import verify_chains
+    from ledger.verify import verify_chains, verify_snapshots
 
     services = bootstrap(Settings.from_env())
     try:
@@ -56,6 +57,11 @@ def verify() -> None:
             raise typer.Exit(1)
         console.print(f"[green]Chuỗi băm toàn vẹn / chains intact[/]: {report.events} sự kiện / events, "
                       f"{report.aggregates} chuỗi / chains")
+        snap = verify_snapshots(services.ledger, report.versions, interval=SNAPSHOT_INTERVAL)
+        if snap is not None:
+            console.print(f"[red]ẢNH CHỤP SAI / BAD SNAPSHOT[/]: aggregate {snap.aggregate_id} version {snap.version}: "
+                          f"{snap.reason}")
+            raise typer.Exit(1)
         checked, bad = 0, []
         for scope, ref in referenced_files(services.ledger):
             result = services.archive.verify(ref, scope)

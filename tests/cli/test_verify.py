@@ -17,7 +17,7 @@ from isoledger.bootstrap import bootstrap
 from isoledger.settings import Settings
 from signing.samples import sample_pdf
 from ledger.config import is_postgres, sqlite_path
-from tests.factories import issued_document
+from tests.factories import SECRETARY, file_ref, issued_document
 
 
 @pytest.fixture
@@ -111,3 +111,30 @@ def test_history_as_of_a_past_instant_shows_the_state_then(env):
     assert json.loads(early.output) == {"state": None, "events": []}
     bad = CliRunner().invoke(app, ["history", doc, "--as-of", "hôm qua"])
     assert bad.exit_code == 2
+
+
+def test_a_changed_snapshot_is_named_by_verify(env):
+    services = bootstrap(Settings.from_env())
+    try:
+        ledger = services.ledger
+        doc = ledger.register_document(SECRETARY, code="BM-50", title="Biểu mẫu", kind="form", department="VP")
+        ledger.create_draft(SECRETARY, doc, file=file_ref("0"), change_summary="v0")
+        for i in range(60):
+            ledger.revise_draft(SECRETARY, doc, 1, file=file_ref(str(i)), change_summary=f"lần {i}")
+    finally:
+        services.close()
+    untouched = CliRunner().invoke(app, ["verify"])
+    assert "BAD SNAPSHOT" not in untouched.output and "chains intact" in untouched.output
+    conn, _, mark = _rows(env)
+    table = "isoledger_snapshots" if is_postgres(env) else "stored_snapshots"
+    try:
+        row = conn.execute(f"SELECT originator_id, originator_version, state FROM {table}").fetchone()
+        forged = bytes(row[2]).replace("lần".encode(), "lan".encode(), 1)
+        assert forged != bytes(row[2])
+        conn.execute(f"UPDATE {table} SET state = {mark} WHERE originator_id = {mark} AND originator_version = {mark}",
+                     (forged, row[0], row[1]))
+    finally:
+        conn.close()
+    result = CliRunner().invoke(app, ["verify"])
+    assert result.exit_code == 1
+    assert "BAD SNAPSHOT" in result.output and f"aggregate {doc} version 50" in result.output
