@@ -21,8 +21,8 @@ from starlette.datastructures import FormData
 from api.context import ApiContext, Principal
 from api.deps import CSRF_COOKIE, SESSION_COOKIE
 from api.errors import ApiError, archive_status, ledger_status, signing_status
-from archive import errors as ae
 from api.web import i18n
+from archive import errors as ae
 from ledger.errors import LedgerError
 from signing import errors as se
 
@@ -165,7 +165,8 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     values.setdefault("errors", {})
     values.setdefault("form", {})
     html = ENV.get_template(template).render(
-        request=request, lang=lang, can=lambda *roles: bool(p and p.roles & set(roles)), _=i18n.chooser(lang), i18n=i18n, user=p, agency_name=agency,
+        request=request, lang=lang, _=i18n.chooser(lang),
+        can=lambda *roles: bool(p and p.roles & set(roles)), i18n=i18n, user=p, agency_name=agency,
         csrf=csrf_token(request), path=request.url.path, next_url=quote(str(request.url.path)), **values)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 

@@ -15,8 +15,7 @@ from api.context import Principal
 from api.files import download, store_upload
 from api.routers.documents import version_of
 from api.web import forms, i18n
-from api.web.core import (KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect,
-                          render)
+from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput

@@ -13,8 +13,21 @@ from api.context import Principal
 from api.errors import ApiError
 from api.routers.auth import _login
 from api.web import i18n
-from api.web.core import (LANG_COOKIE, PageError, WebRoute, clear_session, ctx_of, form_data, lang_of, redirect,
-                          render, safe_next, set_session, signed_in, vndate)
+from api.web.core import (
+    LANG_COOKIE,
+    PageError,
+    WebRoute,
+    clear_session,
+    ctx_of,
+    form_data,
+    lang_of,
+    redirect,
+    render,
+    safe_next,
+    set_session,
+    signed_in,
+    vndate,
+)
 from projections import queries
 from projections.text import fold
 

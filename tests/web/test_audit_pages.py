@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path

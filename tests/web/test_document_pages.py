@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import re
 
-from tests.web.conftest import Browser, Site, make_p12
 from signing.testing import sample_pdf
+from tests.web.conftest import Browser, Site, make_p12
 
 
 def register(web: Browser, code: str = "QT-01", title: str = "Quy trình kiểm soát tài liệu",

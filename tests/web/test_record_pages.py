@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from tests.web.conftest import Browser
 from signing.testing import sample_pdf
+from tests.web.conftest import Browser
 
 
 def open_record(web: Browser, code: str = "HS-01") -> str:
