@@ -12,7 +12,7 @@ from api.security import Passwords, Throttle, Tokens, unauthorized
 from api.store import ApiStore
 from ledger.actors import Actor
 from ledger.directory import Directory
-from ledger.errors import NotFound
+from ledger.errors import LedgerError, NotFound
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,37 @@ class ApiContext:
         if "inspector" in p.roles and "inspector" in roles and agency_id in self.supervised_by(p.agency_id):
             return
         raise not_found(*what)
+
+    def sees(self, p: Principal, agency_id: str) -> bool:
+        """Whether ``agency_id`` is ``p``'s own agency or one their inspectors supervise."""
+        return agency_id == p.agency_id or ("inspector" in p.roles and agency_id in self.supervised_by(p.agency_id))
+
+    def check_reachable(self, p: Principal, params: dict[str, Any]) -> None:
+        """404 when the path names something that does not exist or belongs to an agency ``p`` cannot see.
+
+        Called before a role refusal, so a 403 never confirms that another agency's resource exists.
+        """
+        finders: tuple[tuple[str, tuple[str, str], Callable[[str], str | None]], ...] = (
+            ("document_id", ("tài liệu", "document"), lambda i: self._agency_of(self.ledger.document, i)),
+            ("record_id", ("hồ sơ", "record"), lambda i: self._agency_of(self.ledger.record, i)),
+            ("user_id", ("tài khoản", "user"),
+             lambda i: (self.directory.find_account(i) or {}).get("agency_id")),
+            ("agency_id", ("cơ quan", "agency"),
+             lambda i: i if self.directory.find_agency(i) is not None else None),
+        )
+        for name, what, find in finders:
+            if name in params:
+                agency = find(str(params[name]))
+                if agency is None or not self.sees(p, agency):
+                    raise not_found(*what)
+                return
+
+    @staticmethod
+    def _agency_of(load: Callable[[str], dict[str, Any]], aggregate_id: str) -> str | None:
+        try:
+            return str(load(aggregate_id)["agency_id"])
+        except LedgerError:
+            return None
 
     def check_own(self, p: Principal, agency_id: str, what: tuple[str, str]) -> None:
         """Commands act only within the caller's own agency."""

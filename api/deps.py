@@ -53,6 +53,7 @@ def allow(*roles: str) -> Callable[..., Principal]:
                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
         p = authenticate(request, ctx, credentials)
         if not p.roles & allowed:
+            ctx.check_reachable(p, request.path_params)  # another agency's (or no) resource: 404, not 403
             raise forbidden_role(allowed)
         request.state.principal = p
         return p

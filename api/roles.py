@@ -15,4 +15,4 @@ RECORD_READERS = ("records_controller", "iso_secretary", "agency_leader", "depar
 RECORD_OVERSIGHT = ("records_controller", "agency_leader", "internal_auditor", "inspector")
 FEED = ("iso_secretary", "agency_leader", "records_controller", "internal_auditor", "inspector")
 AUDIT = ("admin", "internal_auditor", "inspector")
-USER_READERS = ("admin", "iso_secretary", "agency_leader")
+USER_READERS = ("admin", "iso_secretary", "agency_leader", "internal_auditor", "inspector")  # inspector: supervised

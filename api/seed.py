@@ -54,7 +54,7 @@ def seed_demo_directory(ctx: ApiContext, demo: dict[str, Any], *, password: str 
     admin = Actor("admin", HOME_AGENCY, frozenset({"admin"}), request_id="demo")
     supervisor = getattr(demo_module, "SUPERVISOR_ID", None)
     agencies = [(supervisor, getattr(demo_module, "SUPERVISOR_NAME", supervisor), [])] if supervisor else []
-    agencies.append((getattr(demo_module, "AGENCY_ID"), getattr(demo_module, "AGENCY_NAME"),
+    agencies.append((demo_module.AGENCY_ID, demo_module.AGENCY_NAME,
                      [supervisor] if supervisor else []))
     for agency_id, name, sup in agencies:
         if ctx.directory.find_agency(agency_id) is None:

@@ -30,7 +30,7 @@ def pkcs11_from_env() -> Any:
 def build(settings: Any, *, demo: bool = True, out: Any = None) -> Any:
     """The app for ``settings``, after first-start work (admin account, demo dataset and its people)."""
     from api.app import create_app, open_archive
-    from api.seed import ensure_admin, seed_demo_directory
+    from api.seed import ensure_admin
     from isoledger.bootstrap import bootstrap
 
     out = out or sys.stdout

@@ -92,8 +92,8 @@ def create_user(ctx: Ctx, agency_id: str, body: UserCreate, p: Admin, rid: Reque
             summary="Tài khoản của cơ quan / the agency's accounts")
 def list_users(ctx: Ctx, agency_id: str, p: UserReader, limit: paging.Limit = 50,
                cursor: paging.Cursor = None) -> UserPage:
-    if "admin" not in p.roles and agency_id != p.agency_id:
-        raise not_found(*AGENCY)
+    if "admin" not in p.roles:
+        ctx.check_visible(p, agency_id, frozenset(R.USER_READERS), AGENCY)
     ctx.agency(agency_id)
     ctx.fresh()
     cols = ["username", "agency_id", "full_name", "roles", "email", "status", "version"]

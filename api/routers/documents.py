@@ -16,8 +16,7 @@ from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, etag
 from api.errors import ApiError, not_found, responses
 from api.files import download, store_upload
 from api.idempotency import IdempotentRoute
-from api.schemas import (CommandOut, DocumentCreate, DocumentOut, DocumentPage, History, Issue, Reason, Review,
-                         Submit)
+from api.schemas import CommandOut, DocumentCreate, DocumentOut, DocumentPage, History, Issue, Reason, Review, Submit
 from projections.text import fold
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)

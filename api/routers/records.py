@@ -17,8 +17,20 @@ from api.errors import ApiError, responses
 from api.files import download, store_upload
 from api.idempotency import IdempotentRoute
 from api.routers.documents import FILE_TYPES, history_of
-from api.schemas import (Borrow, Close, CommandOut, DestructionApproval, Extend, History, LoanPage, Reason,
-                         RecordCreate, RecordOut, RecordPage, Return)
+from api.schemas import (
+    Borrow,
+    Close,
+    CommandOut,
+    DestructionApproval,
+    Extend,
+    History,
+    LoanPage,
+    Reason,
+    RecordCreate,
+    RecordOut,
+    RecordPage,
+    Return,
+)
 from ledger.application import Ledger
 from ledger.record import Record
 from projections.text import fold
