@@ -351,39 +351,64 @@ HANDLERS: dict[tuple[str, str], Callable[[Page, Ev], None]] = {
 }
 
 
-def summary(e: Ev) -> str:
-    """A one-line Vietnamese description of the event for the audit trail."""
+def summary(e: Ev, lang: str = "vi") -> str:
+    """A one-line description of the event for the audit trail: Vietnamese, or English with ``lang="en"``."""
     f = e.f
     n = f.get("version")
+    en = lang == "en"
+    vn_date, en_date = _vn, _en
+
+    def pick(vi: str, english: str) -> str:
+        return english if en else vi
+
     texts = {
-        "Registered": lambda: f"Đăng ký tài liệu {f.get('code')} «{f.get('title')}»",
-        "DraftCreated": lambda: f"Tạo dự thảo phiên bản {n}: {f['file']['filename']}",
-        "DraftRevised": lambda: f"Sửa dự thảo phiên bản {n}: {f['file']['filename']}",
-        "SubmittedForReview": lambda: f"Trình xem xét phiên bản {n} ({len(f['reviewers'])} người xem xét, "
-                                      f"phê duyệt: {f['approver']})",
-        "Reviewed": lambda: f"{f['reviewer']} cho ý kiến phiên bản {n}: {f['verdict']}",
-        "Approved": lambda: f"Phê duyệt phiên bản {n}",
-        "Rejected": lambda: f"Từ chối phiên bản {n}: {f['reason']}",
-        "Signed": lambda: f"Ký số ({'phê duyệt' if f['meaning'] == 'approval' else 'xem xét'}) phiên bản {n}, "
-                          f"{f['pades_level']}",
-        "Issued": lambda: f"Ban hành phiên bản {n}, hiệu lực từ {_vn(f['effective_from'])}",
-        "Superseded": lambda: f"Phiên bản {f['previous_version']} bị thay thế bởi phiên bản {f['by_version']}",
-        "Withdrawn": lambda: f"Thu hồi phiên bản {n}: {f['reason']}",
-        "Obsoleted": lambda: f"Hủy bỏ tài liệu: {f['reason']}",
-        "Opened": lambda: f"Lập hồ sơ {f.get('code')} «{f.get('title')}»",
-        "FileAdded": lambda: f"Thêm tệp {f['file']['filename']}",
-        "Closed": lambda: f"Kết thúc hồ sơ ngày {_vn(f['closed_on'])}",
-        "LegalHoldPlaced": lambda: f"Phong tỏa hồ sơ: {f['reason']}",
-        "LegalHoldReleased": lambda: "Gỡ phong tỏa hồ sơ",
-        "Borrowed": lambda: f"Cho {f['borrower']} mượn, hạn trả {_vn(f['due_on'])}",
-        "LoanExtended": lambda: f"Gia hạn mượn đến {_vn(f['due_on'])}",
-        "Returned": lambda: f"Nhận lại hồ sơ ({f['received_by']})",
-        "DestructionProposed": lambda: f"Đề nghị hủy: {f['reason']}",
-        "DestructionApproved": lambda: f"Phê duyệt hủy theo quyết định {f['decision_no']}",
-        "Destroyed": lambda: f"Hủy hồ sơ ({f['method']}), {len(f['erased_hashes'])} tệp đã xóa",
+        "Registered": lambda: pick(f"Đăng ký tài liệu {f.get('code')} «{f.get('title')}»",
+                                   f"Registered document {f.get('code')} “{f.get('title')}”"),
+        "DraftCreated": lambda: pick(f"Tạo dự thảo phiên bản {n}: {f['file']['filename']}",
+                                     f"Draft version {n} created: {f['file']['filename']}"),
+        "DraftRevised": lambda: pick(f"Sửa dự thảo phiên bản {n}: {f['file']['filename']}",
+                                     f"Draft version {n} revised: {f['file']['filename']}"),
+        "SubmittedForReview": lambda: pick(
+            f"Trình xem xét phiên bản {n} ({len(f['reviewers'])} người xem xét, phê duyệt: {f['approver']})",
+            f"Version {n} submitted ({len(f['reviewers'])} reviewer(s), approver: {f['approver']})"),
+        "Reviewed": lambda: pick(f"{f['reviewer']} cho ý kiến phiên bản {n}: {f['verdict']}",
+                                 f"{f['reviewer']} reviewed version {n}: {f['verdict']}"),
+        "Approved": lambda: pick(f"Phê duyệt phiên bản {n}", f"Version {n} approved"),
+        "Rejected": lambda: pick(f"Từ chối phiên bản {n}: {f['reason']}", f"Version {n} rejected: {f['reason']}"),
+        "Signed": lambda: pick(
+            f"Ký số ({'phê duyệt' if f['meaning'] == 'approval' else 'xem xét'}) phiên bản {n}, {f['pades_level']}",
+            f"Version {n} signed ({f['meaning']}), {f['pades_level']}"),
+        "Issued": lambda: pick(f"Ban hành phiên bản {n}, hiệu lực từ {vn_date(f['effective_from'])}",
+                               f"Version {n} issued, effective from {en_date(f['effective_from'])}"),
+        "Superseded": lambda: pick(f"Phiên bản {f['previous_version']} bị thay thế bởi phiên bản {f['by_version']}",
+                                   f"Version {f['previous_version']} superseded by version {f['by_version']}"),
+        "Withdrawn": lambda: pick(f"Thu hồi phiên bản {n}: {f['reason']}", f"Version {n} withdrawn: {f['reason']}"),
+        "Obsoleted": lambda: pick(f"Hủy bỏ tài liệu: {f['reason']}", f"Document made obsolete: {f['reason']}"),
+        "Opened": lambda: pick(f"Lập hồ sơ {f.get('code')} «{f.get('title')}»",
+                               f"Record {f.get('code')} “{f.get('title')}” opened"),
+        "FileAdded": lambda: pick(f"Thêm tệp {f['file']['filename']}", f"File added: {f['file']['filename']}"),
+        "Closed": lambda: pick(f"Kết thúc hồ sơ ngày {vn_date(f['closed_on'])}",
+                               f"Record closed on {en_date(f['closed_on'])}"),
+        "LegalHoldPlaced": lambda: pick(f"Phong tỏa hồ sơ: {f['reason']}", f"Legal hold placed: {f['reason']}"),
+        "LegalHoldReleased": lambda: pick("Gỡ phong tỏa hồ sơ", "Legal hold released"),
+        "Borrowed": lambda: pick(f"Cho {f['borrower']} mượn, hạn trả {vn_date(f['due_on'])}",
+                                 f"Lent to {f['borrower']}, due {en_date(f['due_on'])}"),
+        "LoanExtended": lambda: pick(f"Gia hạn mượn đến {vn_date(f['due_on'])}",
+                                     f"Loan extended to {en_date(f['due_on'])}"),
+        "Returned": lambda: pick(f"Nhận lại hồ sơ ({f['received_by']})", f"Returned ({f['received_by']})"),
+        "DestructionProposed": lambda: pick(f"Đề nghị hủy: {f['reason']}", f"Destruction proposed: {f['reason']}"),
+        "DestructionApproved": lambda: pick(f"Phê duyệt hủy theo quyết định {f['decision_no']}",
+                                            f"Destruction approved by decision {f['decision_no']}"),
+        "Destroyed": lambda: pick(f"Hủy hồ sơ ({f['method']}), {len(f['erased_hashes'])} tệp đã xóa",
+                                  f"Record destroyed ({f['method']}), {len(f['erased_hashes'])} file(s) erased"),
     }
     make = texts.get(e.type)
     return make() if make else e.type
+
+
+def _en(iso: str) -> str:
+    """Dates stay dd/mm/yyyy in English too (rule 5)."""
+    return _vn(iso)
 
 
 def _vn(iso: str) -> str:

@@ -79,7 +79,7 @@ def timeline(request: Request, state: dict[str, Any], moment: datetime | None) -
         out.append({"version": ev["version"], "at": ev["timestamp"], "type": ev["type"],
                     "label": i18n.label(i18n.EVENTS, ev["type"], lang), "actor": ev["meta"].get("user_id", ""),
                     "role": i18n.role(ev["meta"].get("role", ""), lang) if ev["meta"].get("role") else "",
-                    "summary": describe(ev), "hash": ev["hash"], "prev_hash": ev["prev_hash"],
+                    "summary": describe(ev, lang), "hash": ev["hash"], "prev_hash": ev["prev_hash"],
                     "future": moment is not None and at > moment})
     return out
 

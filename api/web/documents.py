@@ -59,14 +59,15 @@ def changes_since(request: Request, aggregate_id: str, version: int | None) -> l
     out = []
     for ev in ctx_of(request).ledger.history(aggregate_id):
         if ev["version"] > version:
-            out.append({"at": ev["timestamp"], "actor": ev["meta"].get("user_id", ""), "summary": describe(ev)})
+            out.append({"at": ev["timestamp"], "actor": ev["meta"].get("user_id", ""),
+                        "summary": describe(ev, lang_of(request))})
     return out
 
 
-def describe(ev: dict[str, Any]) -> str:
+def describe(ev: dict[str, Any], lang: str = "vi") -> str:
     fields = dict(ev["data"], meta=ev["meta"], hash=ev["hash"])
     try:
-        return summary(Ev(0, ev["aggregate_id"], ev["version"], "", ev["type"], fields, ev["timestamp"]))
+        return summary(Ev(0, ev["aggregate_id"], ev["version"], "", ev["type"], fields, ev["timestamp"]), lang)
     except (KeyError, TypeError, ValueError):
         return ev["type"]
 

@@ -78,3 +78,14 @@ def test_each_event_is_applied_once_however_often_catch_up_runs(ledger, projecto
     assert first.events == 7
     assert projector.catch_up().events == 0
     assert len(queries.audit_trail(projector.db)) == 7
+
+
+def test_audit_summaries_read_in_vietnamese_or_english(ledger, projector):
+    from projections.views import Ev, summary
+
+    doc = issued_document(ledger)
+    last = ledger.history(doc)[-1]
+    ev = Ev(0, doc, last["version"], "Document", last["type"], dict(last["data"], meta=last["meta"]),
+            last["timestamp"])
+    assert summary(ev) == "Ban hành phiên bản 1, hiệu lực từ 05/03/2026"
+    assert summary(ev, "en") == "Version 1 issued, effective from 05/03/2026"
