@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ class LocalObjectStore:
     """Objects as files under ``root``; staging under ``root/.staging`` so a rename is atomic."""
 
     supports_retention = False
+    memory_spool_limit = 0  # a file must exist anyway: it is renamed into place
 
     def __init__(self, root: Path) -> None:
         self._root = root
@@ -85,6 +87,17 @@ class LocalObjectStore:
                 _fsync_dir(target.parent.parent)
         except OSError as e:
             raise map_os_error(e, key) from e
+
+    def put_bytes(self, key: str, data: bytes, retain_until: datetime | None = None) -> None:
+        fd, tmp = _staging_file(self._staging)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            self.put_file(key, Path(tmp), retain_until)
+        except OSError as e:
+            raise map_os_error(e, key) from e
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
     def open(self, key: str) -> ObjectReader:
         return _FileReader(key, self._path(key))
@@ -149,6 +162,13 @@ class LocalObjectStore:
 
     def close(self) -> None:
         pass
+
+
+def _staging_file(staging: Path) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(prefix="upload-", dir=staging)
+    except OSError as e:
+        raise map_os_error(e, "staging") from e
 
 
 def _fsync_dir(path: Path) -> None:

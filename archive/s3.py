@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import logging
 import os
 from collections.abc import Iterator
@@ -119,6 +120,8 @@ class S3ObjectStore:
         self._staging = staging
         self._part_size = part_size
         self._parallel = parallel_uploads
+        # An object that fits one part is a single PUT anyway: it need not touch the disk first.
+        self.memory_spool_limit = part_size
         try:
             staging.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -176,23 +179,27 @@ class S3ObjectStore:
     def staging_dir(self) -> Path:
         return self._staging
 
+    def _retention(self, key: str, retain_until: datetime | None) -> Retention | None:
+        if retain_until is None:
+            return None
+        if self.supports_retention:
+            return Retention(GOVERNANCE, retain_until.astimezone(UTC))
+        log.warning("bucket %s has no object lock: %s stored without retention", self._bucket, key)
+        return None
+
+    def _lock_checksum(self, digest: bytes) -> dict[str, str | list[str] | tuple[str]]:
+        # Object-lock buckets refuse a PUT without Content-MD5 or a checksum, and minio-py sends
+        # no MD5 over plain HTTP: send the body's SHA-256 (the server checks it).
+        return {"x-amz-checksum-sha256": base64.b64encode(digest).decode("ascii"),
+                "x-amz-sdk-checksum-algorithm": "SHA256"}
+
     def put_file(self, key: str, path: Path, retain_until: datetime | None = None) -> None:
         check_key(key)
-        headers: dict[str, str | list[str] | tuple[str]] = {}
-        retention = None
-        if retain_until is not None:
-            if self.supports_retention:
-                retention = Retention(GOVERNANCE, retain_until.astimezone(UTC))
-            else:
-                log.warning("bucket %s has no object lock: %s stored without retention", self._bucket, key)
+        retention = self._retention(key, retain_until)
         with _mapped(key):
             length = os.path.getsize(path)
             single = length <= self._part_size
-            if single and self.supports_retention:
-                # Object-lock buckets refuse a PUT without Content-MD5 or a checksum, and minio-py
-                # sends no MD5 over plain HTTP: send the body's SHA-256 (the server checks it).
-                headers["x-amz-checksum-sha256"] = _sha256_b64(path)
-                headers["x-amz-sdk-checksum-algorithm"] = "SHA256"
+            headers = self._lock_checksum(_sha256_of_file(path)) if single and self.supports_retention else {}
             with open(path, "rb") as f:
                 result = self._client.put_object(
                     self._bucket, key, f, length,
@@ -203,6 +210,17 @@ class S3ObjectStore:
                 # Multipart: retention is set on the completed version (one small request), as not
                 # every server honours lock headers on CreateMultipartUpload.
                 self._client.set_object_retention(self._bucket, key, retention, version_id=result.version_id)
+
+    def put_bytes(self, key: str, data: bytes, retain_until: datetime | None = None) -> None:
+        check_key(key)
+        if len(data) > self._part_size:
+            raise ValueError("put_bytes is for objects of one part")
+        retention = self._retention(key, retain_until)
+        headers = self._lock_checksum(hashlib.sha256(data).digest()) if self.supports_retention else {}
+        with _mapped(key):
+            self._client.put_object(self._bucket, key, io.BytesIO(data), len(data),
+                                    metadata=headers or None, part_size=self._part_size,
+                                    retention=retention)
 
     def open(self, key: str) -> ObjectReader:
         with _mapped(check_key(key)):
@@ -256,9 +274,9 @@ class S3ObjectStore:
             pool.clear()
 
 
-def _sha256_b64(path: Path) -> str:
+def _sha256_of_file(path: Path) -> bytes:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(1024 * 1024):
             digest.update(block)
-    return base64.b64encode(digest.digest()).decode("ascii")
+    return digest.digest()

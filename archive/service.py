@@ -74,6 +74,64 @@ def _pieces(source: Source) -> Iterator[bytes]:
         yield bytes(piece)
 
 
+class _Spool:
+    """Where an upload's ciphertext waits for its key: memory up to ``limit`` bytes, then a staging file.
+
+    Nothing but ciphertext is written. ``discard`` removes the staging file (if any) in every case.
+    """
+
+    def __init__(self, staging: Path, limit: int) -> None:
+        self._staging = staging
+        self._limit = limit
+        self._pieces: list[bytes] = []
+        self._size = 0
+        self._file: BinaryIO | None = None
+        self.path: Path | None = None
+
+    def write(self, data: bytes) -> int:
+        if self._file is None and self._size + len(data) > self._limit:
+            self._spill()
+        if self._file is not None:
+            return self._file.write(data)
+        self._pieces.append(data)
+        self._size += len(data)
+        return len(data)
+
+    def _spill(self) -> None:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix="upload-", dir=self._staging)
+        except OSError as e:
+            raise map_os_error(e, "staging") from e
+        self.path = Path(tmp)
+        self._file = os.fdopen(fd, "w+b")
+        for piece in self._pieces:
+            self._file.write(piece)
+        self._pieces = []
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._pieces)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def reader(self) -> BinaryIO:
+        """A seekable view of the ciphertext written so far (for sniffing zip containers)."""
+        if self._file is None:
+            return io.BytesIO(self.getvalue())
+        self._file.flush()
+        return self._file
+
+    def discard(self) -> None:
+        self._pieces = []
+        try:
+            if self._file is not None:
+                self._file.close()
+        finally:
+            if self.path is not None:
+                self.path.unlink(missing_ok=True)
+
+
 class Archive:
     """Files of documents and records, encrypted per scope (one data key per document or record)."""
 
@@ -116,30 +174,30 @@ class Archive:
         if declared_size is not None and declared_size > self.max_size:
             raise FileTooLarge(self.max_size)
         data_key = self._data_key(scope, create=True)
-        staging = self.store.staging_dir()
+        # Small objects (S3: up to one part) are encrypted into memory and sent in one PUT; larger
+        # ones spill to a staging file on disk. Either way the ciphertext is complete, and its key
+        # (the content hash) known, before anything is stored.
+        spool = _Spool(self.store.staging_dir(), getattr(self.store, "memory_spool_limit", 0))
         try:
-            fd, tmp = tempfile.mkstemp(prefix="upload-", dir=staging)
-        except OSError as e:
-            raise map_os_error(e, "staging") from e
-        path = Path(tmp)
-        try:
-            with os.fdopen(fd, "w+b") as spool:
-                digest, size, head = self._encrypt_into(spool, stream, data_key, scope)
-                spool.flush()
-                media_type = media.sniff(
-                    head, lambda: io.BufferedReader(DecryptingReader(spool, data_key, scope, size), 65536)
-                )
+            digest, size, head = self._encrypt_into(spool, stream, data_key, scope)
+            media_type = media.sniff(
+                head, lambda: io.BufferedReader(DecryptingReader(spool.reader(), data_key, scope, size), 65536)
+            )
             key = object_key(scope, digest)
             # Same bytes, same scope, same key: written again rather than skipped, which refreshes
             # the object's age (so a concurrent sweep cannot take it as an old orphan) and heals it.
-            self.store.put_file(key, path, retain_until)
+            if spool.path is None:
+                self.store.put_bytes(key, spool.getvalue(), retain_until)
+            else:
+                spool.flush()
+                self.store.put_file(key, spool.path, retain_until)
             return FileRef(key=key, sha256=digest, size=size, media_type=media_type, filename=name)
         except OSError as e:
             raise map_os_error(e, "upload") from e
         finally:
-            path.unlink(missing_ok=True)
+            spool.discard()
 
-    def _encrypt_into(self, spool: BinaryIO, stream: Source, data_key: bytes,
+    def _encrypt_into(self, spool: _Spool, stream: Source, data_key: bytes,
                       scope: str) -> tuple[str, int, bytes]:
         encryptor = ChunkEncryptor(spool, data_key, scope, self._chunk_size)
         digest = hashlib.sha256()

@@ -37,12 +37,20 @@ class ObjectStore(Protocol):
     #: Whether ``put_file`` honours ``retain_until`` (S3 object lock); checked once at start.
     supports_retention: bool
 
+    #: Ciphertext up to this many bytes may be kept in memory and stored with ``put_bytes``
+    #: instead of going through a staging file (0: always a staging file).
+    memory_spool_limit: int
+
     def staging_dir(self) -> Path:
         """A directory on local disk for uploads being prepared (same filesystem as the objects if local)."""
         ...
 
     def put_file(self, key: str, path: Path, retain_until: datetime | None = None) -> None:
         """Make the file at ``path`` durable under ``key``; it may be moved away. Returns when durable."""
+        ...
+
+    def put_bytes(self, key: str, data: bytes, retain_until: datetime | None = None) -> None:
+        """Like ``put_file`` for a small object held in memory (at most ``memory_spool_limit``)."""
         ...
 
     def open(self, key: str) -> ObjectReader: ...
