@@ -73,3 +73,4 @@ def projector(ledger: Ledger, database_url: str) -> Iterator[Projector]:
     p.create_tables()
     yield p
     db.close()
+

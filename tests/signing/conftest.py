@@ -23,6 +23,7 @@ from signing import (
 )
 from signing.signers import Pkcs12Signer
 from signing.testing import PASSPHRASE, TOKEN_PIN, LoopbackPki, sample_pdf, served_pki
+from tests.environment import require
 
 SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
 
@@ -110,8 +111,8 @@ def agency_look(signature_png: bytes, seal_png: bytes) -> Look:
 @pytest.fixture(scope="session")
 def softhsm_token(tmp_path_factory: pytest.TempPathFactory, pki: LoopbackPki) -> Iterator[Pkcs11Settings]:
     """A SoftHSM2 token holding the 'token' signer's key and certificate (imported, never exported)."""
-    if not (Path(SOFTHSM_LIB).exists() and shutil.which("softhsm2-util") and shutil.which("pkcs11-tool")):
-        pytest.skip("softhsm2 and opensc (Debian packages) are needed for the PKCS#11 tests")
+    require(bool(Path(SOFTHSM_LIB).exists() and shutil.which("softhsm2-util") and shutil.which("pkcs11-tool")),
+            "softhsm2 and opensc (Debian packages) are needed for the PKCS#11 tests")
     home = tmp_path_factory.mktemp("softhsm")
     (home / "tokens").mkdir()
     conf = home / "softhsm2.conf"
@@ -165,8 +166,7 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory, pki: LoopbackPki) ->
 @pytest.fixture(scope="session")
 def pdfsig(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bytes], str]:
     """Poppler's independent verdict on a PDF's signatures (its stdout)."""
-    if shutil.which("pdfsig") is None:
-        pytest.skip("poppler-utils (Debian) is needed for the pdfsig checks")
+    require(shutil.which("pdfsig") is not None, "poppler-utils (Debian) is needed for the pdfsig checks")
     home = tmp_path_factory.mktemp("pdfsig")
     counter = iter(range(10**6))
 
