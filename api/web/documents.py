@@ -30,8 +30,10 @@ FORM_FIELDS = {
     "draft": ("file", "change_summary"), "revise": ("file", "change_summary"),
     "submit": ("reviewers", "approver"), "review": ("verdict", "comment"), "approve": (), "reject": ("reason",),
     "sign": ("p12", "passphrase", "meaning"), "issue": ("effective_from", "distribution"),
-    "register": ("code", "title", "kind", "department"),
+    "register": ("code", "title", "kind", "department"), "withdraw": ("reason",), "obsolete": ("reason",),
 }
+ENDERS = ("iso_secretary", "agency_leader")  # who may withdraw a version or make a document obsolete
+ENDED = ("superseded", "withdrawn")
 
 
 def ok_message(request: Request, ok: str | None) -> str | None:
@@ -171,6 +173,9 @@ def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
     working = next((v for v in state["versions"] if v["status"] in ("draft", "submitted", "approved", "rejected")),
                    None)
     out: dict[str, Any] = {"working": working, "draft": active and working is None and "iso_secretary" in roles}
+    ender = active and bool(roles & set(ENDERS))
+    out["withdraw"] = [v for v in state["versions"] if v["status"] not in ENDED] if ender else []
+    out["obsolete"] = ender
     if working is None or not active:
         return out
     s = working["status"]
@@ -205,8 +210,11 @@ def document_page(request: Request, user: User, document_id: str, ok: str | None
 
 
 def command(request: Request, user: Principal, document_id: str, form: FormData, action: str, ok: str,
-            run: Callable[[], Any], *, then: str | None = None) -> Response:
-    """Runs a command; on success goes back to the page (so a reload repeats nothing), else shows why."""
+            run: Callable[[], Any], *, then: str | None = None,
+            again: Callable[..., HTMLResponse] | None = None) -> Response:
+    """Runs a command; on success goes back to the page (so a reload repeats nothing), else shows why.
+
+    ``again(status, **values)`` renders the page the form was on (the document page unless said otherwise)."""
     ctx = ctx_of(request)
     try:
         state = ctx.document(user, document_id, DOC_READERS, command=True)
@@ -223,9 +231,11 @@ def command(request: Request, user: Principal, document_id: str, form: FormData,
             values["alert"] = i18n.pick(("Tài liệu đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
                                          "Someone else changed the document while you were looking; nothing was "
                                          "saved."), lang_of(request))
-            values["form"] = {}
+            values["form"] = {} if again is None else forms.values(form)  # a reason typed is still worth keeping
         else:
             values["form"] = forms.values(form)
+        if again is not None:
+            return again(status, **values)
         return detail(request, user, document_id, status, **values)
     ctx.after_command()
     return redirect(then or f"/documents/{document_id}?ok={ok}")
@@ -347,6 +357,70 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
             timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None)
     return command(request, user, document_id, form, "sign", "signed", run,
                    then=f"/documents/{document_id}/versions/{n}/signatures?ok=signed")
+
+
+# ---- withdrawing a version, making the document obsolete -------------------------------------
+def reason_of(form: FormData, vi: str, en: str) -> str:
+    reason = forms.text(form, "reason")
+    if not reason:
+        raise InvalidInput(vi, en, field="reason")
+    return reason
+
+
+def ending_page(request: Request, user: Principal, document_id: str, action: str, n: int | None = None,
+                status: int = 200, **values: Any) -> HTMLResponse:
+    """The page that asks for the reason before a version is withdrawn or the document made obsolete."""
+    need(user, *ENDERS)
+    state = load(request, user, document_id)
+    ver = None
+    if n is not None:
+        if not 1 <= n <= len(state["versions"]):
+            raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
+        ver = state["versions"][n - 1]
+    active = state["obsolete_reason"] is None and state["agency_id"] == user.agency_id
+    possible = active and (ver is None or ver["status"] not in ENDED)
+    if not possible and status == 200:  # nothing to ask: say why, on the document page
+        if not active or ver is None:
+            vi, en = "Tài liệu đã bị hủy bỏ; không thể thay đổi.", "The document is obsolete and cannot change."
+        else:
+            label = i18n.VERSION_STATUS[ver["status"]]
+            vi, en = f"Phiên bản {n} đã «{label[0]}».", f"Version {n} is already {label[1].lower()}."
+        why = i18n.pick((vi, en), lang_of(request))
+        return detail(request, user, document_id, 409, errors={"_": why}, err_action="end")
+    return render(request, "document_end.html", status=status, doc=state, ver=ver, action=action, possible=possible,
+                  kind_label=i18n.kind(state["kind"], lang_of(request)), **values)
+
+
+@router.get("/documents/{document_id}/versions/{n}/withdraw", response_class=HTMLResponse)
+def withdraw_page(request: Request, user: User, document_id: str, n: int) -> HTMLResponse:
+    return ending_page(request, user, document_id, "withdraw", n)
+
+
+@router.post("/documents/{document_id}/versions/{n}/withdraw", response_class=HTMLResponse)
+def withdraw(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
+    need(user, *ENDERS)
+    ctx = ctx_of(request)
+    return command(request, user, document_id, form, "withdraw", "withdrawn", lambda: ctx.ledger.withdraw(
+        user.actor(request_id(request)), document_id, n,
+        reason=reason_of(form, "Hãy ghi lý do thu hồi; lý do được lưu trong lịch sử tài liệu.",
+                         "Give the reason for withdrawing; it is kept in the document's history.")),
+        again=lambda status, **values: ending_page(request, user, document_id, "withdraw", n, status, **values))
+
+
+@router.get("/documents/{document_id}/obsolete", response_class=HTMLResponse)
+def obsolete_page(request: Request, user: User, document_id: str) -> HTMLResponse:
+    return ending_page(request, user, document_id, "obsolete")
+
+
+@router.post("/documents/{document_id}/obsolete", response_class=HTMLResponse)
+def obsolete(request: Request, user: User, document_id: str, form: Form) -> Response:
+    need(user, *ENDERS)
+    ctx = ctx_of(request)
+    return command(request, user, document_id, form, "obsolete", "obsoleted", lambda: ctx.ledger.obsolete(
+        user.actor(request_id(request)), document_id,
+        reason=reason_of(form, "Hãy ghi lý do hủy bỏ tài liệu; lý do được lưu trong lịch sử.",
+                         "Give the reason for making the document obsolete; it is kept in its history.")),
+        again=lambda status, **values: ending_page(request, user, document_id, "obsolete", None, status, **values))
 
 
 # ---- files and signatures -------------------------------------------------------------------

@@ -115,8 +115,9 @@ class Session:
 
 
 def submit(page: Any, name: str, exact: bool = False) -> None:
-    """Clicks a form's button and waits for the page the server answers with."""
-    with page.expect_navigation():
+    """Clicks a form's button and waits for the page the server answers with (its DOM: a page framing a PDF
+    may not fire "load" while Chromium's PDF viewer starts in the frame)."""
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("button", name=name, exact=exact).click()
 
 
@@ -322,3 +323,35 @@ def test_language_switch_in_the_browser(browser: Any, server: tuple[str, Site]) 
             assert page.locator("html").get_attribute("lang") == "en"
             page.get_by_role("link", name="Tiếng Việt").click()
             page.get_by_role("heading", name="Xin chào, Nguyễn Văn Ánh").wait_for()
+
+
+def test_controller_withdraws_a_version_then_makes_the_document_obsolete(browser: Any, server: tuple[str, Site],
+                                                                         tmp_path: Path) -> None:
+    import io
+
+    site = server[1]
+    ctx, thuky = site.ctx, site.actor("thuky")
+    doc = ctx.ledger.register_document(thuky, code="BM-09", title="Phiếu theo dõi mượn hồ sơ", kind="form",
+                                       department="Văn phòng Sở")
+    ref = ctx.archive.put(io.BytesIO(sample_pdf(1)), "Phiếu theo dõi.pdf", doc)
+    ctx.ledger.create_draft(thuky, doc, file=ref.to_dict(), change_summary="Lần đầu")
+    ctx.after_command()
+    with person(browser, server, "thuky") as s:
+        with s.step("controller-withdraw-needs-reason", refused=True) as page:
+            s.go(f"/documents/{doc}")
+            page.get_by_role("link", name="Thu hồi phiên bản 1").click()
+            page.get_by_role("heading", name="Thu hồi phiên bản 1 — BM-09").wait_for()
+            submit(page, "Thu hồi phiên bản 1")
+            page.get_by_text("Hãy ghi lý do thu hồi").wait_for()
+            assert page.get_by_label("Lý do thu hồi").get_attribute("aria-invalid") == "true"
+        with s.step("controller-withdraw") as page:
+            page.get_by_label("Lý do thu hồi").fill("Soạn nhầm mẫu")
+            submit(page, "Thu hồi phiên bản 1")
+            page.get_by_text("Đã thu hồi phiên bản; lý do được lưu trong lịch sử.").wait_for()
+            assert page.get_by_text("Lý do: Soạn nhầm mẫu").is_visible()
+        with s.step("controller-obsolete") as page:
+            page.get_by_role("link", name="Hủy bỏ tài liệu").click()
+            page.get_by_label("Lý do hủy bỏ").fill("Không còn sử dụng")
+            submit(page, "Hủy bỏ tài liệu")
+            page.get_by_text("Đã hủy bỏ tài liệu; lý do được lưu trong lịch sử.").wait_for()
+            assert page.get_by_role("link", name="Hủy bỏ tài liệu").count() == 0
