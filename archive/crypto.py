@@ -17,14 +17,11 @@ import hashlib
 import io
 import os
 import struct
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -47,18 +44,14 @@ class Writable(Protocol):
     def write(self, data: bytes, /) -> int: ...
 
 
-def _object_key(data_key: bytes, salt: bytes, scope: str) -> bytes:
+def _object_aead(data_key: bytes, salt: bytes, scope: str) -> AESGCM:
     hkdf = HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=salt,
         info=b"isoledger/archive/v1/" + scope.encode("utf-8"),
     )
-    return hkdf.derive(data_key)
-
-
-def _object_aead(data_key: bytes, salt: bytes, scope: str) -> AESGCM:
-    return AESGCM(_object_key(data_key, salt, scope))
+    return AESGCM(hkdf.derive(data_key))
 
 
 def _nonce(index: int, final: bool) -> bytes:
@@ -163,75 +156,32 @@ def _parse_header(header: bytes) -> tuple[int, bytes]:
     return chunk_size, salt
 
 
-#: Reads from storage are made in pieces of this size and each piece is decrypted at once, so
-#: the CPU work overlaps with the server still sending the rest of the chunk (plaintext of a
-#: piece stays inside the stream until its whole chunk has been authenticated).
-READ_PIECE = 256 * 1024
-
-_workers: ThreadPoolExecutor | None = None
-_workers_lock = threading.Lock()
-
-
-def _hash_workers() -> ThreadPoolExecutor:
-    """Threads that hash verified chunks while the next chunk is received (hashlib frees the GIL)."""
-    global _workers
-    with _workers_lock:
-        if _workers is None:
-            _workers = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)),
-                                          thread_name_prefix="archive-hash")
-        return _workers
-
-
-def _forget_workers() -> None:  # threads do not survive fork(): a child makes its own
-    global _workers, _workers_lock
-    _workers = None
-    _workers_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_workers)
-
-
-def _hash_pieces(digest: hashlib._Hash, pieces: tuple[bytes, ...]) -> None:
-    for piece in pieces:
-        digest.update(piece)
-
-
 class DecryptingStream(Iterator[bytes]):
-    """Iterates over verified plaintext (pieces of at most one chunk) of one stored object.
+    """Iterates over verified plaintext chunks of one stored object.
 
-    Each chunk is released only after its GCM tag verified (index and final flag included), and
-    only once the *next* chunk has been authenticated too. The final chunk is authenticated, and
-    the SHA-256 and size of the whole plaintext compared with the expected ones and the end of
-    the object checked, before the second-to-last chunk is released: a consumer never sees a
-    complete stream of bad data. The first chunk is decrypted eagerly, so for a file of one chunk
-    (<= 1 MiB by default) any problem raises when the stream is created, before a response starts.
-
-    Pipelining: a chunk is received and decrypted piece by piece (``READ_PIECE``) on the calling
-    thread while SHA-256 of the previous chunk runs on a worker thread (``pipeline=True``, the
-    default for objects of several chunks). Hashing stays in order: at most one hash job of a
-    stream is in flight. With ``pipeline=False`` everything runs on the calling thread.
+    Each chunk is released only after its GCM tag verified (index and final flag included).
+    The final chunk is released only after the SHA-256 and size of the whole plaintext match
+    the expected ones and no byte follows it: a consumer never sees a complete stream of bad data.
+    The first chunk is decrypted eagerly, so for a file of one chunk (<= 1 MiB by default) any
+    problem raises when the stream is created, before a response is started.
     """
 
     def __init__(self, raw: Readable, data_key: bytes, scope: str, sha256: str, size: int,
-                 close: Callable[[], None] | None = None, *, pipeline: bool = True) -> None:
+                 close: Callable[[], None] | None = None) -> None:
         self._raw = raw
         self._close_raw = close
         self._expected_sha256 = sha256
         self._expected_size = size
         self._hash = hashlib.sha256()
-        self._read_index = 0
-        self._hashing: Future[None] | None = None
-        self._out: list[bytes] = []
-        self._ready: list[bytes] | None = None
+        self._index = 0
         self._closed = False
         try:
             header = _read_exact(raw, HEADER.size)
             self._chunk_size, salt = _parse_header(header)
             self._header = header
-            self._key = _object_key(data_key, salt, scope)
+            self._aead = _object_aead(data_key, salt, scope)
             self._count = max(1, -(-size // self._chunk_size))
-            self._pipeline = pipeline and self._count > 1
-            self._ready = self._next_chunk()
+            self._ready: bytes | None = self._decrypt_next()
         except BaseException:
             self.close()
             raise
@@ -240,69 +190,41 @@ class DecryptingStream(Iterator[bytes]):
         return self
 
     def __next__(self) -> bytes:
-        while not self._out:
-            if self._ready is None:
-                self.close()
-                raise StopIteration
-            self._out = self._ready
-            self._out.reverse()
-            try:  # the next chunk is authenticated before any piece of this one is released
-                self._ready = self._next_chunk() if self._read_index < self._count else None
-            except BaseException:
-                self._out = []
-                self.close()
-                raise
-        return self._out.pop()
+        if self._ready is None:
+            self.close()
+            raise StopIteration
+        chunk = self._ready
+        try:
+            self._ready = self._decrypt_next() if self._index < self._count else None
+        except BaseException:
+            self.close()
+            raise
+        return chunk
 
-    def _next_chunk(self) -> list[bytes]:
-        """Receive, decrypt and authenticate the next chunk; its plaintext pieces (not yet released)."""
-        index = self._read_index
+    def _decrypt_next(self) -> bytes:
+        index = self._index
         final = index == self._count - 1
         plain_len = self._expected_size - index * self._chunk_size if final else self._chunk_size
-        decryptor = Cipher(algorithms.AES(self._key), modes.GCM(_nonce(index, final))).decryptor()
-        decryptor.authenticate_additional_data(self._header)
-        pieces: list[bytes] = []
-        remaining = plain_len
-        inline_hash = None if self._pipeline else self._hash
-        while remaining > 0:
-            data = self._raw.read(min(remaining, READ_PIECE))
-            if not data:
-                raise IntegrityError("The stored file is truncated.")
-            remaining -= len(data)
-            piece = decryptor.update(data)
-            if inline_hash is not None:
-                inline_hash.update(piece)
-            pieces.append(piece)
-        tag = _read_exact(self._raw, TAG_SIZE)
-        if len(tag) != TAG_SIZE:
+        record = _read_exact(self._raw, plain_len + TAG_SIZE)
+        if len(record) != plain_len + TAG_SIZE:
             raise IntegrityError("The stored file is truncated.")
         try:
-            decryptor.finalize_with_tag(tag)
+            plaintext = self._aead.decrypt(_nonce(index, final), record, self._header)
         except InvalidTag as e:
             raise IntegrityError(f"Chunk {index} of the stored file failed authentication.") from e
-        self._read_index += 1
-        if self._pipeline:
-            if self._hashing is not None:
-                self._hashing.result()  # the previous chunk's hash: keeps the updates in order
-            self._hashing = _hash_workers().submit(_hash_pieces, self._hash, tuple(pieces))
+        self._hash.update(plaintext)
+        self._index += 1
         if final:
             if self._raw.read(1):
                 raise IntegrityError("The stored file has unexpected bytes after its final chunk.")
-            if self._hashing is not None:
-                hashing, self._hashing = self._hashing, None
-                hashing.result()
             if self._hash.hexdigest() != self._expected_sha256:
                 raise IntegrityError("The stored file does not match its SHA-256.")
-        return pieces
+        return plaintext
 
     def close(self) -> None:
         if not self._closed:
             self._closed = True
             self._ready = None
-            self._out = []
-            hashing, self._hashing = self._hashing, None
-            if hashing is not None and not hashing.cancel():
-                wait([hashing])  # let the worker finish with our buffers before the raw stream goes
             if self._close_raw is not None:
                 self._close_raw()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -41,10 +43,12 @@ class SqlKeyStore:
     """One implementation for both databases; they differ in driver, placeholder and blob type."""
 
     def __init__(self, connect: Callable[[], Any], errors: tuple[type[BaseException], ...],
-                 placeholder: str, blob_type: str) -> None:
+                 placeholder: str, blob_type: str, *, reuse: bool = False) -> None:
         self._connect = connect
         self._errors = errors
         self._p = placeholder
+        self._reuse = reuse
+        self._local = threading.local()
         with self._transaction() as cur:
             cur.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} ("
@@ -56,9 +60,12 @@ class SqlKeyStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
-        # A connection per operation keeps the adapter thread-safe and holds no lock between calls.
+        # One transaction per operation, committed before returning, so no lock is held between
+        # calls. With ``reuse`` (SQLite) each thread keeps its connection: opening one and reading
+        # the schema cost more than the query. Any failure drops the connection.
         try:
-            conn = self._connect()
+            conn = self._borrow()
+            kept = False
             try:
                 with conn:
                     cur = conn.cursor()
@@ -66,12 +73,28 @@ class SqlKeyStore:
                         yield cur
                     finally:
                         cur.close()
+                kept = self._reuse
             finally:
-                conn.close()
+                if not kept:
+                    self._drop(conn)
         except self._errors as e:
             raise KeyStoreUnavailable(
                 f"The database of encryption keys failed: {type(e).__name__}: {e}"
             ) from e
+
+    def _borrow(self) -> Any:
+        if self._reuse:
+            local = self._local
+            if getattr(local, "conn", None) is not None and local.pid == os.getpid():
+                return local.conn
+            local.conn, local.pid = self._connect(), os.getpid()  # a forked child opens its own
+            return local.conn
+        return self._connect()
+
+    def _drop(self, conn: Any) -> None:
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        conn.close()
 
     def get(self, scope: str) -> WrappedKey | None:
         with self._transaction() as cur:
@@ -98,7 +121,10 @@ class SqlKeyStore:
             return bool(cur.rowcount)
 
     def close(self) -> None:
-        pass
+        """Close this thread's kept connection (other threads' close when those threads end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            self._drop(conn)
 
 
 def sqlite_key_store(path: Path) -> SqlKeyStore:
@@ -107,7 +133,7 @@ def sqlite_key_store(path: Path) -> SqlKeyStore:
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(path, timeout=30)
 
-    return SqlKeyStore(connect, (sqlite3.Error, OSError), "?", "BLOB")
+    return SqlKeyStore(connect, (sqlite3.Error, OSError), "?", "BLOB", reuse=True)
 
 
 def postgres_key_store(url: str) -> SqlKeyStore:

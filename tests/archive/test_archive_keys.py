@@ -71,3 +71,60 @@ def test_an_unreachable_key_database_is_a_storage_error(tmp_path) -> None:
     (tmp_path / "dir.sqlite3").mkdir()
     with pytest.raises(KeyStoreUnavailable):
         sqlite_key_store(tmp_path / "dir.sqlite3")
+
+
+def counting_sqlite_store(path) -> tuple[SqlKeyStore, list[int]]:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    opened: list[int] = []
+
+    def connect() -> sqlite3.Connection:
+        opened.append(threading.get_ident())
+        return sqlite3.connect(path, timeout=30)
+
+    return SqlKeyStore(connect, (sqlite3.Error, OSError), "?", "BLOB", reuse=True), opened
+
+
+def test_sqlite_keeps_one_connection_per_thread(tmp_path) -> None:
+    keys, opened = counting_sqlite_store(tmp_path / "k.sqlite3")
+    keys.add("doc-1", WrappedKey("m", b"k"))
+    for _ in range(5):
+        assert keys.get("doc-1") == WrappedKey("m", b"k")
+    assert len(opened) == 1
+    seen: list[WrappedKey | None] = []
+    worker = threading.Thread(target=lambda: seen.append(keys.get("doc-1")))
+    worker.start()
+    worker.join()
+    assert seen == [WrappedKey("m", b"k")] and len(set(opened)) == 2
+    keys.close()
+    assert keys.get("doc-1") is not None and len(opened) == 3  # closed, then opened again
+
+
+def test_a_kept_connection_holds_no_lock_between_calls(tmp_path) -> None:
+    keys, _ = counting_sqlite_store(tmp_path / "k.sqlite3")
+    keys.add("doc-1", WrappedKey("m", b"k"))
+    keys.get("doc-1")
+    other = sqlite_key_store(tmp_path / "k.sqlite3")  # another process, in effect
+    assert other.delete("doc-1") is True  # would time out if a read transaction were left open
+    assert keys.get("doc-1") is None
+
+
+def test_a_failure_drops_the_kept_connection(tmp_path) -> None:
+    keys, opened = counting_sqlite_store(tmp_path / "k.sqlite3")
+    keys.get("doc-1")
+    with keys._transaction() as cur:
+        cur.execute("ALTER TABLE archive_data_keys RENAME TO gone")
+    with pytest.raises(KeyStoreUnavailable):
+        keys.get("doc-1")
+    with keys._transaction() as cur:
+        cur.execute("ALTER TABLE gone RENAME TO archive_data_keys")
+    assert keys.get("doc-1") is None
+    assert len(opened) == 2  # a fresh connection after the failure
+
+
+def test_a_forked_child_opens_its_own_connection(tmp_path, monkeypatch) -> None:
+    keys, opened = counting_sqlite_store(tmp_path / "k.sqlite3")
+    keys.get("doc-1")
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as seen from a child after fork()
+    keys.get("doc-1")
+    assert len(opened) == 2

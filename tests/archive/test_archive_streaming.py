@@ -1,4 +1,4 @@
-"""The faster paths keep the guarantees: pipelined, piecewise reads and in-memory small uploads."""
+"""The streaming paths keep their guarantees: the read hold-back, the zero-copy encryptor, in-memory small uploads."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import archive.crypto as crypto
 import archive.service as service
 from archive.crypto import HEADER, TAG_SIZE, ChunkEncryptor, DecryptingStream
 from archive.errors import IntegrityError, StorageUnavailable, UploadInterrupted
@@ -33,67 +32,54 @@ def encrypt(data: bytes, chunk_size: int, write_size: int = 1000) -> bytes:
     return sink.getvalue()
 
 
-def stream(blob: bytes, data: bytes, pipeline: bool, sha256: str | None = None) -> DecryptingStream:
-    return DecryptingStream(io.BytesIO(blob), KEY, SCOPE, sha256 or hashlib.sha256(data).hexdigest(),
-                            len(data), pipeline=pipeline)
+def stream(blob: bytes, data: bytes, sha256: str | None = None) -> DecryptingStream:
+    return DecryptingStream(io.BytesIO(blob), KEY, SCOPE, sha256 or hashlib.sha256(data).hexdigest(), len(data))
 
 
-@pytest.fixture
-def tiny_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Several network reads per chunk, as with 1 MiB chunks and 256 KiB reads in production."""
-    monkeypatch.setattr(crypto, "READ_PIECE", 7)
-
-
-@pytest.mark.usefixtures("tiny_pieces")
 @settings(max_examples=150)
-@given(st.binary(max_size=700), st.integers(min_value=1, max_value=64), st.integers(1, 50), st.booleans())
-def test_pipelined_and_piecewise_reads_round_trip(data: bytes, chunk_size: int, write_size: int,
-                                                  pipeline: bool) -> None:
-    assert b"".join(stream(encrypt(data, chunk_size, write_size), data, pipeline)) == data
+@given(st.binary(max_size=700), st.integers(min_value=1, max_value=64), st.integers(1, 50))
+def test_any_write_pattern_round_trips(data: bytes, chunk_size: int, write_size: int) -> None:
+    assert b"".join(stream(encrypt(data, chunk_size, write_size), data)) == data
 
 
-@pytest.mark.usefixtures("tiny_pieces")
 @settings(max_examples=200)
 @given(st.binary(min_size=1, max_size=500), st.integers(min_value=8, max_value=64), st.data())
-def test_a_flipped_bit_in_a_pipelined_read_never_completes_the_stream(data: bytes, chunk_size: int,
+def test_a_flipped_bit_never_completes_the_stream_and_only_authentic_bytes_come_first(data: bytes, chunk_size: int,
                                                                       draw: st.DataObject) -> None:
     blob = bytearray(encrypt(data, chunk_size))
     position = draw.draw(st.integers(min_value=0, max_value=len(blob) - 1))
     blob[position] ^= 1 << draw.draw(st.integers(min_value=0, max_value=7))
     served = bytearray()
     with pytest.raises(IntegrityError):
-        for piece in stream(bytes(blob), data, pipeline=True):
+        for piece in stream(bytes(blob), data):
             served += piece
     assert len(served) < len(data) and data.startswith(bytes(served))
 
 
-@pytest.mark.usefixtures("tiny_pieces")
 @pytest.mark.parametrize("corrupt", [1, 4, 6, 7])
 def test_a_corrupt_chunk_raises_before_the_chunk_before_it_is_released(corrupt: int) -> None:
     chunk_size = 64
-    data = os.urandom(chunk_size * 7 + 20)  # eight chunks, each read in ten pieces
+    data = os.urandom(chunk_size * 7 + 20)  # eight chunks
     blob = bytearray(encrypt(data, chunk_size))
     blob[HEADER.size + corrupt * (chunk_size + TAG_SIZE) + 3] ^= 0x40
     served = bytearray()
     with pytest.raises(IntegrityError, match=f"Chunk {corrupt} "):
-        for piece in stream(bytes(blob), data, pipeline=True):
+        for piece in stream(bytes(blob), data):
             served += piece
     # everything up to, but not including, the chunk before the bad one was handed out
     assert bytes(served) == data[: (corrupt - 1) * chunk_size]
 
 
-@pytest.mark.usefixtures("tiny_pieces")
-@pytest.mark.parametrize("pipeline", [True, False])
-def test_a_wrong_whole_file_hash_withholds_the_last_two_chunks(pipeline: bool) -> None:
+def test_a_wrong_whole_file_hash_withholds_the_last_two_chunks() -> None:
     data = os.urandom(64 * 5)
     served = bytearray()
     with pytest.raises(IntegrityError, match="SHA-256"):
-        for piece in stream(encrypt(data, 64), data, pipeline, sha256=hashlib.sha256(b"other").hexdigest()):
+        for piece in stream(encrypt(data, 64), data, sha256=hashlib.sha256(b"other").hexdigest()):
             served += piece
     assert bytes(served) == data[: 64 * 3]
 
 
-def test_closing_a_pipelined_stream_early_waits_for_its_hash_job_and_closes_the_source() -> None:
+def test_closing_a_stream_early_closes_the_source_once() -> None:
     data = os.urandom(10 * 1024)
     closed: list[bool] = []
     chunks = DecryptingStream(io.BytesIO(encrypt(data, 1024)), KEY, SCOPE, hashlib.sha256(data).hexdigest(),
@@ -105,7 +91,7 @@ def test_closing_a_pipelined_stream_early_waits_for_its_hash_job_and_closes_the_
     assert list(chunks) == []
 
 
-def test_a_storage_failure_mid_read_surfaces_and_closes(tiny_pieces: None) -> None:
+def test_a_storage_failure_mid_read_surfaces_and_closes() -> None:
     data = os.urandom(64 * 6)
     blob = encrypt(data, 64)
 
@@ -147,7 +133,7 @@ def test_the_encryptor_copies_mutable_buffers() -> None:
     buffer[:] = bytes(len(buffer))  # the caller reuses its buffer
     encryptor.finish()
     original = b"%PDF" + bytes(60)
-    assert b"".join(stream(sink.getvalue(), original, pipeline=False)) == original
+    assert b"".join(stream(sink.getvalue(), original)) == original
 
 
 def count_staging_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
