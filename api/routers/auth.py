@@ -19,7 +19,7 @@ Username = Annotated[str, Form(min_length=1, max_length=100)]
 Password = Annotated[str, Form(min_length=1, max_length=200)]
 
 
-def _login(ctx: Ctx, request: Request, username: str, password: str) -> str:
+def authenticate(ctx: Ctx, request: Request, username: str, password: str) -> str:
     address = request.client.host if request.client else "unknown"
     username = username.strip().lower()
     ctx.throttle.check(username, address)
@@ -39,14 +39,14 @@ def _login(ctx: Ctx, request: Request, username: str, password: str) -> str:
 @router.post("/token", response_model=Token, responses=responses(401, 403, 422, 429),
              summary="Đăng nhập, nhận mã truy cập / sign in for a bearer token")
 def token(ctx: Ctx, request: Request, username: Username, password: Password) -> Token:
-    return Token(access_token=_login(ctx, request, username, password), expires_in=ctx.tokens.ttl)
+    return Token(access_token=authenticate(ctx, request, username, password), expires_in=ctx.tokens.ttl)
 
 
 @router.post("/session", response_model=Session, responses=responses(401, 403, 422, 429),
              summary="Đăng nhập cho trang web (cookie) / sign in with a session cookie")
 def open_session(ctx: Ctx, request: Request, response: Response, username: Username,
                  password: Password) -> Session:
-    value = _login(ctx, request, username, password)
+    value = authenticate(ctx, request, username, password)
     csrf = ctx.tokens.csrf_for(value)
     response.set_cookie(SESSION_COOKIE, value, max_age=ctx.tokens.ttl, httponly=True, secure=ctx.secure_cookies,
                         samesite="strict", path="/")

@@ -24,14 +24,14 @@ Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
 MAX_P12 = 64 * 1024
 
 
-def _service(ctx: ApiContext) -> Any:
+def signing_service(ctx: ApiContext) -> Any:
     if ctx.signing is None:
         raise ApiError(503, "signing_unavailable", "Dịch vụ ký số chưa được cấu hình.",
                        "Signing is not configured on this server.")
     return ctx.signing()
 
 
-def _signer(ctx: ApiContext, p: Principal, p12: UploadFile | None, passphrase: str | None) -> Any:
+def open_signer(ctx: ApiContext, p: Principal, p12: UploadFile | None, passphrase: str | None) -> Any:
     from signing import open_pkcs11_signer, open_pkcs12_signer
 
     if p12 is not None:
@@ -62,9 +62,9 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
     ref = FileRef.from_dict(ver["file"])
     if ref.media_type != "application/pdf":
         raise ApiError(415, "pdf_required", "Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="file")
-    signer = _signer(ctx, p, p12, passphrase)
+    signer = open_signer(ctx, p, p12, passphrase)
     try:
-        service = _service(ctx)
+        service = signing_service(ctx)
         pdf = ctx.archive.read_bytes(ref, document_id)
     except BaseException:
         signer.close()
@@ -76,7 +76,7 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
     finally:
         signer.close()
         del passphrase
-    stored = ctx.archive.put(io.BytesIO(signed.content), _signed_name(ref.filename), document_id)
+    stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
     f = signed.facts
     certificate = {"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
                    "issuer": f.certificate.issuer, "serial": f.certificate.serial}
@@ -87,7 +87,7 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
         n=n, file=stored)
 
 
-def _signed_name(filename: str) -> str:
+def signed_name(filename: str) -> str:
     stem, dot, ext = filename.rpartition(".")
     return f"{stem} (đã ký).{ext}" if dot and ext.lower() == "pdf" else f"{filename} (đã ký).pdf"
 
@@ -101,7 +101,7 @@ def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, offline: bool = Fa
     out: list[dict[str, Any]] = []
     if ref.media_type == "application/pdf":
         pdf = ctx.archive.read_bytes(ref, document_id)
-        for r in _service(ctx).validate(pdf, offline=offline):
+        for r in signing_service(ctx).validate(pdf, offline=offline):
             c = r.certificate
             out.append({"field_name": r.field_name, "signer": c.common_name if c else None,
                         "certificate": {"fingerprint": c.fingerprint_sha256, "subject": c.subject,

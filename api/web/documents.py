@@ -29,7 +29,7 @@ DOC_READERS = frozenset(R.MEMBERS)
 FORM_FIELDS = {
     "draft": ("file", "change_summary"), "revise": ("file", "change_summary"),
     "submit": ("reviewers", "approver"), "review": ("verdict", "comment"), "approve": (), "reject": ("reason",),
-    "sign": ("p12", "passphrase", "meaning"), "issue": ("effective_from", "distribution"),
+    "sign": ("p12", "passphrase", "meaning", "source"), "issue": ("effective_from", "distribution"),
     "register": ("code", "title", "kind", "department"), "withdraw": ("reason",), "obsolete": ("reason",),
 }
 ENDERS = ("iso_secretary", "agency_leader")  # who may withdraw a version or make a document obsolete
@@ -184,8 +184,17 @@ def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
     out["submit"] = s in ("draft", "rejected") and "iso_secretary" in roles
     out["review"] = s == "submitted" and me in working["reviewers"] and me not in working["reviews"]
     out["decide"] = s == "submitted" and me == working["approver"]
-    out["sign"] = (s == "approved" and not working["signed_for_approval"] and bool(roles & set(R.LEADERS))
-                   and (me == working["approver"] or "agency_leader" in roles))
+    leader = bool(roles & set(R.LEADERS))
+    unsigned = not working["signed_for_approval"]
+    signed_review = any(x["signer"] == me and x["meaning"] == "review" for x in working["signatures"])
+    meanings = []
+    if (leader and unsigned and s in ("submitted", "approved") and not signed_review
+            and ("department_leader" in roles or me in working["reviewers"])):
+        meanings.append("review")  # ký xem xét: before the approval signature
+    if leader and unsigned and s == "approved" and (me == working["approver"] or "agency_leader" in roles):
+        meanings.append("approval")
+    out["meanings"] = meanings
+    out["sign"] = bool(meanings)
     out["issue"] = s == "approved" and "iso_secretary" in roles
     out["needs_signature"] = KINDS[state["kind"]][2] and not working["signed_for_approval"]
     out["show_pdf"] = (out["review"] or out["decide"] or out["sign"]) and working["file"]["media_type"] == \
@@ -193,15 +202,24 @@ def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+FORM_OF = {"draft": "draft", "revise": "revise", "submit": "submit", "review": "review", "approve": "decide",
+           "reject": "decide", "sign": "sign", "issue": "issue", "end": "obsolete"}
+
+
 def detail(request: Request, user: Principal, document_id: str, status: int = 200, **values: Any) -> HTMLResponse:
     state = load(request, user, document_id)
     acts = actions_for(user, state)
+    general = values.get("errors", {}).get("_")
+    if general and not values.get("alert") and not acts.get(FORM_OF.get(values.get("err_action", ""), "")):
+        values["alert"] = general  # the form is gone now (someone acted meanwhile): say why at the top
     lang = lang_of(request)
     return render(request, "document.html", status=status, doc=state, acts=acts,
                   reviewers=people(request, user.agency_id, R.REVIEWERS),
                   approvers=people(request, user.agency_id, R.LEADERS),
                   kind_label=i18n.kind(state["kind"], lang), history_reader=bool(user.roles & set(R.DOC_HISTORY)),
-                  verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()], **values)
+                  verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()],
+                  meanings=[(k, i18n.pick(MEANINGS[k], lang)) for k in acts.get("meanings", [])],
+                  token=token_of(request, user) if acts.get("sign") else None, **values)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -324,33 +342,57 @@ def issue(request: Request, user: User, document_id: str, n: int, form: Form) ->
     return command(request, user, document_id, form, "issue", "issued", run)
 
 
+MEANINGS = {"review": ("Ký xem xét (trước khi phê duyệt)", "Review signature (before approval)"),
+            "approval": ("Ký phê duyệt", "Approval signature")}
+
+
+def token_of(request: Request, user: Principal) -> Any:
+    """The PKCS#11 token the server holds for this user (its settings), or None."""
+    find = ctx_of(request).pkcs11_for
+    return find(user.username) if find else None
+
+
 @router.post("/documents/{document_id}/versions/{n}/sign", response_class=HTMLResponse)
 def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
-    from api.routers.signing import _service, _signed_name, _signer
+    import io
+
+    from api.routers.signing import open_signer, signed_name, signing_service
 
     ctx = ctx_of(request)
 
     def run() -> None:
+        meaning = forms.text(form, "meaning") or "approval"
+        if meaning not in MEANINGS:
+            raise InvalidInput("Hãy chọn ý nghĩa của chữ ký.", "Choose what the signature means.", field="meaning")
         state = ctx.ledger.document(document_id)
         ref = FileRef.from_dict(version_of(state, n)["file"])
         if ref.media_type != "application/pdf":
-            raise InvalidInput("Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="p12")
-        p12 = forms.upload(form, "p12")
-        signer = _signer(ctx, user, p12, str(form.get("passphrase", "")))  # used once, never stored
-        try:
-            service = _service(ctx)
+            raise InvalidInput("Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="_")
+        source = forms.text(form, "source") or "p12"
+        if source == "pkcs11":
+            if token_of(request, user) is None:
+                raise InvalidInput("Máy chủ chưa cấu hình thiết bị ký số (PKCS#11) cho tài khoản của bạn; "
+                                   "hãy dùng tệp .p12.",
+                                   "No PKCS#11 token is configured for you on the server; use a .p12 file.",
+                                   field="source")
+            signer = open_signer(ctx, user, None, None)  # the server's token for this user
+        elif source == "p12":
+            p12 = forms.upload(form, "p12")
+            signer = open_signer(ctx, user, p12, str(form.get("passphrase", "")))  # type: ignore[arg-type]
+        else:
+            raise InvalidInput("Hãy chọn chứng thư số để ký.", "Choose the certificate to sign with.", field="source")
+        try:  # the key is used once, for this signature; the passphrase is never stored
+            service = signing_service(ctx)
             pdf = ctx.archive.read_bytes(ref, document_id)
             agency = ctx.directory.find_agency(user.agency_id)
             signed = service.sign(pdf, signer, signer_name=user.full_name,
-                                  agency=agency["name"] if agency else user.agency_id, meaning="approval")
+                                  agency=agency["name"] if agency else user.agency_id, meaning=meaning)
         finally:
             signer.close()
-        import io
-
-        stored = ctx.archive.put(io.BytesIO(signed.content), _signed_name(ref.filename), document_id)
+        stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
         f = signed.facts
         ctx.ledger.record_signature(
-            user.actor(request_id(request)), document_id, n, meaning="approval", signed_file=stored.to_dict(),
+            user.actor(request_id(request)), document_id, n, meaning=meaning, signed_file=stored.to_dict(),
             certificate={"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
                          "issuer": f.certificate.issuer, "serial": f.certificate.serial},
             pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
@@ -434,7 +476,7 @@ def version_file(request: Request, user: User, document_id: str, n: int) -> Resp
 
 @router.get("/documents/{document_id}/versions/{n}/signatures", response_class=HTMLResponse)
 def signatures(request: Request, user: User, document_id: str, n: int, ok: str | None = None) -> HTMLResponse:
-    from api.routers.signing import _service
+    from api.routers.signing import signing_service
 
     ctx = ctx_of(request)
     state = load(request, user, document_id)
@@ -444,5 +486,5 @@ def signatures(request: Request, user: User, document_id: str, n: int, ok: str |
     ref = FileRef.from_dict(ver["file"])
     reports = []
     if ref.media_type == "application/pdf" and ver["signatures"]:
-        reports = list(_service(ctx).validate(ctx.archive.read_bytes(ref, document_id)))
+        reports = list(signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id)))
     return render(request, "signatures.html", doc=state, ver=ver, reports=reports, ok=ok_message(request, ok))

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from api.context import Principal
 from api.errors import ApiError
-from api.routers.auth import _login
+from api.routers.auth import authenticate
 from api.web import i18n
 from api.web.core import (
     LANG_COOKIE,
@@ -57,7 +57,7 @@ async def login(request: Request) -> Response:
         try:
             from starlette.concurrency import run_in_threadpool
 
-            token = await run_in_threadpool(_login, ctx, request, username, password)
+            token = await run_in_threadpool(authenticate, ctx, request, username, password)
         except ApiError as e:
             errors[e.field or "password"] = e.message_en if en else e.message_vi
         else:

@@ -53,12 +53,11 @@ class Site:
         return Actor(username, agency, frozenset(roles))
 
 
-def make_p12(common_name: str, passphrase: bytes = b"mat-khau-ky") -> bytes:
-    """A self-signed PKCS#12 for a leader (the province CA's certificates are what production uses)."""
+def make_key_and_cert(common_name: str) -> tuple[Any, Any]:
+    """A self-signed leader certificate and its key (the province CA's certificates are what production uses)."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
@@ -71,8 +70,63 @@ def make_p12(common_name: str, passphrase: bytes = b"mat-khau-ky") -> bytes:
             .not_valid_after(now + timedelta(days=365))
             .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), True)
             .sign(key, hashes.SHA256()))
+    return key, cert
+
+
+def make_p12(common_name: str, passphrase: bytes = b"mat-khau-ky") -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key, cert = make_key_and_cert(common_name)
     return pkcs12.serialize_key_and_certificates(b"leader", key, cert, None,
                                                  serialization.BestAvailableEncryption(passphrase))
+
+
+SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
+TOKEN_PIN = "246810"
+TOKEN_HOLDER = "Lãnh đạo Sở Khoa học và Công nghệ A"  # the certificate's name on the server's token
+
+
+@pytest.fixture(scope="session")
+def leader_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A SoftHSM2 token holding the agency leader's key and certificate, as the server would configure it."""
+    import os
+    import shutil
+    import subprocess
+
+    from cryptography.hazmat.primitives import serialization
+
+    from signing import Pkcs11Settings
+
+    if not (Path(SOFTHSM_LIB).exists() and shutil.which("softhsm2-util") and shutil.which("pkcs11-tool")):
+        pytest.skip("softhsm2 and opensc (Debian packages) are needed for the PKCS#11 page test")
+    home = tmp_path_factory.mktemp("softhsm")
+    (home / "tokens").mkdir()
+    conf = home / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {home / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    previous = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    key, cert = make_key_and_cert(TOKEN_HOLDER)
+    (home / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption()))
+    (home / "cert.der").write_bytes(cert.public_bytes(serialization.Encoding.DER))
+
+    def run(*args: str) -> None:
+        subprocess.run(args, check=True, capture_output=True, env={**os.environ}, timeout=60)
+
+    run("softhsm2-util", "--init-token", "--free", "--label", "so-khcn-a", "--pin", TOKEN_PIN, "--so-pin", "13579")
+    run("softhsm2-util", "--import", str(home / "key.pem"), "--token", "so-khcn-a", "--label", "lanh-dao",
+        "--id", "01", "--pin", TOKEN_PIN)
+    run("pkcs11-tool", "--module", SOFTHSM_LIB, "--token-label", "so-khcn-a", "--login", "--pin", TOKEN_PIN,
+        "--write-object", str(home / "cert.der"), "--type", "cert", "--label", "lanh-dao", "--id", "01")
+    try:
+        yield Pkcs11Settings(module_path=SOFTHSM_LIB, pin=TOKEN_PIN, token_label="so-khcn-a", key_label="lanh-dao",
+                             raw_mechanism=True)
+    finally:
+        if previous is None:
+            os.environ.pop("SOFTHSM2_CONF", None)
+        else:
+            os.environ["SOFTHSM2_CONF"] = previous
 
 
 def _signing() -> Any:
@@ -81,11 +135,13 @@ def _signing() -> Any:
     return build_signing_service(SigningConfig(check_signer=False))
 
 
-def build_site(home: Path) -> Site:
+def build_site(home: Path, tokens: dict[str, Any] | None = None) -> Site:
+    """``tokens``: the PKCS#11 settings the server keeps per username (ISOLEDGER_PKCS11_USERS in production)."""
     settings = Settings.from_env({"ISOLEDGER_HOME": str(home)})
     services = bootstrap(settings)
+    held = dict(tokens or {})
     app = create_app(services, archive=services.archive, signing_factory=_signing, secret_key="khoa-bi-mat-web",
-                     fast_passwords=True, secure_cookies=False)
+                     fast_passwords=True, secure_cookies=False, pkcs11_for=held.get)
     ctx = app.state.ctx
     ensure_admin(ctx, password=PASSWORD)
     admin = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))

@@ -36,10 +36,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Site]]:
+def server(tmp_path_factory: pytest.TempPathFactory, leader_token: Any) -> Iterator[tuple[str, Site]]:
     import uvicorn
 
-    site = build_site(tmp_path_factory.mktemp("web") / "home")
+    site = build_site(tmp_path_factory.mktemp("web") / "home", tokens={"truongphong": leader_token})
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning",
                                         access_log=False, lifespan="off"))
@@ -176,6 +176,20 @@ def test_reviewer_and_leader_approve_and_sign(browser: Any, server: tuple[str, S
             page.get_by_label("Góp ý").fill("Thống nhất nội dung.")
             submit(page, "Gửi ý kiến")
             page.get_by_text("Đã ghi ý kiến xem xét.").wait_for()
+        with s.step("reviewer-sign-with-token") as page:  # ký xem xét, with the token the server holds for him
+            page.wait_for_load_state("load")  # the PDF viewer in the frame has started (it may move the page)
+            assert page.get_by_label("Ký xem xét (trước khi phê duyệt)").is_checked()
+            assert page.get_by_label("Thiết bị ký số (USB token, PKCS#11)", exact=False).is_checked()
+            assert not page.get_by_label("Tệp chứng thư số (.p12, .pfx)").is_visible()  # not needed with the token
+            # by keyboard (a click right after scrolling past the PDF frame can land before the page settles)
+            page.get_by_label("Thiết bị ký số (USB token, PKCS#11)", exact=False).focus()
+            page.keyboard.press("ArrowDown")
+            assert page.get_by_label("Tệp chứng thư số .p12/.pfx và mật khẩu").is_checked()
+            assert page.get_by_label("Tệp chứng thư số (.p12, .pfx)").is_visible()
+            page.keyboard.press("ArrowUp")
+            submit(page, "Ký số", exact=True)
+            page.get_by_text("Đã ký số.").wait_for()
+            assert page.locator("[data-sig-untrusted], [data-sig-ok]").count() == 1
     with person(browser, server, "giamdoc") as s:
         with s.step("leader-inbox") as page:
             page.get_by_role("link", name="Việc cần làm").click()
@@ -196,8 +210,8 @@ def test_reviewer_and_leader_approve_and_sign(browser: Any, server: tuple[str, S
             page.get_by_label("Mật khẩu của tệp").fill("mat-khau-ky")
             submit(page, "Ký số", exact=True)
             page.get_by_text("Đã ký số.").wait_for()
-            assert page.locator("[data-sig-untrusted], [data-sig-ok]").count() == 1
-            assert page.get_by_text("Nội dung nguyên vẹn").is_visible()
+            assert page.locator("[data-sig-untrusted], [data-sig-ok]").count() == 2
+            assert page.get_by_text("Nội dung nguyên vẹn").first.is_visible()
 
 
 def test_controller_issues(browser: Any, server: tuple[str, Site], state: dict[str, Any]) -> None:
@@ -233,7 +247,7 @@ def test_auditor_replays_as_of_a_past_moment_and_exports(browser: Any, server: t
             page.locator("[data-ledger-intact]").wait_for()
             page.get_by_role("link", name="QT-01 — Quy trình kiểm soát tài liệu").click()
             page.locator("[data-chain-intact]").wait_for()
-            assert page.locator("[data-event]").count() == 7
+            assert page.locator("[data-event]").count() == 8
         with s.step("auditor-as-of") as page:
             moment = datetime.fromtimestamp(state["before_issue"], VN)
             page.get_by_label("Ngày", exact=True).fill(moment.date().isoformat())
