@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+import time
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -35,10 +38,52 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
 
 
+LOGIN_COOKIE = "isoledger_login"
+LOGIN_TTL = 2 * 3600  # a sign-in form is good for two hours
+LOGIN_REFUSED = ("Biểu mẫu đăng nhập đã hết hạn hoặc thiếu mã chống giả mạo (CSRF), nên chưa đăng nhập. "
+                 "Hãy nhập lại tên đăng nhập và mật khẩu trên biểu mẫu này.",
+                 "The sign-in form has expired or lacks its anti-forgery (CSRF) token, so you are not signed in. "
+                 "Enter your username and password again on this form.")
+
+
+def _login_pair(request: Request, nonce: str, issued: int) -> tuple[str, str]:
+    """(cookie, form field) of a pre-session token: the cookie is signed and dated, the field derives from it."""
+    tokens = ctx_of(request).tokens
+    cookie = f"{nonce}.{issued}.{tokens.csrf_for(f'login-cookie|{nonce}|{issued}')}"
+    return cookie, tokens.csrf_for(f"login-form|{nonce}|{issued}")
+
+
+def _login_cookie(request: Request) -> tuple[str, int] | None:
+    """The nonce and time of a valid, unexpired pre-session cookie, or None."""
+    parts = request.cookies.get(LOGIN_COOKIE, "").split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    nonce, issued = parts[0], int(parts[1])
+    if not 0 <= time.time() - issued <= LOGIN_TTL:
+        return None
+    expected, _ = _login_pair(request, nonce, issued)
+    return (nonce, issued) if hmac.compare_digest(request.cookies.get(LOGIN_COOKIE, ""), expected) else None
+
+
+def login_form(request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+    """The sign-in page with a pre-session CSRF token (double submit: a signed cookie and a hidden field).
+
+    SameSite=Strict already keeps other sites' posts from carrying the session; this also refuses a forged
+    sign-in (login CSRF: being signed in, unknowingly, as someone else)."""
+    held = _login_cookie(request)
+    if held is None or time.time() - held[1] > LOGIN_TTL - 600:  # a fresh one when it has < 10 minutes left
+        held = (secrets.token_urlsafe(16), int(time.time()))
+    cookie, field = _login_pair(request, *held)
+    response = render(request, "login.html", status=status, login_csrf=field, **values)
+    response.set_cookie(LOGIN_COOKIE, cookie, max_age=LOGIN_TTL, httponly=True, secure=ctx_of(request).secure_cookies,
+                        samesite="strict", path="/login")
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/", ok: str | None = None) -> HTMLResponse:  # noqa: A002
     done = i18n.DONE.get(ok or "")
-    return render(request, "login.html", next=safe_next(next), ok=i18n.pick(done, lang_of(request)) if done else None)
+    return login_form(request, next=safe_next(next), ok=i18n.pick(done, lang_of(request)) if done else None)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -49,6 +94,11 @@ async def login(request: Request) -> Response:
     ctx = ctx_of(request)
     errors: dict[str, str] = {}
     en = lang_of(request) == "en"
+    held = _login_cookie(request)
+    sent = str(form.get("csrf", ""))
+    if held is None or not sent or not hmac.compare_digest(sent, _login_pair(request, *held)[1]):
+        return login_form(request, 403, errors={"_": LOGIN_REFUSED[1] if en else LOGIN_REFUSED[0]},
+                          form={"username": username}, next=target)
     if not username.strip():
         errors["username"] = "Enter your username." if en else "Hãy nhập tên đăng nhập."
     if not password:
@@ -63,9 +113,10 @@ async def login(request: Request) -> Response:
         else:
             response = redirect(target)
             set_session(response, ctx, token)
+            response.delete_cookie(LOGIN_COOKIE, path="/login")
             return response
-    return render(request, "login.html", status=401 if "password" in errors else 422, errors=errors,
-                  form={"username": username}, next=target)
+    return login_form(request, status=401 if "password" in errors else 422, errors=errors,
+                      form={"username": username}, next=target)
 
 
 @router.post("/logout")

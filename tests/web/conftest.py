@@ -177,9 +177,15 @@ class Browser:
     def __init__(self, client: TestClient) -> None:
         self.client = client
 
+    def login_csrf(self) -> str:
+        """The sign-in form's pre-session token (its cookie stays in the client)."""
+        token = re.search(r'action="/login".*?name="csrf" value="([^"]+)"', self.client.get("/login").text, re.S)
+        assert token, "no CSRF field on the sign-in page"
+        return token.group(1)
+
     def login(self, username: str, password: str = PASSWORD) -> Any:
-        r = self.client.post("/login", data={"username": username, "password": password, "next": "/"},
-                             follow_redirects=False)
+        r = self.client.post("/login", data={"csrf": self.login_csrf(), "username": username, "password": password,
+                                             "next": "/"}, follow_redirects=False)
         assert r.status_code == 303, r.text
         return r
 

@@ -8,21 +8,23 @@ from tests.web.conftest import OWN, OWN_NAME, Browser, Site
 def test_pages_need_sign_in_and_send_you_back_after(web: Browser) -> None:
     r = web.get("/inbox?tab=all", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/inbox%3Ftab%3Dall"
-    r = web.client.post("/login", data={"username": "thuky", "password": "mat-khau-thu-nghiem-42",
-                                        "next": "/inbox?tab=all"}, follow_redirects=False)
+    r = web.client.post("/login", data={"csrf": web.login_csrf(), "username": "thuky",
+                                        "password": "mat-khau-thu-nghiem-42", "next": "/inbox?tab=all"},
+                        follow_redirects=False)
     assert r.headers["location"] == "/inbox?tab=all"
 
 
 def test_wrong_password_is_shown_beside_the_field_in_vietnamese(web: Browser) -> None:
-    r = web.client.post("/login", data={"username": "thuky", "password": "sai"})
+    r = web.client.post("/login", data={"csrf": web.login_csrf(), "username": "thuky", "password": "sai"})
     assert r.status_code == 401
     assert 'id="e-password"' in r.text and "Tên đăng nhập hoặc mật khẩu không đúng." in r.text
     assert "Traceback" not in r.text
 
 
 def test_sign_in_never_redirects_to_another_site(web: Browser) -> None:
-    r = web.client.post("/login", data={"username": "thuky", "password": "mat-khau-thu-nghiem-42",
-                                        "next": "//evil.example/x"}, follow_redirects=False)
+    r = web.client.post("/login", data={"csrf": web.login_csrf(), "username": "thuky",
+                                        "password": "mat-khau-thu-nghiem-42", "next": "//evil.example/x"},
+                        follow_redirects=False)
     assert r.headers["location"] == "/"
 
 
