@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.context import ApiContext
+from api.links import add_links
 from api.routers import agencies, audit, auth, documents, health, public, records
 from api.routers import signing as signing_routes
 from api.security import Passwords, Throttle, Tokens
@@ -101,6 +102,8 @@ def _problem_schema(app: FastAPI) -> None:
                 "$defs", {}).items():
             comps.setdefault(name, sub)
         comps.get("Problem", {}).pop("$defs", None)
+        errors.document_unparsable_bodies(schema)
+        add_links(schema)
         app.openapi_schema = schema
         return schema
 

@@ -179,6 +179,8 @@ def _vi(err: dict[str, Any]) -> str:
         return "Ngày không hợp lệ (yyyy-mm-dd)."
     if "bool" in kind:
         return "Phải là true hoặc false."
+    if kind == "string_pattern_mismatch":
+        return "Không đúng định dạng (không để trống, không chứa ký tự điều khiển; mã chỉ gồm chữ, số, . _ / -)."
     if "too_long" in kind or "too_short" in kind:
         return "Độ dài không hợp lệ."
     return "Giá trị không hợp lệ."
@@ -192,3 +194,14 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         out[status] = {"model": Problem, "description": f"{vi} / {en}",
                        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     return out
+
+
+def document_unparsable_bodies(schema: dict[str, Any]) -> None:
+    """Every operation that takes a body may answer 400 (a body that does not parse as JSON or multipart)."""
+    vi, en = TITLES[400]
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault("400", {
+                    "description": f"{vi} / {en}",
+                    "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}})

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.actors import ROLES
+from ledger.document import KINDS
 
 Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
+Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"  # not blank, no
+# control characters but tab and newline (what ledger.validation.text accepts)
+OPTIONAL_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+CODE = r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,39}$"  # ledger.validation's document and record codes
 Text = Field(min_length=1, max_length=500)
+
+
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT)]  # a person or unit in a list
 
 
 class Out(BaseModel):
@@ -39,7 +48,7 @@ class Me(BaseModel):
 class AgencyCreate(BaseModel):
     agency_id: str = Field(min_length=2, max_length=63, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
                            examples=["so-khcn-tra-vinh"])
-    name: str = Field(min_length=1, max_length=300)
+    name: str = Field(min_length=1, max_length=300, pattern=TEXT)
     supervised_by: list[str] = Field(default=[], max_length=50)
 
 
@@ -57,7 +66,7 @@ class AgencyPage(BaseModel):
 
 class UserCreate(BaseModel):
     username: str = Field(min_length=2, max_length=63, pattern=r"^[a-z0-9][a-z0-9._-]{1,62}$")
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: str = Field(min_length=1, max_length=200, pattern=TEXT)
     roles: list[Role] = Field(min_length=1, max_length=8)  # type: ignore[valid-type]
     email: str = Field(default="", max_length=200)
     password: str | None = Field(default=None, min_length=10, max_length=200,
@@ -67,7 +76,7 @@ class UserCreate(BaseModel):
 class UserPatch(BaseModel):
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=8)  # type: ignore[valid-type]
     action: Literal["lock", "unlock", "deactivate"] | None = None
-    reason: str = Field(default="", max_length=500)
+    reason: str = Field(default="", max_length=500, pattern=OPTIONAL_TEXT)
     password: str | None = Field(default=None, min_length=10, max_length=200)
 
 
@@ -88,10 +97,10 @@ class UserPage(BaseModel):
 
 
 class DocumentCreate(BaseModel):
-    code: str = Field(min_length=1, max_length=40, examples=["QT-01"])
-    title: str = Field(min_length=1, max_length=500)
-    kind: str = Field(min_length=1, max_length=40, examples=["procedure"])
-    department: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=40, pattern=CODE, examples=["QT-01"])
+    title: str = Field(min_length=1, max_length=500, pattern=TEXT)
+    kind: Kind = Field(examples=["procedure"])  # type: ignore[valid-type]
+    department: str = Field(min_length=1, max_length=200, pattern=TEXT)
 
 
 class FileOut(BaseModel):
@@ -152,22 +161,22 @@ class CommandOut(BaseModel):
 
 
 class Submit(BaseModel):
-    reviewers: list[str] = Field(default=[], max_length=50)
-    approver: str = Field(min_length=1, max_length=100)
+    reviewers: list[Name] = Field(default=[], max_length=50)
+    approver: str = Field(min_length=1, max_length=100, pattern=TEXT)
 
 
 class Review(BaseModel):
     verdict: Literal["agree", "agree_with_comments", "disagree"]
-    comment: str = Field(default="", max_length=4000)
+    comment: str = Field(default="", max_length=4000, pattern=OPTIONAL_TEXT)
 
 
 class Reason(BaseModel):
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: str = Field(min_length=1, max_length=4000, pattern=TEXT)
 
 
 class Issue(BaseModel):
     effective_from: date
-    distribution: list[str] = Field(default=[], max_length=200)
+    distribution: list[Name] = Field(default=[], max_length=200)
 
 
 class Event(Out):
@@ -188,11 +197,11 @@ class History(BaseModel):
 
 
 class RecordCreate(BaseModel):
-    code: str = Field(min_length=1, max_length=40, examples=["HS-2026-01"])
-    title: str = Field(min_length=1, max_length=500)
-    series: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=40, pattern=CODE, examples=["HS-2026-01"])
+    title: str = Field(min_length=1, max_length=500, pattern=TEXT)
+    series: str = Field(min_length=1, max_length=200, pattern=TEXT)
     retention_years: int | None = Field(ge=1, le=100, description="null = vĩnh viễn / permanent")
-    legal_basis: str = Field(min_length=1, max_length=500)
+    legal_basis: str = Field(min_length=1, max_length=500, pattern=TEXT)
     confidentiality: Literal["public", "internal", "confidential"] = "internal"
 
 
@@ -236,10 +245,10 @@ class Close(BaseModel):
 
 
 class Borrow(BaseModel):
-    borrower: str = Field(min_length=1, max_length=200)
-    purpose: str = Field(min_length=1, max_length=500)
+    borrower: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    purpose: str = Field(min_length=1, max_length=500, pattern=TEXT)
     due_on: date
-    approved_by: str = Field(min_length=1, max_length=200)
+    approved_by: str = Field(min_length=1, max_length=200, pattern=TEXT)
 
 
 class Extend(BaseModel):
@@ -247,14 +256,14 @@ class Extend(BaseModel):
 
 
 class Return(BaseModel):
-    received_by: str = Field(min_length=1, max_length=200)
-    note: str = Field(default="", max_length=2000)
+    received_by: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    note: str = Field(default="", max_length=2000, pattern=OPTIONAL_TEXT)
 
 
 class DestructionApproval(BaseModel):
-    decision_no: str = Field(min_length=1, max_length=100)
-    decided_by: str = Field(min_length=1, max_length=200)
-    council: list[str] = Field(min_length=1, max_length=50)
+    decision_no: str = Field(min_length=1, max_length=100, pattern=TEXT)
+    decided_by: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    council: list[Name] = Field(min_length=1, max_length=50)
 
 
 class LoanRow(BaseModel):

@@ -16,7 +16,18 @@ from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, etag
 from api.errors import ApiError, not_found, responses
 from api.files import download, store_upload
 from api.idempotency import IdempotentRoute
-from api.schemas import CommandOut, DocumentCreate, DocumentOut, DocumentPage, History, Issue, Reason, Review, Submit
+from api.schemas import (
+    TEXT,
+    CommandOut,
+    DocumentCreate,
+    DocumentOut,
+    DocumentPage,
+    History,
+    Issue,
+    Reason,
+    Review,
+    Submit,
+)
 from projections.text import fold
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)
@@ -105,7 +116,7 @@ def get_document(ctx: Ctx, document_id: str, p: Reader, response: Response) -> d
              summary="Tạo dự thảo mới (multipart) / new draft version")
 def create_version(ctx: Ctx, request: Request, document_id: str, p: Secretary, rid: RequestId,
                    expected: IfMatch, key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
-                   change_summary: Annotated[str, Form(min_length=1, max_length=2000)]) -> CommandOut:
+                   change_summary: Annotated[str, Form(min_length=1, max_length=2000, pattern=TEXT)]) -> CommandOut:
     own(ctx, p, document_id)
     ref = store_upload(ctx.archive, file, document_id, request)  # files first, then facts
     return run(ctx, p, document_id, response, lambda: ctx.ledger.create_draft(
@@ -117,7 +128,7 @@ def create_version(ctx: Ctx, request: Request, document_id: str, p: Secretary, r
              summary="Sửa dự thảo (multipart) / revise a draft")
 def revise(ctx: Ctx, request: Request, document_id: str, n: int, p: Reviser, rid: RequestId, expected: IfMatch,
            key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
-           change_summary: Annotated[str, Form(min_length=1, max_length=2000)]) -> CommandOut:
+           change_summary: Annotated[str, Form(min_length=1, max_length=2000, pattern=TEXT)]) -> CommandOut:
     own(ctx, p, document_id)
     ref = store_upload(ctx.archive, file, document_id, request)
     return run(ctx, p, document_id, response, lambda: ctx.ledger.revise_draft(

@@ -18,6 +18,8 @@ from api.files import download, store_upload
 from api.idempotency import IdempotentRoute
 from api.routers.documents import FILE_TYPES, history_of
 from api.schemas import (
+    OPTIONAL_TEXT,
+    TEXT,
     Borrow,
     Close,
     CommandOut,
@@ -25,6 +27,7 @@ from api.schemas import (
     Extend,
     History,
     LoanPage,
+    Name,
     Reason,
     RecordCreate,
     RecordOut,
@@ -114,7 +117,7 @@ def get_record(ctx: Ctx, record_id: str, p: Reader, response: Response) -> dict[
              summary="Thêm tệp vào hồ sơ (multipart) / add a file")
 def add_file(ctx: Ctx, request: Request, record_id: str, p: Controller, rid: RequestId, expected: IfMatch,
              key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
-             description: Annotated[str, Form(max_length=1000)] = "") -> CommandOut:
+             description: Annotated[str, Form(max_length=1000, pattern=OPTIONAL_TEXT)] = "") -> CommandOut:
     own(ctx, p, record_id)
     ref = store_upload(ctx.archive, file, record_id, request)  # files first, then facts
     return run(ctx, record_id, response, lambda: ctx.ledger.add_file(
@@ -251,8 +254,8 @@ def approve_destruction(ctx: Ctx, record_id: str, body: DestructionApproval, p: 
 def execute_destruction(ctx: Ctx, request: Request, record_id: str, p: Controller, rid: RequestId,
                         expected: IfMatch, key: IdemKey, response: Response,
                         minutes_file: Annotated[UploadFile, File(description="Biên bản hủy / minutes")],
-                        executed_by: Annotated[str, Form(min_length=1, max_length=200)],
-                        witnesses: Annotated[list[str], Form(min_length=1, max_length=20)],
+                        executed_by: Annotated[str, Form(min_length=1, max_length=200, pattern=TEXT)],
+                        witnesses: Annotated[list[Name], Form(min_length=1, max_length=20)],
                         method: Annotated[Literal["crypto_shredding", "shredding", "burning", "pulping"],
                                           Form()] = "crypto_shredding") -> CommandOut:
     own(ctx, p, record_id)
