@@ -59,7 +59,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     key = secret_key or services.settings.secret_key()
     ctx = ApiContext(services=services, archive=archive, directory=Directory(services.ledger), store=store,
                      passwords=Passwords(fast=fast_passwords), tokens=Tokens(key, token_ttl),
-                     throttle=throttle or Throttle(), pkcs11_for=pkcs11_for, secure_cookies=secure_cookies)
+                     throttle=throttle or Throttle(store), pkcs11_for=pkcs11_for, secure_cookies=secure_cookies)
     if signing is not None:
         ctx.signing = lambda: signing
     elif signing_factory is not None:

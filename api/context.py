@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ class Principal:
     full_name: str
     via_cookie: bool = False
     session: str = ""
+    expires: int = 0  # the token's expiry (epoch seconds)
 
     def actor(self, request_id: str) -> Actor:
         return Actor(self.username, self.agency_id, self.roles, request_id=request_id)
@@ -69,11 +71,20 @@ class ApiContext:
     # ---- who ------------------------------------------------------------------------------
     def principal(self, token: str, *, via_cookie: bool = False) -> Principal:
         claims = self.tokens.read(token)
+        if claims.session and self.store.is_revoked(claims.session):
+            raise unauthorized("Phiên đăng nhập đã kết thúc (đã đăng xuất); hãy đăng nhập lại.",
+                               "This token was signed out; sign in again.")
         account = self.directory.find_account(claims.user)
         if account is None or account["status"] != "active":
             raise unauthorized("Tài khoản không còn được phép đăng nhập.", "The account may no longer sign in.")
         return Principal(account["username"], account["agency_id"], frozenset(account["roles"]),
-                         account["full_name"], via_cookie, claims.session)
+                         account["full_name"], via_cookie, claims.session, claims.expires)
+
+    def sign_out(self, p: Principal) -> None:
+        """Revokes the token ``p`` signed in with (bearer or cookie) until it would have expired, in every
+        process; tokens issued before sessions had ids cannot be revoked one by one (they expire)."""
+        if p.session:
+            self.store.revoke(p.session, float(p.expires), now=time.time())
 
     def supervised_by(self, agency_id: str) -> list[str]:
         """Agencies that ``agency_id`` supervises (its inspectors may read them)."""

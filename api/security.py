@@ -1,4 +1,4 @@
-"""Passwords (Argon2id), signed expiring tokens (HMAC-SHA256), CSRF tokens and login throttling."""
+"""Passwords (Argon2id), signed expiring tokens (HMAC-SHA256), CSRF tokens and login throttling (in the database)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from api.errors import ApiError
+from api.store import ApiStore
 
 
 class Passwords:
@@ -93,40 +92,34 @@ def unauthorized(vi: str = "Bạn chưa đăng nhập.", en: str = "Not signed i
 
 
 class Throttle:
-    """Failed sign-ins per account and per address in a sliding window (in this process's memory)."""
+    """Failed sign-ins per account and per address in a sliding window, kept in the API's database table
+    (``api_login_failures``): every process of the API sees the same attempts, and a restart forgets none."""
 
-    def __init__(self, *, per_account: int = 5, per_address: int = 20, window: float = 900.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: ApiStore, *, per_account: int = 5, per_address: int = 20, window: float = 900.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store = store
         self.per_account, self.per_address, self.window = per_account, per_address, window
         self._clock = clock
-        self._fails: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str) -> deque[float]:
-        q = self._fails.setdefault(key, deque())
-        cutoff = self._clock() - self.window
-        while q and q[0] < cutoff:
-            q.popleft()
-        return q
 
     def check(self, username: str, address: str) -> None:
-        with self._lock:
-            for key, limit in ((f"u:{username}", self.per_account), (f"a:{address}", self.per_address)):
-                q = self._recent(key)
-                if len(q) >= limit:
-                    wait = int(q[0] + self.window - self._clock()) + 1
-                    raise ApiError(429, "too_many_attempts",
-                                   f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây.",
-                                   f"Too many failed sign-ins; retry in {wait} seconds.",
-                                   field="username" if key.startswith("u:") else None,
-                                   headers={"Retry-After": str(wait)})
+        """429 with Retry-After when the account or the address has used up its failed attempts."""
+        now = self._clock()
+        subjects = {f"u:{username}": self.per_account, f"a:{address}": self.per_address}
+        recent = self.store.recent_failures(list(subjects), now - self.window)
+        for subject, limit in subjects.items():
+            times = recent[subject]
+            if len(times) >= limit:
+                # Allowed again once enough of the oldest attempts have left the window.
+                wait = max(1, int(times[len(times) - limit] + self.window - now) + 1)
+                raise ApiError(429, "too_many_attempts",
+                               f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây.",
+                               f"Too many failed sign-ins; retry in {wait} seconds.",
+                               field="username" if subject.startswith("u:") else None,
+                               headers={"Retry-After": str(wait)})
 
     def failed(self, username: str, address: str) -> None:
-        with self._lock:
-            now = self._clock()
-            self._recent(f"u:{username}").append(now)
-            self._recent(f"a:{address}").append(now)
+        now = self._clock()
+        self.store.add_failures([f"u:{username}", f"a:{address}"], now, prune_before=now - self.window)
 
     def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._fails.pop(f"u:{username}", None)
+        self.store.clear_failures(f"u:{username}")

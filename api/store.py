@@ -1,4 +1,5 @@
-"""The API's own tables: password hashes and stored responses of idempotent requests."""
+"""The API's own tables: password hashes, stored responses of idempotent requests, failed sign-ins (throttling)
+and signed-out tokens (revocation). Shared by every process of the API, kept across restarts."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ SCHEMA = [
         owner TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
         state TEXT NOT NULL, status INTEGER, headers TEXT, body TEXT, created_at DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (owner, key))""",
+    # One row per failed sign-in and subject ("u:<username>" or "a:<address>"); rows past the window are pruned.
+    """CREATE TABLE IF NOT EXISTS api_login_failures (subject TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS api_login_failures_subject ON api_login_failures (subject, at)",
+    "CREATE INDEX IF NOT EXISTS api_login_failures_at ON api_login_failures (at)",
+    # Tokens signed out before they expire (by their session id); rows past their expiry are pruned.
+    """CREATE TABLE IF NOT EXISTS api_revoked_tokens (
+        session TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS api_revoked_tokens_expiry ON api_revoked_tokens (expires_at)",
 ]
 PENDING_TIMEOUT = 300.0
 
@@ -87,3 +96,35 @@ class ApiStore:
     def release(self, owner: str, key: str) -> None:
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM api_idempotency WHERE owner=? AND key=? AND state='pending'", (owner, key))
+
+    # ---- failed sign-ins --------------------------------------------------------------------
+    def recent_failures(self, subjects: list[str], since: float) -> dict[str, list[float]]:
+        """The times of each subject's failed sign-ins after ``since``, oldest first."""
+        out: dict[str, list[float]] = {s: [] for s in subjects}
+        with self.db.transaction(write=False) as cur:
+            cur.execute(f"SELECT subject, at FROM api_login_failures WHERE subject IN ({','.join('?' * len(subjects))})"
+                        " AND at > ? ORDER BY at", (*subjects, since))
+            for subject, at in cur.fetchall():
+                out[str(subject)].append(float(at))
+        return out
+
+    def add_failures(self, subjects: list[str], at: float, *, prune_before: float) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM api_login_failures WHERE at <= ?", (prune_before,))
+            cur.executemany("INSERT INTO api_login_failures (subject, at) VALUES (?, ?)", [(s, at) for s in subjects])
+
+    def clear_failures(self, subject: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM api_login_failures WHERE subject=?", (subject,))
+
+    # ---- revoked tokens -----------------------------------------------------------------------
+    def revoke(self, session: str, expires_at: float, *, now: float) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM api_revoked_tokens WHERE expires_at < ?", (now,))
+            cur.execute("INSERT INTO api_revoked_tokens VALUES (?, ?) ON CONFLICT (session) DO NOTHING",
+                        (session, expires_at))
+
+    def is_revoked(self, session: str) -> bool:
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT 1 FROM api_revoked_tokens WHERE session=?", (session,))
+            return cur.fetchone() is not None

@@ -56,8 +56,9 @@ def open_session(ctx: Ctx, request: Request, response: Response, username: Usern
 
 
 @router.delete("/session", status_code=204, responses=responses(401, 403),
-               summary="Đăng xuất / sign out (clears the cookies)")
-def close_session(response: Response, p: Annotated[Principal, Depends(allow(*R.ALL))]) -> Response:
+               summary="Đăng xuất: thu hồi mã và xóa cookie / sign out: revokes the token, clears the cookies")
+def close_session(ctx: Ctx, response: Response, p: Annotated[Principal, Depends(allow(*R.ALL))]) -> Response:
+    ctx.sign_out(p)  # the bearer token or session cookie used here no longer works, in any process
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
