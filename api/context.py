@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +15,10 @@ from api.store import ApiStore
 from ledger.actors import Actor
 from ledger.directory import Directory
 from ledger.errors import LedgerError, NotFound
+
+log = logging.getLogger("isoledger.api")
+WORKER_POLL = 1.0  # seconds between the idle projection worker's checks
+WORKER_IDLE = 5.0  # seconds without commands before it ends
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ class ApiContext:
     pkcs11_for: Callable[[str], Any] | None = None
     secure_cookies: bool = True
     _catch_up_lock: threading.Lock = field(default_factory=threading.Lock)
+    _worker_lock: threading.Lock = field(default_factory=threading.Lock)
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _worker: threading.Thread | None = None
 
     @property
     def ledger(self) -> Any:
@@ -61,12 +69,36 @@ class ApiContext:
             self.services.projector.catch_up()
 
     def after_command(self) -> None:
-        """Catches the views up unless another thread is doing it already (reads catch up anyway)."""
-        if self._catch_up_lock.acquire(blocking=False):
+        """Wakes the projection worker and returns: a command's answer does not wait for the read models.
+
+        Whatever reads them (lists, the feed, pages) calls ``fresh()`` first, under the same lock, so a client
+        still reads its own writes; the worker catches up many commands' events in one page under load. It is
+        started on demand and ends after a few idle seconds (no thread outlives its app for long).
+        """
+        with self._worker_lock:
+            self._wake.set()
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._catch_up_loop, name="isoledger-projections",
+                                                daemon=True)
+                self._worker.start()
+
+    def _catch_up_loop(self) -> None:
+        idle_since = time.monotonic()
+        while True:
+            self._wake.wait(timeout=WORKER_POLL)
+            with self._worker_lock:
+                if not self._wake.is_set():
+                    if time.monotonic() - idle_since > WORKER_IDLE:
+                        self._worker = None
+                        return
+                    continue
+                self._wake.clear()
             try:
-                self.services.projector.catch_up()
-            finally:
-                self._catch_up_lock.release()
+                with self._catch_up_lock:
+                    self.services.projector.catch_up()
+            except Exception:  # noqa: BLE001 - the next read or command catches up again
+                log.warning("projection catch-up failed; the next read retries", exc_info=True)
+            idle_since = time.monotonic()
 
     # ---- who ------------------------------------------------------------------------------
     def principal(self, token: str, *, via_cookie: bool = False) -> Principal:
