@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api import roles as R
 from api.context import Principal
-from api.web import export, i18n
+from api.web import export, i18n, paging
 from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render, vndate, vntime
 from api.web.documents import describe
 from api.web.home import User
@@ -89,7 +89,8 @@ def timeline(request: Request, state: dict[str, Any], moment: datetime | None) -
 def history_page(request: Request, user: User, aggregate_id: str,
                  day: Annotated[str | None, Query(max_length=10)] = None,
                  at_time: Annotated[str | None, Query(max_length=8)] = None,
-                 at: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
+                 at: Annotated[str | None, Query(max_length=40)] = None,
+                 start: Annotated[int | None, Query(ge=1)] = None) -> HTMLResponse:
     kind = request.url.path.split("/")[1]
     state = load(request, user, kind, aggregate_id)
     ctx = ctx_of(request)
@@ -102,9 +103,10 @@ def history_page(request: Request, user: User, aggregate_id: str,
         if not result.ok:
             problems.append({"name": ref["filename"],
                              "problem": result.problem_en if lang_of(request) == "en" else result.problem_vi})
-    query = request.url.query
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "start"])
+    events, pager = paging.numbered(request, timeline(request, state, moment), start, paging.TIMELINE_PAGE)
     return render(request, "history.html", kind=kind, state=state, then=then, moment=moment,
-                  events=timeline(request, state, moment), chain=chain, files_checked=len(files_of(state)),
+                  events=events, pager=pager, chain=chain, files_checked=len(files_of(state)),
                   file_problems=problems, day=(moment.astimezone(VN).date().isoformat() if moment else ""),
                   at_time=at_time or "", export_query=("?" + query) if query else "")
 

@@ -14,7 +14,7 @@ from api import roles as R
 from api.context import Principal
 from api.files import download, store_upload
 from api.routers.documents import version_of
-from api.web import forms, i18n
+from api.web import forms, i18n, paging
 from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render
 from api.web.home import User
 from ledger.document import KINDS
@@ -78,42 +78,45 @@ def describe(ev: dict[str, Any], lang: str = "vi") -> str:
 @router.get("/documents", response_class=HTMLResponse)
 def register_page(request: Request, user: User, status: str = "in_force",
                   kind: Annotated[str | None, Query(max_length=40)] = None,
-                  q: Annotated[str | None, Query(max_length=200)] = None, ok: str | None = None) -> HTMLResponse:
+                  q: Annotated[str | None, Query(max_length=200)] = None, ok: str | None = None,
+                  after: Annotated[str | None, Query(max_length=100)] = None,
+                  before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     ctx = ctx_of(request)
     need(user, *R.MEMBERS)
     if status not in i18n.REGISTER_STATUS:
         status = "in_force"
     ctx.fresh()
-    sql = ("SELECT id, code, title, kind, department, status, in_force, effective_from, latest FROM documents "
-           "WHERE agency_id=?")
+    base = "FROM documents WHERE agency_id=?"
     params: list[Any] = [user.agency_id]
     pending = "('draft','submitted','approved','rejected')"
     if status == "in_force":
-        sql += " AND in_force IS NOT NULL"
+        base += " AND in_force IS NOT NULL"
     elif status == "pending":
-        sql += f" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN {pending})"
+        base += f" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN {pending})"
     elif status == "superseded":
-        sql += " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status='superseded')"
+        base += " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status='superseded')"
     elif status == "obsolete":
-        sql += " AND status='obsolete'"
+        base += " AND status='obsolete'"
     if kind:
-        sql += " AND kind=?"
+        base += " AND kind=?"
         params.append(kind)
     if q:
-        sql += " AND search LIKE ?"
+        base += " AND search LIKE ?"
         params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
     with ctx.db.transaction(write=False) as cur:
-        cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
-        names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-        cur.execute("SELECT document_id, n, status FROM versions WHERE agency_id=? AND status IN " + pending,
-                    (user.agency_id,))
-        working = {d: (n, s) for d, n, s in cur.fetchall()}
+        rows, pager = paging.keyset(request, cur, "id, code, title, kind, department, status, in_force, "
+                                    "effective_from, latest", base, params, after=after, before=before)
+        ids = [r["id"] for r in rows]
+        working: dict[str, tuple[int, str]] = {}
+        if ids:
+            cur.execute(f"SELECT document_id, n, status FROM versions WHERE agency_id=? AND status IN {pending} "
+                        f"AND document_id IN ({','.join('?' * len(ids))})", (user.agency_id, *ids))
+            working = {d: (n, st) for d, n, st in cur.fetchall()}
     for row in rows:
         row["working"] = working.get(row["id"])
     lang = lang_of(request)
-    return render(request, "documents.html", rows=rows, filter_status=status, kind=kind or "", q=q or "",
-                  statuses=[(k, i18n.pick(v, lang)) for k, v in i18n.REGISTER_STATUS.items()],
+    return render(request, "documents.html", rows=rows, pager=pager, filter_status=status, kind=kind or "",
+                  q=q or "", statuses=[(k, i18n.pick(v, lang)) for k, v in i18n.REGISTER_STATUS.items()],
                   kinds=[("", i18n.pick(("Mọi loại", "All kinds"), lang))] +
                   [(k, i18n.kind(k, lang)) for k in KINDS], ok=ok_message(request, ok))
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.context import Principal
 from api.files import download, store_upload
-from api.web import forms, i18n
+from api.web import forms, i18n, paging
 from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, need, redirect, render
 from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
@@ -40,38 +40,39 @@ def fail(request: Request, action: str, e: Exception) -> tuple[int, dict[str, An
 
 @router.get("/records", response_class=HTMLResponse)
 def register_page(request: Request, user: User, status: str = "all",
-                  q: Annotated[str | None, Query(max_length=200)] = None, ok: str | None = None) -> HTMLResponse:
+                  q: Annotated[str | None, Query(max_length=200)] = None, ok: str | None = None,
+                  after: Annotated[str | None, Query(max_length=100)] = None,
+                  before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     need(user, *R.RECORD_READERS)
     ctx = ctx_of(request)
     ctx.fresh()
-    if status == "due":
-        rows = queries.retention_due(ctx.db, user.agency_id, today=ctx.ledger.today())
-    else:
-        sql = "SELECT * FROM records WHERE agency_id=?"
-        params: list[Any] = [user.agency_id]
-        if status == "open":
-            sql += " AND closed_on IS NULL AND (destruction IS NULL OR destruction <> 'executed')"
-        elif status == "closed":
-            sql += " AND closed_on IS NOT NULL AND (destruction IS NULL OR destruction <> 'executed')"
-        elif status == "on_loan":
-            sql += " AND on_loan=1"
-        elif status == "held":
-            sql += " AND on_hold=1"
-        elif status == "destroyed":
-            sql += " AND destruction = 'executed'"
-        if q:
-            sql += " AND search LIKE ?"
-            params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
-        with ctx.db.transaction(write=False) as cur:
-            cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
-            names = [d[0] for d in cur.description]
-            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    base = "FROM records WHERE agency_id=?"
+    params: list[Any] = [user.agency_id]
+    if status == "open":
+        base += " AND closed_on IS NULL AND (destruction IS NULL OR destruction <> 'executed')"
+    elif status == "closed":
+        base += " AND closed_on IS NOT NULL AND (destruction IS NULL OR destruction <> 'executed')"
+    elif status == "on_loan":
+        base += " AND on_loan=1"
+    elif status == "held":
+        base += " AND on_hold=1"
+    elif status == "destroyed":
+        base += " AND destruction = 'executed'"
+    elif status == "due":  # retention ended, not destroyed yet
+        base += (" AND retention_ends_on IS NOT NULL AND retention_ends_on<=? "
+                 "AND (destruction IS NULL OR destruction<>'executed')")
+        params.append(ctx.ledger.today().isoformat())
+    if q:
+        base += " AND search LIKE ?"
+        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+    with ctx.db.transaction(write=False) as cur:
+        rows, pager = paging.keyset(request, cur, "*", base, params, after=after, before=before)
     _ = i18n.chooser(lang_of(request))
     statuses = [("all", _("Tất cả", "All")), ("open", _("Đang mở", "Open")), ("closed", _("Đã kết thúc", "Closed")),
                 ("on_loan", _("Đang cho mượn", "On loan")), ("held", _("Đang phong tỏa", "On legal hold")),
                 ("due", _("Hết thời hạn bảo quản", "Retention ended")), ("destroyed", _("Đã hủy", "Destroyed"))]
-    return render(request, "records.html", rows=rows, statuses=statuses, filter_status=status, q=q or "",
-                  ok=ok_message(request, ok))
+    return render(request, "records.html", rows=rows, pager=pager, statuses=statuses, filter_status=status,
+                  q=q or "", ok=ok_message(request, ok))
 
 
 def new_form(request: Request, status: int = 200, **values: Any) -> HTMLResponse:

@@ -117,8 +117,18 @@ class Session:
 def submit(page: Any, name: str, exact: bool = False) -> None:
     """Clicks a form's button and waits for the page the server answers with (its DOM: a page framing a PDF
     may not fire "load" while Chromium's PDF viewer starts in the frame)."""
+    button = page.get_by_role("button", name=name, exact=exact)
+    settle(page, button)
     with page.expect_navigation(wait_until="domcontentloaded"):
-        page.get_by_role("button", name=name, exact=exact).click()
+        button.click()
+
+
+def settle(page: Any, target: Any) -> None:
+    """Scrolls ``target`` into view and lets two frames pass: right after a scroll, headless Chromium may route
+    a click by stale hit-test data to the PDF viewer's frame, and the click is lost."""
+    target.scroll_into_view_if_needed()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(50)
 
 
 @pytest.fixture(scope="module")
@@ -369,3 +379,29 @@ def test_controller_withdraws_a_version_then_makes_the_document_obsolete(browser
             submit(page, "Hủy bỏ tài liệu")
             page.get_by_text("Đã hủy bỏ tài liệu; lý do được lưu trong lịch sử.").wait_for()
             assert page.get_by_role("link", name="Hủy bỏ tài liệu").count() == 0
+
+
+def test_registers_page_by_keyboard(browser: Any, server: tuple[str, Site]) -> None:
+    from api.web import paging
+
+    site = server[1]
+    vanthu = site.actor("vanthu")
+    for i in range(1, paging.PAGE_SIZE + 3):
+        site.ctx.ledger.open_record(vanthu, code=f"CV-{i:03d}", title=f"Công văn đến số {i}", series="Công văn",
+                                    retention_years=10, legal_basis="Thông tư 10/2022/TT-BNV")
+    site.ctx.after_command()
+    with person(browser, server, "vanthu") as s:
+        with s.step("records-paging-keyboard") as page:
+            s.go("/records?q=cong+van+den")
+            assert page.locator("tbody tr").count() == paging.PAGE_SIZE
+            for _ in range(4 * paging.PAGE_SIZE):  # Tab through the page until the "next page" link has focus
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.textContent") == "Trang sau ›":
+                    break
+            else:
+                pytest.fail("the next-page link cannot be reached with the keyboard")
+            with page.expect_navigation(wait_until="domcontentloaded"):
+                page.keyboard.press("Enter")
+            page.get_by_text(f"Hồ sơ 51–{paging.PAGE_SIZE + 2} trên {paging.PAGE_SIZE + 2}").wait_for()
+            assert page.locator("tbody tr").count() == 2
+            assert page.get_by_role("searchbox").input_value() == "cong van den"
