@@ -93,6 +93,7 @@ def _operations(store: S3ObjectStore, tmp_path: Path) -> dict[str, Any]:
     payload.write_bytes(b"ciphertext")
     return {
         "put_file": lambda: store.put_file(KEY, payload),
+        "put_bytes": lambda: store.put_bytes(KEY, b"ciphertext"),
         "read": lambda: store.open(KEY).read(10),
         "exists": lambda: store.exists(KEY),
         "delete": lambda: store.delete(KEY),
@@ -106,7 +107,7 @@ def _name(error: BaseException) -> str:
 
 
 @pytest.mark.parametrize("error", LIBRARY_ERRORS, ids=_name)
-@pytest.mark.parametrize("operation", ["put_file", "read", "exists", "delete", "list", "check"])
+@pytest.mark.parametrize("operation", ["put_file", "put_bytes", "read", "exists", "delete", "list", "check"])
 def test_no_library_exception_escapes_the_s3_adapter_unmapped(tmp_path: Path, error: BaseException,
                                                              operation: str) -> None:
     client = FakeMinio()
