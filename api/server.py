@@ -77,7 +77,8 @@ def serve(settings: Any, host: str = "127.0.0.1", port: int = 8000, *, demo: boo
     import uvicorn
 
     app = build(settings, demo=demo)
-    print(f"isoledger: http://{host}:{port}/docs  (đăng nhập / sign in: POST /api/v1/auth/token)", flush=True)
+    print(f"isoledger: trang web / web pages http://{host}:{port}/  ·  API http://{host}:{port}/docs  ·  "
+          f"công khai / public http://{host}:{port}/cong-khai/<agency_id>", flush=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level=os.environ.get("ISOLEDGER_LOG_LEVEL", "info"),
                     access_log=False)
