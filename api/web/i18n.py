@@ -64,6 +64,9 @@ EVENTS = {
     "Returned": ("Trả hồ sơ", "Returned"), "DestructionProposed": ("Đề nghị hủy", "Destruction proposed"),
     "DestructionApproved": ("Phê duyệt hủy", "Destruction approved"), "Destroyed": ("Đã hủy", "Destroyed"),
 }
+DESTRUCTION = {"proposed": ("Đã đề nghị hủy, chờ phê duyệt", "Proposed, awaiting approval"),
+               "approved": ("Đã phê duyệt hủy, chờ thực hiện", "Approved, awaiting execution"),
+               "executed": ("Đã hủy", "Destroyed")}
 CONFIDENTIALITY_EN = {"public": "Public", "internal": "Internal", "confidential": "Confidential"}
 
 
