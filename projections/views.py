@@ -371,8 +371,8 @@ def summary(e: Ev, lang: str = "vi") -> str:
         "SubmittedForReview": lambda: pick(
             f"Trình xem xét phiên bản {n} ({len(f['reviewers'])} người xem xét, phê duyệt: {f['approver']})",
             f"Version {n} submitted ({len(f['reviewers'])} reviewer(s), approver: {f['approver']})"),
-        "Reviewed": lambda: pick(f"{f['reviewer']} cho ý kiến phiên bản {n}: {f['verdict']}",
-                                 f"{f['reviewer']} reviewed version {n}: {f['verdict']}"),
+        "Reviewed": lambda: pick(f"{f['reviewer']} cho ý kiến phiên bản {n}: {_label(VERDICTS, f['verdict'], en)}",
+                                 f"{f['reviewer']} reviewed version {n}: {_label(VERDICTS, f['verdict'], en)}"),
         "Approved": lambda: pick(f"Phê duyệt phiên bản {n}", f"Version {n} approved"),
         "Rejected": lambda: pick(f"Từ chối phiên bản {n}: {f['reason']}", f"Version {n} rejected: {f['reason']}"),
         "Signed": lambda: pick(
@@ -399,11 +399,23 @@ def summary(e: Ev, lang: str = "vi") -> str:
         "DestructionProposed": lambda: pick(f"Đề nghị hủy: {f['reason']}", f"Destruction proposed: {f['reason']}"),
         "DestructionApproved": lambda: pick(f"Phê duyệt hủy theo quyết định {f['decision_no']}",
                                             f"Destruction approved by decision {f['decision_no']}"),
-        "Destroyed": lambda: pick(f"Hủy hồ sơ ({f['method']}), {len(f['erased_hashes'])} tệp đã xóa",
-                                  f"Record destroyed ({f['method']}), {len(f['erased_hashes'])} file(s) erased"),
+        "Destroyed": lambda: pick(
+            f"Hủy hồ sơ ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} tệp đã xóa",
+            f"Record destroyed ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} file(s) erased"),
     }
     make = texts.get(e.type)
     return make() if make else e.type
+
+
+VERDICTS = {"agree": ("đồng ý", "agree"), "agree_with_comments": ("đồng ý, có góp ý", "agree with comments"),
+            "disagree": ("không đồng ý", "disagree")}
+METHODS = {"crypto_shredding": ("hủy khóa mã hóa và xóa tệp", "crypto-shredding"),
+           "shredding": ("cắt hủy", "shredding"), "burning": ("đốt", "burning"), "pulping": ("nghiền bột", "pulping")}
+
+
+def _label(table: dict[str, tuple[str, str]], code: str, en: bool) -> str:
+    vi, english = table.get(code, (code, code))
+    return english if en else vi
 
 
 def _en(iso: str) -> str:
