@@ -121,6 +121,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 def logout(request: Request, user: User, form: Annotated[FormData, Depends(form_data)]) -> Response:
+    ctx_of(request).sign_out(user)  # the session token is revoked, not only forgotten by this browser
     response = redirect("/login?ok=signed_out")
     clear_session(response)
     return response

@@ -62,3 +62,13 @@ def test_public_page_needs_no_sign_in(web: Browser, site: Site) -> None:
     r = web.get(f"/cong-khai/{OWN}")
     assert r.status_code == 200 and OWN_NAME in r.text and "Chưa có tài liệu nào được công bố." in r.text
     assert web.get("/cong-khai/khong-co").status_code == 404
+
+
+def test_signing_out_revokes_the_session_even_for_a_copied_cookie(web: Browser) -> None:
+    web.login("thuky")
+    stolen = dict(web.client.cookies)
+    assert web.get("/", follow_redirects=False).status_code == 200
+    assert web.post("/logout").status_code == 303
+    for name, value in stolen.items():
+        web.client.cookies.set(name, value)
+    assert web.get("/", follow_redirects=False).status_code == 303  # back to the sign-in page
