@@ -36,8 +36,11 @@ demo: install
 # server that the test session starts on a free loopback port and stops afterwards, even on failure.
 test: install lint test-sqlite test-postgres
 
+# tests/web runs in its own process: SoftHSM reads its configuration once per process, and the
+# signing tests and the web tests each make a token of their own.
 test-sqlite:
-	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests --ignore=tests/postgres -q
+	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests --ignore=tests/postgres --ignore=tests/web -q
+	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests/web -q
 
 test-postgres:
 	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api -q
