@@ -49,3 +49,21 @@ def issued_document(ledger, code: str = "QT-01", kind: str = "procedure", store=
                             timestamp_time="2026-03-02T09:00:01+07:00")
     ledger.issue(SECRETARY, doc, n, effective_from="2026-03-05", distribution=["Văn phòng Sở", "Phòng Kế hoạch"])
     return doc
+
+
+# The two-agency world the API and web tests build: one user per role in the own agency, the inspector
+# in the agency that supervises it, and a few people of another agency.
+WORLD_PASSWORD = "mat-khau-thu-nghiem-42"
+OWN, OTHER, SUPERVISOR = "so-khcn-a", "so-tu-phap-b", "chi-cuc-tdc-s"
+WORLD_PEOPLE = {
+    "thuky": ("Lê Thị Thu Hà", ["iso_secretary", "staff"], OWN),
+    "giamdoc": ("Nguyễn Văn Ánh", ["agency_leader"], OWN),
+    "truongphong": ("Trần Quốc Bảo", ["department_leader"], OWN),
+    "vanthu": ("Đặng Minh Khoa", ["records_controller"], OWN),
+    "chuyenvien": ("Huỳnh Thị Ngọc Ánh", ["staff"], OWN),
+    "danhgia": ("Võ Thành Đạt", ["internal_auditor"], OWN),
+    "kiemtra": ("Thạch Thị Sà Rây", ["inspector"], SUPERVISOR),
+    "thuky-b": ("Ngô Văn Bình", ["iso_secretary"], OTHER),
+    "vanthu-b": ("Lý Thị Cúc", ["records_controller"], OTHER),
+    "giamdoc-b": ("Mai Văn Dũng", ["agency_leader"], OTHER),
+}

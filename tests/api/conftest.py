@@ -22,22 +22,9 @@ from isoledger.bootstrap import Services
 from isoledger.settings import Settings
 from ledger.actors import Actor
 from signing.testing import sample_pdf
+from tests.factories import OTHER, OWN, SUPERVISOR, WORLD_PASSWORD, WORLD_PEOPLE
 
-PASSWORD = "mat-khau-thu-nghiem-42"
-OWN, OTHER, SUPERVISOR = "so-khcn-a", "so-tu-phap-b", "chi-cuc-tdc-s"
-# One user per role in the own agency; the inspector sits in the supervising agency.
-PEOPLE = {
-    "thuky": ("Lê Thị Thu Hà", ["iso_secretary", "staff"], OWN),
-    "giamdoc": ("Nguyễn Văn Ánh", ["agency_leader"], OWN),
-    "truongphong": ("Trần Quốc Bảo", ["department_leader"], OWN),
-    "vanthu": ("Đặng Minh Khoa", ["records_controller"], OWN),
-    "chuyenvien": ("Huỳnh Thị Ngọc Ánh", ["staff"], OWN),
-    "danhgia": ("Võ Thành Đạt", ["internal_auditor"], OWN),
-    "kiemtra": ("Thạch Thị Sà Rây", ["inspector"], SUPERVISOR),
-    "thuky-b": ("Ngô Văn Bình", ["iso_secretary"], OTHER),
-    "vanthu-b": ("Lý Thị Cúc", ["records_controller"], OTHER),
-    "giamdoc-b": ("Mai Văn Dũng", ["agency_leader"], OTHER),
-}
+PASSWORD, PEOPLE = WORLD_PASSWORD, WORLD_PEOPLE
 ROLE_USER = {"admin": "admin", "iso_secretary": "thuky", "agency_leader": "giamdoc",
              "department_leader": "truongphong", "records_controller": "vanthu", "staff": "chuyenvien",
              "internal_auditor": "danhgia", "inspector": "kiemtra"}

@@ -21,21 +21,10 @@ from api.seed import ensure_admin
 from isoledger.bootstrap import bootstrap
 from isoledger.settings import Settings
 from ledger.actors import Actor
+from tests.factories import OTHER, OWN, SUPERVISOR, WORLD_PASSWORD, WORLD_PEOPLE
 
-PASSWORD = "mat-khau-thu-nghiem-42"
-OWN, OTHER, SUPERVISOR = "so-khcn-a", "so-tu-phap-b", "chi-cuc-tdc-s"
+PASSWORD, PEOPLE = WORLD_PASSWORD, WORLD_PEOPLE
 OWN_NAME = "Sở Khoa học và Công nghệ A"
-PEOPLE = {
-    "thuky": ("Lê Thị Thu Hà", ["iso_secretary", "staff"], OWN),
-    "giamdoc": ("Nguyễn Văn Ánh", ["agency_leader"], OWN),
-    "truongphong": ("Trần Quốc Bảo", ["department_leader"], OWN),
-    "vanthu": ("Đặng Minh Khoa", ["records_controller"], OWN),
-    "chuyenvien": ("Huỳnh Thị Ngọc Ánh", ["staff"], OWN),
-    "danhgia": ("Võ Thành Đạt", ["internal_auditor"], OWN),
-    "kiemtra": ("Thạch Thị Sà Rây", ["inspector"], SUPERVISOR),
-    "thuky-b": ("Ngô Văn Bình", ["iso_secretary"], OTHER),
-    "vanthu-b": ("Lý Thị Cúc", ["records_controller"], OTHER),
-}
 
 
 @dataclass
