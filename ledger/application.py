@@ -204,6 +204,14 @@ class Ledger(Application[UUID]):
     def record(self, record_id: str) -> dict[str, Any]:
         return state_of(self._get(Record, record_id))
 
+    def current_version(self, aggregate_id: str) -> int:
+        """The version of a document or record (its number of events), read without rebuilding it."""
+        uid = _parse_id(aggregate_id, "mục")
+        last = self.recorder.select_events(uid, desc=True, limit=1)
+        if not last:
+            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+        return int(last[0].originator_version)
+
     def files_of_record(self, record_id: str) -> list[dict[str, Any]]:
         return [f["file"] for f in self._get(Record, record_id).files]
 

@@ -53,7 +53,7 @@ def run(ctx: ApiContext, p: Principal, document_id: str, response: Response, com
     """Runs a document command within the caller's agency; answers the new version as ETag."""
     result = command()
     ctx.after_command()
-    version = ctx.ledger.document(document_id)["version"]
+    version = ctx.ledger.current_version(document_id)
     response.headers.update(etag(version))
     return CommandOut(id=document_id, version=version, n=n if n is not None else result,
                       file=file.to_dict() if file is not None else None)

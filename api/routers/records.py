@@ -54,7 +54,7 @@ RecStatus = Literal["open", "closed", "destroyed", "all"]
 def run(ctx: ApiContext, record_id: str, response: Response, command: Any, *, file: Any = None) -> CommandOut:
     command()
     ctx.after_command()
-    version = ctx.ledger.record(record_id)["version"]
+    version = ctx.ledger.current_version(record_id)
     response.headers.update(etag(version))
     return CommandOut(id=record_id, version=version, file=file.to_dict() if file is not None else None)
 

@@ -43,3 +43,14 @@ def test_time_travel_past_many_snapshots_matches_a_full_replay(ledger):
         assert state["version"] == version == len(replayed)
         assert state["versions"][0]["change_summary"] == replayed[-1]["data"]["change_summary"]
         assert state["last_hash"] == replayed[-1]["hash"]
+
+
+def test_the_current_version_is_read_without_rebuilding_and_matches_the_state(ledger):
+    import pytest
+
+    from ledger.errors import NotFound
+
+    doc = issued_document(ledger)
+    assert ledger.current_version(doc) == ledger.document(doc)["version"] == 7
+    with pytest.raises(NotFound):
+        ledger.current_version("3f2b6a52-8d5e-4c1e-9d0a-1b2c3d4e5f60")
