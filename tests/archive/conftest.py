@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -113,41 +112,15 @@ def s3_archive(moto: MotoServer, tmp_path: Path, key_store: SqlKeyStore,
     archive.close()
 
 
-# -- PostgreSQL for the KeyStore contract: $ISOLEDGER_TEST_POSTGRES_URL, else a throw-away cluster --
+# -- PostgreSQL for the KeyStore contract: $ISOLEDGER_TEST_POSTGRES_URL, else the suite's throw-away server --
 @pytest.fixture(scope="session")
 def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     url = os.environ.get("ISOLEDGER_TEST_POSTGRES_URL")
     if url:
         yield url
         return
-    try:  # the suite-wide throw-away server, when tests/conftest.py offers one
-        shared = request.getfixturevalue("pg_server")
-    except pytest.FixtureLookupError:
-        shared = None
-    if shared is not None:
-        yield shared.create_database(f"archive_keys_{os.getpid()}")
-        return
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("no PostgreSQL server binaries (set ISOLEDGER_TEST_POSTGRES_URL)")
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser: cannot start PostgreSQL")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data = Path(tempfile.mkdtemp(prefix="isoledger-pg-"))
-    if as_user:
-        shutil.chown(data, "postgres")
-    port = free_port()
-    run = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    subprocess.run([*as_user, initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"], **run)
-    subprocess.run([*as_user, pg_ctl, "-D", str(data / "db"), "-w", "-l", str(data / "log"), "-o",
-                    f"-h 127.0.0.1 -p {port} -k {data}", "start"], **run)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, pg_ctl, "-D", str(data / "db"), "-w", "-m", "fast", "stop"], **run)
-        shutil.rmtree(data, ignore_errors=True)
+    # the suite-wide throw-away server of tests/conftest.py (started on first use, stopped at the end)
+    yield request.getfixturevalue("pg_server").create_database(f"archive_keys_{os.getpid()}")
 
 
 @pytest.fixture

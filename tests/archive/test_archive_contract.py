@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import io
 import os
 import threading
@@ -36,14 +37,14 @@ def _blocks(data: bytes, size: int = 50_000) -> Iterator[bytes]:
         yield data[i : i + size]
 
 
-class ArchiveContract:
+class ArchiveContract(abc.ABC):
     """Subclasses provide the ``archive`` fixture and raw access to the stored ciphertext."""
 
-    def raw(self, archive: Archive, key: str) -> bytes:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def raw(self, archive: Archive, key: str) -> bytes: ...
 
-    def overwrite(self, archive: Archive, key: str, data: bytes) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def overwrite(self, archive: Archive, key: str, data: bytes) -> None: ...
 
     def stored_keys(self, archive: Archive) -> list[str]:
         return [obj.key for obj in archive.store.list()]

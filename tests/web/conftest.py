@@ -21,6 +21,7 @@ from api.seed import ensure_admin
 from isoledger.bootstrap import bootstrap
 from isoledger.settings import Settings
 from ledger.actors import Actor
+from tests.environment import require
 from tests.factories import OTHER, OWN, SUPERVISOR, WORLD_PASSWORD, WORLD_PEOPLE
 
 PASSWORD, PEOPLE = WORLD_PASSWORD, WORLD_PEOPLE
@@ -87,8 +88,8 @@ def leader_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     from signing import Pkcs11Settings
 
-    if not (Path(SOFTHSM_LIB).exists() and shutil.which("softhsm2-util") and shutil.which("pkcs11-tool")):
-        pytest.skip("softhsm2 and opensc (Debian packages) are needed for the PKCS#11 page test")
+    require(bool(Path(SOFTHSM_LIB).exists() and shutil.which("softhsm2-util") and shutil.which("pkcs11-tool")),
+            "softhsm2 and opensc (Debian packages) are needed for the PKCS#11 page test")
     home = tmp_path_factory.mktemp("softhsm")
     (home / "tokens").mkdir()
     conf = home / "softhsm2.conf"

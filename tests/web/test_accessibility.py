@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from signing.testing import sample_pdf
+from tests.environment import require
 from tests.web.conftest import Site
 from tests.web.test_browser import CHROMIUM, Session, browser, person, server, submit  # noqa: F401
 
@@ -43,8 +44,8 @@ def axe_js(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     script = home / "node_modules" / "axe-core" / "axe.min.js"
     if not script.exists():
         npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is needed once to install axe-core (or set ISOLEDGER_AXE_JS)")
+        require(npm is not None, "npm is needed once to install axe-core (or set ISOLEDGER_AXE_JS)")
+        assert npm is not None
         done = subprocess.run([npm, "install", "--prefix", str(home), "--no-audit", "--no-fund", "--no-save",
                                "--no-package-lock", "--loglevel=error", "axe-core@4"],
                               capture_output=True, text=True, timeout=180)
