@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 _DENIED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken",
            "ExpiredToken", "AllAccessDisabled"}
 _MISSING_OBJECT = {"NoSuchKey", "NoSuchVersion", "ResourceNotFound"}
-DEFAULT_PART_SIZE = 8 * 1024 * 1024
+DEFAULT_PART_SIZE = 5 * 1024 * 1024  # the S3 minimum: minio keeps up to ~5 parts alive at once (see tests)
 
 
 def map_s3_error(e: BaseException, what: str) -> ArchiveError:

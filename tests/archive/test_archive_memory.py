@@ -60,9 +60,10 @@ def test_a_64_mib_upload_to_a_directory_stays_within_8_mib(big_limit_archive: Ar
 
 
 def test_a_64_mib_upload_to_s3_stays_within_its_multipart_buffers(make_s3_store, key_store) -> None:  # type: ignore[no-untyped-def]
-    # 8 MiB parts, two in flight and one being read: the bound is parts, not the file size.
+    # 5 MiB parts. minio's pool admits two tasks at a time, each worker still holds its last part until it
+    # takes the next, and one part is being read: at most ~5 parts (25 MiB) whatever the file size.
     archive = Archive(make_s3_store(), key_store, MasterKey(os.urandom(32)), max_size=128 * MIB)
     upload, download = round_trip(archive)
     print(f"s3: upload peak {upload / MIB:.1f} MiB, download peak {download / MIB:.1f} MiB")
-    assert upload < 40 * MIB, upload
+    assert upload < 32 * MIB, upload
     assert download < 8 * MIB, download
