@@ -22,7 +22,9 @@ SAFE = {"GET", "HEAD", "OPTIONS"}
 _bearer = HTTPBearer(auto_error=False, description="Mã truy cập từ POST /api/v1/auth/token")
 
 
-def get_ctx(request: Request) -> ApiContext:
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain `def` dependency in the thread pool,
+# a hop per dependency per request; only the ones that touch the database stay synchronous.
+async def get_ctx(request: Request) -> ApiContext:
     return request.app.state.ctx  # type: ignore[no-any-return]
 
 
@@ -67,10 +69,14 @@ def request_id(request: Request) -> str:
     return rid if re.fullmatch(r"[A-Za-z0-9._-]{1,64}", rid) else uuid.uuid4().hex
 
 
-RequestId = Annotated[str, Depends(request_id)]
+async def _request_id(request: Request) -> str:
+    return request_id(request)
 
 
-def if_match(if_match: Annotated[str | None, Header(alias="If-Match",
+RequestId = Annotated[str, Depends(_request_id)]
+
+
+async def if_match(if_match: Annotated[str | None, Header(alias="If-Match",
                                                      description='ETag đã đọc, ví dụ "7" / the ETag you read')]
              = None) -> int | None:
     """The aggregate version an If-Match header names (None without one); 412 when it names none."""
@@ -86,7 +92,7 @@ def if_match(if_match: Annotated[str | None, Header(alias="If-Match",
 IfMatch = Annotated[int | None, Depends(if_match)]
 
 
-def idempotency_key(key: Annotated[str | None, Header(
+async def idempotency_key(key: Annotated[str | None, Header(
         alias="Idempotency-Key", description="Khóa chống lặp / a unique key per intended change",
         max_length=200)] = None) -> str | None:
     return key
