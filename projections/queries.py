@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from projections.db import Database
-from projections.text import fold
+from projections.text import search_pattern
 
 
 def _rows(db: Database, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -35,7 +35,7 @@ def documents(db: Database, agency_id: str, *, status: str = "in_force", kind: s
         params.append(kind)
     if q:
         sql += " AND search LIKE ?"
-        params.append(f"%{fold(q)}%")
+        params.append(search_pattern(q))
     sql += " ORDER BY code LIMIT ?"
     params.append(limit)
     return _rows(db, sql, tuple(params))

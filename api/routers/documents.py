@@ -28,7 +28,7 @@ from api.schemas import (
     Review,
     Submit,
 )
-from projections.text import fold
+from projections.text import search_pattern
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)
 DOC = ("tài liệu", "document")
@@ -98,7 +98,7 @@ def list_documents(ctx: Ctx, agency_id: str, p: Reader, status: DocStatus = "in_
         params.append(kind)
     if q:
         sql += " AND search LIKE ?"
-        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         rows, nxt = paging.page(cur, sql, params, ["code"], cursor, limit, cols)
     return DocumentPage(items=rows, next_cursor=nxt)  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ from api.schemas import (
 )
 from ledger.application import Ledger
 from ledger.record import Record
-from projections.text import fold
+from projections.text import search_pattern
 
 router = APIRouter(prefix="/api/v1", tags=["records"], route_class=IdempotentRoute)
 REC = ("hồ sơ", "record")
@@ -99,7 +99,7 @@ def list_records(ctx: Ctx, agency_id: str, p: Reader, q: Annotated[str | None, Q
         params.append(series)
     if q:
         sql += " AND search LIKE ?"
-        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         rows, nxt = paging.page(cur, sql, params, ["code"], cursor, limit, RECORD_COLS)
     return RecordPage(items=rows, next_cursor=nxt)  # type: ignore[arg-type]

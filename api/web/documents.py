@@ -20,7 +20,7 @@ from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.files import FileRef
-from projections.text import fold
+from projections.text import search_pattern
 from projections.views import Ev, summary
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -102,7 +102,7 @@ def register_page(request: Request, user: User, status: str = "in_force",
         params.append(kind)
     if q:
         base += " AND search LIKE ?"
-        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         rows, pager = paging.keyset(request, cur, "id, code, title, kind, department, status, in_force, "
                                     "effective_from, latest", base, params, after=after, before=before)

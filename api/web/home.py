@@ -32,7 +32,7 @@ from api.web.core import (
     vndate,
 )
 from projections import queries
-from projections.text import fold
+from projections.text import search_pattern
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -226,7 +226,7 @@ def public_page(request: Request, agency_id: str,
     params: list[Any] = [agency_id]
     if q:
         sql += " AND search LIKE ?"
-        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
         names = [d[0] for d in cur.description]

@@ -19,7 +19,7 @@ from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.record import CONFIDENTIALITY, METHODS
 from projections import queries
-from projections.text import fold
+from projections.text import search_pattern
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -64,7 +64,7 @@ def register_page(request: Request, user: User, status: str = "all",
         params.append(ctx.ledger.today().isoformat())
     if q:
         base += " AND search LIKE ?"
-        params.append("%" + fold(q).replace("%", "").replace("_", "") + "%")
+        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         rows, pager = paging.keyset(request, cur, "*", base, params, after=after, before=before)
     _ = i18n.chooser(lang_of(request))

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from projections import queries
-from tests.factories import (AGENCY, ARCHIVIST, LEADER, REVIEWER, SECRETARY, file_ref,
-                             issued_document)
+from tests.factories import AGENCY, ARCHIVIST, LEADER, REVIEWER, SECRETARY, file_ref, issued_document
 
 
 def test_the_register_lists_documents_in_force_and_finds_them_without_accents(ledger, projector):
@@ -89,3 +88,10 @@ def test_audit_summaries_read_in_vietnamese_or_english(ledger, projector):
             last["timestamp"])
     assert summary(ev) == "Ban hành phiên bản 1, hiệu lực từ 05/03/2026"
     assert summary(ev, "en") == "Version 1 issued, effective from 05/03/2026"
+
+
+def test_percent_and_underscore_in_a_search_are_not_wildcards(ledger, projector):
+    issued_document(ledger, "QT-01")
+    projector.catch_up()
+    assert queries.documents(projector.db, AGENCY, status="all", q="quy_trình") == []
+    assert [d["code"] for d in queries.documents(projector.db, AGENCY, status="all", q="QUY TRINH")] == ["QT-01"]
