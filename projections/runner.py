@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import directory, views
+from projections import directory, merkle, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
-VIEW_MODULES: list[Any] = [views, directory]
+VIEW_MODULES: list[Any] = [views, directory, merkle]
 
 NAME = "views"
 
