@@ -8,6 +8,7 @@ once published, the installation cannot show a history that does not extend it.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from evidence import notes
 from projections import merkle as tree
 
 DEFAULT_ORIGIN = "isoledger"
+log = logging.getLogger("isoledger.evidence")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,15 @@ class CheckpointKey:
         return notes.sign(text, self.origin, self._private)
 
 
+class TreeDiverged(Exception):
+    """The tree no longer extends the last signed checkpoint: nothing is signed until an operator looks."""
+
+    def __init__(self, tree_size: int) -> None:
+        super().__init__(f"the tree of the log no longer has the root signed for size {tree_size}; "
+                         "run `isoledger verify`")
+        self.tree_size = tree_size
+
+
 COLS = ("tree_size", "root_hash", "made_at", "note", "timestamp_token")
 
 
@@ -122,6 +133,8 @@ class Checkpoints:
             latest = self._latest(cur)
             if latest is not None and latest.tree_size >= n:
                 return latest
+            if latest is not None and tree.root(cur, latest.tree_size).hex() != latest.root_hash:
+                raise TreeDiverged(latest.tree_size)
             made_at = self.clock().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
             root = tree.root(cur, n)
             note = self.key.sign(body(self.key.origin, n, root, made_at))
@@ -140,7 +153,11 @@ class Checkpoints:
             age = (self.clock() - datetime.fromisoformat(latest.made_at.replace("Z", "+00:00"))).total_seconds()
             if age < self.every_seconds:
                 return None
-        return self.make()
+        try:
+            return self.make()
+        except TreeDiverged as e:  # reads must go on; `isoledger verify` names what changed
+            log.error("no checkpoint made: %s", e)
+            return None
 
     def latest(self) -> Checkpoint | None:
         with self.db.transaction(write=False) as cur:

@@ -40,6 +40,7 @@ class Projector:
         self.db = db
         self.page_size = page_size
         self._decode = ledger.mapper.transcoder.decode
+        self.on_caught_up: Callable[[], Any] | None = None  # e.g. a checkpoint when enough is new
 
     def create_tables(self) -> None:
         with self.db.transaction() as cur:
@@ -65,6 +66,8 @@ class Projector:
                 progress(applied)
             if applied < self.page_size:
                 break
+        if total and self.on_caught_up is not None:
+            self.on_caught_up()
         return CatchUp(total, position, time.perf_counter() - started)
 
     def rebuild(self, *, progress: Callable[[int], None] | None = None) -> CatchUp:
