@@ -1,4 +1,4 @@
-"""`isoledger`: the operator's door (init, verify, projections rebuild, history, demo, serve)."""
+"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve)."""
 
 from __future__ import annotations
 
@@ -108,6 +108,30 @@ def rebuild() -> None:
         rate = result.events / result.seconds if result.seconds else 0.0
         console.print(f"{result.events} sự kiện / events in {result.seconds:.2f} s ({rate:,.0f} events/s), "
                       f"position {result.position}")
+    finally:
+        services.close()
+
+
+@app.command()
+def checkpoint() -> None:
+    """Sign a checkpoint of the Merkle tree over the whole log now (they are also made as the log grows)."""
+    from evidence.checkpoints import TreeDiverged
+
+    services = bootstrap(Settings.from_env())
+    try:
+        services.projector.catch_up()
+        assert services.checkpoints is not None
+        try:
+            made = services.checkpoints.make()
+        except TreeDiverged as e:
+            console.print(f"[red]KHÔNG KÝ / NOT SIGNED[/]: {e}")
+            raise typer.Exit(1) from None
+        if made is None:
+            console.print("Nhật ký còn trống: chưa có gì để ký / the log is empty: nothing to sign")
+            return
+        console.print(f"[green]Điểm kiểm tra / checkpoint[/]: {made.tree_size} sự kiện / events, "
+                      f"root {made.root_hash}, {_vn(made.made_at)}")
+        console.print(f"Khóa kiểm tra / verifier key: {services.checkpoints.key.verifier_key}")
     finally:
         services.close()
 

@@ -1,0 +1,54 @@
+"""`isoledger checkpoint` signs the tree over the log, and refuses to sign a log that no longer extends it."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from evidence.notes import open_note, parse_verifier_key
+from isoledger.bootstrap import bootstrap
+from isoledger.cli import app
+from isoledger.settings import Settings
+from tests.cli.test_verify import _rows, env  # noqa: F401 - the same environment fixture
+from tests.factories import issued_document
+
+
+def test_checkpoint_signs_the_whole_log_with_the_installations_key(env):
+    services = bootstrap(Settings.from_env())
+    try:
+        issued_document(services.ledger)
+    finally:
+        services.close()
+    result = CliRunner().invoke(app, ["checkpoint"])
+    assert result.exit_code == 0, result.output
+    assert "7 sự kiện / events" in result.output
+    services = bootstrap(Settings.from_env())
+    try:
+        latest = services.checkpoints.latest()
+        name, public = parse_verifier_key(services.checkpoints.key.verifier_key)
+    finally:
+        services.close()
+    assert latest.tree_size == 7 and open_note(latest.note, name, public).signed
+    assert services.checkpoints.key.verifier_key in result.output.replace("\n", "")
+
+
+def test_checkpoint_refuses_to_sign_a_log_whose_past_was_changed(env):
+    services = bootstrap(Settings.from_env())
+    try:
+        doc = issued_document(services.ledger)
+        services.projector.catch_up()
+        services.checkpoints.make()
+        issued_document(services.ledger, code="QT-02")
+    finally:
+        services.close()
+    conn, table, mark = _rows(env)
+    try:
+        conn.execute(f"DELETE FROM {table} WHERE originator_version = 7")  # the first document's issue, gone
+    finally:
+        conn.close()
+    services = bootstrap(Settings.from_env())
+    try:
+        services.projector.rebuild()
+    finally:
+        services.close()
+    result = CliRunner().invoke(app, ["checkpoint"])
+    assert result.exit_code == 1 and "KHÔNG KÝ / NOT SIGNED" in result.output, (doc, result.output)
