@@ -71,6 +71,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     errors.install(app)
     for module in (health, auth, agencies, documents, signing_routes, records, audit, evidence, public):
         app.include_router(module.router)
+    app.include_router(evidence.verifier_router)
     from api import web
     web.install(app)  # the web pages (api/web)
     _problem_schema(app)

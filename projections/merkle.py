@@ -21,6 +21,7 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS merkle_leaves (
         leaf BIGINT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, aggregate_id TEXT NOT NULL,
         version INTEGER NOT NULL, event_hash TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS merkle_leaves_by_aggregate ON merkle_leaves (aggregate_id, version)",
     """CREATE TABLE IF NOT EXISTS merkle_nodes (
         level INTEGER NOT NULL, idx BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx))""",
     """CREATE TABLE IF NOT EXISTS merkle_checkpoints (

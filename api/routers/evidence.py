@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import tempfile
+from dataclasses import asdict
+from pathlib import Path as FsPath
+
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from api import roles as R
 from api.context import ApiContext, Principal
 from api.deps import Ctx, allow
 from api.errors import ApiError, not_found, responses
+from api.files import content_disposition
+from evidence.bundle import export_bundle
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
 FeedReader = Annotated[Principal, Depends(allow(*R.FEED))]
+DocAuditor = Annotated[Principal, Depends(allow(*R.DOC_HISTORY))]
+RecAuditor = Annotated[Principal, Depends(allow(*R.RECORD_OVERSIGHT))]
+VERIFIER = FsPath(__file__).resolve().parents[2] / "evidence" / "isoledger_verify.py"
+CHUNK = 1 << 20
 CHECKPOINT = ("điểm kiểm tra", "checkpoint")
 SIZE = Annotated[int, Query(ge=1, le=2**62)]
 
@@ -104,3 +114,58 @@ def inclusion(ctx: Ctx, p: FeedReader, position: Annotated[int, Path(ge=1, le=2*
     if found is None:
         raise not_found("điểm kiểm tra chứa sự kiện này", "checkpoint that includes this event")
     return found
+
+
+def _bundle_response(ctx: ApiContext, state: dict[str, Any]) -> StreamingResponse:
+    """Builds the bundle into a spooled file (memory up to 8 MiB, then disk) and streams it."""
+    ctx.fresh()
+    validate = None
+    if ctx.signing is not None:
+        service = ctx.signing()
+        validate = lambda pdf: [asdict(r) for r in service.validate(pdf, offline=True)]  # noqa: E731
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    export_bundle(ctx.ledger, ctx.archive, ctx.db, ctx.services.checkpoints, state["id"], spool, validate=validate)
+    size = spool.tell()
+    spool.seek(0)
+
+    def chunks() -> Any:
+        try:
+            while block := spool.read(CHUNK):
+                yield block
+        finally:
+            spool.close()
+
+    name = f"Chung cu - {state.get('code') or state['id']}.zip"
+    return StreamingResponse(chunks(), media_type="application/zip", headers={
+        "Content-Length": str(size), "Content-Disposition": content_disposition(name)})
+
+
+ZIP = {200: {"content": {"application/zip": {}}, "description": "Gói chứng cứ (ZIP) / evidence bundle"}}
+
+
+@router.get("/documents/{document_id}/evidence", response_class=StreamingResponse,
+            responses={**ZIP, **responses(401, 403, 404, 422)},
+            summary="Gói chứng cứ của tài liệu, kiểm tra ngoại tuyến / a document's evidence bundle")
+def document_evidence(ctx: Ctx, document_id: str, p: DocAuditor) -> StreamingResponse:
+    return _bundle_response(ctx, ctx.document(p, document_id, frozenset(R.DOC_HISTORY)))
+
+
+@router.get("/records/{record_id}/evidence", response_class=StreamingResponse,
+            responses={**ZIP, **responses(401, 403, 404, 422)},
+            summary="Gói chứng cứ của hồ sơ, kiểm tra ngoại tuyến / a record's evidence bundle")
+def record_evidence(ctx: Ctx, record_id: str, p: RecAuditor) -> StreamingResponse:
+    state = ctx.record(p, record_id, frozenset(R.RECORD_OVERSIGHT))
+    if state.get("confidentiality") == "confidential" and not p.roles & {"records_controller", "agency_leader"}:
+        raise ApiError(403, "confidential", "Hồ sơ mật: chỉ người kiểm soát hồ sơ và lãnh đạo cơ quan được xuất "
+                       "gói chứng cứ có tệp của hồ sơ.", "A confidential record's evidence bundle holds its files: "
+                       "only the records controller and the agency leader may export it.")
+    return _bundle_response(ctx, state)
+
+
+verifier_router = APIRouter(tags=["evidence"])
+
+
+@verifier_router.get("/verifier/isoledger_verify.py", response_class=FileResponse, responses=responses(),
+                     summary="Trình kiểm tra gói chứng cứ (công khai) / the standalone bundle verifier (public)")
+def verifier() -> FileResponse:
+    return FileResponse(VERIFIER, media_type="text/x-python; charset=utf-8", filename="isoledger_verify.py")

@@ -64,3 +64,29 @@ def test_impossible_proof_requests_are_clear_4xx(grown):
     assert grown.client.get("/api/v1/checkpoints/consistency", params={"from": 1, "to": 10**9}).status_code == 404
     assert grown.call("GET", "/api/v1/events/999999/proof", "thuky").status_code == 404
     assert grown.call("GET", "/api/v1/events/abc/proof", "thuky").status_code in (404, 422)
+
+
+def test_a_document_bundle_downloaded_from_the_api_passes_the_served_verifier(grown, world, tmp_path):
+    import subprocess
+    import sys
+
+    doc = world[OWN]["document_id"]
+    r = grown.call("GET", f"/api/v1/documents/{doc}/evidence", "danhgia")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/zip" and "filename*=UTF-8''" in r.headers["content-disposition"]
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(r.content)
+    tool = tmp_path / "isoledger_verify.py"
+    served = grown.client.get("/verifier/isoledger_verify.py")
+    assert served.status_code == 200
+    tool.write_bytes(served.content)
+    key = grown.client.get("/api/v1/checkpoints/key").text
+    run = subprocess.run([sys.executable, str(tool), str(bundle), "--key", key], capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_another_agencys_bundle_is_not_found(grown, world):
+    from tests.api.conftest import OTHER
+
+    assert grown.call("GET", f"/api/v1/records/{world[OTHER]['record_id']}/evidence", "vanthu").status_code == 404
