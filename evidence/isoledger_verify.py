@@ -170,8 +170,10 @@ def verify_bundle(path: str, key_text: str | None = None) -> Report:
     tree_size, root = int(lines[1]), base64.b64decode(lines[2])
     report.ok(f"điểm kiểm tra cỡ {tree_size} do {name} ký", f"checkpoint of size {tree_size} signed by {name}")
     seal_text, sealed = open_note(seal, name, public)
-    if not sealed or seal_text.strip() != f"isoledger evidence manifest\n{hashlib.sha256(manifest_bytes).hexdigest()}":
-        report.fail("bản kê (manifest.json) đã bị thay đổi hoặc không có chữ ký", "the manifest was changed or is unsigned")
+    expected_seal = f"isoledger evidence manifest\n{hashlib.sha256(manifest_bytes).hexdigest()}"
+    if not sealed or seal_text.strip() != expected_seal:
+        report.fail("bản kê (manifest.json) đã bị thay đổi hoặc không có chữ ký",
+                    "the manifest was changed or is unsigned")
         return report
     report.ok("bản kê được ký, không bị thay đổi", "the manifest is signed and unchanged")
 
@@ -194,7 +196,8 @@ def verify_bundle(path: str, key_text: str | None = None) -> Report:
                         f"event version {expected_version} is missing or out of order")
             return report
         if fields.get("prev_hash") != previous or computed != entry.get("hash"):
-            report.fail(f"chuỗi băm đứt ở phiên bản {expected_version}", f"the hash chain breaks at version {expected_version}")
+            report.fail(f"chuỗi băm đứt ở phiên bản {expected_version}",
+                        f"the hash chain breaks at version {expected_version}")
             return report
         referenced |= _file_hashes(fields)
         erased |= set(fields.get("erased_hashes", []))
