@@ -92,6 +92,7 @@ def export_bundle(ledger: Any, archive: Any, db: Any, checkpoints: Checkpoints, 
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
         refs: dict[str, tuple[dict[str, Any], str]] = {}
         erased: set[str] = set()
+        proofs = checkpoints.inclusions([p for p, _ in placed.values()], checkpoint.tree_size)
         for ev in stored:
             v = ev.originator_version
             fields = decode(ev.state)
@@ -99,8 +100,8 @@ def export_bundle(ledger: Any, archive: Any, db: Any, checkpoints: Checkpoints, 
             member, proof_member = f"events/{v:06d}.json", f"proofs/{v:06d}.json"
             z.writestr(member, canonical)
             position = placed[v][0]
-            proof = checkpoints.inclusion(position, checkpoint.tree_size)
-            assert proof is not None and proof["event_hash"] == fields["hash"]
+            proof = proofs[position]
+            assert proof["event_hash"] == fields["hash"]
             z.writestr(proof_member, _json({k: proof[k] for k in ("leaf_index", "tree_size", "proof", "position")}))
             etype = ev.topic.rpartition(".")[2]
             manifest["events"].append({"version": v, "position": position, "type": etype, "hash": fields["hash"],

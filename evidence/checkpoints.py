@@ -191,19 +191,31 @@ class Checkpoints:
     def inclusion(self, position: int, tree_size: int | None = None) -> dict[str, Any] | None:
         """The inclusion proof of the event at ``position`` in the tree of ``tree_size`` (default: the latest
         checkpoint's); None when the event is not (yet) in that tree."""
+        return self.inclusions([position], tree_size).get(position)
+
+    def inclusions(self, positions: list[int], tree_size: int | None = None) -> dict[int, dict[str, Any]]:
+        """Inclusion proofs of many events in one read, sharing the subtrees they have in common."""
         from ledger import merkle
 
+        out: dict[int, dict[str, Any]] = {}
         with self.db.transaction(write=False) as cur:
-            found = tree.leaf_of_position(cur, position)
             size = tree_size if tree_size is not None else (getattr(self._latest(cur), "tree_size", None))
-            if found is None or size is None or size > tree.size(cur) or found[0] >= size:
-                return None
-            leaf_index, aggregate_id, version, event_hash = found
-            proof = merkle.inclusion_proof(leaf_index, size, tree.subtree(cur))
-            root = tree.root(cur, size)
-        return {"position": position, "leaf_index": leaf_index, "tree_size": size, "aggregate_id": aggregate_id,
-                "version": version, "event_hash": event_hash, "leaf_hash": tree.event_leaf(event_hash).hex(),
-                "root_hash": root.hex(), "proof": [p.hex() for p in proof]}
+            if size is None or size > tree.size(cur):
+                return out
+            cache: dict[tuple[int, int], bytes] = {}
+            subtree = tree.subtree(cur, cache)
+            root = subtree(0, size).hex()
+            for position in positions:
+                found = tree.leaf_of_position(cur, position)
+                if found is None or found[0] >= size:
+                    continue
+                leaf_index, aggregate_id, version, event_hash = found
+                proof = merkle.inclusion_proof(leaf_index, size, subtree)
+                out[position] = {
+                    "position": position, "leaf_index": leaf_index, "tree_size": size, "aggregate_id": aggregate_id,
+                    "version": version, "event_hash": event_hash, "leaf_hash": tree.event_leaf(event_hash).hex(),
+                    "root_hash": root, "proof": [p.hex() for p in proof]}
+        return out
 
     def consistency(self, old_size: int, new_size: int) -> dict[str, Any] | None:
         from ledger import merkle

@@ -137,6 +137,35 @@ def checkpoint() -> None:
 
 
 @app.command()
+def evidence(aggregate_id: str,
+             output: Annotated[str, typer.Option("-o", "--output", help="the ZIP to write")] = "") -> None:
+    """Export the evidence bundle of one document or record (check it with isoledger_verify.py)."""
+    from pathlib import Path
+
+    from evidence.bundle import export_bundle
+
+    services = bootstrap(Settings.from_env())
+    try:
+        services.projector.catch_up()
+        assert services.checkpoints is not None
+        target = Path(output or f"{aggregate_id}.zip")
+        try:
+            with target.open("wb") as f:
+                manifest = export_bundle(services.ledger, services.archive, services.db, services.checkpoints,
+                                         aggregate_id, f)
+        except (LookupError, ValueError):
+            target.unlink(missing_ok=True)
+            console.print(f"[red]Không tìm thấy / not found[/]: {aggregate_id}")
+            raise typer.Exit(1) from None
+        console.print(f"[green]✓[/] {target}: {len(manifest['events'])} sự kiện / events, "
+                      f"{len(manifest['files'])} tệp / files, checkpoint {manifest['checkpoint']['tree_size']}")
+        console.print(f"Kiểm tra / check: python3 isoledger_verify.py {target} --key "
+                      f"'{services.checkpoints.key.verifier_key}'")
+    finally:
+        services.close()
+
+
+@app.command()
 def history(aggregate_id: str,
             as_of: Annotated[str | None, typer.Option("--as-of", help="ISO 8601, e.g. 2026-03-01T00:00:00+07:00")]
             = None,

@@ -16,6 +16,9 @@ from projections.db import insert_rows
 from projections.views import Ev
 
 TABLES = ("merkle_leaves", "merkle_nodes")
+# Subtrees of fewer than 2**STORED_LEVEL leaves are not stored: ~1/16 of a row per event instead of two, and a
+# proof recomputes each of its small parts from at most 16 leaves.
+STORED_LEVEL = 4
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS merkle_leaves (
@@ -42,9 +45,18 @@ def size(cur: Any) -> int:
 
 
 def nodes(cur: Any, wanted: Sequence[tuple[int, int]]) -> list[bytes]:
-    """The stored perfect subtrees ``wanted`` (level, index), in that order."""
+    """The perfect subtrees ``wanted`` (level, index), in that order: stored from STORED_LEVEL up, computed from
+    at most 2**STORED_LEVEL leaves below it."""
     out = []
     for level, idx in wanted:
+        if level < STORED_LEVEL:
+            cur.execute("SELECT event_hash FROM merkle_leaves WHERE leaf >= ? AND leaf < ? ORDER BY leaf",
+                        (idx << level, (idx + 1) << level))
+            leaves = [event_leaf(r[0]) for r in cur.fetchall()]
+            if len(leaves) != 1 << level:
+                raise LookupError(f"the tree has no node at level {level}, index {idx}")
+            out.append(merkle.root_of(leaves))
+            continue
         cur.execute("SELECT hash FROM merkle_nodes WHERE level=? AND idx=?", (level, idx))
         row = cur.fetchone()
         if row is None:
@@ -58,9 +70,16 @@ def frontier(cur: Any, tree_size: int | None = None) -> merkle.Frontier:
     return merkle.Frontier(n, nodes(cur, merkle.perfect_parts(0, n)))
 
 
-def subtree(cur: Any) -> merkle.Subtree:
-    """``subtree(start, end)`` answered from the stored nodes, for inclusion and consistency proofs."""
-    return lambda start, end: merkle.fold(nodes(cur, merkle.perfect_parts(start, end)))
+def subtree(cur: Any, cache: dict[tuple[int, int], bytes] | None = None) -> merkle.Subtree:
+    """``subtree(start, end)`` answered from the stored nodes, for inclusion and consistency proofs; ``cache``
+    keeps the subtrees already computed when many proofs are made at once."""
+    memo = {} if cache is None else cache
+
+    def answer(start: int, end: int) -> bytes:
+        if (start, end) not in memo:
+            memo[(start, end)] = merkle.fold(nodes(cur, merkle.perfect_parts(start, end)))
+        return memo[(start, end)]
+    return answer
 
 
 def root(cur: Any, tree_size: int) -> bytes:
@@ -81,6 +100,7 @@ def apply_page(cur: Any, events: list[Ev]) -> None:
     for e in events:
         leaf_index = tree.size
         leaves.append((leaf_index, e.position, e.aggregate_id, e.version, e.f["hash"]))
-        made.extend((level, idx, h.hex()) for level, idx, h in tree.append(event_leaf(e.f["hash"])))
+        made.extend((level, idx, h.hex()) for level, idx, h in tree.append(event_leaf(e.f["hash"]))
+                    if level >= STORED_LEVEL)
     insert_rows(cur, "merkle_leaves", ("leaf", "position", "aggregate_id", "version", "event_hash"), leaves)
     insert_rows(cur, "merkle_nodes", ("level", "idx", "hash"), made)

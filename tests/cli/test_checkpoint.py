@@ -52,3 +52,22 @@ def test_checkpoint_refuses_to_sign_a_log_whose_past_was_changed(env):
         services.close()
     result = CliRunner().invoke(app, ["checkpoint"])
     assert result.exit_code == 1 and "KHÔNG KÝ / NOT SIGNED" in result.output, (doc, result.output)
+
+
+def test_evidence_writes_a_bundle_the_verifier_accepts(env, tmp_path):
+    from evidence.isoledger_verify import verify_bundle
+    from tests.cli.test_verify import _ledger_with_document
+
+    doc = _ledger_with_document(env)
+    target = tmp_path / "bundle.zip"
+    result = CliRunner().invoke(app, ["evidence", doc, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    services = bootstrap(Settings.from_env())
+    try:
+        key = services.checkpoints.key.verifier_key
+    finally:
+        services.close()
+    report = verify_bundle(str(target), key)
+    assert not report.failures and not report.warnings
+    missing = CliRunner().invoke(app, ["evidence", "00000000-0000-0000-0000-000000000000", "-o", str(tmp_path / "x")])
+    assert missing.exit_code == 1 and not (tmp_path / "x").exists()

@@ -56,12 +56,14 @@ def test_the_audit_path_of_the_first_of_eight_leaves_matches_the_test_vector() -
     assert m.verify_inclusion(0, 8, leaves[0], proof, bytes.fromhex(CT_ROOTS[7]))
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=300))
 def test_the_root_equals_the_reference_computation(n: int) -> None:
     es = entries(n)
     assert m.root_of([m.leaf_hash(e) for e in es]) == reference_root(es)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=300))
 def test_the_frontier_grows_to_the_same_root_and_resumes_from_its_parts(n: int) -> None:
     leaves = [m.leaf_hash(e) for e in entries(n)]
@@ -77,7 +79,7 @@ def test_the_frontier_grows_to_the_same_root_and_resumes_from_its_parts(n: int) 
         assert nodes[(level, index)] == m.root_of(leaves[index << level:(index + 1) << level])
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_inclusion_proofs_verify_for_their_leaf_and_no_other(data: st.DataObject) -> None:
     size = data.draw(st.integers(min_value=1, max_value=200))
@@ -97,7 +99,7 @@ def test_inclusion_proofs_verify_for_their_leaf_and_no_other(data: st.DataObject
         assert not m.verify_inclusion(index, size, leaves[index], proof[:-1], root)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_consistency_proofs_verify_between_a_tree_and_its_extension_only(data: st.DataObject) -> None:
     new = data.draw(st.integers(min_value=1, max_value=200))
