@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
+from ledger.clock import override
 from ledger.config import APP_NAME, eventsourcing_env, is_postgres
 from ledger.document import Document
 from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, Unavailable
@@ -80,7 +81,8 @@ class Ledger(Application[UUID]):
 
     def today(self) -> date:
         """Today's date in Vietnam, which is what retention and loan dates mean."""
-        return self.clock().astimezone(VN).date()
+        clock = override() or self.clock
+        return clock().astimezone(VN).date()
 
     # ---- documents -----------------------------------------------------------------------
     def register_document(self, actor: Actor, *, code: str, title: str, kind: str, department: str) -> str:
