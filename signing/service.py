@@ -80,9 +80,8 @@ def load_trust_roots(config: SigningConfig) -> tuple[x509.Certificate, ...]:
         ) from e
 
 
-def build_signing_service(config: SigningConfig | None = None) -> SigningService:
-    """Build the process's signing service from ``config`` (default: ``SigningConfig.from_env()``)."""
-    config = config or SigningConfig.from_env()
+def build_signing_service(config: SigningConfig) -> SigningService:
+    """Build the process's signing service from ``config`` (the ``signing`` section of the settings)."""
     trust_roots = load_trust_roots(config)
     runtime = SigningRuntime(config.tsa_url, config.http_timeout)
     try:
