@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from archive.bootstrap import ArchiveSettings
 from archive.service import DEFAULT_MAX_SIZE
 from ledger.config import default_database_url, is_postgres
+from ledger.errors import IsoledgerError
 from signing.config import DEFAULT_FONT, PadesLevel, SigningConfig
 
 DEVELOPMENT = "development"
@@ -27,14 +28,12 @@ _FALSE = {"0", "false", "no", "off"}
 _TRUE = {"1", "true", "yes", "on"}
 
 
-class SettingsError(ValueError):
+class SettingsError(IsoledgerError):
     """A variable that is malformed, inconsistent or a placeholder secret; ``field`` names the variable."""
 
     code = "invalid_setting"
-
-    def __init__(self, *, message_vi: str, message_en: str, field: str) -> None:
-        super().__init__(f"{message_vi} / {message_en}")
-        self.message_vi, self.message_en, self.field = message_vi, message_en, field
+    message_vi = "Cấu hình không hợp lệ."
+    message_en = "The configuration is invalid."
 
 
 def _var(name: str, default: Any = None) -> Any:
