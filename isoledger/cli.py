@@ -12,8 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from isoledger.bootstrap import bootstrap
-from isoledger.settings import Settings
+from isoledger.settings import Settings, SettingsError
 from ledger.errors import LedgerError
+from signing.errors import SigningConfigError
 
 app = typer.Typer(help="isoledger — ISO điện tử: sổ cái tài liệu và hồ sơ / ledger of documents and records",
                   no_args_is_help=True, add_completion=False)
@@ -24,12 +25,21 @@ app.add_typer(storage_app, name="storage")
 console = Console(soft_wrap=True)
 
 
+def _settings() -> Settings:
+    """The settings of the environment; a bad variable ends the command (exit 2) naming it."""
+    try:
+        return Settings.from_env()
+    except (SettingsError, SigningConfigError) as e:
+        console.print(f"[red]Cấu hình sai / bad configuration[/] ({e.field}): {e.message_vi} / {e.message_en}")
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def init() -> None:
     """Create the tables (as the owner role on PostgreSQL) and grant the runtime role its rights."""
     from isoledger.database import initialise
 
-    settings = Settings.from_env()
+    settings = _settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     for line in initialise(settings.owner_database_url, settings.database_url):
         console.print(f"[green]✓[/] {line}")
@@ -43,7 +53,7 @@ def verify() -> None:
     from ledger.references import referenced_files
     from ledger.verify import verify_chains, verify_snapshots
 
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         total = services.ledger.recorder.max_notification_id() or 0
         with _progress() as progress:
@@ -85,7 +95,7 @@ def sweep(grace_hours: Annotated[float, typer.Option("--grace-hours")] = 24.0) -
 
     from ledger.references import referenced_files
 
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         keys = {ref.key for _, ref in referenced_files(services.ledger)}
         removed = services.archive.sweep(keys, grace=timedelta(hours=grace_hours))
@@ -99,7 +109,7 @@ def sweep(grace_hours: Annotated[float, typer.Option("--grace-hours")] = 24.0) -
 @projections_app.command("rebuild")
 def rebuild() -> None:
     """Empty the read models and replay the whole log into them."""
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         total = services.ledger.recorder.max_notification_id() or 0
         with _progress() as progress:
@@ -118,7 +128,7 @@ def history(aggregate_id: str,
             = None,
             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The events of a document or record, and its state as it was (optionally at --as-of)."""
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         when = _parse_instant(as_of) if as_of else None
         events = services.ledger.history(aggregate_id, as_of=when)
@@ -144,14 +154,14 @@ def history(aggregate_id: str,
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+def serve(host: Annotated[str | None, typer.Option(help="default: $HOST, else 127.0.0.1")] = None,
+          port: Annotated[int | None, typer.Option(help="default: $PORT, else 8000")] = None,
           demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo on the first start")] = True
           ) -> None:
     """Serve the HTTP API and the web pages (first start: creates `admin`, loads the demo)."""
     from api.server import serve as run_server
 
-    run_server(Settings.from_env(), host=host, port=port, demo=demo)
+    run_server(_settings(), host=host, port=port, demo=demo)
 
 
 @app.command()
@@ -160,7 +170,7 @@ def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's s
     """Load the demo dataset (Sở KH&CN tỉnh Trà Vinh) unless it is already there."""
     from isoledger.demo import load_demo
 
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         summary = load_demo(services)
         services.projector.catch_up()

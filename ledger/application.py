@@ -20,7 +20,7 @@ from ledger.aggregate import LedgerAggregate
 from ledger.clock import override
 from ledger.config import APP_NAME, eventsourcing_env, is_postgres
 from ledger.document import Document
-from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, Unavailable
+from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion, Unavailable
 from ledger.record import Record, retention_ends_on
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -211,7 +211,7 @@ class Ledger(Application[UUID]):
         uid = _parse_id(aggregate_id, "mục")
         last = self.recorder.select_events(uid, desc=True, limit=1)
         if not last:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+            raise NotFound()
         return int(last[0].originator_version)
 
     def files_of_record(self, record_id: str) -> list[dict[str, Any]]:
@@ -230,7 +230,7 @@ class Ledger(Application[UUID]):
         try:
             agg: LedgerAggregate = self.repository.get(uid, version=version)
         except AggregateNotFoundError:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id") from None
+            raise NotFound() from None
         return state_of(agg)
 
     def version_at(self, aggregate_id: UUID, as_of: datetime) -> int:
@@ -241,7 +241,7 @@ class Ledger(Application[UUID]):
                 return ev.originator_version
             found += 1
         if found == 0:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+            raise NotFound()
         return 0
 
     def history(self, aggregate_id: str, *, as_of: datetime | None = None) -> list[dict[str, Any]]:
@@ -253,7 +253,7 @@ class Ledger(Application[UUID]):
                 break
             out.append(event_dict(ev))
         if not out and as_of is None:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+            raise NotFound()
         return out
 
     # ---- plumbing -------------------------------------------------------------------------
@@ -289,17 +289,12 @@ class Ledger(Application[UUID]):
                     command: Callable[[A], Any]) -> Any:
         agg = self._get(cls, aggregate_id)
         if expected_version is not None and agg.version != expected_version:
-            raise ConcurrencyConflict(
-                f"Dữ liệu đã được người khác thay đổi (phiên bản {agg.version}, bạn đang xem {expected_version}).",
-                f"Changed by someone else meanwhile (now version {agg.version}, you had {expected_version}).",
-                field="If-Match")
+            raise StaleVersion(current=agg.version, expected=expected_version)
         result = command(agg)
         try:
             self.save(agg)
         except IntegrityError:
-            raise ConcurrencyConflict("Dữ liệu vừa được người khác thay đổi; hãy tải lại và thử lại.",
-                                      "Someone else changed it at the same moment; reload and retry.",
-                                      code="concurrent_write") from None
+            raise ConcurrentWrite() from None
         return result
 
 

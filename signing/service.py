@@ -87,14 +87,11 @@ def load_trust_roots(config: SigningConfig) -> tuple[x509.Certificate, ...]:
         ) from e
 
 
-def build_signing_service(
-    config: SigningConfig | None = None, *, clock: Callable[[], datetime] | None = None
-) -> SigningService:
-    """Build the process's signing service from ``config`` (default: ``SigningConfig.from_env()``).
+def build_signing_service(config: SigningConfig, *, clock: Callable[[], datetime] | None = None) -> SigningService:
+    """Build the process's signing service from ``config`` (the ``signing`` section of the settings).
 
     ``clock`` gives the signing time the signatures claim (default: now); the demo replays a past year with it.
     """
-    config = config or SigningConfig.from_env()
     trust_roots = load_trust_roots(config)
     runtime = SigningRuntime(config.tsa_url, config.http_timeout)
     try:
