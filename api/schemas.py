@@ -329,22 +329,62 @@ class AuditReport(BaseModel):
     file_problems: list[FileProblem]
 
 
+class SignatureText(BaseModel):
+    """A machine code with the words a person reads: Vietnamese, English, and what to do about it."""
+
+    code: str
+    vi: str
+    en: str
+    advice_vi: str
+    advice_en: str
+
+
+class SignatureWords(BaseModel):
+    status: SignatureText
+    indication: SignatureText  # explains the verdict (``ok``); its code may be ours, e.g. OK_AT_CURRENT_TIME
+    coverage: SignatureText
+    modification_level: SignatureText
+    pades_level: SignatureText | None
+    revocation: SignatureText
+    signing_time: SignatureText | None  # which time ``signing_time`` is: the timestamp's, or the signer's claim
+
+
+class SignatureCertificateOut(BaseModel):
+    fingerprint: str
+    subject: str
+    issuer: str
+    serial: str
+    common_name: str
+    organization: str
+    issuer_name: str
+    valid_from: str | None
+    valid_until: str | None
+
+
 class SignatureOut(BaseModel):
     field_name: str
-    signer: str | None
-    certificate: dict[str, str] | None
+    signer: str | None  # the certificate's common name
+    signer_organization: str | None
+    certificate: SignatureCertificateOut | None
     ok: bool
     intact: bool
     valid: bool
     trusted: bool
     revoked: bool
+    revocation: Literal["not_revoked", "revoked", "not_checked"]
+    revoked_at: str | None
     coverage: str
     modification_level: str | None
+    pades_level: str | None
     timestamp_valid: bool | None
     timestamp_time: str | None
-    signing_time: str | None
-    indication: str
+    signer_reported_time: str | None
+    signing_time: str | None  # the timestamp's time if valid, else the signer's claim; never the validation time
+    signing_time_source: Literal["timestamp", "signer"] | None
+    status: str  # ETSI EN 319 102-1 main indication: PASSED, INDETERMINATE, FAILED
+    indication: str  # ETSI EN 319 102-1 sub-indication as pyHanko reports it
     detail: str
+    text: SignatureWords
 
 
 class SignatureReportOut(BaseModel):

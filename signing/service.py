@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from asn1crypto import x509
 from pyhanko.keys import load_certs_from_pemder
@@ -27,7 +27,7 @@ class SigningService:
         config: SigningConfig,
         runtime: SigningRuntime,
         trust_roots: tuple[x509.Certificate, ...],
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] | None = None,
     ):
         self.config = config
         self._runtime = runtime
@@ -95,7 +95,7 @@ def build_signing_service(config: SigningConfig, *, clock: Callable[[], datetime
     trust_roots = load_trust_roots(config)
     runtime = SigningRuntime(config.tsa_url, config.http_timeout)
     try:
-        return SigningService(config, runtime, trust_roots, clock or (lambda: datetime.now(UTC)))
+        return SigningService(config, runtime, trust_roots, clock)
     except BaseException:
         runtime.close()
         raise

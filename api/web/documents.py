@@ -22,6 +22,7 @@ from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.files import FileRef
 from projections.text import search_pattern
 from projections.views import Ev, summary
+from signing import indications
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -489,5 +490,7 @@ def signatures(request: Request, user: User, document_id: str, n: int, ok: str |
     ref = FileRef.from_dict(ver["file"])
     reports = []
     if ref.media_type == "application/pdf" and ver["signatures"]:
-        reports = list(signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id)))
-    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, ok=ok_message(request, ok))
+        found = signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id))
+        reports = [(r, indications.describe(r)) for r in found]  # the same words as the API's report
+    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, times=indications.SIGNING_TIME,
+                  ok=ok_message(request, ok))
