@@ -155,7 +155,8 @@ def test_a_read_that_cannot_be_recorded_serves_no_bytes(api, secret, monkeypatch
 
     monkeypatch.setattr(ledger, "save", failing_save)
     r = api.call("GET", f"/api/v1/records/{secret}/files/1", "vanthu")
-    assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem+json")
+    assert (r.status_code, r.json()["code"]) == (503, "database_busy")
+    assert r.headers["content-type"].startswith("application/problem+json")
     assert CONTENT not in r.content
     monkeypatch.undo()
     assert ledger.current_version(secret) == before and reads(api, secret) == []

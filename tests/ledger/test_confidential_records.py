@@ -142,3 +142,18 @@ def test_time_travel_shows_the_grants_as_they_were(ledger, people):
     ledger.revoke_record_access(LEADER, rec, grantee=AUDITOR.user_id, reason="Xong")
     assert list(ledger.state_at(rec, as_of=granted_at)["grants"]) == [AUDITOR.user_id]
     assert ledger.state_at(rec)["grants"] == {}
+
+
+def test_reads_past_the_snapshot_interval_keep_grants_and_snapshots_verify(ledger, people):
+    from ledger.application import SNAPSHOT_INTERVAL
+    from ledger.verify import verify_snapshots
+
+    rec = confidential(ledger)
+    ledger.grant_record_access(LEADER, rec, grantee=AUDITOR.user_id, reason="Đánh giá")
+    for _ in range(SNAPSHOT_INTERVAL + 5):
+        ledger.read_record_file(AUDITOR, rec, 1)
+    report = verify_chains(ledger)
+    assert report.intact
+    assert verify_snapshots(ledger, report.versions, interval=SNAPSHOT_INTERVAL) is None
+    state = ledger.state_at(rec)
+    assert list(state["grants"]) == [AUDITOR.user_id] and state["confidential_reads"] == SNAPSHOT_INTERVAL + 5
