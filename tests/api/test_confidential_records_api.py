@@ -8,7 +8,6 @@ from eventsourcing.persistence import OperationalError
 from typer.testing import CliRunner
 
 from isoledger.cli import app
-
 from tests.api.conftest import OWN, ROLE_USER, pdf_bytes
 
 CONTENT = pdf_bytes("Bien ban ky luat")
