@@ -211,10 +211,33 @@ class RecordOut(Out):
     code: str
     title: str
     series: str
+    confidentiality: str
     retention_years: int | None
-    files: list[dict[str, Any]]
+    files: list[dict[str, Any]] = Field(description="Hồ sơ mật: người không được xem tệp chỉ thấy số tệp, kích "
+                                        "thước và mã băm (withheld=true) / a confidential record's files, to "
+                                        "those who may not read them: size and hash only (withheld=true)")
+    file_access: Literal["open", "role", "grant"] | None = Field(
+        description="Vì sao bạn được xem tệp (open: hồ sơ không mật; role: theo vai trò; grant: được cấp quyền); "
+                    "null: không được xem / why you may read the files, null if you may not")
+    grants: dict[str, dict[str, Any]] = Field(description="Người được cấp quyền xem tệp hồ sơ mật / who was "
+                                              "granted access to the confidential files")
     closed_on: str | None
     version: int
+
+
+USERNAME = r"^[a-z0-9][a-z0-9._-]{1,62}$"  # ledger.directory's usernames
+
+
+class AccessGrant(BaseModel):
+    grantee: str = Field(min_length=2, max_length=63, pattern=USERNAME, examples=["truongphong"],
+                         description="Tên đăng nhập của tài khoản được cấp quyền / the account's username")
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT)
+    until: date | None = Field(default=None, description="Ngày cuối được xem (giờ Việt Nam); trống: đến khi thu "
+                                                         "hồi / last day of access, or until revoked")
+
+
+class AccessRevoke(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT)
 
 
 class RecordRow(BaseModel):

@@ -199,6 +199,48 @@ class Ledger(Application[UUID]):
             actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=minutes_file,
             erased_hashes=erased_hashes, today=self.today()))
 
+    def grant_record_access(self, actor: Actor, record_id: str, *, grantee: str, reason: str,
+                            until: date | str | None = None, expected_version: int | None = None) -> None:
+        """Lets ``grantee`` (an active account of the record's agency) read a confidential record's files."""
+        account = self._account_facts(v.text(grantee, "grantee", max_len=100))
+        self._change(Record, record_id, expected_version, lambda r: r.grant_access(
+            actor, grantee=account, reason=reason, until=until, today=self.today()))
+
+    def revoke_record_access(self, actor: Actor, record_id: str, *, grantee: str, reason: str,
+                             expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.revoke_access(
+            actor, grantee=grantee, reason=reason, today=self.today()))
+
+    def read_record_file(self, actor: Actor, record_id: str, index: int) -> dict[str, Any]:
+        """The ref of a record's ``index``-th file; for a confidential record the read is an event, saved
+        before this returns (if it cannot be saved, this raises and the caller serves nothing)."""
+        rec = self._get(Record, record_id)
+        if not rec.confidential:
+            return rec.read_file(actor, index, today=self.today())
+        ref: dict[str, Any] = self._change(Record, record_id, None,
+                                           lambda r: r.read_file(actor, index, today=self.today()))
+        return ref
+
+    def file_access(self, actor: Actor, record_id: str) -> str | None:
+        """Why ``actor`` may read the record's files ("open", "role", "grant"), or None if they may not."""
+        return self._get(Record, record_id).read_basis(actor, self.today())
+
+    def check_file_access(self, actor: Actor, record_id: str) -> str:
+        """As ``file_access``, but NotAllowed (saying why) when they may not."""
+        return self._get(Record, record_id).check_may_read(actor, self.today())
+
+    def _account_facts(self, username: str) -> dict[str, Any]:
+        from ledger.directory import Account, account_uuid  # the directory builds on this module
+
+        try:
+            acc: Any = self.repository.get(account_uuid(username))
+        except AggregateNotFoundError:
+            return {"username": username}
+        if not isinstance(acc, Account):
+            return {"username": username}
+        return {"username": acc.username, "agency_id": acc.agency_id, "roles": list(acc.roles),
+                "status": acc.status}
+
     # ---- reads ----------------------------------------------------------------------------
     def document(self, document_id: str) -> dict[str, Any]:
         return state_of(self._get(Document, document_id))
@@ -309,6 +351,8 @@ def state_of(agg: LedgerAggregate) -> dict[str, Any]:
     if isinstance(agg, Record):
         ends = retention_ends_on(agg.closed_on, agg.retention_years)
         state["retention_ends_on"] = ends.isoformat() if ends else None
+        state["grants"] = dict(agg.grants)
+        state["confidential_reads"] = agg.confidential_reads
     return state
 
 
