@@ -15,7 +15,7 @@ from api.errors import ApiError, responses
 from api.idempotency import IdempotentRoute
 from api.routers.documents import own, run, version_of
 from api.schemas import CommandOut, SignatureReportOut
-from ledger.files import FileRef
+from ledger.files import FileKind, FileRef, file_scope
 
 router = APIRouter(prefix="/api/v1", tags=["signing"], route_class=IdempotentRoute)
 log = logging.getLogger("isoledger.api")
@@ -65,7 +65,7 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
     signer = open_signer(ctx, p, p12, passphrase)
     try:
         service = signing_service(ctx)
-        pdf = ctx.archive.read_bytes(ref, document_id)
+        pdf = ctx.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
     except BaseException:
         signer.close()
         raise
@@ -76,7 +76,8 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
     finally:
         signer.close()
         del passphrase
-    stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
+    stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename),
+                             file_scope(FileKind.SIGNED, document_id))
     f = signed.facts
     certificate = {"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
                    "issuer": f.certificate.issuer, "serial": f.certificate.serial}
@@ -100,7 +101,7 @@ def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, offline: bool = Fa
     ref = FileRef.from_dict(version_of(state, n)["file"])
     out: list[dict[str, Any]] = []
     if ref.media_type == "application/pdf":
-        pdf = ctx.archive.read_bytes(ref, document_id)
+        pdf = ctx.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
         for r in signing_service(ctx).validate(pdf, offline=offline):
             c = r.certificate
             out.append({"field_name": r.field_name, "signer": c.common_name if c else None,
