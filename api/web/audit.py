@@ -16,7 +16,7 @@ from api.web import export, i18n, paging
 from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render, vndate, vntime
 from api.web.documents import describe
 from api.web.home import User
-from ledger.files import FileRef
+from ledger.files import FileKind, FileRef, file_scope
 from ledger.integrity import GENESIS, canonical_bytes, chain_hash
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -98,8 +98,9 @@ def history_page(request: Request, user: User, aggregate_id: str,
     then = ctx.ledger.state_at(aggregate_id, as_of=moment) if moment else state
     chain = check_chain(ctx.ledger, aggregate_id)
     problems = []
+    kind = FileKind.VERSION if state["type"] == "Document" else FileKind.RECORD
     for ref in files_of(state):
-        result = ctx.archive.verify(FileRef.from_dict(ref), aggregate_id)
+        result = ctx.archive.verify(FileRef.from_dict(ref), file_scope(kind, aggregate_id))
         if not result.ok:
             problems.append({"name": ref["filename"],
                              "problem": result.problem_en if lang_of(request) == "en" else result.problem_vi})
