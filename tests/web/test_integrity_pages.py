@@ -151,6 +151,9 @@ def test_broken_minutes_are_the_same_break_for_the_api_the_cli_and_the_page(web:
     assert f"Chỗ hỏng đầu tiên: {brk['text_vi']}" in text and minutes.ref.key in text
     assert "Biên bản hủy «Biên bản hủy.pdf» của hồ sơ HS-01" in brk["text_vi"]
     assert report["summary_vi"] in text and "data-ledger-intact" not in text
+    history = web.get(f"/records/{minutes.aggregate_id}/history").text  # the record's own timeline says it too
+    assert f'href="/records/{minutes.aggregate_id}/history.csv' in history
+    assert "Biên bản hủy.pdf:" in " ".join(html.unescape(main_text(history)).split())
 
 
 def counts_on_the_page(text: str) -> dict[str, int]:
