@@ -328,11 +328,24 @@ class Feed(BaseModel):
     last_position: int
 
 
+Check = Literal["chain", "snapshot", "file", "evidence"]
+
+
 class ChainBreakOut(BaseModel):
-    position: int
+    """The first thing that does not hold: a broken chain, a snapshot that differs, a stored file wrong or gone.
+
+    ``aggregate_id`` and ``version`` are null when the break is in an agency the caller may not see."""
+    position: int = Field(description="the event's place in the log (0 for a snapshot)")
     aggregate_id: str | None
-    version: int | None
-    reason: str
+    version: int | None = Field(description="the event's number in its chain (of the snapshot, of the event "
+                                            "that referenced the file)")
+    reason: str = Field(description="English, as before: what does not hold")
+    check: Check = Field(description="which check found it")
+    reason_vi: str
+    reason_en: str
+    key: str | None = Field(description="the stored object, for a file or evidence break")
+    text_vi: str = Field(description="one sentence for a person (names the document or record when visible)")
+    text_en: str
 
 
 class FileProblem(BaseModel):
@@ -341,15 +354,29 @@ class FileProblem(BaseModel):
     code: str | None
     problem_vi: str | None
     problem_en: str | None
+    check: Literal["file", "evidence"] = Field(description="a version, signed or record file; or destruction "
+                                                           "minutes")
+    filename: str
+    version: int = Field(description="the event that referenced the file")
 
 
 class AuditReport(BaseModel):
-    intact: bool
-    events: int
-    aggregates: int
+    """One report, the same as `isoledger verify` and the web integrity page give (ledger.verification)."""
+    intact: bool = Field(description="every chain, snapshot, file and evidence file checked holds")
+    events: int = Field(description="events checked (of the documents and records in scope)")
+    aggregates: int = Field(description="chains checked in scope (documents and records; the whole ledger "
+                                        "also counts agencies and accounts)")
     first_break: ChainBreakOut | None
-    files_checked: int
+    files_checked: int = Field(description="version, signed and record files read and hashed")
     file_problems: list[FileProblem]
+    agencies: list[str] | None = Field(description="the agencies in scope; null: the whole ledger")
+    documents: int
+    records: int
+    snapshots_checked: int
+    evidence_files_checked: int = Field(description="destruction minutes read and hashed")
+    stopped_early: bool = Field(description="a broken chain stopped the check before snapshots and files")
+    summary_vi: str = Field(description="«Đã kiểm tra 53 sự kiện của 12 tài liệu và hồ sơ, 20 tệp, 2 biên bản hủy.»")
+    summary_en: str
 
 
 class SignatureText(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -47,43 +48,40 @@ def init() -> None:
 
 
 @app.command()
-def verify() -> None:
-    """Recompute every hash chain; exit 0 when intact, 1 naming the first broken event."""
+def verify(agency: Annotated[list[str] | None, typer.Option(
+        "--agency", help="only the documents and records of this agency (repeatable); chains are all walked")]
+        = None) -> None:
+    """Recompute every hash chain, snapshot and stored file; exit 0 when intact, 1 naming the first break."""
     from ledger.application import SNAPSHOT_INTERVAL
-    from ledger.references import referenced_files
-    from ledger.verify import verify_chains, verify_snapshots
+    from ledger.verification import verify_ledger
 
     services = bootstrap(_settings())
     try:
         total = services.ledger.recorder.max_notification_id() or 0
         with _progress() as progress:
-            task = progress.add_task("Kiểm tra chuỗi băm / checking chains", total=total)
-            report = verify_chains(services.ledger, progress=lambda n: progress.advance(task, n))
+            task = progress.add_task("Kiểm tra / checking", total=total)
+            report = verify_ledger(services.ledger, services.archive, agencies=agency,
+                                   snapshot_interval=SNAPSHOT_INTERVAL,
+                                   progress=lambda n: progress.advance(task, n))
+        brk = report.first_break
+        if brk is not None and brk.check == "chain":
+            console.print(f"[red]HỎNG / BROKEN[/] at position {brk.position}: aggregate {brk.aggregate_id} "
+                          f"version {brk.version}: {brk.reason_en}")
+        else:
+            console.print(f"[green]Chuỗi băm toàn vẹn / chains intact[/]: {report.events} sự kiện / events, "
+                          f"{report.aggregates} chuỗi / chains")
+        if brk is not None and brk.check == "snapshot":
+            console.print(f"[red]ẢNH CHỤP SAI / BAD SNAPSHOT[/]: aggregate {brk.aggregate_id} version {brk.version}: "
+                          f"{brk.reason_en}")
+        for f in report.file_problems:
+            label = " (biên bản hủy / destruction minutes)" if f.check == "evidence" else ""
+            console.print(f"[red]TỆP HỎNG / BAD FILE[/]{label} " + escape(f"{f.key} ({f.filename}) in {f.scope}: "
+                                                                        f"{f.reason_vi} / {f.reason_en}"))
+        if brk is not None:
+            console.print("[red]Chỗ hỏng đầu tiên / first break[/]: " + escape(f"{brk.text('vi')} / {brk.text('en')}"))
+        console.print(f"{report.summary('vi')} / {report.summary('en')}", markup=False)
         if not report.intact:
-            b = report.first_break
-            assert b is not None
-            console.print(f"[red]HỎNG / BROKEN[/] at position {b.position}: aggregate {b.aggregate_id} "
-                          f"version {b.version}: {b.reason}")
             raise typer.Exit(1)
-        console.print(f"[green]Chuỗi băm toàn vẹn / chains intact[/]: {report.events} sự kiện / events, "
-                      f"{report.aggregates} chuỗi / chains")
-        snap = verify_snapshots(services.ledger, report.versions, interval=SNAPSHOT_INTERVAL)
-        if snap is not None:
-            console.print(f"[red]ẢNH CHỤP SAI / BAD SNAPSHOT[/]: aggregate {snap.aggregate_id} version {snap.version}: "
-                          f"{snap.reason}")
-            raise typer.Exit(1)
-        checked, bad = 0, []
-        for scope, ref in referenced_files(services.ledger):
-            result = services.archive.verify(ref, scope)
-            checked += 1
-            if not result.ok:
-                bad.append((scope, ref, result))
-        for scope, ref, result in bad:
-            console.print(f"[red]TỆP HỎNG / BAD FILE[/] {ref.key} ({ref.filename}) in {scope}: {result.problem_vi}"
-                          f" / {result.problem_en}")
-        if bad:
-            raise typer.Exit(1)
-        console.print(f"[green]Tệp toàn vẹn / files intact[/]: {checked} tệp / files")
     finally:
         services.close()
 

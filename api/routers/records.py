@@ -38,6 +38,7 @@ from api.schemas import (
     Return,
 )
 from ledger.application import Ledger
+from ledger.files import FileKind, file_scope
 from ledger.record import Record
 from projections.text import search_pattern
 
@@ -134,7 +135,7 @@ def add_file(ctx: Ctx, request: Request, record_id: str, p: Controller, rid: Req
              key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
              description: Annotated[str, Form(max_length=1000, pattern=OPTIONAL_TEXT)] = "") -> CommandOut:
     own(ctx, p, record_id)
-    ref = store_upload(ctx.archive, file, record_id, request)  # files first, then facts
+    ref = store_upload(ctx.archive, file, file_scope(FileKind.RECORD, record_id), request)  # files, then facts
     return run(ctx, record_id, response, lambda: ctx.ledger.add_file(
         p.actor(rid), record_id, file=ref.to_dict(), description=description, expected_version=expected), file=ref)
 
@@ -302,8 +303,8 @@ def execute_destruction(ctx: Ctx, request: Request, record_id: str, p: Controlle
              "filename": "x"}
     trial.destroy(actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=dummy,
                   erased_hashes=known, today=ledger.today())
-    minutes = store_upload(ctx.archive, minutes_file, f"{record_id}.minutes", request)
-    erased = ctx.archive.destroy_scope(record_id)
+    minutes = store_upload(ctx.archive, minutes_file, file_scope(FileKind.EVIDENCE, record_id), request)
+    erased = ctx.archive.destroy_scope(file_scope(FileKind.RECORD, record_id))
     erased_known = sorted(set(erased) & set(known))
     return run(ctx, record_id, response, lambda: ledger.record_destruction(
         actor, record_id, executed_by=executed_by, witnesses=witnesses, method=method,

@@ -22,7 +22,7 @@ from api.schemas import (
     SignatureReportOut,
     SignatureWords,
 )
-from ledger.files import FileRef
+from ledger.files import FileKind, FileRef, file_scope
 from signing.indications import describe
 from signing.results import SignatureReport
 
@@ -74,7 +74,7 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
     signer = open_signer(ctx, p, p12, passphrase)
     try:
         service = signing_service(ctx)
-        pdf = ctx.archive.read_bytes(ref, document_id)
+        pdf = ctx.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
     except BaseException:
         signer.close()
         raise
@@ -85,7 +85,8 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
     finally:
         signer.close()
         del passphrase
-    stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
+    stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename),
+                             file_scope(FileKind.SIGNED, document_id))
     f = signed.facts
     certificate = {"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
                    "issuer": f.certificate.issuer, "serial": f.certificate.serial}
@@ -109,7 +110,7 @@ def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, offline: bool = Fa
     ref = FileRef.from_dict(version_of(state, n)["file"])
     out: list[SignatureOut] = []
     if ref.media_type == "application/pdf":
-        pdf = ctx.archive.read_bytes(ref, document_id)
+        pdf = ctx.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
         out = [signature_out(r) for r in signing_service(ctx).validate(pdf, offline=offline)]
     return SignatureReportOut(document_id=document_id, n=n, sha256=ref.sha256, signatures=out)
 

@@ -19,6 +19,7 @@ from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, need, redi
 from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
+from ledger.files import FileKind, file_scope
 from ledger.record import CONFIDENTIALITY, METHODS
 from projections import queries
 from projections.text import search_pattern
@@ -214,7 +215,7 @@ def add_file(request: Request, user: User, record_id: str, form: Form) -> Respon
     ctx = ctx_of(request)
 
     def run() -> None:
-        ref = store_upload(ctx.archive, forms.upload(form), record_id, request)  # files first, then facts
+        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.RECORD, record_id), request)
         ctx.ledger.add_file(user.actor(request_id(request)), record_id, file=ref.to_dict(),
                             description=forms.text(form, "description"))
     return command(request, user, record_id, form, "file", "file_added", run)
