@@ -114,11 +114,12 @@ def _row(r: Any) -> Checkpoint:
 class Checkpoints:
     """Makes, lists and proves against checkpoints of one database's tree."""
 
-    def __init__(self, db: Any, key: CheckpointKey, *, clock: Callable[[], datetime] | None = None,
+    def __init__(self, db: Any, key: CheckpointKey, *, ledger: Any = None, clock: Callable[[], datetime] | None = None,
                  timestamp: Callable[[bytes], bytes] | None = None, every_events: int = 1000,
                  every_seconds: float = 600.0) -> None:
         self.db = db
         self.key = key
+        self.ledger = ledger
         self.clock = clock or (lambda: datetime.now(UTC))
         self.timestamp = timestamp
         self.every_events = every_events
@@ -186,6 +187,12 @@ class Checkpoints:
         cur.execute(f"SELECT {', '.join(COLS)} FROM merkle_checkpoints ORDER BY tree_size DESC LIMIT 1")
         row = cur.fetchone()
         return None if row is None else _row(row)
+
+    def verify_tree(self) -> Any:
+        """The whole log held against every checkpoint signed so far (evidence.verify_tree)."""
+        from evidence.verify_tree import verify_tree
+
+        return verify_tree(self.ledger, self.db, self.all(), self.key.origin, self.key.public)
 
     # ---- proofs ------------------------------------------------------------------------------
     def inclusion(self, position: int, tree_size: int | None = None) -> dict[str, Any] | None:

@@ -50,6 +50,7 @@ def open_checkpoints(services: Services, *, clock: Callable[[], datetime] | None
     or 10 minutes with new events); the key is generated into the home directory on first start."""
     if services.checkpoints is None:
         key = CheckpointKey.load_or_create(services.settings.home / "checkpoint.key")
-        services.checkpoints = Checkpoints(services.db, key, clock=clock or services.ledger.clock)
+        services.checkpoints = Checkpoints(services.db, key, ledger=services.ledger,
+                                           clock=clock or services.ledger.clock)
         services.projector.on_caught_up = services.checkpoints.maybe_make
     return services.checkpoints

@@ -61,7 +61,7 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         with _progress() as progress:
             task = progress.add_task("Kiểm tra / checking", total=total)
             report = verify_ledger(services.ledger, services.archive, agencies=agency,
-                                   snapshot_interval=SNAPSHOT_INTERVAL,
+                                   snapshot_interval=SNAPSHOT_INTERVAL, tree=services.checkpoints.verify_tree,
                                    progress=lambda n: progress.advance(task, n))
         brk = report.first_break
         if brk is not None and brk.check == "chain":
@@ -73,6 +73,8 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         if brk is not None and brk.check == "snapshot":
             console.print(f"[red]ẢNH CHỤP SAI / BAD SNAPSHOT[/]: aggregate {brk.aggregate_id} version {brk.version}: "
                           f"{brk.reason_en}")
+        for t in report.tree_problems:
+            console.print("[red]CÂY / TREE[/] " + escape(f"{t.reason_vi} / {t.reason_en}"))
         for f in report.file_problems:
             label = " (biên bản hủy / destruction minutes)" if f.check == "evidence" else ""
             console.print(f"[red]TỆP HỎNG / BAD FILE[/]{label} " + escape(f"{f.key} ({f.filename}) in {f.scope}: "

@@ -90,3 +90,12 @@ def test_another_agencys_bundle_is_not_found(grown, world):
     from tests.api.conftest import OTHER
 
     assert grown.call("GET", f"/api/v1/records/{world[OTHER]['record_id']}/evidence", "vanthu").status_code == 404
+
+
+def test_the_integrity_report_holds_the_log_against_the_checkpoints(grown):
+    r = grown.call("GET", "/api/v1/audit/verify", "admin", params={"files": "false"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    made = len(grown.ctx.services.checkpoints.all())
+    assert body["intact"] and made >= 1 and body["checkpoints_checked"] == made and body["tree_problems"] == []
+    assert f"{made} điểm kiểm tra đã ký" in body["summary_vi"]

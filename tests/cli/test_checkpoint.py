@@ -71,3 +71,25 @@ def test_evidence_writes_a_bundle_the_verifier_accepts(env, tmp_path):
     assert not report.failures and not report.warnings
     missing = CliRunner().invoke(app, ["evidence", "00000000-0000-0000-0000-000000000000", "-o", str(tmp_path / "x")])
     assert missing.exit_code == 1 and not (tmp_path / "x").exists()
+
+
+def test_verify_names_events_deleted_since_a_checkpoint(env):
+    from tests.cli.test_verify import _ledger_with_document
+
+    doc = _ledger_with_document(env)  # its files really are stored: verify reads them
+    services = bootstrap(Settings.from_env())
+    try:
+        services.projector.catch_up()
+        services.checkpoints.make()
+    finally:
+        services.close()
+    assert CliRunner().invoke(app, ["verify"]).exit_code == 0
+    conn, table, mark = _rows(env)
+    try:
+        conn.execute(f"DELETE FROM {table} WHERE originator_version = 7")  # the issue: the chain still holds
+    finally:
+        conn.close()
+    result = CliRunner().invoke(app, ["verify"])
+    assert result.exit_code == 1, result.output
+    assert "xóa khỏi nhật ký: vị trí 7" in result.output.replace("\n", " "), result.output
+    assert "điểm kiểm tra đã ký" in result.output, (doc, result.output)
