@@ -15,7 +15,19 @@ from api.context import Principal
 from api.files import download, store_upload
 from api.routers.documents import version_of
 from api.web import forms, i18n, paging
-from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render
+from api.web.core import (
+    KNOWN,
+    PageError,
+    WebRoute,
+    agency_in_view,
+    ctx_of,
+    form_data,
+    lang_of,
+    message_of,
+    need,
+    redirect,
+    render,
+)
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
@@ -83,11 +95,12 @@ def register_page(request: Request, user: User, status: str = "in_force",
                   before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     ctx = ctx_of(request)
     need(user, *R.MEMBERS)
+    agency = agency_in_view(request, user, R.MEMBERS)  # an inspector's: the supervised agency chosen
     if status not in i18n.REGISTER_STATUS:
         status = "in_force"
     ctx.fresh()
     base = "FROM documents WHERE agency_id=?"
-    params: list[Any] = [user.agency_id]
+    params: list[Any] = [agency]
     pending = "('draft','submitted','approved','rejected')"
     if status == "in_force":
         base += " AND in_force IS NOT NULL"
@@ -110,7 +123,7 @@ def register_page(request: Request, user: User, status: str = "in_force",
         working: dict[str, tuple[int, str]] = {}
         if ids:
             cur.execute(f"SELECT document_id, n, status FROM versions WHERE agency_id=? AND status IN {pending} "
-                        f"AND document_id IN ({','.join('?' * len(ids))})", (user.agency_id, *ids))
+                        f"AND document_id IN ({','.join('?' * len(ids))})", (agency, *ids))
             working = {d: (n, st) for d, n, st in cur.fetchall()}
     for row in rows:
         row["working"] = working.get(row["id"])

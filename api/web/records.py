@@ -13,7 +13,18 @@ from api import roles as R
 from api.context import Principal
 from api.files import download, store_upload
 from api.web import forms, i18n, paging
-from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, need, redirect, render
+from api.web.core import (
+    KNOWN,
+    PageError,
+    WebRoute,
+    agency_in_view,
+    ctx_of,
+    form_data,
+    lang_of,
+    need,
+    redirect,
+    render,
+)
 from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
@@ -44,10 +55,11 @@ def register_page(request: Request, user: User, status: str = "all",
                   after: Annotated[str | None, Query(max_length=100)] = None,
                   before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     need(user, *R.RECORD_READERS)
+    agency = agency_in_view(request, user, R.RECORD_READERS)  # an inspector's: the supervised agency chosen
     ctx = ctx_of(request)
     ctx.fresh()
     base = "FROM records WHERE agency_id=?"
-    params: list[Any] = [user.agency_id]
+    params: list[Any] = [agency]
     if status == "open":
         base += " AND closed_on IS NULL AND (destruction IS NULL OR destruction <> 'executed')"
     elif status == "closed":
@@ -281,7 +293,8 @@ def record_file(request: Request, user: User, record_id: str, index: int) -> Res
 @router.get("/loans", response_class=HTMLResponse)
 def loans_page(request: Request, user: User, overdue: bool = False) -> HTMLResponse:
     need(user, *R.RECORD_OVERSIGHT)
+    agency = agency_in_view(request, user, R.RECORD_OVERSIGHT)
     ctx = ctx_of(request)
     ctx.fresh()
-    rows = queries.loans(ctx.db, user.agency_id, today=ctx.ledger.today(), overdue_only=overdue)
+    rows = queries.loans(ctx.db, agency, today=ctx.ledger.today(), overdue_only=overdue)
     return render(request, "loans.html", rows=rows, overdue=overdue)
