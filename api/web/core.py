@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from api.context import ApiContext, Principal
 from api.deps import CSRF_COOKIE, SESSION_COOKIE
 from api.errors import ApiError, archive_status, ledger_status, signing_status
-from api.web import i18n
+from api.web import forms, i18n
 from archive import errors as ae
 from ledger.errors import LedgerError
 from signing import errors as se
@@ -101,6 +101,7 @@ def filesize(n: Any) -> str:
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(vndate=vndate, vntime=vntime, filesize=filesize, tojson=lambda v: json.dumps(v))
+ENV.globals.update(i18n=i18n, forms=forms)
 
 
 # ---- who and which language -----------------------------------------------------------------
@@ -229,7 +230,8 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     html = ENV.get_template(template).render(
         request=request, lang=lang, _=i18n.chooser(lang),
         can=lambda *roles: bool(p and p.roles & set(roles)), i18n=i18n, user=p, agency_name=agency,
-        in_view=in_view, agency_shown=shown if p is not None and shown != p.agency_id else None,
+        in_view=in_view, label_of=lambda action, name: forms.label(action, name, lang),
+        agency_shown=shown if p is not None and shown != p.agency_id else None,
         switcher=_switcher(request, p, shown) if p is not None else None,
         csrf=csrf_token(request), path=request.url.path, next_url=quote(here), **values)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})

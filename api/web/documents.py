@@ -60,6 +60,8 @@ def failure(request: Request, action: str, e: Exception,
     msg = en if lang_of(request) == "en" else vi
     key = field if field in fields.get(action, ()) else "_"
     values: dict[str, Any] = {"errors": {key: msg}, "err_action": action}
+    if isinstance(e, forms.FormProblems):  # every problem of the form, each beside its field
+        values["errors"] = e.messages(lang_of(request))
     if status == 412 or isinstance(e, ConcurrencyConflict):
         status = 409
         values["alert"] = msg
@@ -151,6 +153,7 @@ def register_document(request: Request, user: User, form: Form) -> Response:
     need(user, "iso_secretary")
     ctx = ctx_of(request)
     try:
+        forms.check(form, "register")
         doc_id = ctx.ledger.register_document(
             user.actor(request_id(request)), code=forms.text(form, "code"), title=forms.text(form, "title"),
             kind=forms.text(form, "kind"), department=forms.text(form, "department"))
@@ -257,6 +260,7 @@ def command(request: Request, user: Principal, document_id: str, form: FormData,
             raise ConcurrencyConflict("Tài liệu đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
                                       "Someone else changed the document while you were looking; nothing was saved.",
                                       field="If-Match")
+        forms.check(form, action)  # every empty or malformed field at once, before the command runs
         run()
     except KNOWN as e:
         status, values = failure(request, action, e)

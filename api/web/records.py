@@ -104,6 +104,7 @@ def open_record(request: Request, user: User, form: Form) -> Response:
     need(user, "records_controller")
     ctx = ctx_of(request)
     try:
+        forms.check(form, "open")
         years_text = forms.text(form, "retention_years")
         if years_text and not years_text.isdigit():
             raise InvalidInput("Thời hạn bảo quản là số năm, hoặc để trống nếu vĩnh viễn.",
@@ -154,6 +155,7 @@ def command(request: Request, user: Principal, record_id: str, form: FormData, a
             raise ConcurrencyConflict("Hồ sơ đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
                                       "Someone else changed the record while you were looking; nothing was saved.",
                                       field="If-Match")
+        forms.check(form, action)  # every empty or malformed field at once, before the command runs
         run()
     except KNOWN as e:
         status, values = fail(request, action, e)

@@ -260,7 +260,7 @@ def test_auditor_replays_as_of_a_past_moment_and_exports(browser: Any, server: t
             assert page.locator("[data-event]").count() == 8
         with s.step("auditor-as-of") as page:
             moment = datetime.fromtimestamp(state["before_issue"], VN)
-            page.get_by_label("Ngày", exact=True).fill(moment.date().isoformat())
+            page.get_by_label("Ngày", exact=True).fill(moment.strftime("%d/%m/%Y"))  # as people type it here
             page.get_by_label("Giờ").fill(moment.strftime("%H:%M:%S"))
             submit(page, "Xem", exact=True)
             page.locator("[data-in-force]").wait_for()
