@@ -98,3 +98,26 @@ def test_percent_and_underscore_in_a_search_are_not_wildcards(ledger, projector)
     assert queries.documents(projector.db, AGENCY, today=TODAY, status="all", q="quy_trình") == []
     found = queries.documents(projector.db, AGENCY, today=TODAY, status="all", q="QUY TRINH")
     assert [d["code"] for d in found] == ["QT-01"]
+
+
+def test_views_made_by_an_earlier_release_are_rebuilt_from_the_log_on_start(ledger, database_url):
+    """Before effective dates the documents view had in_force/effective_from columns and no schema number."""
+    from projections.db import Database
+    from projections.runner import Projector
+
+    issued_document(ledger, "QT-01")
+    db = Database(database_url)
+    try:
+        with db.transaction() as cur:
+            cur.execute("CREATE TABLE projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+            cur.execute("INSERT INTO projection_tracking VALUES ('views', ?)", (ledger.recorder.max_notification_id(),))
+            cur.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, code TEXT NOT NULL, "
+                        "in_force INTEGER, effective_from TEXT)")
+        projector = Projector(ledger, db)
+        projector.create_tables()
+        assert projector.catch_up().events == ledger.recorder.max_notification_id()
+        assert [d["in_force"] for d in queries.documents(db, AGENCY, today=TODAY)] == [1]
+        projector.create_tables()  # a second start keeps the views
+        assert projector.position() == ledger.recorder.max_notification_id()
+    finally:
+        db.close()
