@@ -110,6 +110,8 @@ def archive_status(e: ae.ArchiveError) -> int:
 
 
 def signing_status(e: se.SigningError) -> int:
+    if isinstance(e, se.NotPdfError):
+        return 415
     if isinstance(e, se.TimestampUnavailableError | se.RevocationInfoUnavailableError):
         return 503
     if isinstance(e, se.SigningConfigError | se.SigningFailedError):

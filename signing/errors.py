@@ -3,6 +3,7 @@
 SigningError                        code                      field
 ├── SigningConfigError              signing_config            the variable
 ├── InvalidPdfError                 pdf_invalid               file
+│   ├── NotPdfError                 pdf_required              file
 │   ├── EncryptedPdfError           pdf_encrypted             file
 │   └── PdfDecodeLimitError         pdf_decode_limit          file
 ├── SignerError                     signer_unavailable        signer
@@ -14,7 +15,8 @@ SigningError                        code                      field
 │   └── CertificateUntrustedError   certificate_untrusted     certificate
 ├── TimestampUnavailableError       tsa_unavailable           —
 ├── RevocationInfoUnavailableError  revocation_info_unavailable —
-├── AppearanceError                 appearance_invalid        the image or box
+├── AppearanceError                 appearance_invalid        the image, page or box
+├── LevelUnavailableError           pades_level_unavailable   level
 └── SigningFailedError              signing_failed            —
 
 Library exceptions (pyHanko, certvalidator, pkcs11, asn1crypto, OSError) are
@@ -62,6 +64,12 @@ class InvalidPdfError(SigningError):
     code = "pdf_invalid"
     default_vi = "Tệp không phải là PDF hợp lệ hoặc đã bị hỏng."
     default_en = "The file is not a valid PDF or is damaged."
+
+
+class NotPdfError(InvalidPdfError):
+    code = "pdf_required"
+    default_vi = "Tệp không phải là PDF; chỉ ký số và kiểm tra được tệp PDF."
+    default_en = "The file is not a PDF; only PDF files can be signed or verified."
 
 
 class EncryptedPdfError(InvalidPdfError):
@@ -134,6 +142,12 @@ class AppearanceError(SigningError):
     code = "appearance_invalid"
     default_vi = "Hình ảnh chữ ký, con dấu hoặc vị trí hiển thị không hợp lệ."
     default_en = "The signature image, seal image or placement is invalid."
+
+
+class LevelUnavailableError(SigningError):
+    code = "pades_level_unavailable"
+    default_vi = "Mức PAdES đã chọn không dùng được trên máy chủ này."
+    default_en = "The chosen PAdES level is not available on this server."
 
 
 class SigningFailedError(SigningError):

@@ -41,6 +41,7 @@ class SigningService:
         placement: Placement | None = None,
         level: PadesLevel | str | None = None,
         field_name: str | None = None,
+        style: Meaning | str | None = None,
     ) -> SignedPdf:
         """Add one PAdES signature to ``pdf``; see ``PadesSigner.sign``."""
         return self._signer.sign(
@@ -53,7 +54,12 @@ class SigningService:
             placement=placement,
             level=level,
             field_name=field_name,
+            style=style,
         )
+
+    def available_levels(self) -> tuple[PadesLevel, ...]:
+        """The PAdES levels this installation can make (a TSA for B-T and up, trust roots for B-LT and up)."""
+        return self._signer.available_levels()
 
     def validate(self, pdf: bytes, *, offline: bool = False) -> tuple[SignatureReport, ...]:
         """One report per signature; see ``PdfValidator.validate``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from typing import Annotated, Any, Literal
 
@@ -49,47 +48,53 @@ def open_signer(ctx: ApiContext, p: Principal, p12: UploadFile | None, passphras
     return open_pkcs11_signer(settings)
 
 
+def version_signing(ctx: ApiContext) -> Any:
+    """The signing use case over this app's ledger, archive, directory and signing service."""
+    from signing.version import VersionSigning
+
+    return VersionSigning(ctx.ledger, ctx.archive, ctx.directory, signing_service(ctx))
+
+
+Position = Literal["bottom-right", "bottom-left", "bottom-center", "top-right", "top-left"]
+Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
+
+
 @router.post("/documents/{document_id}/versions/{n}/sign", response_model=CommandOut,
              responses=responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503),
-             summary="Ký số phiên bản (multipart: p12 + passphrase, hoặc PKCS#11 của máy chủ) / sign a version")
+             summary="Ký số phiên bản, có hình ảnh chữ ký (multipart: p12 + passphrase, hoặc PKCS#11 của máy chủ) "
+                     "/ sign a version, with a visible stamp")
 def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected: IfMatch, key: IdemKey,
          response: Response, meaning: Annotated[Literal["review", "approval"], Form()] = "approval",
          p12: Annotated[UploadFile | None, File(description="Tệp khóa .p12/.pfx, dùng một lần, không lưu")] = None,
-         passphrase: Annotated[str | None, Form(max_length=200, json_schema_extra={"format": "password"})] = None
+         passphrase: Annotated[str | None, Form(max_length=200, json_schema_extra={"format": "password"})] = None,
+         page: Annotated[int | None, Form(ge=1, le=100_000, description="Trang đặt hình ảnh chữ ký, từ 1; mặc định "
+                                          "trang cuối / page of the stamp, from 1; default the last page")] = None,
+         box: Annotated[str | None, Form(max_length=100, description="Khung x1,y1,x2,y2 (điểm PDF, gốc ở góc dưới "
+                                         "trái); mặc định ô trống kế tiếp tại `position` / box in PDF points; "
+                                         "default the next free box at `position`", examples=["193,57,553,167"])
+                        ] = None,
+         position: Annotated[Position, Form(description="Vị trí đặt sẵn khi không gửi `box` / preset place "
+                                                        "when no `box` is sent")] = "bottom-right",
+         style: Annotated[Literal["review", "approval"] | None, Form(
+             description="Kiểu hình ảnh: phê duyệt hoặc xem xét (nhỏ hơn); mặc định theo `meaning` / stamp style; "
+                         "default as `meaning`")] = None,
+         images: Annotated[bool, Form(description="Vẽ ảnh chữ ký (và con dấu khi ký phê duyệt) đã lưu / draw the "
+                                                  "stored signature image (and seal, for approval)")] = True,
+         level: Annotated[Level | None, Form(description="Mức PAdES của chữ ký này; mặc định theo cấu hình / PAdES "
+                                                         "level of this signature; default as configured")] = None
          ) -> CommandOut:
-    state = own(ctx, p, document_id)
-    ver = version_of(state, n)
-    ref = FileRef.from_dict(ver["file"])
-    if ref.media_type != "application/pdf":
-        raise ApiError(415, "pdf_required", "Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="file")
+    from signing.version import StampChoice
+
+    own(ctx, p, document_id)
+    choice = StampChoice.from_fields(page=page, box=box, position=position, style=style, images=images,
+                                     level=level)
+    use = version_signing(ctx)
+    use.version_file(document_id, n)  # 404 or 415 before the key is opened
     signer = open_signer(ctx, p, p12, passphrase)
-    try:
-        service = signing_service(ctx)
-        pdf = ctx.archive.read_bytes(ref, document_id)
-    except BaseException:
-        signer.close()
-        raise
-    agency = ctx.directory.find_agency(p.agency_id)
-    try:
-        signed = service.sign(pdf, signer, signer_name=p.full_name,
-                              agency=agency["name"] if agency else p.agency_id, meaning=meaning)
-    finally:
-        signer.close()
-        del passphrase
-    stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
-    f = signed.facts
-    certificate = {"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
-                   "issuer": f.certificate.issuer, "serial": f.certificate.serial}
-    return run(ctx, p, document_id, response, lambda: ctx.ledger.record_signature(
-        p.actor(rid), document_id, n, meaning=meaning, signed_file=stored.to_dict(), certificate=certificate,
-        pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
-        timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None, expected_version=expected),
-        n=n, file=stored)
-
-
-def signed_name(filename: str) -> str:
-    stem, dot, ext = filename.rpartition(".")
-    return f"{stem} (đã ký).{ext}" if dot and ext.lower() == "pdf" else f"{filename} (đã ký).pdf"
+    del passphrase
+    stored = use.sign(p.actor(rid), document_id, n, signer, meaning=meaning, choice=choice,
+                      expected_version=expected)
+    return run(ctx, p, document_id, response, lambda: None, n=n, file=stored)
 
 
 @router.get("/documents/{document_id}/versions/{n}/signatures", response_model=SignatureReportOut,

@@ -13,7 +13,6 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.context import Principal
 from api.files import download, store_upload
-from api.routers.documents import version_of
 from api.web import forms, i18n, paging
 from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render
 from api.web.home import User
@@ -29,7 +28,8 @@ DOC_READERS = frozenset(R.MEMBERS)
 FORM_FIELDS = {
     "draft": ("file", "change_summary"), "revise": ("file", "change_summary"),
     "submit": ("reviewers", "approver"), "review": ("verdict", "comment"), "approve": (), "reject": ("reason",),
-    "sign": ("p12", "passphrase", "meaning", "source"), "issue": ("effective_from", "distribution"),
+    "sign": ("p12", "passphrase", "meaning", "source", "page", "box", "position", "style", "images", "level"),
+    "issue": ("effective_from", "distribution"),
     "register": ("code", "title", "kind", "department"), "withdraw": ("reason",), "obsolete": ("reason",),
 }
 ENDERS = ("iso_secretary", "agency_leader")  # who may withdraw a version or make a document obsolete
@@ -357,9 +357,8 @@ def token_of(request: Request, user: Principal) -> Any:
 
 @router.post("/documents/{document_id}/versions/{n}/sign", response_class=HTMLResponse)
 def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
-    import io
-
-    from api.routers.signing import open_signer, signed_name, signing_service
+    from api.routers.signing import open_signer, version_signing
+    from signing.version import StampChoice
 
     ctx = ctx_of(request)
 
@@ -367,10 +366,11 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
         meaning = forms.text(form, "meaning") or "approval"
         if meaning not in MEANINGS:
             raise InvalidInput("Hãy chọn ý nghĩa của chữ ký.", "Choose what the signature means.", field="meaning")
-        state = ctx.ledger.document(document_id)
-        ref = FileRef.from_dict(version_of(state, n)["file"])
-        if ref.media_type != "application/pdf":
-            raise InvalidInput("Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="_")
+        choice = StampChoice.from_fields(page=forms.text(form, "page"), box=forms.text(form, "box"),
+                                         position=forms.text(form, "position"), style=forms.text(form, "style"),
+                                         images=forms.text(form, "images") or "1", level=forms.text(form, "level"))
+        use = version_signing(ctx)
+        use.version_file(document_id, n)
         source = forms.text(form, "source") or "p12"
         if source == "pkcs11":
             if token_of(request, user) is None:
@@ -384,22 +384,8 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
             signer = open_signer(ctx, user, p12, str(form.get("passphrase", "")))  # type: ignore[arg-type]
         else:
             raise InvalidInput("Hãy chọn chứng thư số để ký.", "Choose the certificate to sign with.", field="source")
-        try:  # the key is used once, for this signature; the passphrase is never stored
-            service = signing_service(ctx)
-            pdf = ctx.archive.read_bytes(ref, document_id)
-            agency = ctx.directory.find_agency(user.agency_id)
-            signed = service.sign(pdf, signer, signer_name=user.full_name,
-                                  agency=agency["name"] if agency else user.agency_id, meaning=meaning)
-        finally:
-            signer.close()
-        stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
-        f = signed.facts
-        ctx.ledger.record_signature(
-            user.actor(request_id(request)), document_id, n, meaning=meaning, signed_file=stored.to_dict(),
-            certificate={"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
-                         "issuer": f.certificate.issuer, "serial": f.certificate.serial},
-            pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
-            timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None)
+        # the key is used once, for this signature (the use case closes it); the passphrase is never stored
+        use.sign(user.actor(request_id(request)), document_id, n, signer, meaning=meaning, choice=choice)
     return command(request, user, document_id, form, "sign", "signed", run,
                    then=f"/documents/{document_id}/versions/{n}/signatures?ok=signed")
 

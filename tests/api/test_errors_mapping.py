@@ -42,7 +42,9 @@ def test_archive_errors_a_client_caused_are_4xx(cls):
 @pytest.mark.parametrize("cls", _family(se, se.SigningError))
 def test_signing_errors_from_a_clients_input_are_422(cls):
     status = signing_status(cls())
-    if issubclass(cls, se.InvalidPdfError | se.SignerError | se.CertificateError | se.AppearanceError):
+    if issubclass(cls, se.NotPdfError):  # a file that is no PDF at all: unsupported media type
+        assert status == 415
+    elif issubclass(cls, se.InvalidPdfError | se.SignerError | se.CertificateError | se.AppearanceError):
         assert status == 422
     else:
         assert status in (500, 503, 422)
