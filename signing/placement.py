@@ -184,3 +184,9 @@ def place(layout: PageLayout, style: Meaning, box: Box | None, position: Positio
     """The placement of a new stamp on ``layout``'s page: the chosen box, or the next free one."""
     chosen = checked_box(layout, box) if box is not None else free_box(layout, SIZES[style], position)
     return Placement(page=layout.index, box=chosen)
+
+
+def page_sizes(pdf: bytes) -> list[Box]:
+    """The visible area (x1, y1, x2, y2 in points) of every page of ``pdf``, in order."""
+    reader = open_for_validation(pdf)
+    return [page_layout(reader, i).area for i in range(page_count(reader))]

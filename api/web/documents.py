@@ -21,6 +21,7 @@ from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.files import FileRef
 from projections.text import search_pattern
 from projections.views import Ev, summary
+from signing.errors import SigningError
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -222,7 +223,8 @@ def detail(request: Request, user: Principal, document_id: str, status: int = 20
                   kind_label=i18n.kind(state["kind"], lang), history_reader=bool(user.roles & set(R.DOC_HISTORY)),
                   verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()],
                   meanings=[(k, i18n.pick(MEANINGS[k], lang)) for k in acts.get("meanings", [])],
-                  token=token_of(request, user) if acts.get("sign") else None, **values)
+                  token=token_of(request, user) if acts.get("sign") else None,
+                  stamp=stamp_form(request, document_id, acts) if acts.get("sign") else None, **values)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -343,6 +345,50 @@ def issue(request: Request, user: User, document_id: str, n: int, form: Form) ->
         ctx.ledger.issue(user.actor(request_id(request)), document_id, n,
                          effective_from=forms.day(form, "effective_from"), distribution=distribution)
     return command(request, user, document_id, form, "issue", "issued", run)
+
+
+POSITIONS = {"bottom-right": ("Góc dưới bên phải (chỗ ký của văn bản)", "Lower right (the signature block)"),
+             "bottom-left": ("Góc dưới bên trái", "Lower left"), "bottom-center": ("Giữa, phía dưới", "Lower middle"),
+             "top-right": ("Góc trên bên phải", "Upper right"), "top-left": ("Góc trên bên trái", "Upper left")}
+
+
+def stamp_form(request: Request, document_id: str, acts: dict[str, Any]) -> dict[str, Any] | None:
+    """What the sign form offers about the stamp: the pages (with their size), the presets, the PAdES levels."""
+    from api.routers.signing import signing_service
+    from signing.placement import page_sizes
+
+    ctx = ctx_of(request)
+    working = acts["working"]
+    ref = FileRef.from_dict(working["file"])
+    if ctx.signing is None or ref.media_type != "application/pdf":
+        return None  # the sign form says why when it is sent
+    service = signing_service(ctx)
+    lang = lang_of(request)
+    try:
+        pages = page_sizes(ctx.archive.read_bytes(ref, document_id))
+    except SigningError:
+        return None
+    return {"pages": pages, "n": working["n"],
+            "positions": [(k, i18n.pick(v, lang)) for k, v in POSITIONS.items()],
+            "levels": [(lv.value, lv.value + (i18n.pick((" (mặc định)", " (default)"), lang)
+                                              if lv is service.config.level else ""))
+                       for lv in service.available_levels()],
+            "level": service.config.level.value}
+
+
+@router.get("/documents/{document_id}/versions/{n}/pages/{page}.png")
+def page_image(request: Request, user: User, document_id: str, n: int, page: int) -> Response:
+    """Page ``page`` of the version's PDF as a PNG (pdftoppm, 60 dpi), where the leader places the stamp."""
+    from signing.rendering import render_page
+
+    state = load(request, user, document_id)
+    if not 1 <= n <= len(state["versions"]):
+        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
+    ref = FileRef.from_dict(state["versions"][n - 1]["file"])
+    if ref.media_type != "application/pdf":
+        raise PageError(404, "Phiên bản này không phải tệp PDF.", "This version is not a PDF.")
+    png = render_page(ctx_of(request).archive.read_bytes(ref, document_id), page)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 
 MEANINGS = {"review": ("Ký xem xét (trước khi phê duyệt)", "Review signature (before approval)"),
