@@ -111,6 +111,13 @@ class FileOut(BaseModel):
     filename: str
 
 
+class StampImageOut(BaseModel):
+    """A signature or seal image now on file (the event's version of the account or agency)."""
+
+    file: FileOut
+    version: int
+
+
 class VersionOut(Out):
     n: int
     status: str

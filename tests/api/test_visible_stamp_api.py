@@ -150,3 +150,108 @@ def test_the_stamp_goes_in_the_box_the_leader_chose_and_never_over_another(signi
         assert any(str(n).endswith(field) for n in named if n), (fields, body)
         assert body.get("detail") and body.get("detail_en")
     assert api.call("GET", f"/api/v1/documents/{doc}", "thuky").json()["version"] == version  # nothing recorded
+
+
+# ---- the signer's image and the agency's seal, kept once ---------------------------------------------
+def png(img: Any) -> bytes:
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def signature_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(img).line([(10, 90), (60, 20), (90, 100), (140, 30), (290, 40)], fill=(20, 40, 200, 255),
+                             width=7)
+    return png(img)
+
+
+def seal_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((4, 4, 236, 236), outline=(210, 20, 30, 255), width=14)
+    draw.regular_polygon((120, 120, 50), 5, fill=(210, 20, 30, 255))
+    return png(img)
+
+
+def put_image(api: Any, path: str, user: str, data: bytes, name: str = "ảnh.png") -> Any:
+    return api.call("PUT", path, user, files={"file": (name, io.BytesIO(data), "image/png")})
+
+
+def test_images_are_kept_once_as_events_and_drawn_on_every_later_stamp(signing_api, tmp_path, p12):
+    from tests.pdf_checks import blue, red
+
+    api = signing_api
+    doc = submitted(api, reviewers=("truongphong",))
+    r = put_image(api, "/api/v1/users/giamdoc/signature-image", "giamdoc", signature_png(), "chữ ký.png")
+    assert r.status_code == 200, r.text
+    assert r.json()["file"]["media_type"] == "image/png" and r.json()["file"]["filename"] == "chữ ký.png"
+    r = put_image(api, f"/api/v1/agencies/{OWN}/seal-image", "vanthu", seal_png())  # văn thư keeps the seal
+    assert r.status_code == 200, r.text
+    seal_ref = r.json()["file"]
+    assert put_image(api, "/api/v1/users/truongphong/signature-image", "truongphong", signature_png()
+                     ).status_code == 200
+    got = api.call("GET", f"/api/v1/agencies/{OWN}/seal-image", "danhgia")
+    assert got.status_code == 200 and got.content == seal_png() and got.headers["content-type"] == "image/png"
+    # the facts: one event each, naming the file (an auditor sees which image was used when)
+    from ledger.directory import account_uuid, agency_uuid
+
+    last = api.ctx.ledger.history(str(agency_uuid(OWN)))[-1]
+    assert last["type"] == "SealImageSet" and last["data"]["file"] == seal_ref
+    assert last["meta"]["user_id"] == "vanthu" and last["meta"]["role"] == "records_controller"
+    assert api.ctx.ledger.history(str(account_uuid("giamdoc")))[-1]["type"] == "SignatureImageSet"
+
+    r = sign(api, doc, "truongphong", p12["reviewer"], meaning="review")
+    assert r.status_code == 200, r.text
+    api.call("POST", f"/api/v1/documents/{doc}/versions/1/reviews", "truongphong", json={"verdict": "agree"})
+    approve(api, doc)
+    r = sign(api, doc, "giamdoc", p12["leader"])
+    assert r.status_code == 200, r.text
+    pdf, path = download(api, doc, tmp_path)
+    review, approval = signature_widgets(pdf)
+    img = render(path, 1)
+    assert share(inside(img, approval.rect), red) > 0.01 and share(inside(img, approval.rect), blue) > 0.005
+    assert share(inside(img, review.rect), blue) > 0.005 and share(inside(img, review.rect), red) == 0  # no seal
+    assert pdfsig_valid(path) == [True, True]
+
+    r = sign(api, submitted_again(api), "giamdoc", p12["leader"], images="false")  # text alone, when asked
+    assert r.status_code == 200, r.text
+
+
+def submitted_again(api: Any) -> str:
+    r = api.call("POST", f"/api/v1/agencies/{OWN}/documents", "thuky",
+                 json={"code": "QT-13", "title": "Quy trình khác", "kind": "procedure", "department": "Văn phòng"})
+    doc = r.json()["id"]
+    api.upload(f"/api/v1/documents/{doc}/versions", "thuky", data=sample_pdf(1), change_summary="Lần đầu")
+    api.call("POST", f"/api/v1/documents/{doc}/versions/1/submit", "thuky",
+             json={"reviewers": [], "approver": "giamdoc"})
+    approve(api, doc)
+    return doc
+
+
+def test_bad_images_are_refused_naming_the_field_and_nothing_is_recorded(signing_api):
+    from PIL import Image
+
+    api = signing_api
+    build_world(api)
+    path = "/api/v1/users/giamdoc/signature-image"
+    before = api.ctx.directory.account("giamdoc")["version"]
+    opaque = png(Image.new("RGB", (200, 80), (255, 255, 255)))
+    bomb = png(Image.new("1", (20_000, 20_000)))  # a few KiB that would decode to 400 megapixels
+    jpeg = io.BytesIO()
+    Image.new("RGB", (200, 80)).save(jpeg, format="JPEG")
+    for data, words in ((opaque, "nền trong suốt"), (bomb, "quá lớn"), (jpeg.getvalue(), "PNG"),
+                        (b"\x89PNG\r\n\x1a\n" + b"hong" * 10, "không đọc được")):
+        r = put_image(api, path, "giamdoc", data)
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == "signature_image" and words in r.json()["detail"], r.json()
+    r = put_image(api, path, "giamdoc", b"\x89PNG\r\n\x1a\n" + b"x" * (600 * 1024))
+    assert r.status_code == 413
+    assert put_image(api, path, "truongphong", signature_png()).status_code == 403  # only their own image
+    assert put_image(api, "/api/v1/users/giamdoc-b/signature-image", "giamdoc", signature_png()).status_code == 404
+    assert put_image(api, f"/api/v1/agencies/{OWN}/seal-image", "chuyenvien", seal_png()).status_code == 403
+    assert api.ctx.directory.account("giamdoc")["version"] == before
