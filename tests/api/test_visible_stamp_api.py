@@ -255,3 +255,39 @@ def test_bad_images_are_refused_naming_the_field_and_nothing_is_recorded(signing
     assert put_image(api, "/api/v1/users/giamdoc-b/signature-image", "giamdoc", signature_png()).status_code == 404
     assert put_image(api, f"/api/v1/agencies/{OWN}/seal-image", "chuyenvien", seal_png()).status_code == 403
     assert api.ctx.directory.account("giamdoc")["version"] == before
+
+
+# ---- the PAdES level of one signature -----------------------------------------------------------------
+def test_a_signature_may_ask_for_a_timestamped_level_the_installation_offers(signing_api, p12):
+    api = signing_api
+    doc = submitted(api)
+    approve(api, doc)
+    r = sign(api, doc, "giamdoc", p12["leader"], level="B-T")
+    assert r.status_code == 200, r.text
+    [signature] = api.call("GET", f"/api/v1/documents/{doc}", "thuky").json()["versions"][0]["signatures"]
+    assert signature["pades_level"] == "B-T" and signature["timestamp_time"]
+
+
+@pytest.mark.parametrize(("tsa", "status", "field"), [(None, 422, "level"), ("http://127.0.0.1:9/tsa", 503, None)])
+def test_a_level_the_server_cannot_make_now_is_a_clear_problem(database_url, tmp_path, ledger, projector, pki, p12,
+                                                               tsa, status, field):
+    service = build_signing_service(SigningConfig(level=PadesLevel.B_B, tsa_url=tsa, http_timeout=2,
+                                                  trust_roots=(pki.root_cert_path,)))
+    api = make_api(database_url, tmp_path, ledger, projector, signing=service)
+    try:
+        with api.client:
+            doc = submitted(api)
+            approve(api, doc)
+            r = sign(api, doc, "giamdoc", p12["leader"], level="B-T")
+            assert r.status_code == status, r.text
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert r.json()["detail"] and r.json()["detail_en"]
+            if field:
+                assert r.json()["errors"][0]["field"] == field and "ISOLEDGER_TSA_URL" in r.json()["detail_en"]
+            else:
+                assert r.json()["code"] == "tsa_unavailable"
+            assert api.call("GET", f"/api/v1/documents/{doc}", "thuky").json()["versions"][0]["signatures"] == []
+            assert sign(api, doc, "giamdoc", p12["leader"]).status_code == 200  # B-B still works
+    finally:
+        api.archive.close()
+        service.close()
