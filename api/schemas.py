@@ -361,6 +361,15 @@ class SignatureReportOut(BaseModel):
     signatures: list[SignatureOut]
 
 
+class VerifyReportOut(BaseModel):
+    """The validation report of an uploaded PDF (not stored)."""
+
+    filename: str
+    size: int
+    sha256: str
+    signatures: list[SignatureOut]
+
+
 class PublicDocument(BaseModel):
     id: str
     code: str

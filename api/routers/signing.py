@@ -13,14 +13,16 @@ from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow
 from api.errors import ApiError, responses
 from api.idempotency import IdempotentRoute
 from api.routers.documents import own, run, version_of
-from api.schemas import CommandOut, SignatureReportOut
+from api.schemas import CommandOut, SignatureReportOut, VerifyReportOut
 from ledger.files import FileRef
 
 router = APIRouter(prefix="/api/v1", tags=["signing"], route_class=IdempotentRoute)
 log = logging.getLogger("isoledger.api")
 Leader = Annotated[Principal, Depends(allow(*R.LEADERS))]
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
+Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 MAX_P12 = 64 * 1024
+MAX_VERIFY = 64 * 1024 * 1024
 
 
 def signing_service(ctx: ApiContext) -> Any:
@@ -118,3 +120,37 @@ def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, offline: bool = Fa
                         "signing_time": r.signing_time.isoformat() if r.signing_time else None,
                         "indication": r.indication, "detail": r.detail})
     return SignatureReportOut(document_id=document_id, n=n, sha256=ref.sha256, signatures=out)  # type: ignore[arg-type]
+
+
+def report_item(r: Any) -> dict[str, Any]:
+    """One signature's report as the API answers it."""
+    c = r.certificate
+    return {"field_name": r.field_name, "signer": c.common_name if c else None,
+            "certificate": {"fingerprint": c.fingerprint_sha256, "subject": c.subject,
+                            "issuer": c.issuer, "serial": c.serial} if c else None,
+            "ok": r.ok, "intact": r.intact, "valid": r.valid, "trusted": r.trusted, "revoked": r.revoked,
+            "coverage": r.coverage, "modification_level": r.modification_level,
+            "timestamp_valid": r.timestamp_valid,
+            "timestamp_time": r.timestamp_time.isoformat() if r.timestamp_time else None,
+            "signing_time": r.signing_time.isoformat() if r.signing_time else None,
+            "indication": r.indication, "detail": r.detail}
+
+
+def read_upload(upload: UploadFile) -> bytes:
+    """The uploaded PDF to verify, in memory (never stored), refused over 64 MiB."""
+    data = upload.file.read(MAX_VERIFY + 1)
+    if len(data) > MAX_VERIFY:
+        raise ApiError(413, "file_too_large", "Tệp lớn hơn 64 MiB.", "The file is larger than 64 MiB.", field="file")
+    return data
+
+
+@router.post("/signatures/verify", response_model=VerifyReportOut, responses=responses(401, 403, 413, 415, 422, 503),
+             summary="Kiểm tra chữ ký số của một tệp PDF bất kỳ (không lưu tệp) / verify any signed PDF, not stored")
+def verify(ctx: Ctx, p: Anyone, file: Annotated[UploadFile, File(description="Tệp PDF đã ký số")],
+           offline: bool = False) -> VerifyReportOut:
+    import hashlib
+
+    data = read_upload(file)
+    reports = signing_service(ctx).validate(data, offline=offline)  # a file that is no PDF: 415
+    return VerifyReportOut(filename=file.filename or "", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                           signatures=[report_item(r) for r in reports])  # type: ignore[misc]

@@ -288,6 +288,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/documents/{{document_id}}/versions/{{n}}/signatures"): Case(
         200, doc(lambda w, a, u: w.draft(a))),
     ("GET", f"{V1}/documents/{{document_id}}/history"): Case(200, doc(lambda w, a, u: w.draft(a))),
+    ("POST", f"{V1}/signatures/verify"): Case(200, request=upload()),
     # records
     ("POST", f"{V1}/agencies/{{agency_id}}/records"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "code": f"HS-M{w.n()}", "title": "Hồ sơ", "series": "Đánh giá", "retention_years": 5,

@@ -291,3 +291,40 @@ def test_a_level_the_server_cannot_make_now_is_a_clear_problem(database_url, tmp
     finally:
         api.archive.close()
         service.close()
+
+
+# ---- anyone verifies any PDF ------------------------------------------------------------------------
+def stored_objects(tmp_path: Path) -> int:
+    return sum(1 for p in (tmp_path / "objects").rglob("*") if p.is_file())
+
+
+def test_anyone_verifies_a_pdf_signed_elsewhere_without_it_being_stored(signing_api, pki, tmp_path):
+    from signing import open_pkcs12_signer
+
+    api = signing_api
+    build_world(api)
+    with build_signing_service(SigningConfig(check_signer=False)) as elsewhere:  # another system, same national PKI
+        signer = open_pkcs12_signer(pki.pkcs12("reviewer", PASSPHRASE.encode()), PASSPHRASE)
+        signed = elsewhere.sign(sample_pdf(2), signer, signer_name="Trần Thị Bích Ngọc", agency="Sở Y tế",
+                                meaning="approval").content
+    before = stored_objects(tmp_path)
+    for user in ("chuyenvien", "kiemtra", "admin"):
+        r = api.call("POST", "/api/v1/signatures/verify", user,
+                     files={"file": ("văn bản nhận được.pdf", io.BytesIO(signed), "application/pdf")})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["filename"] == "văn bản nhận được.pdf" and body["size"] == len(signed)
+        [one] = body["signatures"]
+        assert one["intact"] and one["valid"] and one["trusted"] and one["ok"] and one["signer"] == "Trần Thị Bích Ngọc"
+    assert stored_objects(tmp_path) == before  # nothing kept
+
+    tampered = signed.replace(b"trang 1", b"trang 9")
+    [bad] = api.call("POST", "/api/v1/signatures/verify", "chuyenvien",
+                     files={"file": ("sửa.pdf", io.BytesIO(tampered), "application/pdf")}).json()["signatures"]
+    assert not bad["intact"] and not bad["ok"]
+
+    r = api.call("POST", "/api/v1/signatures/verify", "chuyenvien",
+                 files={"file": ("ảnh.pdf", io.BytesIO(seal_png()), "application/pdf")})
+    assert r.status_code == 415 and r.json()["errors"][0]["field"] == "file" and r.json()["detail_en"]
+    assert api.client.post("/api/v1/signatures/verify",
+                           files={"file": ("a.pdf", io.BytesIO(signed), "application/pdf")}).status_code == 401
