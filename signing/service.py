@@ -7,7 +7,7 @@ from pyhanko.keys import load_certs_from_pemder
 
 from signing import errors as se
 from signing.appearance import Look, Placement
-from signing.config import Meaning, PadesLevel, SigningConfig
+from signing.config import Meaning, PadesLevel, SigningConfig, trust_root_files
 from signing.fonts import stamp_font
 from signing.pades import PadesSigner
 from signing.results import SignatureReport, SignedPdf
@@ -76,8 +76,9 @@ class SigningService:
 
 
 def load_trust_roots(config: SigningConfig) -> tuple[x509.Certificate, ...]:
+    """The certificates of ISOLEDGER_TRUST_ROOTS: files, and every .pem/.crt/.cer/.der file of a directory."""
     try:
-        return tuple(load_certs_from_pemder([str(p) for p in config.trust_roots]))
+        return tuple(load_certs_from_pemder([str(p) for p in trust_root_files(config.trust_roots)]))
     except (OSError, ValueError) as e:
         raise se.SigningConfigError(
             "The trust anchors in ISOLEDGER_TRUST_ROOTS cannot be read.",
