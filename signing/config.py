@@ -106,6 +106,9 @@ class SigningConfig:
                 field="ISOLEDGER_PADES_LEVEL",
             ) from e
         roots = tuple(Path(p) for p in env.get("ISOLEDGER_TRUST_ROOTS", "").split(os.pathsep) if p)
+        home_roots = Path(env.get("ISOLEDGER_HOME", "./var")) / "trust-roots"
+        if "ISOLEDGER_TRUST_ROOTS" not in env and home_roots.is_dir():
+            roots = (home_roots,)  # the installation's own directory of roots (the demo puts its root there)
         try:
             timeout = float(env.get("ISOLEDGER_SIGNING_TIMEOUT", "10"))
         except ValueError as e:
