@@ -26,6 +26,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 ROOT_NAME = "CA gốc demo isoledger (không dùng thật)"
 PASSPHRASE = "demo"
 TRUST_DIR = "trust-roots"
+# Valid from before the demo story begins (12/2024), so the signatures of its past stay inside the validity.
+VALID_FROM = datetime(2024, 11, 1, tzinfo=UTC)
 ROOT_FILE = "isoledger-demo-root.pem"
 
 
@@ -54,7 +56,7 @@ class DemoPki:
         now = datetime.now(UTC)
         name = _name(ROOT_NAME, "isoledger demo")
         root = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+                .serial_number(x509.random_serial_number()).not_valid_before(VALID_FROM)
                 .not_valid_after(now + timedelta(days=3650))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
                 .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), True)
@@ -106,7 +108,7 @@ class DemoPki:
         now = datetime.now(UTC)
         builder = (x509.CertificateBuilder().subject_name(_name(common_name, organisation))
                    .issuer_name(self.root.subject).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+                   .serial_number(x509.random_serial_number()).not_valid_before(VALID_FROM)
                    .not_valid_after(now + timedelta(days=3 * 365))
                    .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.root_key.public_key()),
                                   critical=False))
@@ -122,7 +124,7 @@ def untrusted_pkcs12(common_name: str, organisation: str) -> bytes:
     now = datetime.now(UTC)
     name = _name(common_name, organisation)
     builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-               .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+               .serial_number(x509.random_serial_number()).not_valid_before(VALID_FROM)
                .not_valid_after(now + timedelta(days=365)))
     cert = _signing_extensions(builder).sign(key, hashes.SHA256())
     return pkcs12.serialize_key_and_certificates(b"untrusted", key, cert, None,

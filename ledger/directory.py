@@ -14,11 +14,13 @@ from ledger import validation as v
 from ledger.actors import LEADERS, ROLES, Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.application import guarded
-from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
+from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion
 
 _AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 STATUSES = {"active": "Đang hoạt động", "locked": "Bị khóa", "deactivated": "Đã vô hiệu hóa"}
+
+SELF_SUPERVISION = ("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.")
 
 
 def agency_uuid(agency_id: str) -> UUID:
@@ -63,8 +65,7 @@ class Agency(LedgerAggregate):
         agency_id = check_agency_id(agency_id)
         sup = [check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
         if agency_id in sup:
-            raise InvalidInput("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.",
-                               field="supervised_by")
+            raise InvalidInput(*SELF_SUPERVISION, field="supervised_by")
         created: Agency = cls._create(cast(Any, cls).AgencyCreated, id=agency_uuid(agency_id), agency_id=agency_id,
                            name=v.text(name, "name", max_len=300), supervised_by=sup, meta=meta)
         return created
@@ -75,8 +76,7 @@ class Agency(LedgerAggregate):
         sup = self.supervised_by if supervised_by is None else [
             check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
         if self.agency_id in sup:
-            raise InvalidInput("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.",
-                               field="supervised_by")
+            raise InvalidInput(*SELF_SUPERVISION, field="supervised_by")
         self._updated(name=new_name, supervised_by=list(sup), meta=meta)
 
     def set_seal_image(self, actor: Actor, file: dict[str, Any]) -> None:
@@ -309,10 +309,7 @@ class Directory:
     @staticmethod
     def _expect(agg: LedgerAggregate, expected_version: int | None) -> None:
         if expected_version is not None and agg.version != expected_version:
-            raise ConcurrencyConflict(
-                f"Dữ liệu đã được người khác thay đổi (phiên bản {agg.version}, bạn đang xem {expected_version}).",
-                f"Changed by someone else meanwhile (now version {agg.version}, you had {expected_version}).",
-                field="If-Match")
+            raise StaleVersion(current=agg.version, expected=expected_version)
 
     def _change(self, username: str, expected_version: int | None, command: Any) -> dict[str, Any]:
         acc = self._account(username)
@@ -328,7 +325,5 @@ class Directory:
         except IntegrityError:
             if new:
                 raise RuleViolation(new[0], new[1], field="id", code="duplicate_id") from None
-            raise ConcurrencyConflict("Dữ liệu vừa được người khác thay đổi; hãy tải lại và thử lại.",
-                                      "Someone else changed it at the same moment; reload and retry.",
-                                      code="concurrent_write") from None
+            raise ConcurrentWrite() from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import secrets
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,11 +91,13 @@ class PadesSigner:
         runtime: SigningRuntime,
         trust_roots: tuple[x509.Certificate, ...],
         font: RescaledFontFactory,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._config = config
         self._runtime = runtime
         self._trust_roots = trust_roots
         self._font = font
+        self._clock = clock or (lambda: datetime.now(UTC))  # tests sign "in the past" with their own clock
 
     def sign(
         self,
@@ -126,7 +129,7 @@ class PadesSigner:
                 "Chữ ký hiển thị cần vị trí (trang và khung).",
                 field="box",
             )
-        signed_at = datetime.now(UTC)
+        signed_at = self._clock()
         check_validity_period(signer.certificate, signed_at)
         name = field_name or f"ChuKy-{meaning.value}-{secrets.token_hex(4)}"
         text = stamp_text(meaning, signer_name, agency, signed_at)

@@ -1,4 +1,4 @@
-"""A minimal valid PDF (classic xref table), for the demo dataset, tests and benchmarks."""
+"""A minimal valid PDF (classic xref table), for tests and benchmarks (ASCII text; the demo's papers: isoledger)."""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from asn1crypto import x509
 from pyhanko.keys import load_certs_from_pemder
 
@@ -20,12 +23,16 @@ class SigningService:
     """Signs and validates PDFs; holds the process's loop, HTTP session and timestamper. Close it at exit."""
 
     def __init__(
-        self, config: SigningConfig, runtime: SigningRuntime, trust_roots: tuple[x509.Certificate, ...]
+        self,
+        config: SigningConfig,
+        runtime: SigningRuntime,
+        trust_roots: tuple[x509.Certificate, ...],
+        clock: Callable[[], datetime] | None = None,
     ):
         self.config = config
         self._runtime = runtime
         self._signer = PadesSigner(
-            config, runtime, trust_roots, stamp_font(config.font_path, config.font_size)
+            config, runtime, trust_roots, stamp_font(config.font_path, config.font_size), clock
         )
         self._validator = PdfValidator(runtime, trust_roots)
 
@@ -87,13 +94,15 @@ def load_trust_roots(config: SigningConfig) -> tuple[x509.Certificate, ...]:
         ) from e
 
 
-def build_signing_service(config: SigningConfig | None = None) -> SigningService:
-    """Build the process's signing service from ``config`` (default: ``SigningConfig.from_env()``)."""
-    config = config or SigningConfig.from_env()
+def build_signing_service(config: SigningConfig, *, clock: Callable[[], datetime] | None = None) -> SigningService:
+    """Build the process's signing service from ``config`` (the ``signing`` section of the settings).
+
+    ``clock`` gives the signing time the signatures claim (default: now); the demo replays a past year with it.
+    """
     trust_roots = load_trust_roots(config)
     runtime = SigningRuntime(config.tsa_url, config.http_timeout)
     try:
-        return SigningService(config, runtime, trust_roots)
+        return SigningService(config, runtime, trust_roots, clock)
     except BaseException:
         runtime.close()
         raise

@@ -10,7 +10,7 @@ from typing import Any
 
 from ledger.actors import Actor
 from ledger.errors import NotFound
-from ledger.files import FileRef
+from ledger.files import FileKind, FileRef, file_scope
 from signing import errors as se
 from signing.appearance import Look
 from signing.config import Meaning, PadesLevel
@@ -206,7 +206,7 @@ class VersionSigning:
                                       "Hãy chọn ý nghĩa của chữ ký: xem xét hoặc phê duyệt.", field="meaning")
             style = choice.style or meaning_
             ref = self.version_file(document_id, n)
-            pdf = self.archive.read_bytes(ref, document_id)
+            pdf = self.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
             account = self.directory.account(actor.user_id)
             agency = self.directory.find_agency(actor.agency_id)
             placement = place(read_layout(pdf, choice.page), style, choice.box, choice.position)
@@ -216,7 +216,8 @@ class VersionSigning:
                 level=choice.level, style=style)
         finally:
             signer.close()
-        stored: FileRef = self.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
+        stored: FileRef = self.archive.put(io.BytesIO(signed.content), signed_name(ref.filename),
+                                           file_scope(FileKind.SIGNED, document_id))
         f = signed.facts
         self.ledger.record_signature(
             actor, document_id, n, meaning=meaning_.value, signed_file=stored.to_dict(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
@@ -13,8 +14,17 @@ from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow
 from api.errors import ApiError, responses
 from api.idempotency import IdempotentRoute
 from api.routers.documents import own, run, version_of
-from api.schemas import CommandOut, SignatureReportOut, VerifyReportOut
-from ledger.files import FileRef
+from api.schemas import (
+    CommandOut,
+    SignatureCertificateOut,
+    SignatureOut,
+    SignatureReportOut,
+    SignatureWords,
+    VerifyReportOut,
+)
+from ledger.files import FileKind, FileRef, file_scope
+from signing.indications import describe
+from signing.results import SignatureReport
 
 router = APIRouter(prefix="/api/v1", tags=["signing"], route_class=IdempotentRoute)
 log = logging.getLogger("isoledger.api")
@@ -105,35 +115,35 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
 def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, offline: bool = False) -> SignatureReportOut:
     state = ctx.document(p, document_id, frozenset(R.MEMBERS))
     ref = FileRef.from_dict(version_of(state, n)["file"])
-    out: list[dict[str, Any]] = []
+    out: list[SignatureOut] = []
     if ref.media_type == "application/pdf":
-        pdf = ctx.archive.read_bytes(ref, document_id)
-        for r in signing_service(ctx).validate(pdf, offline=offline):
-            c = r.certificate
-            out.append({"field_name": r.field_name, "signer": c.common_name if c else None,
-                        "certificate": {"fingerprint": c.fingerprint_sha256, "subject": c.subject,
-                                        "issuer": c.issuer, "serial": c.serial} if c else None,
-                        "ok": r.ok, "intact": r.intact, "valid": r.valid, "trusted": r.trusted, "revoked": r.revoked,
-                        "coverage": r.coverage, "modification_level": r.modification_level,
-                        "timestamp_valid": r.timestamp_valid,
-                        "timestamp_time": r.timestamp_time.isoformat() if r.timestamp_time else None,
-                        "signing_time": r.signing_time.isoformat() if r.signing_time else None,
-                        "indication": r.indication, "detail": r.detail})
-    return SignatureReportOut(document_id=document_id, n=n, sha256=ref.sha256, signatures=out)  # type: ignore[arg-type]
+        pdf = ctx.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
+        out = [signature_out(r) for r in signing_service(ctx).validate(pdf, offline=offline)]
+    return SignatureReportOut(document_id=document_id, n=n, sha256=ref.sha256, signatures=out)
 
 
-def report_item(r: Any) -> dict[str, Any]:
-    """One signature's report as the API answers it."""
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def signature_out(r: SignatureReport) -> SignatureOut:
+    """One signature's report: the codes for machines, beside the catalogue's words for people."""
     c = r.certificate
-    return {"field_name": r.field_name, "signer": c.common_name if c else None,
-            "certificate": {"fingerprint": c.fingerprint_sha256, "subject": c.subject,
-                            "issuer": c.issuer, "serial": c.serial} if c else None,
-            "ok": r.ok, "intact": r.intact, "valid": r.valid, "trusted": r.trusted, "revoked": r.revoked,
-            "coverage": r.coverage, "modification_level": r.modification_level,
-            "timestamp_valid": r.timestamp_valid,
-            "timestamp_time": r.timestamp_time.isoformat() if r.timestamp_time else None,
-            "signing_time": r.signing_time.isoformat() if r.signing_time else None,
-            "indication": r.indication, "detail": r.detail}
+    return SignatureOut(
+        field_name=r.field_name, signer=c.common_name if c else None, signer_organization=c.organization if c else None,
+        certificate=SignatureCertificateOut(
+            fingerprint=c.fingerprint_sha256, subject=c.subject, issuer=c.issuer, serial=c.serial,
+            common_name=c.common_name, organization=c.organization, issuer_name=c.issuer_name,
+            valid_from=_iso(c.valid_from), valid_until=_iso(c.valid_until)) if c else None,
+        ok=r.ok, intact=r.intact, valid=r.valid, trusted=r.trusted, revoked=r.revoked,
+        revocation=r.revocation, revoked_at=_iso(r.revoked_at),  # type: ignore[arg-type]
+        coverage=r.coverage, modification_level=r.modification_level, pades_level=r.pades_level,
+        timestamp_valid=r.timestamp_valid, timestamp_time=_iso(r.timestamp_time),
+        signer_reported_time=_iso(r.signer_reported_time), signing_time=_iso(r.signing_time),
+        signing_time_source=r.signing_time_source,  # type: ignore[arg-type]
+        status=r.status, indication=r.indication, detail=r.detail,
+        text=SignatureWords.model_validate(describe(r).to_dict()),
+    )
 
 
 def read_upload(upload: UploadFile) -> bytes:
@@ -153,4 +163,4 @@ def verify(ctx: Ctx, p: Anyone, file: Annotated[UploadFile, File(description="Tá
     data = read_upload(file)
     reports = signing_service(ctx).validate(data, offline=offline)  # a file that is no PDF: 415
     return VerifyReportOut(filename=file.filename or "", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                           signatures=[report_item(r) for r in reports])  # type: ignore[misc]
+                           signatures=[signature_out(r) for r in reports])

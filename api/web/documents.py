@@ -18,10 +18,11 @@ from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of,
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
-from ledger.files import FileRef
+from ledger.files import FileKind, FileRef, file_scope
 from projections.text import search_pattern
 from projections.views import Ev, summary
 from signing.errors import SigningError
+from signing import indications
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -272,7 +273,7 @@ def create_draft(request: Request, user: User, document_id: str, form: Form) -> 
         summary_text = forms.text(form, "change_summary")
         if not summary_text:
             raise InvalidInput("Hãy tóm tắt nội dung thay đổi.", "Summarise the change.", field="change_summary")
-        ref = store_upload(ctx.archive, forms.upload(form), document_id, request)  # files first, then facts
+        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.VERSION, document_id), request)
         ctx.ledger.create_draft(user.actor(request_id(request)), document_id, file=ref.to_dict(),
                                 change_summary=summary_text)
     return command(request, user, document_id, form, "draft", "drafted", run)
@@ -286,7 +287,7 @@ def revise(request: Request, user: User, document_id: str, n: int, form: Form) -
         summary_text = forms.text(form, "change_summary")
         if not summary_text:
             raise InvalidInput("Hãy tóm tắt nội dung sửa đổi.", "Summarise the change.", field="change_summary")
-        ref = store_upload(ctx.archive, forms.upload(form), document_id, request)
+        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.VERSION, document_id), request)
         ctx.ledger.revise_draft(user.actor(request_id(request)), document_id, n, file=ref.to_dict(),
                                 change_summary=summary_text)
     return command(request, user, document_id, form, "revise", "revised", run)
@@ -521,5 +522,7 @@ def signatures(request: Request, user: User, document_id: str, n: int, ok: str |
     ref = FileRef.from_dict(ver["file"])
     reports = []
     if ref.media_type == "application/pdf" and ver["signatures"]:
-        reports = list(signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id)))
-    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, ok=ok_message(request, ok))
+        found = signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id))
+        reports = [(r, indications.describe(r)) for r in found]  # the same words as the API's report
+    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, times=indications.SIGNING_TIME,
+                  ok=ok_message(request, ok))

@@ -42,6 +42,7 @@ ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
+GRANTEE = {OWN: "truongphong", OTHER: "thuky-b"}  # a records reader of the agency, granted a confidential record
 ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
 
 
@@ -130,6 +131,18 @@ class World:
     def with_file(self, agency: str) -> str:
         rec = self.record(agency)
         self.ledger.add_file(self.person(CONTROLLER[agency]), rec, file=self.file(rec), description="Biên bản")
+        return rec
+
+    def confidential(self, agency: str) -> str:
+        rec = self.ledger.open_record(self.person(CONTROLLER[agency]), code=f"HS-M{self.n()}", title="Hồ sơ mật",
+                                      series="Tổ chức cán bộ", retention_years=10, legal_basis="Thông tư 10/2022",
+                                      confidentiality="confidential")
+        self.ledger.add_file(self.person(CONTROLLER[agency]), rec, file=self.file(rec), description="Biên bản")
+        return rec
+
+    def granted(self, agency: str, grantee: str) -> str:
+        rec = self.confidential(agency)
+        self.ledger.grant_record_access(self.person(LEADER[agency]), rec, grantee=grantee, reason="Thanh tra")
         return rec
 
     def held(self, agency: str) -> str:
@@ -322,6 +335,12 @@ CASES: dict[tuple[str, str], Case] = {
                       "data": {"executed_by": "vanthu", "witnesses": ["giamdoc", "danhgia"],
                                "method": "crypto_shredding"}}),
     ("GET", f"{V1}/records/{{record_id}}/history"): Case(200, rec(lambda w, a, u: w.record(a))),
+    ("POST", f"{V1}/records/{{record_id}}/access-grants"): Case(
+        200, rec(lambda w, a, u: w.confidential(a)),
+        body(lambda w: {"grantee": "truongphong", "reason": "Thanh tra", "until": "2026-04-01"})),
+    ("POST", f"{V1}/records/{{record_id}}/access-grants/{{grantee}}/revoke"): Case(
+        200, lambda w, a, u: {"record_id": w.granted(a, GRANTEE[a]), "grantee": GRANTEE[a]},
+        body(lambda w: {"reason": "Đã xong"})),
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),
