@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC
 from typing import Any
 
 from isoledger.bootstrap import Services
@@ -77,7 +77,6 @@ class Demo:
         self._sign_as(doc, n, "giamdoc", "approval", self._signer)
 
     def _sign_as(self, doc: str, n: int, user: str, meaning: str, signer: Any) -> None:
-        from ledger.files import FileRef
         from signing import Look, Meaning
         from signing.placement import Position, place, read_layout
         from signing.samples import sample_seal_png, sample_signature_png

@@ -21,8 +21,8 @@ from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.files import FileKind, FileRef, file_scope
 from projections.text import search_pattern
 from projections.views import Ev, summary
-from signing.errors import SigningError
 from signing import indications
+from signing.errors import SigningError
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
