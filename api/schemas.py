@@ -111,6 +111,13 @@ class FileOut(BaseModel):
     filename: str
 
 
+class StampImageOut(BaseModel):
+    """A signature or seal image now on file (the event's version of the account or agency)."""
+
+    file: FileOut
+    version: int
+
+
 class VersionOut(Out):
     n: int
     status: str
@@ -440,6 +447,15 @@ class SignatureOut(BaseModel):
 class SignatureReportOut(BaseModel):
     document_id: str
     n: int
+    sha256: str
+    signatures: list[SignatureOut]
+
+
+class VerifyReportOut(BaseModel):
+    """The validation report of an uploaded PDF (not stored)."""
+
+    filename: str
+    size: int
     sha256: str
     signatures: list[SignatureOut]
 
