@@ -28,6 +28,7 @@ from api.schemas import (
     Review,
     Submit,
 )
+from ledger.files import FileKind, file_scope
 from projections import queries
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)
@@ -105,7 +106,7 @@ def create_version(ctx: Ctx, request: Request, document_id: str, p: Secretary, r
                    expected: IfMatch, key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
                    change_summary: Annotated[str, Form(min_length=1, max_length=2000, pattern=TEXT)]) -> CommandOut:
     own(ctx, p, document_id)
-    ref = store_upload(ctx.archive, file, document_id, request)  # files first, then facts
+    ref = store_upload(ctx.archive, file, file_scope(FileKind.VERSION, document_id), request)  # files, then facts
     return run(ctx, p, document_id, response, lambda: ctx.ledger.create_draft(
         p.actor(rid), document_id, file=ref.to_dict(), change_summary=change_summary, expected_version=expected),
         file=ref)
@@ -117,7 +118,7 @@ def revise(ctx: Ctx, request: Request, document_id: str, n: int, p: Reviser, rid
            key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
            change_summary: Annotated[str, Form(min_length=1, max_length=2000, pattern=TEXT)]) -> CommandOut:
     own(ctx, p, document_id)
-    ref = store_upload(ctx.archive, file, document_id, request)
+    ref = store_upload(ctx.archive, file, file_scope(FileKind.VERSION, document_id), request)
     return run(ctx, p, document_id, response, lambda: ctx.ledger.revise_draft(
         p.actor(rid), document_id, n, file=ref.to_dict(), change_summary=change_summary,
         expected_version=expected), n=n, file=ref)
@@ -190,7 +191,7 @@ def version_of(state: dict[str, Any], n: int) -> dict[str, Any]:
             summary="Tải tệp (đã kiểm tra SHA-256) / download the verified bytes")
 def get_file(ctx: Ctx, document_id: str, n: int, p: Reader) -> StreamingResponse:
     state = ctx.document(p, document_id, frozenset(R.MEMBERS))
-    return download(ctx.archive, version_of(state, n)["file"], document_id)
+    return download(ctx.archive, version_of(state, n)["file"], file_scope(FileKind.VERSION, document_id))
 
 
 @router.get("/documents/{document_id}/history", response_model=History, responses=responses(401, 403, 404, 422),

@@ -120,5 +120,7 @@ DONE = {
     "proposed": ("Đã đề nghị hủy.", "Destruction proposed."),
     "destruction_approved": ("Đã phê duyệt hủy.", "Destruction approved."),
     "destroyed": ("Đã hủy hồ sơ; biên bản được lưu.", "The record is destroyed; the minutes are kept."),
+    "granted": ("Đã cấp quyền xem tệp hồ sơ mật.", "Access to the confidential files is granted."),
+    "revoked": ("Đã thu hồi quyền xem tệp hồ sơ mật.", "Access to the confidential files is revoked."),
     "signed_out": ("Bạn đã đăng xuất.", "You are signed out."),
 }
