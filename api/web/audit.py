@@ -18,6 +18,7 @@ from api.web.documents import describe
 from api.web.home import User
 from ledger.files import FileKind, FileRef, file_scope, stored_scope
 from ledger.integrity import GENESIS, canonical_bytes, chain_hash
+from projections import queries
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 KINDS = {"documents": ("Document", frozenset(R.DOC_HISTORY)), "records": ("Record", frozenset(R.RECORD_OVERSIGHT))}
@@ -178,8 +179,9 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
     if agency:
         ctx.fresh()
         with ctx.db.transaction(write=False) as cur:
-            cur.execute("SELECT id, code, title, in_force, version FROM documents WHERE agency_id=? ORDER BY code",
-                        (agency,))
+            table, params = queries.register(ctx.ledger.today())
+            cur.execute(f"SELECT id, code, title, in_force, version FROM {table} WHERE agency_id=? ORDER BY code",
+                        (*params, agency))
             docs = cur.fetchall()
             cur.execute("SELECT id, code, title, destruction, version FROM records WHERE agency_id=? ORDER BY code",
                         (agency,))

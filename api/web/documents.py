@@ -19,7 +19,7 @@ from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.files import FileKind, FileRef, file_scope
-from projections.text import search_pattern
+from projections import queries
 from projections.views import Ev, summary
 from signing import indications
 from signing.errors import SigningError
@@ -88,26 +88,12 @@ def register_page(request: Request, user: User, status: str = "in_force",
     if status not in i18n.REGISTER_STATUS:
         status = "in_force"
     ctx.fresh()
-    base = "FROM documents WHERE agency_id=?"
-    params: list[Any] = [user.agency_id]
+    base, params = queries.register_where(user.agency_id, ctx.ledger.today(), status=status, kind=kind, q=q)
     pending = "('draft','submitted','approved','rejected')"
-    if status == "in_force":
-        base += " AND in_force IS NOT NULL"
-    elif status == "pending":
-        base += f" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN {pending})"
-    elif status == "superseded":
-        base += " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status='superseded')"
-    elif status == "obsolete":
-        base += " AND status='obsolete'"
-    if kind:
-        base += " AND kind=?"
-        params.append(kind)
-    if q:
-        base += " AND search LIKE ?"
-        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         rows, pager = paging.keyset(request, cur, "id, code, title, kind, department, status, in_force, "
-                                    "effective_from, latest", base, params, after=after, before=before)
+                                    "effective_from, upcoming, upcoming_from, latest", base, params, after=after,
+                                    before=before)
         ids = [r["id"] for r in rows]
         working: dict[str, tuple[int, str]] = {}
         if ids:
