@@ -45,7 +45,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
-    ``services.archive`` or one opened from the environment; ``signing`` is a SigningService (or
+    ``services.archive`` or one opened from ``services.settings``; ``signing`` is a SigningService (or
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
     """
@@ -110,14 +110,10 @@ def _api_docs(app: FastAPI) -> None:
 
 
 def open_archive(settings: Any) -> Any:
-    """The archive for these settings: same home, storage URL and database as the ledger."""
-    from dataclasses import replace
+    """The archive of these settings (their storage section: same home and database as the ledger)."""
+    from archive import open_store
 
-    from archive import ArchiveSettings, open_store
-
-    base = ArchiveSettings.from_env()
-    return open_store(replace(base, home=settings.home, storage_url=settings.storage_url,
-                              database_url=settings.database_url))
+    return open_store(settings.storage)
 
 
 def _problem_schema(app: FastAPI) -> None:

@@ -1,10 +1,14 @@
 """The one place where errors become HTTP: RFC 9457 problem+json, Vietnamese first, English beside it.
 
-    LedgerError      -> its http_status (412 only for a stale If-Match; a lost race on save is 409)
-    ArchiveError     -> 413 too large, 415 type, 404 missing object, 409 shredded key, 503 storage down,
-                        500 only for integrity failures of stored bytes (that is our fault, not the client's)
-    SigningError     -> 422 (bad PDF, passphrase, certificate), 503 (TSA/OCSP down), 500 config
-    ApiError         -> raised by the API itself (401, 403, 404, 429 ...)
+Every error of the product is an ``IsoledgerError`` (ledger, archive, signing, settings, and ``ApiError``
+here); ``STATUS`` gives the HTTP status of each class, the nearest class in the error's MRO deciding:
+
+    LedgerError      -> 422 input, 404, 403, 409 rule, 412 StaleVersion (If-Match), 409 ConcurrentWrite, 503
+    ArchiveError     -> 413 too large, 415 type, 422 a bad file, 404 missing object, 410 shredded key,
+                        503 storage down, 500 for the rest (integrity, configuration: our fault, not the client's)
+    SigningError     -> 422 (bad PDF, passphrase, certificate, appearance), 503 (TSA/OCSP down), 500 config
+    SettingsError    -> 500 (a misconfigured server; the base's entry)
+    ApiError         -> raised by the API itself (401, 403, 404, 429 ...): the status it is raised with
     RequestValidationError -> 422 with one entry per field
     anything else    -> 500 with a request id, logged; never the exception text
 """
@@ -22,7 +26,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive import errors as ae
-from ledger.errors import ConcurrencyConflict, LedgerError
+from ledger import errors as le
 from signing import errors as se
 
 log = logging.getLogger("isoledger.api")
@@ -49,15 +53,74 @@ class Problem(BaseModel):
     errors: list[FieldError] = []
 
 
-class ApiError(Exception):
-    """An error the API raises itself, with the same shape as the domain's."""
+class ApiError(le.IsoledgerError):
+    """An error the API raises itself (authentication, throttling, headers): it carries its HTTP status.
 
-    def __init__(self, status: int, code: str, message_vi: str, message_en: str, *, field: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message_en)
-        self.status, self.code, self.message_vi, self.message_en = status, code, message_vi, message_en
-        self.field = field
+    ``ApiError(404, "not_found", "Không tìm thấy.", "Not found.", field="id")``, or keyword-only like
+    every IsoledgerError with ``status=``.
+    """
+
+    code = "api_error"
+    status: int = 400
+
+    def __init__(self, status: int | None = None, *messages: str, code: str | None = None,
+                 message_vi: str | None = None, message_en: str | None = None, field: str | None = None,
+                 headers: dict[str, str] | None = None, **details: Any) -> None:
+        if messages and code is None:  # the older form: status, code, message_vi, message_en
+            code, *messages_list = messages
+            messages = tuple(messages_list)
+        super().__init__(*messages, code=code, message_vi=message_vi, message_en=message_en, field=field,
+                         **details)
+        if status is not None:
+            self.status = status
         self.headers = headers or {}
+
+
+# The HTTP status of each error class; an error takes the entry of the nearest class in its MRO.
+STATUS: dict[type[le.IsoledgerError], int] = {
+    le.IsoledgerError: 500,
+    le.LedgerError: 400,
+    le.InvalidInput: 422,
+    le.NotFound: 404,
+    le.NotAllowed: 403,
+    le.RuleViolation: 409,
+    le.ConcurrencyConflict: 409,
+    le.StaleVersion: 412,
+    le.ConcurrentWrite: 409,
+    le.Unavailable: 503,
+    ae.ArchiveError: 500,
+    ae.InvalidConfiguration: 500,
+    ae.InvalidFileInput: 422,
+    ae.StorageUnavailable: 503,
+    ae.ObjectNotFound: 404,
+    ae.RetentionActive: 500,
+    ae.IntegrityError: 500,
+    ae.KeyUnavailable: 500,
+    ae.ScopeKeyMissing: 410,
+    ae.UploadInterrupted: 400,
+    ae.FileTooLarge: 413,
+    ae.UnsupportedMediaType: 415,
+    se.SigningError: 422,
+    se.SigningConfigError: 500,
+    se.NotPdfError: 415,
+    se.SigningFailedError: 500,
+    se.TimestampUnavailableError: 503,
+    se.RevocationInfoUnavailableError: 503,
+}
+
+
+def status_of(e: le.IsoledgerError) -> int:
+    """The HTTP status of ``e``, by its class (an ApiError carries its own)."""
+    if isinstance(e, ApiError):
+        return e.status
+    for cls in type(e).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+# The names the web pages use (api/web/core.py); one mapping behind all of them.
+ledger_status = archive_status = signing_status = status_of
 
 
 def not_found(what_vi: str = "mục", what_en: str = "item") -> ApiError:
@@ -87,62 +150,19 @@ def problem(status: int, code: str, message_vi: str, message_en: str, *, field: 
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-def ledger_status(e: LedgerError) -> int:
-    if isinstance(e, ConcurrencyConflict) and e.field != "If-Match":
-        return 409  # a lost race or a busy database, not a stale If-Match
-    return e.http_status
-
-
-def archive_status(e: ae.ArchiveError) -> int:
-    if isinstance(e, ae.FileTooLarge):
-        return 413
-    if isinstance(e, ae.UnsupportedMediaType):
-        return 415
-    if isinstance(e, ae.StorageUnavailable):
-        return 503
-    if isinstance(e, ae.ObjectNotFound):
-        return 404
-    if isinstance(e, ae.ScopeKeyMissing):
-        return 410
-    if isinstance(e, ae.InvalidConfiguration) and e.field == "file":
-        return 422
-    return 500
-
-
-def signing_status(e: se.SigningError) -> int:
-    if isinstance(e, se.TimestampUnavailableError | se.RevocationInfoUnavailableError):
-        return 503
-    if isinstance(e, se.SigningConfigError | se.SigningFailedError):
-        return 500
-    return 422
-
-
 def install(app: FastAPI) -> None:
     """Registers the handlers that turn every error into a problem response."""
 
-    @app.exception_handler(LedgerError)
-    async def _ledger(request: Request, e: LedgerError) -> JSONResponse:
-        return problem(ledger_status(e), e.code, e.message_vi, e.message_en, field=e.field, request=request)
-
-    @app.exception_handler(ae.ArchiveError)
-    async def _archive(request: Request, e: ae.ArchiveError) -> JSONResponse:
-        status = archive_status(e)
+    @app.exception_handler(le.IsoledgerError)
+    async def _known(request: Request, e: le.IsoledgerError) -> JSONResponse:
+        status = status_of(e)
         if status >= 500:
-            log.error("archive error %s on %s", e.code, request.url.path)
+            log.error("%s %s on %s", type(e).__name__, e.code, request.url.path)
+        headers = dict(getattr(e, "headers", None) or {})
+        if status == 503:
+            headers.setdefault("Retry-After", "30")
         return problem(status, e.code, e.message_vi, e.message_en, field=e.field, request=request,
-                       headers={"Retry-After": "30"} if status == 503 else None)
-
-    @app.exception_handler(se.SigningError)
-    async def _signing(request: Request, e: se.SigningError) -> JSONResponse:
-        status = signing_status(e)
-        if status >= 500:
-            log.error("signing error %s on %s", e.code, request.url.path)
-        return problem(status, e.code, e.message_vi, e.message_en, field=e.field, request=request)
-
-    @app.exception_handler(ApiError)
-    async def _api(request: Request, e: ApiError) -> JSONResponse:
-        return problem(e.status, e.code, e.message_vi, e.message_en, field=e.field, request=request,
-                       headers=e.headers)
+                       headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, e: RequestValidationError) -> JSONResponse:

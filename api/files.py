@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -43,10 +43,20 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(archive: Any, ref_dict: dict[str, Any], scope: str, *, inline: bool = False) -> StreamingResponse:
-    """Opens the object first (errors become problems before any byte is sent), then streams it."""
+def download(archive: Any, ref_dict: dict[str, Any], scope: str, *, inline: bool = False,
+             before_serving: Callable[[], object] | None = None) -> StreamingResponse:
+    """Opens the object first (errors become problems before any byte is sent), then streams it.
+
+    ``before_serving`` runs once the object opened and before the response exists (recording a confidential
+    read); if it raises, the object is closed and nothing is served."""
     ref = FileRef.from_dict(ref_dict)
     stream = archive.open(ref, scope)
+    if before_serving is not None:
+        try:
+            before_serving()
+        except BaseException:
+            stream.close()
+            raise
 
     def chunks() -> Iterator[bytes]:
         with stream:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ledger.record import CONFIDENTIAL_ROLES, READER_ROLES
+
 ALL = ("admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
        "internal_auditor", "inspector")
 MEMBERS = ("iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
@@ -10,8 +12,8 @@ LEADERS = ("agency_leader", "department_leader")
 DOC_HISTORY = ("iso_secretary", "agency_leader", "department_leader", "internal_auditor", "inspector")
 REVIEWERS = ("iso_secretary", "agency_leader", "department_leader", "records_controller", "staff")
 REVISERS = ("iso_secretary", "agency_leader", "department_leader", "staff")
-RECORD_READERS = ("records_controller", "iso_secretary", "agency_leader", "department_leader", "internal_auditor",
-                  "inspector")
+RECORD_READERS = READER_ROLES  # the ledger's own list: a grant goes only to someone who reads records
+GRANTORS = CONFIDENTIAL_ROLES  # read a confidential record's files by role, and grant access to others
 RECORD_OVERSIGHT = ("records_controller", "agency_leader", "internal_auditor", "inspector")
 FEED = ("iso_secretary", "agency_leader", "records_controller", "internal_auditor", "inspector")
 AUDIT = ("admin", "internal_auditor", "inspector")

@@ -111,12 +111,22 @@ class FileOut(BaseModel):
     filename: str
 
 
+class StampImageOut(BaseModel):
+    """A signature or seal image now on file (the event's version of the account or agency)."""
+
+    file: FileOut
+    version: int
+
+
 class VersionOut(Out):
     n: int
-    status: str
+    status: str = Field(description="Bước đã ghi nhận / recorded step: draft, submitted, approved, rejected, issued, "
+                                    "superseded, withdrawn. Đang hiệu lực hay chưa: xem in_force, upcoming / whether "
+                                    "it is in force: see the document's in_force and upcoming")
     file: FileOut
     change_summary: str
     author: str
+    effective_from: str | None = None
 
 
 class DocumentOut(Out):
@@ -127,7 +137,11 @@ class DocumentOut(Out):
     kind: str
     department: str
     versions: list[VersionOut]
-    in_force: int | None
+    in_force: int | None = Field(description="Phiên bản đang hiệu lực vào ngày in_force_on / the version in force "
+                                             "on in_force_on (Vietnam date)")
+    upcoming: int | None = Field(default=None, description="Phiên bản đã ban hành, chưa có hiệu lực / issued, "
+                                                          "not yet in force (its effective_from is later)")
+    in_force_on: str | None = Field(default=None, description="Ngày (giờ Việt Nam) mà in_force nói tới / the day")
     version: int
 
 
@@ -141,6 +155,8 @@ class DocumentRow(BaseModel):
     status: str
     in_force: int | None
     effective_from: str | None
+    upcoming: int | None = None
+    upcoming_from: str | None = None
     latest: int
     version: int
     updated_at: str
@@ -211,10 +227,33 @@ class RecordOut(Out):
     code: str
     title: str
     series: str
+    confidentiality: str
     retention_years: int | None
-    files: list[dict[str, Any]]
+    files: list[dict[str, Any]] = Field(description="Hồ sơ mật: người không được xem tệp chỉ thấy số tệp, kích "
+                                        "thước và mã băm (withheld=true) / a confidential record's files, to "
+                                        "those who may not read them: size and hash only (withheld=true)")
+    file_access: Literal["open", "role", "grant"] | None = Field(
+        description="Vì sao bạn được xem tệp (open: hồ sơ không mật; role: theo vai trò; grant: được cấp quyền); "
+                    "null: không được xem / why you may read the files, null if you may not")
+    grants: dict[str, dict[str, Any]] = Field(description="Người được cấp quyền xem tệp hồ sơ mật / who was "
+                                              "granted access to the confidential files")
     closed_on: str | None
     version: int
+
+
+USERNAME = r"^[a-z0-9][a-z0-9._-]{1,62}$"  # ledger.directory's usernames
+
+
+class AccessGrant(BaseModel):
+    grantee: str = Field(min_length=2, max_length=63, pattern=USERNAME, examples=["truongphong"],
+                         description="Tên đăng nhập của tài khoản được cấp quyền / the account's username")
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT)
+    until: date | None = Field(default=None, description="Ngày cuối được xem (giờ Việt Nam); trống: đến khi thu "
+                                                         "hồi / last day of access, or until revoked")
+
+
+class AccessRevoke(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT)
 
 
 class RecordRow(BaseModel):
@@ -305,11 +344,24 @@ class Feed(BaseModel):
     last_position: int
 
 
+Check = Literal["chain", "snapshot", "file", "evidence"]
+
+
 class ChainBreakOut(BaseModel):
-    position: int
+    """The first thing that does not hold: a broken chain, a snapshot that differs, a stored file wrong or gone.
+
+    ``aggregate_id`` and ``version`` are null when the break is in an agency the caller may not see."""
+    position: int = Field(description="the event's place in the log (0 for a snapshot)")
     aggregate_id: str | None
-    version: int | None
-    reason: str
+    version: int | None = Field(description="the event's number in its chain (of the snapshot, of the event "
+                                            "that referenced the file)")
+    reason: str = Field(description="English, as before: what does not hold")
+    check: Check = Field(description="which check found it")
+    reason_vi: str
+    reason_en: str
+    key: str | None = Field(description="the stored object, for a file or evidence break")
+    text_vi: str = Field(description="one sentence for a person (names the document or record when visible)")
+    text_en: str
 
 
 class FileProblem(BaseModel):
@@ -318,38 +370,101 @@ class FileProblem(BaseModel):
     code: str | None
     problem_vi: str | None
     problem_en: str | None
+    check: Literal["file", "evidence"] = Field(description="a version, signed or record file; or destruction "
+                                                           "minutes")
+    filename: str
+    version: int = Field(description="the event that referenced the file")
 
 
 class AuditReport(BaseModel):
-    intact: bool
-    events: int
-    aggregates: int
+    """One report, the same as `isoledger verify` and the web integrity page give (ledger.verification)."""
+    intact: bool = Field(description="every chain, snapshot, file and evidence file checked holds")
+    events: int = Field(description="events checked (of the documents and records in scope)")
+    aggregates: int = Field(description="chains checked in scope (documents and records; the whole ledger "
+                                        "also counts agencies and accounts)")
     first_break: ChainBreakOut | None
-    files_checked: int
+    files_checked: int = Field(description="version, signed and record files read and hashed")
     file_problems: list[FileProblem]
+    agencies: list[str] | None = Field(description="the agencies in scope; null: the whole ledger")
+    documents: int
+    records: int
+    snapshots_checked: int
+    evidence_files_checked: int = Field(description="destruction minutes read and hashed")
+    stopped_early: bool = Field(description="a broken chain stopped the check before snapshots and files")
+    summary_vi: str = Field(description="«Đã kiểm tra 53 sự kiện của 12 tài liệu và hồ sơ, 20 tệp, 2 biên bản hủy.»")
+    summary_en: str
+
+
+class SignatureText(BaseModel):
+    """A machine code with the words a person reads: Vietnamese, English, and what to do about it."""
+
+    code: str
+    vi: str
+    en: str
+    advice_vi: str
+    advice_en: str
+
+
+class SignatureWords(BaseModel):
+    status: SignatureText
+    indication: SignatureText  # explains the verdict (``ok``); its code may be ours, e.g. OK_AT_CURRENT_TIME
+    coverage: SignatureText
+    modification_level: SignatureText
+    pades_level: SignatureText | None
+    revocation: SignatureText
+    signing_time: SignatureText | None  # which time ``signing_time`` is: the timestamp's, or the signer's claim
+
+
+class SignatureCertificateOut(BaseModel):
+    fingerprint: str
+    subject: str
+    issuer: str
+    serial: str
+    common_name: str
+    organization: str
+    issuer_name: str
+    valid_from: str | None
+    valid_until: str | None
 
 
 class SignatureOut(BaseModel):
     field_name: str
-    signer: str | None
-    certificate: dict[str, str] | None
+    signer: str | None  # the certificate's common name
+    signer_organization: str | None
+    certificate: SignatureCertificateOut | None
     ok: bool
     intact: bool
     valid: bool
     trusted: bool
     revoked: bool
+    revocation: Literal["not_revoked", "revoked", "not_checked"]
+    revoked_at: str | None
     coverage: str
     modification_level: str | None
+    pades_level: str | None
     timestamp_valid: bool | None
     timestamp_time: str | None
-    signing_time: str | None
-    indication: str
+    signer_reported_time: str | None
+    signing_time: str | None  # the timestamp's time if valid, else the signer's claim; never the validation time
+    signing_time_source: Literal["timestamp", "signer"] | None
+    status: str  # ETSI EN 319 102-1 main indication: PASSED, INDETERMINATE, FAILED
+    indication: str  # ETSI EN 319 102-1 sub-indication as pyHanko reports it
     detail: str
+    text: SignatureWords
 
 
 class SignatureReportOut(BaseModel):
     document_id: str
     n: int
+    sha256: str
+    signatures: list[SignatureOut]
+
+
+class VerifyReportOut(BaseModel):
+    """The validation report of an uploaded PDF (not stored)."""
+
+    filename: str
+    size: int
     sha256: str
     signatures: list[SignatureOut]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from typing import Any, TextIO
@@ -19,14 +18,14 @@ SYSTEM = Actor("system", HOME_AGENCY, frozenset({"admin"}), request_id="first-st
 def ensure_admin(ctx: ApiContext, *, password: str | None = None, out: TextIO | None = None) -> str | None:
     """Creates the `admin` account on an empty directory; returns the password if it was generated.
 
-    The password comes from ISOLEDGER_ADMIN_PASSWORD, else it is generated and printed once to ``out``
-    (stdout by default), never logged.
+    The password is ``password`` (the server passes ISOLEDGER_ADMIN_PASSWORD from the settings), else it is
+    generated and printed once to ``out`` (stdout by default), never logged.
     """
     if ctx.directory.find_account("admin") is not None:
         return None
     if ctx.directory.find_agency(HOME_AGENCY) is None:
         ctx.directory.create_agency(SYSTEM, agency_id=HOME_AGENCY, name=HOME_AGENCY_NAME, supervised_by=[])
-    given = password or os.environ.get("ISOLEDGER_ADMIN_PASSWORD") or None
+    given = password or None
     chosen = given or secrets.token_urlsafe(15)
     try:
         ctx.directory.create_account(SYSTEM, username="admin", agency_id=HOME_AGENCY,

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("isoledger.api")
 
 
-def pkcs11_from_env() -> Any:
+def pkcs11_users(path: Path | None) -> Any:
     """ISOLEDGER_PKCS11_USERS: a JSON file {username: {module_path, pin, token_label, key_label, ...}}."""
-    path = os.environ.get("ISOLEDGER_PKCS11_USERS")
-    if not path:
+    if path is None:
         return None
     from signing import Pkcs11Settings
 
@@ -39,16 +38,20 @@ def build(settings: Any, *, demo: bool = True, out: Any = None) -> Any:
         services.archive = open_archive(settings)
 
     def signing_factory() -> Any:
+        from dataclasses import replace
+
         from signing import build_signing_service
-        return build_signing_service()
+        config, home_roots = settings.signing, settings.home / "trust-roots"
+        if not config.trust_roots and home_roots.is_dir():  # the installation's own roots (the demo's root)
+            config = replace(config, trust_roots=(home_roots,))
+        return build_signing_service(config)
 
     app = create_app(services, archive=services.archive, signing_factory=signing_factory,
-                     pkcs11_for=pkcs11_from_env(),
-                     secure_cookies=os.environ.get("ISOLEDGER_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
-                     token_ttl=int(os.environ.get("ISOLEDGER_TOKEN_TTL", "3600")))
+                     pkcs11_for=pkcs11_users(settings.web.pkcs11_users), secure_cookies=settings.web.secure_cookies,
+                     token_ttl=settings.web.token_ttl)
     ctx = app.state.ctx
     first_start = ctx.directory.find_account("admin") is None
-    ensure_admin(ctx, out=out)
+    ensure_admin(ctx, password=_reveal(settings.accounts.admin_password), out=out)
     if demo and first_start:
         load_demo_hook(ctx, out)
     app.state.services = services
@@ -65,7 +68,7 @@ def load_demo_hook(ctx: Any, out: Any) -> None:
         return
     result = load_demo(ctx.services)
     ctx.services.projector.catch_up()
-    password = os.environ.get("ISOLEDGER_DEMO_PASSWORD") or None
+    password = _reveal(ctx.services.settings.accounts.demo_password)
     created = seed_demo_directory(ctx, result, password=password)
     print(f"Dữ liệu mẫu / demo: {result.get('message', '')}", file=out)
     for username, secret in created.items():
@@ -73,14 +76,21 @@ def load_demo_hook(ctx: Any, out: Any) -> None:
         print(f"  {username:12} {secret:16} {', '.join(roles):28} {agency}  ({full_name})", file=out)
 
 
-def serve(settings: Any, host: str = "127.0.0.1", port: int = 8000, *, demo: bool = True) -> None:
+def _reveal(secret: Any) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
+
+
+def serve(settings: Any, host: str | None = None, port: int | None = None, *, demo: bool = True) -> None:
+    """Serves on ``host``:``port`` (default: the settings' HOST and PORT)."""
     import uvicorn
 
+    host = host or settings.web.host
+    port = port or settings.web.port
     app = build(settings, demo=demo)
     print(f"isoledger: trang web / web pages http://{host}:{port}/  ·  API http://{host}:{port}/docs  ·  "
           f"công khai / public http://{host}:{port}/cong-khai/<agency_id>", flush=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level=os.environ.get("ISOLEDGER_LOG_LEVEL", "info"),
+        uvicorn.run(app, host=host, port=port, log_level=settings.web.log_level,
                     access_log=False)
     finally:
         app.state.services.close()

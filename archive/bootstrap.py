@@ -1,12 +1,12 @@
-"""Wiring: settings from the environment, and one factory that builds the archive from them."""
+"""Wiring: the archive's settings section, and one factory that builds the archive from it."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from pydantic import SecretStr
 
 from archive.errors import InvalidConfiguration
 from archive.keys import open_key_store
@@ -15,39 +15,35 @@ from archive.masterkey import load_master_key
 from archive.service import DEFAULT_MAX_SIZE, Archive
 from archive.store import ObjectStore
 
-_TRUE = {"1", "true", "yes", "on"}
+
+def _reveal(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 @dataclass(frozen=True)
 class ArchiveSettings:
+    """The storage section of the settings (``isoledger.settings`` reads it from the environment).
+
+    Secrets (the master key, the S3 secret key, the database URL with its password) are ``SecretStr``;
+    plain strings given here are wrapped, so they stay masked when the settings are printed.
+    """
+
     home: Path = Path("./var")
     storage_url: str = "file://"
-    master_key: str | None = None
-    database_url: str | None = None
+    master_key: SecretStr | None = None
+    database_url: SecretStr | None = None
     max_size: int = DEFAULT_MAX_SIZE
     s3_access_key: str | None = None
-    s3_secret_key: str | None = None
+    s3_secret_key: SecretStr | None = None
     s3_secure: bool = True
     s3_region: str | None = None
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ArchiveSettings:
-        env = os.environ if environ is None else environ
-        try:
-            max_size = int(env.get("ISOLEDGER_MAX_UPLOAD_SIZE", DEFAULT_MAX_SIZE))
-        except ValueError as e:
-            raise InvalidConfiguration("ISOLEDGER_MAX_UPLOAD_SIZE must be a number of bytes.") from e
-        return cls(
-            home=Path(env.get("ISOLEDGER_HOME") or "./var"),
-            storage_url=env.get("ISOLEDGER_STORAGE_URL") or "file://",
-            master_key=env.get("ISOLEDGER_MASTER_KEY") or None,
-            database_url=env.get("ISOLEDGER_DATABASE_URL") or None,
-            max_size=max_size,
-            s3_access_key=env.get("ISOLEDGER_S3_ACCESS_KEY") or None,
-            s3_secret_key=env.get("ISOLEDGER_S3_SECRET_KEY") or None,
-            s3_secure=env.get("ISOLEDGER_S3_SECURE", "true").strip().lower() in _TRUE,
-            s3_region=env.get("ISOLEDGER_S3_REGION") or None,
-        )
+    def __post_init__(self) -> None:
+        for name in ("master_key", "database_url", "s3_secret_key"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, SecretStr(value) if value else None)
+        object.__setattr__(self, "home", Path(self.home))
 
 
 def open_object_store(settings: ArchiveSettings) -> ObjectStore:
@@ -61,7 +57,7 @@ def open_object_store(settings: ArchiveSettings) -> ObjectStore:
 
         return S3ObjectStore.from_url(
             url, settings.home / "tmp",
-            access_key=settings.s3_access_key, secret_key=settings.s3_secret_key,
+            access_key=settings.s3_access_key, secret_key=_reveal(settings.s3_secret_key),
             secure=settings.s3_secure, region=settings.s3_region,
         )
     raise InvalidConfiguration(
@@ -70,11 +66,10 @@ def open_object_store(settings: ArchiveSettings) -> ObjectStore:
     )
 
 
-def open_store(settings: ArchiveSettings | None = None) -> Archive:
-    """The archive for ``settings`` (default: from the environment). Close it at shutdown."""
-    settings = settings or ArchiveSettings.from_env()
-    master = load_master_key(settings.master_key, settings.home)
-    keys = open_key_store(settings.database_url, settings.home)
+def open_store(settings: ArchiveSettings) -> Archive:
+    """The archive for ``settings``. Close it at shutdown."""
+    master = load_master_key(_reveal(settings.master_key), settings.home)
+    keys = open_key_store(_reveal(settings.database_url), settings.home)
     store = open_object_store(settings)
     return Archive(store, keys, master, max_size=settings.max_size)
 
@@ -84,5 +79,7 @@ def build_archive(storage_url: str = "file://", home: str | Path = "./var", mast
                   **s3: str | bool | None) -> Archive:
     """Same as ``open_store`` with plain arguments; ``s3`` takes ``s3_access_key``, ``s3_secret_key``,
     ``s3_secure``, ``s3_region``."""
-    settings = ArchiveSettings(Path(home), storage_url, master_key, database_url, max_size, **s3)  # type: ignore[arg-type]
+    settings = ArchiveSettings(Path(home), storage_url, SecretStr(master_key) if master_key else None,
+                               SecretStr(database_url) if database_url else None, max_size,
+                               **s3)  # type: ignore[arg-type]  # s3_secret_key as text is wrapped too
     return open_store(settings)

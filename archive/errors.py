@@ -1,7 +1,8 @@
 """The ArchiveError family: every storage failure, with a stable code and Vietnamese/English text.
 
-    ArchiveError
+    ArchiveError (an IsoledgerError: keyword-only code, message_vi, message_en, field, **details)
     ├── InvalidConfiguration      bad URL, bad master key value, bad scope or key name
+    │   └── InvalidFileInput      a file the caller sent cannot be taken (no name, not of this scope)
     ├── StorageUnavailable        object store or key database cannot be reached / answered an error
     │   ├── StorageAccessDenied   wrong credentials or missing permission
     │   ├── BucketMissing         the bucket does not exist and could not be created
@@ -22,46 +23,29 @@ adapters with ``raise ... from e``; nothing else escapes the package's public me
 
 from __future__ import annotations
 
-from typing import Any
+from ledger.errors import IsoledgerError
 
 
-class ArchiveError(Exception):
-    """Base of every error raised by ``archive``."""
+class ArchiveError(IsoledgerError):
+    """Base of every error raised by ``archive`` (old positional form: message_en, message_vi)."""
 
-    code: str = "archive_error"
-    message_vi: str = "Lỗi kho lưu trữ tệp."
-    message_en: str = "File storage error."
-
-    def __init__(
-        self,
-        message_en: str | None = None,
-        message_vi: str | None = None,
-        *,
-        field: str | None = None,
-        **details: Any,
-    ) -> None:
-        if message_en is not None:
-            self.message_en = message_en
-        if message_vi is not None:
-            self.message_vi = message_vi
-        self.field = field
-        self.details = details
-        super().__init__(self.message_en)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "message_vi": self.message_vi,
-            "message_en": self.message_en,
-            "field": self.field,
-            **self.details,
-        }
+    code = "archive_error"
+    message_vi = "Lỗi kho lưu trữ tệp."
+    message_en = "File storage error."
+    positional = ("message_en", "message_vi")
 
 
 class InvalidConfiguration(ArchiveError):
     code = "archive_invalid_configuration"
     message_vi = "Cấu hình kho lưu trữ tệp không hợp lệ."
     message_en = "The file storage configuration is invalid."
+
+
+class InvalidFileInput(InvalidConfiguration):
+    code = "file_invalid"
+    message_vi = "Tệp gửi lên không hợp lệ."
+    message_en = "The file sent is invalid."
+    field = "file"
 
 
 class StorageUnavailable(ArchiveError):

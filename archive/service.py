@@ -20,7 +20,7 @@ from archive.crypto import DEFAULT_CHUNK_SIZE, ChunkEncryptor, DecryptingReader,
 from archive.errors import (
     ArchiveError,
     FileTooLarge,
-    InvalidConfiguration,
+    InvalidFileInput,
     ScopeKeyMissing,
     StorageUnavailable,
     UploadInterrupted,
@@ -56,7 +56,7 @@ def clean_filename(filename: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch) != "Cc").strip()
     if not name or name in (".", ".."):
-        raise InvalidConfiguration("The file has no name.", "Tệp không có tên.", field="file")
+        raise InvalidFileInput(message_en="The file has no name.", message_vi="Tệp không có tên.")
     return name
 
 
@@ -223,7 +223,8 @@ class Archive:
         the final chunk is released, so a consumer never gets a complete stream of bad bytes.
         """
         if ref.key != object_key(scope, ref.sha256):
-            raise InvalidConfiguration(f"{ref.key} does not belong to scope {scope!r}.", field="file")
+            raise InvalidFileInput(message_en=f"{ref.key} does not belong to scope {scope!r}.",
+                                   message_vi="Tệp không thuộc tài liệu/hồ sơ này.")
         data_key = self._data_key(scope, create=False)
         raw = self.store.open(ref.key)
         return DecryptingStream(raw, data_key, scope, ref.sha256, ref.size, close=raw.close)

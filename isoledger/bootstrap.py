@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from archive import Archive, ArchiveSettings, open_store
+from archive import Archive, open_store
 from isoledger.settings import Settings
 from ledger.application import Ledger
 from ledger.config import is_postgres
@@ -37,6 +37,5 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] | None = None
     projector = Projector(ledger, db)
     if not separate_owner:
         projector.create_tables()
-    archive = open_store(replace(ArchiveSettings.from_env(), home=settings.home, storage_url=settings.storage_url,
-                                 database_url=settings.database_url))
+    archive = open_store(settings.storage)
     return Services(settings, ledger, db, projector, archive)

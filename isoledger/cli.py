@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from isoledger.bootstrap import bootstrap
-from isoledger.settings import Settings
+from isoledger.settings import Settings, SettingsError
 from ledger.errors import LedgerError
+from signing.errors import SigningConfigError
 
 app = typer.Typer(help="isoledger — ISO điện tử: sổ cái tài liệu và hồ sơ / ledger of documents and records",
                   no_args_is_help=True, add_completion=False)
@@ -24,12 +26,21 @@ app.add_typer(storage_app, name="storage")
 console = Console(soft_wrap=True)
 
 
+def _settings() -> Settings:
+    """The settings of the environment; a bad variable ends the command (exit 2) naming it."""
+    try:
+        return Settings.from_env()
+    except (SettingsError, SigningConfigError) as e:
+        console.print(f"[red]Cấu hình sai / bad configuration[/] ({e.field}): {e.message_vi} / {e.message_en}")
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def init() -> None:
     """Create the tables (as the owner role on PostgreSQL) and grant the runtime role its rights."""
     from isoledger.database import initialise
 
-    settings = Settings.from_env()
+    settings = _settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     for line in initialise(settings.owner_database_url, settings.database_url):
         console.print(f"[green]✓[/] {line}")
@@ -37,43 +48,40 @@ def init() -> None:
 
 
 @app.command()
-def verify() -> None:
-    """Recompute every hash chain; exit 0 when intact, 1 naming the first broken event."""
+def verify(agency: Annotated[list[str] | None, typer.Option(
+        "--agency", help="only the documents and records of this agency (repeatable); chains are all walked")]
+        = None) -> None:
+    """Recompute every hash chain, snapshot and stored file; exit 0 when intact, 1 naming the first break."""
     from ledger.application import SNAPSHOT_INTERVAL
-    from ledger.references import referenced_files
-    from ledger.verify import verify_chains, verify_snapshots
+    from ledger.verification import verify_ledger
 
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         total = services.ledger.recorder.max_notification_id() or 0
         with _progress() as progress:
-            task = progress.add_task("Kiểm tra chuỗi băm / checking chains", total=total)
-            report = verify_chains(services.ledger, progress=lambda n: progress.advance(task, n))
+            task = progress.add_task("Kiểm tra / checking", total=total)
+            report = verify_ledger(services.ledger, services.archive, agencies=agency,
+                                   snapshot_interval=SNAPSHOT_INTERVAL,
+                                   progress=lambda n: progress.advance(task, n))
+        brk = report.first_break
+        if brk is not None and brk.check == "chain":
+            console.print(f"[red]HỎNG / BROKEN[/] at position {brk.position}: aggregate {brk.aggregate_id} "
+                          f"version {brk.version}: {brk.reason_en}")
+        else:
+            console.print(f"[green]Chuỗi băm toàn vẹn / chains intact[/]: {report.events} sự kiện / events, "
+                          f"{report.aggregates} chuỗi / chains")
+        if brk is not None and brk.check == "snapshot":
+            console.print(f"[red]ẢNH CHỤP SAI / BAD SNAPSHOT[/]: aggregate {brk.aggregate_id} version {brk.version}: "
+                          f"{brk.reason_en}")
+        for f in report.file_problems:
+            label = " (biên bản hủy / destruction minutes)" if f.check == "evidence" else ""
+            console.print(f"[red]TỆP HỎNG / BAD FILE[/]{label} " + escape(f"{f.key} ({f.filename}) in {f.scope}: "
+                                                                        f"{f.reason_vi} / {f.reason_en}"))
+        if brk is not None:
+            console.print("[red]Chỗ hỏng đầu tiên / first break[/]: " + escape(f"{brk.text('vi')} / {brk.text('en')}"))
+        console.print(f"{report.summary('vi')} / {report.summary('en')}", markup=False)
         if not report.intact:
-            b = report.first_break
-            assert b is not None
-            console.print(f"[red]HỎNG / BROKEN[/] at position {b.position}: aggregate {b.aggregate_id} "
-                          f"version {b.version}: {b.reason}")
             raise typer.Exit(1)
-        console.print(f"[green]Chuỗi băm toàn vẹn / chains intact[/]: {report.events} sự kiện / events, "
-                      f"{report.aggregates} chuỗi / chains")
-        snap = verify_snapshots(services.ledger, report.versions, interval=SNAPSHOT_INTERVAL)
-        if snap is not None:
-            console.print(f"[red]ẢNH CHỤP SAI / BAD SNAPSHOT[/]: aggregate {snap.aggregate_id} version {snap.version}: "
-                          f"{snap.reason}")
-            raise typer.Exit(1)
-        checked, bad = 0, []
-        for scope, ref in referenced_files(services.ledger):
-            result = services.archive.verify(ref, scope)
-            checked += 1
-            if not result.ok:
-                bad.append((scope, ref, result))
-        for scope, ref, result in bad:
-            console.print(f"[red]TỆP HỎNG / BAD FILE[/] {ref.key} ({ref.filename}) in {scope}: {result.problem_vi}"
-                          f" / {result.problem_en}")
-        if bad:
-            raise typer.Exit(1)
-        console.print(f"[green]Tệp toàn vẹn / files intact[/]: {checked} tệp / files")
     finally:
         services.close()
 
@@ -85,7 +93,7 @@ def sweep(grace_hours: Annotated[float, typer.Option("--grace-hours")] = 24.0) -
 
     from ledger.references import referenced_files
 
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         keys = {ref.key for _, ref in referenced_files(services.ledger)}
         removed = services.archive.sweep(keys, grace=timedelta(hours=grace_hours))
@@ -99,7 +107,7 @@ def sweep(grace_hours: Annotated[float, typer.Option("--grace-hours")] = 24.0) -
 @projections_app.command("rebuild")
 def rebuild() -> None:
     """Empty the read models and replay the whole log into them."""
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         total = services.ledger.recorder.max_notification_id() or 0
         with _progress() as progress:
@@ -118,7 +126,7 @@ def history(aggregate_id: str,
             = None,
             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The events of a document or record, and its state as it was (optionally at --as-of)."""
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         when = _parse_instant(as_of) if as_of else None
         events = services.ledger.history(aggregate_id, as_of=when)
@@ -144,14 +152,14 @@ def history(aggregate_id: str,
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+def serve(host: Annotated[str | None, typer.Option(help="default: $HOST, else 127.0.0.1")] = None,
+          port: Annotated[int | None, typer.Option(help="default: $PORT, else 8000")] = None,
           demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo on the first start")] = True
           ) -> None:
     """Serve the HTTP API and the web pages (first start: creates `admin`, loads the demo)."""
     from api.server import serve as run_server
 
-    run_server(Settings.from_env(), host=host, port=port, demo=demo)
+    run_server(_settings(), host=host, port=port, demo=demo)
 
 
 @app.command()
@@ -160,7 +168,7 @@ def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's s
     """Load the demo dataset (Sở KH&CN tỉnh Trà Vinh) unless it is already there."""
     from isoledger.demo import load_demo
 
-    services = bootstrap(Settings.from_env())
+    services = bootstrap(_settings())
     try:
         summary = load_demo(services)
         services.projector.catch_up()
@@ -172,8 +180,11 @@ def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's s
 
 
 def _show(services) -> None:  # type: ignore[no-untyped-def]
+    from projections import queries
+
     with services.db.transaction(write=False) as cur:
-        cur.execute("SELECT code, title, kind, in_force, effective_from FROM documents ORDER BY code")
+        table, params = queries.register(services.ledger.today())
+        cur.execute(f"SELECT code, title, kind, in_force, effective_from FROM {table} ORDER BY code", tuple(params))
         docs = cur.fetchall()
         cur.execute("SELECT code, title, retention_years, retention_ends_on, on_loan, on_hold, destruction "
                     "FROM records ORDER BY code")

@@ -1,15 +1,18 @@
-"""The demo dataset: Sở Khoa học và Công nghệ tỉnh Trà Vinh, its documents and records, through their lifecycle."""
+"""The demo dataset: Sở Khoa học và Công nghệ tỉnh Trà Vinh, its documents and records, through two years."""
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from typing import Any
 
 from isoledger.bootstrap import Services
+from isoledger.demo_clock import DemoClock
+from isoledger.demo_pdfs import Paper, render
 from ledger.actors import Actor
+from ledger.clock import clocked
 from ledger.errors import NotFound
-from ledger.files import evidence_scope
+from ledger.files import FileRef
 
 AGENCY_ID = "so-khcn-tra-vinh"
 AGENCY_NAME = "Sở Khoa học và Công nghệ tỉnh Trà Vinh"
@@ -17,6 +20,8 @@ SUPERVISOR_ID = "chi-cuc-tdc-tra-vinh"
 SUPERVISOR_NAME = "Chi cục Tiêu chuẩn Đo lường Chất lượng tỉnh Trà Vinh"
 DEPARTMENTS = ["Văn phòng Sở", "Phòng Kế hoạch - Tài chính", "Phòng Quản lý Khoa học",
                "Phòng Quản lý Công nghệ và Thị trường công nghệ"]
+# The story starts when the Sở moves its quality management system onto the software (see demo_story).
+STARTS = ("2024-12-09", "08:00")
 
 # username -> (full name, roles, agency): one account per role, for `make run` to print.
 DEMO_PEOPLE: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -36,85 +41,100 @@ def actor(username: str) -> Actor:
     return Actor(username, agency, frozenset(roles))
 
 
-def _pdf(title: str, pages: int = 2) -> bytes:
-    from signing.samples import sample_pdf
+class Demo:
+    """The steps of the story, each by the person whose job it is, at the demo clock's time."""
 
-    ascii_title = title.encode("ascii", "replace").decode()
-    return sample_pdf(pages, ascii_title)
-
-
-def _demo_pkcs12() -> tuple[bytes, bytes]:
-    """A self-signed demo certificate for the agency leader (real deployments use the government CA)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, AGENCY_NAME),
-                      x509.NameAttribute(NameOID.COMMON_NAME, DEMO_PEOPLE["giamdoc"][0])])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=3650))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), True)
-            .sign(key, hashes.SHA256()))
-    passphrase = b"demo"
-    data = pkcs12.serialize_key_and_certificates(b"giamdoc", key, cert, None,
-                                                 serialization.BestAvailableEncryption(passphrase))
-    return data, passphrase
-
-
-class _Demo:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, clock: DemoClock) -> None:
         self.s = services
         self.ledger = services.ledger
+        self.clock = clock
+        self.at = clock.at
+        self.documents: dict[str, str] = {}
+        # (document, version) -> the empty area on the last page where a visible signature and seal go
+        self.signature_boxes: dict[tuple[str, int], tuple[float, float, float, float]] = {}
+        self.records: dict[str, str] = {}
         self._signing: Any = None
         self._signer: Any = None
+        self._pki: Any = None
 
     def put(self, scope: str, data: bytes, filename: str) -> dict[str, Any]:
         return self.s.archive.put(io.BytesIO(data), filename, scope).to_dict()
 
     def sign(self, doc: str, n: int) -> None:
+        """The agency leader signs version ``n`` for approval (on QT-02 a department leader first reviews it
+        with a certificate under no trusted root), at the demo clock's time, with visible Decree 30 stamps."""
+        from isoledger.demo_pki import PASSPHRASE, DemoPki, untrusted_pkcs12
         from signing import SigningConfig, build_signing_service, open_pkcs12_signer
 
-        if self._signing is None:
-            self._signing = build_signing_service(SigningConfig(check_signer=False))
-            self._signer = open_pkcs12_signer(*_demo_pkcs12())
+        if self._signing is None:  # the demo's own root, trusted by this installation ($ISOLEDGER_HOME/trust-roots)
+            self._pki = DemoPki.create()
+            self._pki.trust_in(self.s.settings.home)
+            self._signing = build_signing_service(SigningConfig(check_signer=False), clock=self.clock)
+            self._signer = open_pkcs12_signer(self._pki.pkcs12(DEMO_PEOPLE["giamdoc"][0], AGENCY_NAME), PASSPHRASE)
+        if self.ledger.document(doc)["code"] == "QT-02":  # one signature deliberately under no trusted root
+            untrusted = untrusted_pkcs12(DEMO_PEOPLE["truongphong"][0], AGENCY_NAME)
+            self._sign_as(doc, n, "truongphong", "review", open_pkcs12_signer(untrusted, PASSPHRASE))
+        self._sign_as(doc, n, "giamdoc", "approval", self._signer)
+
+    def _sign_as(self, doc: str, n: int, user: str, meaning: str, signer: Any) -> None:
+        from signing import Look, Meaning
+        from signing.placement import Position, place, read_layout
+        from signing.samples import sample_seal_png, sample_signature_png
+
         version = self.ledger.document(doc)["versions"][n - 1]
-        from ledger.files import FileRef
         pdf = self.s.archive.read_bytes(FileRef.from_dict(version["file"]), doc)
-        signed = self._signing.sign(pdf, self._signer, signer_name=DEMO_PEOPLE["giamdoc"][0], agency=AGENCY_NAME,
-                                    meaning="approval")
-        name = version["file"]["filename"].removesuffix(".pdf") + " (đã ký).pdf"
-        ref = self.put(doc, signed.content, name)
+        look = Look(sample_signature_png(), sample_seal_png() if meaning == "approval" else None)
+        placement = place(read_layout(pdf, None), Meaning(meaning), None, Position.BOTTOM_RIGHT)
+        signed = self._signing.sign(pdf, signer, signer_name=DEMO_PEOPLE[user][0], agency=AGENCY_NAME,
+                                    meaning=meaning, look=look, placement=placement)
+        content = signed.content
+        if signer is self._signer:  # the demo root's CRL, so the signature validates as trusted
+            content = self._pki.with_revocation_info(content, signer.certificate)
+        name = version["file"]["filename"].removesuffix(".pdf").removesuffix(" (đã ký)") + " (đã ký).pdf"
+        ref = self.put(doc, content, name)
         f = signed.facts
-        self.ledger.record_signature(actor("giamdoc"), doc, n, meaning="approval", signed_file=ref,
+        self.ledger.record_signature(actor(user), doc, n, meaning=meaning, signed_file=ref,
                                      certificate={"fingerprint": f.certificate.fingerprint_sha256,
                                                   "subject": f.certificate.subject, "issuer": f.certificate.issuer,
                                                   "serial": f.certificate.serial},
                                      pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
                                      timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None)
 
-    def document(self, code: str, title: str, kind: str, department: str) -> str:
-        return self.ledger.register_document(actor("thuky"), code=code, title=title, kind=kind, department=department)
+    def document(self, code: str, title: str, kind: str, department: str = "Văn phòng Sở") -> str:
+        doc = self.ledger.register_document(actor("thuky"), code=code, title=title, kind=kind,
+                                            department=department)
+        self.documents[code] = doc
+        return doc
 
-    def draft(self, doc: str, title: str, summary: str) -> int:
-        ref = self.put(doc, _pdf(title), f"{title}.pdf")
-        return self.ledger.create_draft(actor("thuky"), doc, file=ref, change_summary=summary)
+    def draft(self, doc: str, paper: Paper, filename: str, summary: str) -> int:
+        pdf = render(paper)
+        ref = self.put(doc, pdf.content, f"{filename}.pdf")
+        n = self.ledger.create_draft(actor("thuky"), doc, file=ref, change_summary=summary)
+        self.signature_boxes[(doc, n)] = pdf.signature_box
+        return n
 
-    def approve(self, doc: str, n: int, *, reviewers: tuple[str, ...] = ("truongphong",)) -> None:
+    def submit(self, doc: str, n: int, *reviewers: str) -> None:
         self.ledger.submit_for_review(actor("thuky"), doc, n, reviewers=list(reviewers), approver="giamdoc")
-        for r in reviewers:
-            self.ledger.review(actor(r), doc, n, verdict="agree", comment="Thống nhất nội dung.")
+
+    def review(self, doc: str, n: int, reviewer: str, comment: str = "Thống nhất nội dung.",
+               verdict: str = "agree") -> None:
+        self.ledger.review(actor(reviewer), doc, n, verdict=verdict, comment=comment)
+
+    def approve(self, doc: str, n: int) -> None:
         self.ledger.approve(actor("giamdoc"), doc, n)
 
-    def issue(self, doc: str, n: int, effective: str, *, signed: bool = True) -> None:
-        if signed:
-            self.sign(doc, n)
+    def issue(self, doc: str, n: int, effective: str) -> None:
         self.ledger.issue(actor("thuky"), doc, n, effective_from=effective, distribution=DEPARTMENTS)
+
+    def record(self, code: str, title: str, series: str, years: int | None, basis: str) -> str:
+        rec = self.ledger.open_record(actor("vanthu"), code=code, title=title, series=series, retention_years=years,
+                                      legal_basis=basis, confidentiality="internal")
+        self.records[code] = rec
+        return rec
+
+    def file(self, rec: str, paper: Paper, name: str) -> None:
+        ref = self.put(rec, render(paper).content, f"{name}.pdf")
+        self.ledger.add_file(actor("vanthu"), rec, file=ref, description=name)
 
     def close(self) -> None:
         if self._signing is not None:
@@ -122,98 +142,29 @@ class _Demo:
 
 
 def load_demo(services: Services) -> dict[str, Any]:
-    """Loads the dataset once; a second call finds it and changes nothing."""
+    """Loads the dataset once; a second call finds it and changes nothing.
+
+    Every event is stamped with the demo clock, which walks from December 2024 to November 2026 in office
+    hours, so time-travel, effective dates, loans and retention read as they would in a real agency.
+    """
+    from isoledger import demo_story
+
     ledger = services.ledger
     try:
         ledger.document(str(ledger._unique_id("document", AGENCY_ID, "QT-01")))
         return {"loaded": False, "message": "đã có sẵn / already loaded", "people": DEMO_PEOPLE}
     except NotFound:
         pass
-    d = _Demo(services)
+    clock = DemoClock(*STARTS)
+    d = Demo(services, clock)
     try:
-        qt01 = d.document("QT-01", "Quy trình kiểm soát tài liệu", "procedure", "Văn phòng Sở")
-        n = d.draft(qt01, "Quy trình kiểm soát tài liệu", "Ban hành lần đầu theo TCVN ISO 9001:2015")
-        d.approve(qt01, n)
-        d.issue(qt01, n, "2025-01-02")
-        n = d.draft(qt01, "Quy trình kiểm soát tài liệu - sửa đổi 1", "Bổ sung bước phân phối tài liệu điện tử")
-        d.approve(qt01, n, reviewers=("truongphong", "phophong"))
-        d.issue(qt01, n, "2026-01-05")
-
-        qt02 = d.document("QT-02", "Quy trình kiểm soát hồ sơ", "procedure", "Văn phòng Sở")
-        n = d.draft(qt02, "Quy trình kiểm soát hồ sơ", "Ban hành lần đầu")
-        d.approve(qt02, n)
-        d.issue(qt02, n, "2025-01-02")
-
-        cs = d.document("CSCL", "Chính sách chất lượng", "quality_policy", "Văn phòng Sở")
-        n = d.draft(cs, "Chính sách chất lượng", "Chính sách chất lượng giai đoạn 2025-2030")
-        d.approve(cs, n, reviewers=())
-        d.issue(cs, n, "2025-01-02")
-
-        bm = d.document("BM-01", "Phiếu đề nghị sửa đổi tài liệu", "form", "Văn phòng Sở")
-        n = d.draft(bm, "Phiếu đề nghị sửa đổi tài liệu", "Biểu mẫu kèm QT-01")
-        d.approve(bm, n, reviewers=())
-        d.issue(bm, n, "2025-01-02", signed=False)
-
-        mt = d.document("MTCL-2026", "Mục tiêu chất lượng năm 2026", "quality_objectives", "Văn phòng Sở")
-        n = d.draft(mt, "Mục tiêu chất lượng năm 2026", "Mục tiêu đo lường được, có thời hạn, đến 28/02")
-        ledger.submit_for_review(actor("thuky"), mt, n, reviewers=["truongphong", "phophong"], approver="giamdoc")
-        ledger.review(actor("truongphong"), mt, n, verdict="agree_with_comments",
-                      comment="Đề nghị bổ sung chỉ tiêu tỷ lệ hồ sơ giải quyết đúng hạn ≥ 98%.")
-
-        kh = d.document("KH-DGNB-2026", "Kế hoạch đánh giá nội bộ năm 2026", "audit_plan", "Văn phòng Sở")
-        d.draft(kh, "Kế hoạch đánh giá nội bộ năm 2026", "Dự thảo: đánh giá trước 20/10")
-
-        hd = d.document("HD-05", "Hướng dẫn số hóa hồ sơ lưu trữ", "instruction", "Phòng Quản lý Khoa học")
-        n = d.draft(hd, "Hướng dẫn số hóa hồ sơ lưu trữ", "Dự thảo lần 1")
-        ledger.submit_for_review(actor("thuky"), hd, n, reviewers=[], approver="giamdoc")
-        ledger.reject(actor("giamdoc"), hd, n, reason="Chưa nêu định dạng tệp và độ phân giải khi quét.")
-
-        _records(d)
+        with clocked(clock):
+            demo_story.tell(d)
     finally:
         d.close()
     services.projector.catch_up()
-    return {"loaded": True, "message": f"{AGENCY_NAME}: 7 tài liệu, 5 hồ sơ", "people": DEMO_PEOPLE}
-
-
-def _records(d: _Demo) -> None:
-    ledger, vt = d.ledger, actor("vanthu")
-    today = ledger.today()
-
-    def record(code: str, title: str, series: str, years: int | None, basis: str, files: list[str]) -> str:
-        rec = ledger.open_record(vt, code=code, title=title, series=series, retention_years=years,
-                                 legal_basis=basis, confidentiality="internal")
-        for name in files:
-            ref = d.put(rec, _pdf(name, 1), f"{name}.pdf")
-            ledger.add_file(vt, rec, file=ref, description=name)
-        return rec
-
-    basis = "Thông tư 10/2022/TT-BNV quy định thời hạn bảo quản tài liệu"
-    old = record("HS-DGNB-2019", "Hồ sơ đánh giá nội bộ năm 2019", "Đánh giá nội bộ", 5, basis,
-                 ["Chương trình đánh giá 2019", "Báo cáo đánh giá 2019"])
-    ledger.close_record(vt, old, closed_on="2019-12-31")
-    ledger.propose_destruction(vt, old, reason="Hết thời hạn bảo quản 5 năm")
-    ledger.approve_destruction(actor("giamdoc"), old, decision_no="45/QĐ-SKHCN", decided_by=DEMO_PEOPLE["giamdoc"][0],
-                               council=["Nguyễn Văn Ánh", "Lê Thị Thu Hà", "Đặng Minh Khoa"])
-    minutes = d.put(evidence_scope(old), _pdf("Bien ban huy ho so", 1), "Biên bản hủy hồ sơ HS-DGNB-2019.pdf")
-    erased = d.s.archive.destroy_scope(old)
-    ledger.record_destruction(vt, old, executed_by="vanthu", witnesses=["Lê Thị Thu Hà", "Võ Thành Đạt"],
-                              method="crypto_shredding", minutes_file=minutes, erased_hashes=erased)
-
-    review = record("HS-XXLD-2025", "Hồ sơ xem xét của lãnh đạo năm 2025", "Xem xét của lãnh đạo", 10, basis,
-                    ["Thông báo họp xem xét", "Biên bản họp xem xét của lãnh đạo"])
-    ledger.close_record(vt, review, closed_on="2025-10-25")
-    ledger.lend(vt, review, borrower="Võ Thành Đạt (đánh giá viên nội bộ)", purpose="Chuẩn bị đánh giá nội bộ 2026",
-                due_on=(today + timedelta(days=7)).isoformat(), approved_by="giamdoc")
-
-    complaint = record("HS-KN-2021", "Hồ sơ giải quyết khiếu nại năm 2021", "Khiếu nại, tố cáo", 5, basis,
-                       ["Đơn khiếu nại", "Quyết định giải quyết"])
-    ledger.close_record(vt, complaint, closed_on="2021-06-30")
-    ledger.place_hold(vt, complaint, reason="Thanh tra tỉnh yêu cầu giữ nguyên hồ sơ phục vụ thanh tra")
-
-    policy = record("HS-CSCL", "Hồ sơ ban hành chính sách chất lượng", "Hệ thống quản lý chất lượng", None,
-                    "Luật Lưu trữ 2024: bảo quản vĩnh viễn", ["Quyết định ban hành chính sách chất lượng"])
-    ledger.close_record(vt, policy, closed_on="2025-01-02")
-
-    due = record("HS-TTHC-2019", "Hồ sơ giải quyết thủ tục hành chính năm 2019", "Thủ tục hành chính", 5, basis,
-                 ["Sổ theo dõi hồ sơ TTHC 2019"])
-    ledger.close_record(vt, due, closed_on="2019-12-31")
+    ends = clock().astimezone(UTC)
+    return {"loaded": True, "people": DEMO_PEOPLE, "documents": d.documents, "records": d.records,
+            "ends": ends.isoformat(),
+            "message": f"{AGENCY_NAME}: {len(d.documents)} tài liệu, {len(d.records)} hồ sơ, "
+                       f"từ 12/2024 đến {ends:%m/%Y}"}

@@ -1,13 +1,268 @@
-"""Settings from the environment (ISOLEDGER_*), with embedded defaults that need nothing installed."""
+"""The one reader of the environment: ISOLEDGER_* variables become one Settings, nested per concern."""
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from ledger.config import default_database_url
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from archive.bootstrap import ArchiveSettings
+from archive.service import DEFAULT_MAX_SIZE
+from ledger.config import default_database_url, is_postgres
+from ledger.errors import IsoledgerError
+from signing.config import DEFAULT_FONT, PadesLevel, SigningConfig
+
+DEVELOPMENT = "development"
+PLACEHOLDERS = frozenset({"", "changeme", "change-me", "change_me", "changethis", "secret", "password", "passwd",
+                          "admin", "default", "example", "test", "123456", "12345678", "xxx", "todo"})
+SECRETS = ("ISOLEDGER_SECRET_KEY", "ISOLEDGER_MASTER_KEY", "ISOLEDGER_S3_SECRET_KEY", "ISOLEDGER_ADMIN_PASSWORD",
+           "ISOLEDGER_DEMO_PASSWORD")
+_FALSE = {"0", "false", "no", "off"}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class SettingsError(IsoledgerError):
+    """A variable that is malformed, inconsistent or a placeholder secret; ``field`` names the variable."""
+
+    code = "invalid_setting"
+    message_vi = "Cấu hình không hợp lệ."
+    message_en = "The configuration is invalid."
+
+
+def _var(name: str, default: Any = None) -> Any:
+    return Field(default, validation_alias=name)
+
+
+class _Variables(BaseModel):
+    """The variables exactly as README lists them; blank means unset, except for secrets (see _secret)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    environment: Literal["development", "production"] = _var("ISOLEDGER_ENVIRONMENT", "production")
+    home: str = _var("ISOLEDGER_HOME", "./var")
+    database_url: SecretStr | None = _var("ISOLEDGER_DATABASE_URL")
+    owner_database_url: SecretStr | None = _var("ISOLEDGER_DATABASE_OWNER_URL")
+    storage_url: str | None = _var("ISOLEDGER_STORAGE_URL")
+    master_key: SecretStr | None = _var("ISOLEDGER_MASTER_KEY")
+    max_upload_size: int = _var("ISOLEDGER_MAX_UPLOAD_SIZE", DEFAULT_MAX_SIZE)
+    s3_access_key: str | None = _var("ISOLEDGER_S3_ACCESS_KEY")
+    s3_secret_key: SecretStr | None = _var("ISOLEDGER_S3_SECRET_KEY")
+    s3_secure: bool = _var("ISOLEDGER_S3_SECURE", True)
+    s3_region: str | None = _var("ISOLEDGER_S3_REGION")
+    tsa_url: str | None = _var("ISOLEDGER_TSA_URL")
+    pades_level: PadesLevel | None = _var("ISOLEDGER_PADES_LEVEL")
+    trust_roots: str = _var("ISOLEDGER_TRUST_ROOTS", "")
+    signing_font: str | None = _var("ISOLEDGER_SIGNING_FONT")
+    signing_check_signer: str = _var("ISOLEDGER_SIGNING_CHECK_SIGNER", "1")
+    signing_timeout: float = _var("ISOLEDGER_SIGNING_TIMEOUT", 10.0)
+    secret_key: SecretStr | None = _var("ISOLEDGER_SECRET_KEY")
+    token_ttl: int = _var("ISOLEDGER_TOKEN_TTL", 3600)
+    insecure_cookies: str = _var("ISOLEDGER_INSECURE_COOKIES", "")
+    log_level: str = _var("ISOLEDGER_LOG_LEVEL", "info")
+    pkcs11_users: str | None = _var("ISOLEDGER_PKCS11_USERS")
+    admin_password: SecretStr | None = _var("ISOLEDGER_ADMIN_PASSWORD")
+    demo_password: SecretStr | None = _var("ISOLEDGER_DEMO_PASSWORD")
+    host: str = _var("HOST", "127.0.0.1")
+    port: int = _var("PORT", 8000)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _from_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Blank is unset (secrets excepted: see _secret); PAdES levels in any case; yes/no strictly."""
+        if not isinstance(value, str):
+            return value
+        name = info.field_name or ""
+        if not value.strip() and name not in _SECRET_FIELDS:
+            return cls.model_fields[name].default
+        if name == "pades_level":
+            return value.strip().upper()
+        if name == "s3_secure":
+            word = value.strip().lower()
+            if word not in _TRUE | _FALSE:
+                raise ValueError("expected yes/no, true/false, on/off or 1/0")
+            return word in _TRUE
+        return value
+
+
+_SECRET_FIELDS = frozenset({"secret_key", "master_key", "s3_secret_key", "admin_password", "demo_password"})
+
+
+class _Environment(_Variables, BaseSettings):
+    """``_Variables`` read from the process environment by pydantic-settings (no .env file, no secrets dir)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, case_sensitive=True)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: Any, init_settings: Any, env_settings: Any,
+                                   dotenv_settings: Any, file_secret_settings: Any) -> tuple[Any, ...]:
+        return (env_settings,)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """The event store and the read models: the runtime role's URL, and the owner role's for `isoledger init`."""
+
+    url: SecretStr
+    owner_url: SecretStr
+
+    @property
+    def is_postgres(self) -> bool:
+        return is_postgres(self.url.get_secret_value())
+
+    def redacted(self) -> str:
+        return mask_url(self.url.get_secret_value())
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """The HTTP API and the web pages: address, session tokens, cookies, PKCS#11 tokens per user."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: SecretStr | None = None  # None: generated once into $ISOLEDGER_HOME/secret.key
+    token_ttl: int = 3600
+    secure_cookies: bool = True
+    log_level: str = "info"
+    pkcs11_users: Path | None = None
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """First start: the passwords of `admin` and of the demo accounts (None: generated and printed once)."""
+
+    admin_password: SecretStr | None = None
+    demo_password: SecretStr | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the product is configured with; built once by ``from_env`` and handed to whoever needs it."""
+
+    environment: str
+    home: Path
+    database: DatabaseSettings
+    storage: ArchiveSettings
+    signing: SigningConfig
+    web: WebSettings = field(default_factory=WebSettings)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings of the process environment, or of ``env`` alone when given (tests)."""
+        try:
+            variables = _Environment() if env is None else _Variables.model_validate(dict(env))
+        except ValidationError as e:
+            raise _invalid(e) from None
+        return _build(variables)
+
+    @property
+    def development(self) -> bool:
+        return self.environment == DEVELOPMENT
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url.get_secret_value()
+
+    @property
+    def owner_database_url(self) -> str:
+        return self.database.owner_url.get_secret_value()
+
+    @property
+    def storage_url(self) -> str:
+        return self.storage.storage_url
+
+    @property
+    def tsa_url(self) -> str | None:
+        return self.signing.tsa_url
+
+    def secret_key(self) -> str:
+        """The key that signs session tokens: ISOLEDGER_SECRET_KEY, else generated once into the home."""
+        if self.web.secret_key is not None:
+            return self.web.secret_key.get_secret_value()
+        return _secret_file(self.home / "secret.key")
+
+    def redacted(self) -> dict[str, str]:
+        """The settings as they may be printed: passwords in URLs and every secret masked."""
+        return {"environment": self.environment, "home": str(self.home), "database": self.database.redacted(),
+                "storage": mask_url(self.storage.storage_url), "tsa": self.signing.tsa_url or "—",
+                "pades_level": str(self.signing.level)}
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+def _build(v: _Variables) -> Settings:
+    development = v.environment == DEVELOPMENT
+    home = Path(v.home).resolve()
+    url = v.database_url or SecretStr(default_database_url(home))
+    owner = v.owner_database_url or url
+    for name, value in (("ISOLEDGER_DATABASE_URL", url), ("ISOLEDGER_DATABASE_OWNER_URL", owner)):
+        password = urlsplit(value.get_secret_value()).password
+        if password is not None and not development:
+            _refuse_placeholder(name, SecretStr(password))
+    storage_url = v.storage_url or f"file://{home / 'objects'}"
+    secret = {name: _secret(name, getattr(v, attr), development)
+              for name, attr in zip(SECRETS, ("secret_key", "master_key", "s3_secret_key", "admin_password",
+                                               "demo_password"), strict=True)}
+    if storage_url.startswith("s3://") and not development and secret["ISOLEDGER_S3_SECRET_KEY"] is None:
+        raise SettingsError(
+            message_vi="Kho S3 cần khóa bí mật: hãy đặt ISOLEDGER_S3_SECRET_KEY.",
+            message_en="S3 storage needs a secret key: set ISOLEDGER_S3_SECRET_KEY.",
+            field="ISOLEDGER_S3_SECRET_KEY")
+    storage = ArchiveSettings(home=home, storage_url=storage_url, master_key=secret["ISOLEDGER_MASTER_KEY"],
+                              database_url=url, max_size=v.max_upload_size, s3_access_key=v.s3_access_key,
+                              s3_secret_key=secret["ISOLEDGER_S3_SECRET_KEY"], s3_secure=v.s3_secure,
+                              s3_region=v.s3_region)
+    signing = SigningConfig(
+        level=v.pades_level or (PadesLevel.B_T if v.tsa_url else PadesLevel.B_B), tsa_url=v.tsa_url,
+        trust_roots=tuple(Path(p) for p in v.trust_roots.split(os.pathsep) if p),
+        font_path=Path(v.signing_font) if v.signing_font else DEFAULT_FONT,
+        check_signer=v.signing_check_signer.strip().lower() not in _FALSE, http_timeout=v.signing_timeout)
+    web = WebSettings(host=v.host, port=v.port, secret_key=secret["ISOLEDGER_SECRET_KEY"], token_ttl=v.token_ttl,
+                      secure_cookies=v.insecure_cookies.strip().lower() not in _TRUE, log_level=v.log_level,
+                      pkcs11_users=Path(v.pkcs11_users) if v.pkcs11_users else None)
+    accounts = AccountSettings(admin_password=secret["ISOLEDGER_ADMIN_PASSWORD"],
+                               demo_password=secret["ISOLEDGER_DEMO_PASSWORD"])
+    return Settings(environment=v.environment, home=home, database=DatabaseSettings(url, owner), storage=storage,
+                    signing=signing, web=web, accounts=accounts)
+
+
+def _secret(name: str, value: SecretStr | None, development: bool) -> SecretStr | None:
+    """A secret as set; outside development a placeholder (or a variable set but blank) is refused."""
+    if value is None:
+        return None
+    if not development:
+        _refuse_placeholder(name, value)
+    return value if value.get_secret_value().strip() else None
+
+
+def _refuse_placeholder(name: str, value: SecretStr) -> None:
+    if value.get_secret_value().strip().lower() in PLACEHOLDERS:
+        raise SettingsError(
+            message_vi=f"{name} đang là giá trị mẫu hoặc để trống; hãy đặt một giá trị bí mật thật "
+                       f"(hoặc bỏ biến để hệ thống tự sinh, nếu có), hoặc đặt ISOLEDGER_ENVIRONMENT=development.",
+            message_en=f"{name} is a placeholder or blank; set a real secret (or unset it to have one generated, "
+                       f"where the product can), or set ISOLEDGER_ENVIRONMENT=development.",
+            field=name)
+
+
+def _invalid(e: ValidationError) -> SettingsError:
+    first = e.errors()[0]
+    name = str(first["loc"][0]) if first.get("loc") else "ISOLEDGER_*"
+    return SettingsError(message_vi=f"Giá trị của {name} không hợp lệ.",
+                         message_en=f"{name} is invalid: {first.get('msg', '')}.", field=name)
 
 
 def _secret_file(path: Path, nbytes: int = 32) -> str:
@@ -18,37 +273,3 @@ def _secret_file(path: Path, nbytes: int = 32) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
-
-
-@dataclass(frozen=True)
-class Settings:
-    home: Path
-    database_url: str
-    owner_database_url: str
-    storage_url: str
-    tsa_url: str | None
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ if env is None else env)
-        home = Path(env.get("ISOLEDGER_HOME", "./var")).resolve()
-        database_url = env.get("ISOLEDGER_DATABASE_URL") or default_database_url(home)
-        return cls(home=home, database_url=database_url,
-                   owner_database_url=env.get("ISOLEDGER_DATABASE_OWNER_URL") or database_url,
-                   storage_url=env.get("ISOLEDGER_STORAGE_URL") or f"file://{home / 'objects'}",
-                   tsa_url=env.get("ISOLEDGER_TSA_URL") or None)
-
-    def secret_key(self) -> str:
-        return os.environ.get("ISOLEDGER_SECRET_KEY") or _secret_file(self.home / "secret.key")
-
-    def redacted(self) -> dict[str, str]:
-        """The settings as they may be printed: passwords in URLs are masked."""
-        from urllib.parse import urlsplit
-
-        def mask(url: str) -> str:
-            parts = urlsplit(url)
-            if parts.password:
-                return url.replace(f":{parts.password}@", ":***@")
-            return url
-        return {"home": str(self.home), "database": mask(self.database_url), "storage": mask(self.storage_url),
-                "tsa": self.tsa_url or "—"}

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from ledger.clock import override
 from ledger.errors import NotAllowed
 from ledger.integrity import GENESIS, canonical_bytes, chain_hash
 
@@ -18,6 +19,11 @@ def _sealed(aggregate_id: UUID, version: int, event_class: type, previous: str,
     digest = chain_hash(previous, canonical_bytes(str(aggregate_id), version, get_topic(event_class), fields))
     fields["hash"] = digest
     return fields
+
+
+def _timestamp(event_class: Any) -> Any:
+    clock = override()
+    return clock() if clock is not None else event_class.create_timestamp()
 
 
 class LedgerAggregate(Aggregate):
@@ -42,7 +48,7 @@ class LedgerAggregate(Aggregate):
     def _create(cls, event_class: Any, *, id: UUID | None = None, **kwargs: Any) -> Any:  # noqa: A002
         aggregate_id = id or uuid4()
         if kwargs.get("timestamp") is None:
-            kwargs["timestamp"] = event_class.create_timestamp()
+            kwargs["timestamp"] = _timestamp(event_class)
         kwargs["originator_topic"] = get_topic(cls)
         sealed = _sealed(aggregate_id, cls.INITIAL_VERSION, event_class, GENESIS, kwargs)
         sealed.pop("originator_topic")
@@ -50,7 +56,7 @@ class LedgerAggregate(Aggregate):
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         if kwargs.get("timestamp") is None:
-            kwargs["timestamp"] = event_class.create_timestamp()
+            kwargs["timestamp"] = _timestamp(event_class)
         sealed = _sealed(self.id, self.version + 1, event_class, self.last_hash, kwargs)
         super().trigger_event(event_class, **sealed)
 

@@ -17,9 +17,10 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
+from ledger.clock import override
 from ledger.config import APP_NAME, eventsourcing_env, is_postgres
 from ledger.document import Document
-from ledger.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, Unavailable
+from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion, Unavailable
 from ledger.record import Record, retention_ends_on
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -80,7 +81,8 @@ class Ledger(Application[UUID]):
 
     def today(self) -> date:
         """Today's date in Vietnam, which is what retention and loan dates mean."""
-        return self.clock().astimezone(VN).date()
+        clock = override() or self.clock
+        return clock().astimezone(VN).date()
 
     # ---- documents -----------------------------------------------------------------------
     def register_document(self, actor: Actor, *, code: str, title: str, kind: str, department: str) -> str:
@@ -129,11 +131,13 @@ class Ledger(Application[UUID]):
     def issue(self, actor: Actor, document_id: str, n: int, *, effective_from: date | str,
               distribution: list[str], expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version,
-                     lambda d: d.issue(actor, n, effective_from=effective_from, distribution=distribution))
+                     lambda d: d.issue(actor, n, effective_from=effective_from, distribution=distribution,
+                                       today=self.today()))
 
     def withdraw(self, actor: Actor, document_id: str, n: int, *, reason: str,
                  expected_version: int | None = None) -> None:
-        self._change(Document, document_id, expected_version, lambda d: d.withdraw(actor, n, reason=reason))
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.withdraw(actor, n, reason=reason, today=self.today()))
 
     def obsolete(self, actor: Actor, document_id: str, *, reason: str, expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version, lambda d: d.obsolete(actor, reason=reason))
@@ -197,19 +201,62 @@ class Ledger(Application[UUID]):
             actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=minutes_file,
             erased_hashes=erased_hashes, today=self.today()))
 
+    def grant_record_access(self, actor: Actor, record_id: str, *, grantee: str, reason: str,
+                            until: date | str | None = None, expected_version: int | None = None) -> None:
+        """Lets ``grantee`` (an active account of the record's agency) read a confidential record's files."""
+        account = self._account_facts(v.text(grantee, "grantee", max_len=100))
+        self._change(Record, record_id, expected_version, lambda r: r.grant_access(
+            actor, grantee=account, reason=reason, until=until, today=self.today()))
+
+    def revoke_record_access(self, actor: Actor, record_id: str, *, grantee: str, reason: str,
+                             expected_version: int | None = None) -> None:
+        self._change(Record, record_id, expected_version, lambda r: r.revoke_access(
+            actor, grantee=grantee, reason=reason, today=self.today()))
+
+    def read_record_file(self, actor: Actor, record_id: str, index: int) -> dict[str, Any]:
+        """The ref of a record's ``index``-th file; for a confidential record the read is an event, saved
+        before this returns (if it cannot be saved, this raises and the caller serves nothing)."""
+        rec = self._get(Record, record_id)
+        if not rec.confidential:
+            return rec.read_file(actor, index, today=self.today())
+        ref: dict[str, Any] = self._change(Record, record_id, None,
+                                           lambda r: r.read_file(actor, index, today=self.today()))
+        return ref
+
+    def file_access(self, actor: Actor, record_id: str) -> str | None:
+        """Why ``actor`` may read the record's files ("open", "role", "grant"), or None if they may not."""
+        return self._get(Record, record_id).read_basis(actor, self.today())
+
+    def check_file_access(self, actor: Actor, record_id: str) -> str:
+        """As ``file_access``, but NotAllowed (saying why) when they may not."""
+        return self._get(Record, record_id).check_may_read(actor, self.today())
+
+    def _account_facts(self, username: str) -> dict[str, Any]:
+        from ledger.directory import Account, account_uuid  # the directory builds on this module
+
+        try:
+            acc: Any = self.repository.get(account_uuid(username))
+        except AggregateNotFoundError:
+            return {"username": username}
+        if not isinstance(acc, Account):
+            return {"username": username}
+        return {"username": acc.username, "agency_id": acc.agency_id, "roles": list(acc.roles),
+                "status": acc.status}
+
     # ---- reads ----------------------------------------------------------------------------
     def document(self, document_id: str) -> dict[str, Any]:
-        return state_of(self._get(Document, document_id))
+        """The document now: ``in_force`` is the version in force today (Vietnam date)."""
+        return state_of(self._get(Document, document_id), self.today())
 
     def record(self, record_id: str) -> dict[str, Any]:
-        return state_of(self._get(Record, record_id))
+        return state_of(self._get(Record, record_id), self.today())
 
     def current_version(self, aggregate_id: str) -> int:
         """The version of a document or record (its number of events), read without rebuilding it."""
         uid = _parse_id(aggregate_id, "mục")
         last = self.recorder.select_events(uid, desc=True, limit=1)
         if not last:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+            raise NotFound()
         return int(last[0].originator_version)
 
     def files_of_record(self, record_id: str) -> list[dict[str, Any]]:
@@ -217,19 +264,22 @@ class Ledger(Application[UUID]):
 
     def state_at(self, aggregate_id: str, *, version: int | None = None,
                  as_of: datetime | None = None) -> dict[str, Any] | None:
-        """The aggregate as it was at ``version`` or at instant ``as_of`` (None if it did not exist yet)."""
+        """The aggregate as it was at ``version`` or at instant ``as_of`` (None if it did not exist yet); a
+        document's ``in_force`` is then the version in force on the Vietnam date of ``as_of`` (else today)."""
         uid = _parse_id(aggregate_id, "mục")
+        day = self.today()
         if as_of is not None:
             if as_of.tzinfo is None:
                 raise InvalidInput("Thời điểm phải có múi giờ.", "as_of needs a time zone.", field="as_of")
+            day = as_of.astimezone(VN).date()
             version = self.version_at(uid, as_of)
             if version == 0:
                 return None
         try:
             agg: LedgerAggregate = self.repository.get(uid, version=version)
         except AggregateNotFoundError:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id") from None
-        return state_of(agg)
+            raise NotFound() from None
+        return state_of(agg, day)
 
     def version_at(self, aggregate_id: UUID, as_of: datetime) -> int:
         """The number of events of an aggregate that had happened by ``as_of`` (0 if none)."""
@@ -239,7 +289,7 @@ class Ledger(Application[UUID]):
                 return ev.originator_version
             found += 1
         if found == 0:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+            raise NotFound()
         return 0
 
     def history(self, aggregate_id: str, *, as_of: datetime | None = None) -> list[dict[str, Any]]:
@@ -251,7 +301,7 @@ class Ledger(Application[UUID]):
                 break
             out.append(event_dict(ev))
         if not out and as_of is None:
-            raise NotFound("Không tìm thấy mục.", "No such item.", field="id")
+            raise NotFound()
         return out
 
     # ---- plumbing -------------------------------------------------------------------------
@@ -287,31 +337,31 @@ class Ledger(Application[UUID]):
                     command: Callable[[A], Any]) -> Any:
         agg = self._get(cls, aggregate_id)
         if expected_version is not None and agg.version != expected_version:
-            raise ConcurrencyConflict(
-                f"Dữ liệu đã được người khác thay đổi (phiên bản {agg.version}, bạn đang xem {expected_version}).",
-                f"Changed by someone else meanwhile (now version {agg.version}, you had {expected_version}).",
-                field="If-Match")
+            raise StaleVersion(current=agg.version, expected=expected_version)
         result = command(agg)
         try:
             self.save(agg)
         except IntegrityError:
-            raise ConcurrencyConflict("Dữ liệu vừa được người khác thay đổi; hãy tải lại và thử lại.",
-                                      "Someone else changed it at the same moment; reload and retry.",
-                                      code="concurrent_write") from None
+            raise ConcurrentWrite() from None
         return result
 
 
 _PRIVATE = {"_pending_events", "_id", "_version", "_created_on", "_modified_on"}
 
 
-def state_of(agg: LedgerAggregate) -> dict[str, Any]:
-    """A plain-dict view of an aggregate."""
+def state_of(agg: LedgerAggregate, day: date) -> dict[str, Any]:
+    """A plain-dict view of an aggregate on ``day``: for a document, ``in_force`` is the version in force that
+    day, ``upcoming`` the version issued but not yet in force (None if none), ``in_force_on`` the day itself."""
     state = {k: v for k, v in agg.__dict__.items() if k not in _PRIVATE}
     state.update(id=str(agg.id), type=type(agg).__name__, version=agg.version,
                  created_on=agg.created_on.isoformat(), modified_on=agg.modified_on.isoformat())
+    if isinstance(agg, Document):
+        state.update(in_force=agg.in_force_on(day), upcoming=agg.upcoming_on(day), in_force_on=day.isoformat())
     if isinstance(agg, Record):
         ends = retention_ends_on(agg.closed_on, agg.retention_years)
         state["retention_ends_on"] = ends.isoformat() if ends else None
+        state["grants"] = dict(agg.grants)
+        state["confidential_reads"] = agg.confidential_reads
     return state
 
 

@@ -1,9 +1,10 @@
-"""FileRef: how an event points at a file's bytes in object storage."""
+"""FileRef: how an event points at a file's bytes in object storage, and the one rule for each file's scope."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -46,6 +47,37 @@ class FileRef:
         )
 
 
+class FileKind(StrEnum):
+    """What a stored file is to the ledger; each kind has one scope (its encryption key) in the archive."""
+
+    VERSION = "version"    # a document version's draft file (DraftCreated, DraftRevised)
+    SIGNED = "signed"      # the signed PDF that becomes its version's file (Signed)
+    RECORD = "record"      # a file kept in a record (FileAdded)
+    EVIDENCE = "evidence"  # a record's destruction minutes (Destroyed), kept after the record's key is shredded
+
+
+def file_scope(kind: FileKind, aggregate_id: str) -> str:
+    """The archive scope of a file of ``kind`` that belongs to the document or record ``aggregate_id``.
+
+    Every entry point that stores or reads a file, and the reference index that verify and sweep walk,
+    ask this function: a version's file and its signed copy share the document's scope (a signature
+    replaces the version's file), a record's files share the record's scope (shredded on destruction),
+    and destruction evidence has a scope of its own so that shredding the record leaves it readable."""
+    if kind is FileKind.EVIDENCE:
+        return f"{aggregate_id}-evidence"
+    return aggregate_id
+
+
 def evidence_scope(record_id: str) -> str:
-    """The encryption scope of a record's destruction evidence, which must outlive the record's own key."""
-    return f"{record_id}-evidence"
+    """The scope of a record's destruction evidence: ``file_scope(FileKind.EVIDENCE, record_id)``."""
+    return file_scope(FileKind.EVIDENCE, record_id)
+
+
+def stored_scope(kind: FileKind, aggregate_id: str, ref: FileRef) -> str:
+    """The scope a file referenced by an event was stored under: ``file_scope``, except destruction minutes
+    that the HTTP API and the web pages stored under ``{record_id}.minutes`` before that was corrected;
+    their events cannot change, so the reference index reads them where they are."""
+    legacy = f"{aggregate_id}.minutes"
+    if kind is FileKind.EVIDENCE and ref.key == f"scopes/{legacy}/{ref.sha256}":
+        return legacy
+    return file_scope(kind, aggregate_id)

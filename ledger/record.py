@@ -11,11 +11,16 @@ from eventsourcing.domain import event
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
-from ledger.errors import InvalidInput, RuleViolation
+from ledger.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
 
 CONFIDENTIALITY = {"public": "Công khai", "internal": "Nội bộ", "confidential": "Mật"}
 METHODS = ("crypto_shredding", "shredding", "burning", "pulping")
 MAX_RETENTION_YEARS = 100
+# Who reads records at all (the register, a record, its files) in their own agency.
+READER_ROLES = ("records_controller", "iso_secretary", "agency_leader", "department_leader", "internal_auditor",
+                "inspector")
+# Who reads a confidential ("Mật") record's files by their role, and decides who else may (access grants).
+CONFIDENTIAL_ROLES = ("records_controller", "agency_leader")
 
 
 def retention_ends_on(closed_on: str | None, years: int | None) -> date | None:
@@ -31,6 +36,11 @@ def retention_ends_on(closed_on: str | None, years: int | None) -> date | None:
 
 class Record(LedgerAggregate):
     """One hồ sơ of one agency."""
+
+    # Defaults for records (and their snapshots) from before access grants existed; never changed in place.
+    # (not annotated: eventsourcing would make them dataclass fields)
+    grants = cast("dict[str, dict[str, Any]]", {})  # grantee -> their grant (confidential records only)
+    confidential_reads = 0
 
     # ---- commands -------------------------------------------------------------------------
     @classmethod
@@ -148,7 +158,104 @@ class Record(LedgerAggregate):
                                                                                             "minutes_file"),
                         erased_hashes=erased, meta=meta)
 
+    # ---- confidentiality --------------------------------------------------------------------
+    def grant_access(self, actor: Actor, *, grantee: dict[str, Any], reason: str, until: date | str | None,
+                     today: date) -> None:
+        """Lets one more account of the agency read this confidential record's files (``grantee`` is the
+        account as the directory holds it: username, agency_id, roles, status)."""
+        meta = self._grant_meta(actor)
+        username = str(grantee.get("username", ""))
+        if grantee.get("agency_id") != self.agency_id or grantee.get("status") != "active":
+            raise InvalidInput(f"Tài khoản {username} không phải tài khoản đang hoạt động của cơ quan.",
+                               f"{username} is not an active account of this agency.", field="grantee")
+        roles = set(grantee.get("roles") or ())
+        if not roles & set(READER_ROLES):
+            raise InvalidInput(f"Tài khoản {username} không có vai trò được xem hồ sơ (Công chức không mở được "
+                               "danh mục hồ sơ).", f"{username} holds no role that reads records.",
+                               field="grantee")
+        if roles & set(CONFIDENTIAL_ROLES):
+            raise InvalidInput(f"Tài khoản {username} đã được xem tệp hồ sơ mật theo vai trò.",
+                               f"{username} already reads confidential files by role.", field="grantee")
+        if self.active_grant(username, today) is not None:
+            raise RuleViolation(f"Tài khoản {username} đã được cấp quyền xem hồ sơ này.",
+                                f"{username} already has access to this record.", code="already_granted")
+        ends = None
+        if until is not None and until != "":
+            ends = v.iso_date(until, "until")
+            if ends < today:
+                raise InvalidInput("Ngày hết quyền không được trước hôm nay.", "until cannot be in the past.",
+                                   field="until")
+        self._access_granted(grantee=username, granted_by=meta["user_id"],
+                             reason=v.text(reason, "reason", max_len=2000),
+                             until=ends.isoformat() if ends else None, granted_on=today.isoformat(), meta=meta)
+
+    def revoke_access(self, actor: Actor, *, grantee: str, reason: str, today: date) -> None:
+        meta = self._grant_meta(actor)
+        if self.active_grant(grantee, today) is None:
+            raise RuleViolation(f"Tài khoản {grantee} không có quyền xem hồ sơ này để thu hồi.",
+                                f"{grantee} has no access to this record to revoke.", code="not_granted")
+        self._access_revoked(grantee=grantee, revoked_by=meta["user_id"],
+                             reason=v.text(reason, "reason", max_len=2000), meta=meta)
+
+    def read_file(self, actor: Actor, index: int, *, today: date) -> dict[str, Any]:
+        """The file ref of the ``index``-th file (from 1); a confidential record's read is recorded first."""
+        if self.destroyed or not 1 <= index <= len(self.files):
+            raise NotFound("Không có tệp này trong hồ sơ.", "No such file in the record.", field="index")
+        ref: dict[str, Any] = self.files[index - 1]["file"]
+        if not self.confidential:
+            return ref
+        basis = self.check_may_read(actor, today)
+        role = next(r for r in (*CONFIDENTIAL_ROLES, *READER_ROLES, *sorted(actor.roles)) if r in actor.roles)
+        self._confidential_file_read(sha256=ref["sha256"], filename=ref["filename"], index=index,
+                                     reader=actor.user_id, role=role, basis=basis, meta=actor.meta(role))
+        return ref
+
+    def check_may_read(self, actor: Actor, today: date) -> str:
+        """Why ``actor`` may read the files ("open", "role", "grant"); NotAllowed if they may not."""
+        basis = self.read_basis(actor, today)
+        if basis is not None:
+            return basis
+        if actor.agency_id != self.agency_id:
+            raise NotAllowed("Hồ sơ mật: tệp của hồ sơ mật không được cung cấp cho cán bộ của cơ quan khác, kể cả "
+                             "cán bộ kiểm tra; hãy đề nghị cơ quan cung cấp theo quy định.",
+                             "Confidential record: its files are never shown to another agency's staff, inspectors "
+                             "included; ask the agency to provide them as the rules require.",
+                             code="confidential_record")
+        raise NotAllowed("Hồ sơ mật: chỉ người kiểm soát hồ sơ, lãnh đạo cơ quan và người được cấp quyền được xem "
+                         "tệp.", "Confidential record: only the records controller, the agency leader and accounts "
+                         "granted access may read its files.", code="confidential_record")
+
+    @property
+    def confidential(self) -> bool:
+        return self.confidentiality == "confidential"
+
+    def read_basis(self, actor: Actor, today: date) -> str | None:
+        """Why ``actor`` may read this record's files: "role", "grant", "open" (not confidential) or None."""
+        if not self.confidential:
+            return "open"
+        if actor.agency_id != self.agency_id:
+            return None  # never another agency's inspector: grants are for accounts of the agency itself
+        if actor.roles & set(CONFIDENTIAL_ROLES):
+            return "role"
+        return "grant" if self.active_grant(actor.user_id, today) is not None else None
+
+    def active_grant(self, username: str, today: date) -> dict[str, Any] | None:
+        grant = self.grants.get(username)
+        if grant is None or (grant["until"] is not None and grant["until"] < today.isoformat()):
+            return None
+        return grant
+
     # ---- checks ---------------------------------------------------------------------------
+    def _grant_meta(self, actor: Actor) -> dict[str, str]:
+        meta = actor.meta(*CONFIDENTIAL_ROLES)
+        self.check_same_agency(meta)
+        self._check_not_destroyed()
+        if not self.confidential:
+            raise RuleViolation("Hồ sơ không phải hồ sơ mật; ai xem được hồ sơ đều xem được tệp.",
+                                "The record is not confidential; everyone who sees it reads its files.",
+                                code="not_confidential")
+        return meta
+
     def _meta(self, actor: Actor) -> dict[str, str]:
         meta = actor.meta("records_controller")
         self.check_same_agency(meta)
@@ -258,6 +365,21 @@ class Record(LedgerAggregate):
         self.destruction.update(status="executed", executed_by=executed_by, witnesses=list(witnesses),
                                 method=method, minutes_file=minutes_file, erased_hashes=list(erased_hashes))
         self.destroyed = True
+
+    @event("AccessGranted")
+    def _access_granted(self, grantee: str, granted_by: str, reason: str, until: str | None, granted_on: str,
+                        meta: dict[str, str]) -> None:
+        self.grants = dict(self.grants, **{grantee: {"grantee": grantee, "granted_by": granted_by,
+                                                     "reason": reason, "until": until, "granted_on": granted_on}})
+
+    @event("AccessRevoked")
+    def _access_revoked(self, grantee: str, revoked_by: str, reason: str, meta: dict[str, str]) -> None:
+        self.grants = {k: g for k, g in self.grants.items() if k != grantee}
+
+    @event("ConfidentialFileRead")
+    def _confidential_file_read(self, sha256: str, filename: str, index: int, reader: str, role: str, basis: str,
+                                meta: dict[str, str]) -> None:
+        self.confidential_reads += 1
 
 
 def _vn(iso: str) -> str:

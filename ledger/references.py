@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from ledger.files import FileRef, evidence_scope
+from ledger.files import FileKind, FileRef, stored_scope
 
-_FILE_FIELDS = {"DraftCreated": "file", "DraftRevised": "file", "Signed": "signed_file", "FileAdded": "file"}
+_FILE_FIELDS = {"DraftCreated": ("file", FileKind.VERSION), "DraftRevised": ("file", FileKind.VERSION),
+                "Signed": ("signed_file", FileKind.SIGNED), "FileAdded": ("file", FileKind.RECORD)}
 
 
-def referenced_files(ledger: Any, *, page_size: int = 2000) -> Iterator[tuple[str, FileRef]]:
-    """Every (scope, FileRef) an event points at that has not been erased by a destruction."""
-    live: dict[str, dict[str, FileRef]] = {}
+@dataclass(frozen=True)
+class Reference:
+    """A file an event points at: whose it is, what kind, the scope it is stored under, and which event named it."""
+
+    aggregate_id: str
+    kind: FileKind
+    scope: str
+    ref: FileRef
+    position: int
+    version: int
+
+
+def references(ledger: Any, *, page_size: int = 2000) -> Iterator[Reference]:
+    """Every file an event points at that has not been erased by a destruction, in the order first named."""
+    live: dict[str, dict[str, Reference]] = {}
     decode = ledger.mapper.transcoder.decode
     start = 0
     while True:
@@ -21,17 +35,26 @@ def referenced_files(ledger: Any, *, page_size: int = 2000) -> Iterator[tuple[st
             break
         for n in page:
             etype = n.topic.rpartition(".")[2]
-            scope = str(n.originator_id)
+            agg = str(n.originator_id)
             if etype in _FILE_FIELDS:
-                ref = FileRef.from_dict(decode(n.state)[_FILE_FIELDS[etype]])
-                live.setdefault(scope, {})[ref.key] = ref
+                name, kind = _FILE_FIELDS[etype]
+                _add(live, agg, kind, FileRef.from_dict(decode(n.state)[name]), n)
             elif etype == "Destroyed":
                 fields = decode(n.state)
                 erased = set(fields["erased_hashes"])
-                live[scope] = {k: r for k, r in live.get(scope, {}).items() if r.sha256 not in erased}
-                ref = FileRef.from_dict(fields["minutes_file"])
-                live.setdefault(evidence_scope(scope), {})[ref.key] = ref
+                live[agg] = {k: r for k, r in live.get(agg, {}).items()
+                             if r.kind is FileKind.EVIDENCE or r.ref.sha256 not in erased}
+                _add(live, agg, FileKind.EVIDENCE, FileRef.from_dict(fields["minutes_file"]), n)
         start = page[-1].id
-    for scope, refs in live.items():
-        for ref in refs.values():
-            yield scope, ref
+    yield from sorted((r for refs in live.values() for r in refs.values()), key=lambda r: r.position)
+
+
+def _add(live: dict[str, dict[str, Reference]], agg: str, kind: FileKind, ref: FileRef, n: Any) -> None:
+    scope = stored_scope(kind, agg, ref)
+    live.setdefault(agg, {}).setdefault(ref.key, Reference(agg, kind, scope, ref, n.id, n.originator_version))
+
+
+def referenced_files(ledger: Any, *, page_size: int = 2000) -> Iterator[tuple[str, FileRef]]:
+    """Every (scope, FileRef) an event points at that has not been erased by a destruction."""
+    for r in references(ledger, page_size=page_size):
+        yield r.scope, r.ref

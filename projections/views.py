@@ -11,21 +11,24 @@ from ledger.document import KINDS
 from projections.db import delete_owned, insert_rows, select_owned
 from projections.text import fold
 
-TABLES = ("documents", "versions", "inbox", "records", "loans", "audit")
+TABLES = ("documents", "versions", "inbox", "records", "loans", "record_grants", "audit")
+# Raised whenever a view's columns change: views made under another number are dropped and rebuilt from the log.
+SCHEMA_VERSION = 2
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS documents (
         id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, code TEXT NOT NULL, title TEXT NOT NULL,
         kind TEXT NOT NULL, department TEXT NOT NULL, requires_signature INTEGER NOT NULL,
-        status TEXT NOT NULL, in_force INTEGER, effective_from TEXT, latest INTEGER NOT NULL,
+        status TEXT NOT NULL, issued INTEGER, issued_from TEXT, replaces INTEGER, replaces_from TEXT,
+        latest INTEGER NOT NULL,
         search TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS documents_agency ON documents (agency_id, code)",
     """CREATE TABLE IF NOT EXISTS versions (
         document_id TEXT NOT NULL, n INTEGER NOT NULL, agency_id TEXT NOT NULL, status TEXT NOT NULL,
         author TEXT NOT NULL, filename TEXT NOT NULL, sha256 TEXT NOT NULL, change_summary TEXT NOT NULL,
         approver TEXT, reviewer_count INTEGER NOT NULL, reviews_done INTEGER NOT NULL,
-        signed INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (document_id, n))""",
+        signed INTEGER NOT NULL, effective_from TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (document_id, n))""",
     """CREATE TABLE IF NOT EXISTS inbox (
         user_id TEXT NOT NULL, document_id TEXT NOT NULL, n INTEGER NOT NULL, task TEXT NOT NULL,
         agency_id TEXT NOT NULL, since TEXT NOT NULL, PRIMARY KEY (user_id, document_id, n, task))""",
@@ -41,6 +44,11 @@ SCHEMA = [
         purpose TEXT NOT NULL, due_on TEXT NOT NULL, approved_by TEXT NOT NULL, borrowed_on TEXT NOT NULL,
         returned_on TEXT, received_by TEXT, PRIMARY KEY (record_id, seq))""",
     "CREATE INDEX IF NOT EXISTS loans_open ON loans (agency_id, returned_on, due_on)",
+    """CREATE TABLE IF NOT EXISTS record_grants (
+        record_id TEXT NOT NULL, seq INTEGER NOT NULL, agency_id TEXT NOT NULL, grantee TEXT NOT NULL,
+        granted_by TEXT NOT NULL, reason TEXT NOT NULL, until TEXT, granted_at TEXT NOT NULL, revoked_at TEXT,
+        revoked_by TEXT, reads INTEGER NOT NULL, PRIMARY KEY (record_id, seq))""",
+    "CREATE INDEX IF NOT EXISTS record_grants_grantee ON record_grants (grantee, revoked_at)",
     """CREATE TABLE IF NOT EXISTS audit (
         position BIGINT PRIMARY KEY, aggregate_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL,
         event_type TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, agency_id TEXT NOT NULL,
@@ -65,20 +73,26 @@ class Ev:
 
 Exec = Callable[[str, tuple[Any, ...]], Any]
 
-DOC_COLS = ("id", "agency_id", "code", "title", "kind", "department", "requires_signature", "status", "in_force",
-            "effective_from", "latest", "search", "version", "updated_at")
+# A document row keeps the version most recently issued (``issued``, from ``issued_from``) and the one it
+# replaces (``replaces``, in force until ``issued_from``): which of them is in force depends on the day the
+# register is read, so projections/queries.py picks at read time (a row never holds "now").
+DOC_COLS = ("id", "agency_id", "code", "title", "kind", "department", "requires_signature", "status", "issued",
+            "issued_from", "replaces", "replaces_from", "latest", "search", "version", "updated_at")
 VER_COLS = ("document_id", "n", "agency_id", "status", "author", "filename", "sha256", "change_summary", "approver",
-            "reviewer_count", "reviews_done", "signed", "updated_at")
+            "reviewer_count", "reviews_done", "signed", "effective_from", "updated_at")
 INBOX_COLS = ("user_id", "document_id", "n", "task", "agency_id", "since")
 REC_COLS = ("id", "agency_id", "code", "title", "series", "confidentiality", "retention_years", "closed_on",
             "retention_ends_on", "on_hold", "on_loan", "destruction", "files", "search", "version", "updated_at")
 LOAN_COLS = ("record_id", "seq", "agency_id", "borrower", "purpose", "due_on", "approved_by", "borrowed_on",
              "returned_on", "received_by")
+GRANT_COLS = ("record_id", "seq", "agency_id", "grantee", "granted_by", "reason", "until", "granted_at",
+              "revoked_at", "revoked_by", "reads")
 AUDIT_COLS = ("position", "aggregate_id", "version", "kind", "event_type", "actor", "role", "agency_id",
               "occurred_at", "summary", "hash")
 # table -> (columns, the column that names the aggregate a row belongs to)
 OWNED = {"documents": (DOC_COLS, "id"), "versions": (VER_COLS, "document_id"), "inbox": (INBOX_COLS, "document_id"),
-         "records": (REC_COLS, "id"), "loans": (LOAN_COLS, "record_id")}
+         "records": (REC_COLS, "id"), "loans": (LOAN_COLS, "record_id"),
+         "record_grants": (GRANT_COLS, "record_id")}
 
 
 class Page:
@@ -93,6 +107,7 @@ class Page:
         self.inbox: dict[str, dict[tuple[str, int, str], dict[str, Any]]] = {}
         self.records: dict[str, dict[str, Any]] = {}
         self.loans: dict[str, dict[int, dict[str, Any]]] = {}
+        self.grants: dict[str, dict[int, dict[str, Any]]] = {}
         self.audit: list[tuple[Any, ...]] = []
 
     # ---- bulk I/O ---------------------------------------------------------------------------
@@ -112,13 +127,18 @@ class Page:
             self.loans.setdefault(r, {})
         for row in _select(cur, "loans", rec_ids):
             self.loans[row["record_id"]][row["seq"]] = row
+        for r in rec_ids:
+            self.grants.setdefault(r, {})
+        for row in _select(cur, "record_grants", rec_ids):
+            self.grants[row["record_id"]][row["seq"]] = row
 
     def save(self, cur: Any, doc_ids: list[str], rec_ids: list[str]) -> None:
         children = {"documents": [self.docs[d] for d in doc_ids if d in self.docs],
                     "versions": [v for d in doc_ids for v in self.versions[d].values()],
                     "inbox": [t for d in doc_ids for t in self.inbox[d].values()],
                     "records": [self.records[r] for r in rec_ids if r in self.records],
-                    "loans": [loan for r in rec_ids for loan in self.loans[r].values()]}
+                    "loans": [loan for r in rec_ids for loan in self.loans[r].values()],
+                    "record_grants": [g for r in rec_ids for g in self.grants[r].values()]}
         for table, rows in children.items():
             cols, owner = OWNED[table]
             delete_owned(cur, table, owner, doc_ids if table in ("documents", "versions", "inbox") else rec_ids)
@@ -170,7 +190,8 @@ def _registered(p: Page, e: Ev) -> None:
     p.docs[e.aggregate_id] = {
         "id": e.aggregate_id, "agency_id": f["agency_id"], "code": f["code"], "title": f["title"], "kind": f["kind"],
         "department": f["department"], "requires_signature": int(KINDS[f["kind"]][2]), "status": "active",
-        "in_force": None, "effective_from": None, "latest": 0, "search": fold(f"{f['code']} {f['title']}"),
+        "issued": None, "issued_from": None, "replaces": None, "replaces_from": None, "latest": 0,
+        "search": fold(f"{f['code']} {f['title']}"),
         "version": e.version, "updated_at": e.at}
 
 
@@ -186,7 +207,7 @@ def _draft_created(p: Page, e: Ev) -> None:
         "document_id": e.aggregate_id, "n": n, "agency_id": p.docs[e.aggregate_id]["agency_id"], "status": "draft",
         "author": f["meta"]["user_id"], "filename": f["file"]["filename"], "sha256": f["file"]["sha256"],
         "change_summary": f["change_summary"], "approver": None, "reviewer_count": 0, "reviews_done": 0,
-        "signed": 0, "updated_at": e.at}
+        "signed": 0, "effective_from": None, "updated_at": e.at}
     p.docs[e.aggregate_id]["latest"] = n
     p.task(e, f["meta"]["user_id"], n, "submit")
 
@@ -253,22 +274,33 @@ def _signed(p: Page, e: Ev) -> None:
 
 def _issued(p: Page, e: Ev) -> None:
     _set_status("issued")(p, e)
-    p.docs[e.aggregate_id].update(in_force=e.f["version"], effective_from=e.f["effective_from"])
+    _ver(p, e)["effective_from"] = e.f["effective_from"]
+    p.docs[e.aggregate_id].update(issued=e.f["version"], issued_from=e.f["effective_from"], replaces=None,
+                                  replaces_from=None)
 
 
 def _superseded(p: Page, e: Ev) -> None:
-    _ver(p, e, e.f["previous_version"])["status"] = "superseded"
+    ver = _ver(p, e, e.f["previous_version"])
+    ver["status"] = "superseded"
+    p.docs[e.aggregate_id].update(replaces=ver["n"], replaces_from=ver["effective_from"])
 
 
 def _withdrawn(p: Page, e: Ev) -> None:
     _set_status("withdrawn")(p, e)
     doc = p.docs[e.aggregate_id]
-    if doc["in_force"] == e.f["version"]:
-        doc.update(in_force=None, effective_from=None)
+    if doc["issued"] == e.f["version"]:
+        doc.update(issued=None, issued_from=None, replaces=None, replaces_from=None)
+
+
+def _reinstated(p: Page, e: Ev) -> None:
+    ver = _ver(p, e)
+    ver["status"] = "issued"
+    p.docs[e.aggregate_id].update(issued=ver["n"], issued_from=ver["effective_from"])
 
 
 def _obsoleted(p: Page, e: Ev) -> None:
-    p.docs[e.aggregate_id].update(status="obsolete", in_force=None, effective_from=None)
+    p.docs[e.aggregate_id].update(status="obsolete", issued=None, issued_from=None, replaces=None,
+                                  replaces_from=None)
     for ver in p.versions[e.aggregate_id].values():
         if ver["status"] in ("issued", "draft", "submitted", "approved", "rejected"):
             ver.update(status="withdrawn", updated_at=e.at)
@@ -309,6 +341,31 @@ def _borrowed(p: Page, e: Ev) -> None:
                   "borrowed_on": f["borrowed_on"], "returned_on": None, "received_by": None}
 
 
+def _access_granted(p: Page, e: Ev) -> None:
+    f, grants = e.f, p.grants[e.aggregate_id]
+    for g in _open_grants(p, e, f["grantee"]):  # an expired grant renewed
+        g.update(revoked_at=e.at, revoked_by=f["granted_by"])
+    seq = len(grants) + 1
+    grants[seq] = {"record_id": e.aggregate_id, "seq": seq, "agency_id": p.records[e.aggregate_id]["agency_id"],
+                   "grantee": f["grantee"], "granted_by": f["granted_by"], "reason": f["reason"], "until": f["until"],
+                   "granted_at": e.at, "revoked_at": None, "revoked_by": None, "reads": 0}
+
+
+def _access_revoked(p: Page, e: Ev) -> None:
+    for g in _open_grants(p, e, e.f["grantee"]):
+        g.update(revoked_at=e.at, revoked_by=e.f["revoked_by"])
+
+
+def _confidential_file_read(p: Page, e: Ev) -> None:
+    if e.f["basis"] == "grant":
+        for g in _open_grants(p, e, e.f["reader"]):
+            g["reads"] += 1
+
+
+def _open_grants(p: Page, e: Ev, grantee: str) -> list[dict[str, Any]]:
+    return [g for g in p.grants[e.aggregate_id].values() if g["grantee"] == grantee and g["revoked_at"] is None]
+
+
 def _open_loans(p: Page, e: Ev) -> list[dict[str, Any]]:
     return [loan for loan in p.loans[e.aggregate_id].values() if loan["returned_on"] is None]
 
@@ -336,6 +393,7 @@ HANDLERS: dict[tuple[str, str], Callable[[Page, Ev], None]] = {
     ("Document", "Issued"): _issued,
     ("Document", "Superseded"): _superseded,
     ("Document", "Withdrawn"): _withdrawn,
+    ("Document", "Reinstated"): _reinstated,
     ("Document", "Obsoleted"): _obsoleted,
     ("Record", "Opened"): _opened,
     ("Record", "FileAdded"): _file_added,
@@ -348,6 +406,9 @@ HANDLERS: dict[tuple[str, str], Callable[[Page, Ev], None]] = {
     ("Record", "DestructionProposed"): _record(destruction="proposed"),
     ("Record", "DestructionApproved"): _record(destruction="approved"),
     ("Record", "Destroyed"): _record(destruction="executed", files=0, on_loan=0),
+    ("Record", "AccessGranted"): _access_granted,
+    ("Record", "AccessRevoked"): _access_revoked,
+    ("Record", "ConfidentialFileRead"): _confidential_file_read,
 }
 
 
@@ -383,6 +444,9 @@ def summary(e: Ev, lang: str = "vi") -> str:
         "Superseded": lambda: pick(f"Phiên bản {f['previous_version']} bị thay thế bởi phiên bản {f['by_version']}",
                                    f"Version {f['previous_version']} superseded by version {f['by_version']}"),
         "Withdrawn": lambda: pick(f"Thu hồi phiên bản {n}: {f['reason']}", f"Version {n} withdrawn: {f['reason']}"),
+        "Reinstated": lambda: pick(
+            f"Phiên bản {n} tiếp tục có hiệu lực (phiên bản {f['withdrawn_version']} bị thu hồi trước ngày hiệu lực)",
+            f"Version {n} stays in force (version {f['withdrawn_version']} was withdrawn before taking effect)"),
         "Obsoleted": lambda: pick(f"Hủy bỏ tài liệu: {f['reason']}", f"Document made obsolete: {f['reason']}"),
         "Opened": lambda: pick(f"Lập hồ sơ {f.get('code')} «{f.get('title')}»",
                                f"Record {f.get('code')} “{f.get('title')}” opened"),
@@ -402,6 +466,18 @@ def summary(e: Ev, lang: str = "vi") -> str:
         "Destroyed": lambda: pick(
             f"Hủy hồ sơ ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} tệp đã xóa",
             f"Record destroyed ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} file(s) erased"),
+        "AccessGranted": lambda: pick(
+            f"Cấp quyền xem tệp hồ sơ mật cho {f['grantee']}"
+            + (f" đến hết {vn_date(f['until'])}" if f["until"] else "") + f": {f['reason']}",
+            f"Access to the confidential files granted to {f['grantee']}"
+            + (f" until {en_date(f['until'])}" if f["until"] else "") + f": {f['reason']}"),
+        "AccessRevoked": lambda: pick(f"Thu hồi quyền xem tệp hồ sơ mật của {f['grantee']}: {f['reason']}",
+                                      f"Access to the confidential files revoked from {f['grantee']}: {f['reason']}"),
+        "ConfidentialFileRead": lambda: pick(
+            f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) xem tệp mật thứ {f['index']}, "
+            f"SHA-256 {f['sha256'][:12]}…",
+            f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) read confidential file {f['index']}, "
+            f"SHA-256 {f['sha256'][:12]}…"),
     }
     make = texts.get(e.type)
     return make() if make else e.type
@@ -409,6 +485,7 @@ def summary(e: Ev, lang: str = "vi") -> str:
 
 VERDICTS = {"agree": ("đồng ý", "agree"), "agree_with_comments": ("đồng ý, có góp ý", "agree with comments"),
             "disagree": ("không đồng ý", "disagree")}
+READ_BASIS = {"role": ("theo vai trò", "by role"), "grant": ("được cấp quyền", "granted")}
 METHODS = {"crypto_shredding": ("hủy khóa mã hóa và xóa tệp", "crypto-shredding"),
            "shredding": ("cắt hủy", "shredding"), "burning": ("đốt", "burning"), "pulping": ("nghiền bột", "pulping")}
 

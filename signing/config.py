@@ -1,16 +1,26 @@
-"""Signing settings: PAdES level, TSA, trust anchors and the look of the stamp, read from the environment."""
+"""The signing section of the settings: PAdES level, TSA, trust anchors and the look of the stamp."""
 
 from __future__ import annotations
 
 import enum
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from signing.errors import SigningConfigError
 
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def trust_root_files(entries: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Every certificate file named by ``entries``: a file as is, a directory as its .pem/.crt/.cer/.der files."""
+    out: list[Path] = []
+    for entry in entries:
+        if entry.is_dir():
+            out.extend(sorted(p for p in entry.iterdir() if p.is_file() and p.suffix.lower() in CERT_SUFFIXES))
+        else:
+            out.append(entry)
+    return tuple(out)
 
 
 class PadesLevel(enum.StrEnum):
@@ -43,7 +53,7 @@ class Meaning(enum.StrEnum):
 
 @dataclass(frozen=True)
 class SigningConfig:
-    """Process-wide signing settings; build with ``from_env`` or directly in tests."""
+    """Process-wide signing settings; ``isoledger.settings`` reads them from the environment."""
 
     level: PadesLevel = PadesLevel.B_B
     tsa_url: str | None = None
@@ -78,35 +88,3 @@ class SigningConfig:
     @property
     def verifies_signer(self) -> bool:
         return self.check_signer and bool(self.trust_roots)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SigningConfig:
-        """Read ``ISOLEDGER_*`` variables; B-T is the default when a TSA is configured, else B-B."""
-        env = os.environ if env is None else env
-        tsa_url = env.get("ISOLEDGER_TSA_URL") or None
-        raw_level = env.get("ISOLEDGER_PADES_LEVEL") or ("B-T" if tsa_url else "B-B")
-        try:
-            level = PadesLevel(raw_level.upper())
-        except ValueError as e:
-            raise SigningConfigError(
-                f"Unknown PAdES level {raw_level!r}; use B-B, B-T, B-LT or B-LTA.",
-                f"Mức PAdES {raw_level!r} không hợp lệ; dùng B-B, B-T, B-LT hoặc B-LTA.",
-                field="ISOLEDGER_PADES_LEVEL",
-            ) from e
-        roots = tuple(Path(p) for p in env.get("ISOLEDGER_TRUST_ROOTS", "").split(os.pathsep) if p)
-        try:
-            timeout = float(env.get("ISOLEDGER_SIGNING_TIMEOUT", "10"))
-        except ValueError as e:
-            raise SigningConfigError(
-                "ISOLEDGER_SIGNING_TIMEOUT must be a number of seconds.",
-                "ISOLEDGER_SIGNING_TIMEOUT phải là số giây.",
-                field="ISOLEDGER_SIGNING_TIMEOUT",
-            ) from e
-        return cls(
-            level=level,
-            tsa_url=tsa_url,
-            trust_roots=roots,
-            font_path=Path(env.get("ISOLEDGER_SIGNING_FONT") or DEFAULT_FONT),
-            check_signer=env.get("ISOLEDGER_SIGNING_CHECK_SIGNER", "1") not in ("0", "false", "no"),
-            http_timeout=timeout,
-        )

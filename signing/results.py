@@ -17,23 +17,40 @@ PDF_MEDIA_TYPE = "application/pdf"
 
 @dataclass(frozen=True)
 class CertificateFacts:
-    """The signer's certificate as the ledger records it."""
+    """The signer's certificate as the ledger records it, and as a person reads it (name, organisation)."""
 
     fingerprint_sha256: str
     subject: str
     issuer: str
     serial: str  # lowercase hex, as printed by most certificate viewers
     common_name: str
+    organization: str = ""
+    issuer_name: str = ""  # the issuing CA's common name, else its organisation
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    self_signed: bool = False  # issued by nobody but its holder: no authority vouches for it
 
     @classmethod
     def of(cls, cert: x509.Certificate) -> CertificateFacts:
+        subject, issuer = cert.subject.native, cert.issuer.native
+        validity = cert["tbs_certificate"]["validity"]
         return cls(
             fingerprint_sha256=cert.sha256.hex(),
             subject=cert.subject.human_friendly,
             issuer=cert.issuer.human_friendly,
             serial=format(cert.serial_number, "x"),
-            common_name=str(cert.subject.native.get("common_name", "")),
+            common_name=_attribute(subject, "common_name"),
+            organization=_attribute(subject, "organization_name"),
+            issuer_name=_attribute(issuer, "common_name") or _attribute(issuer, "organization_name"),
+            valid_from=validity["not_before"].native,
+            valid_until=validity["not_after"].native,
+            self_signed=cert.self_signed != "no",
         )
+
+
+def _attribute(name: dict[str, Any], key: str) -> str:
+    value = name.get(key, "")
+    return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,10 @@ class SignedPdf:
 
 @dataclass(frozen=True)
 class SignatureReport:
-    """The verdict on one signature in a PDF; validation reports, it does not raise."""
+    """The verdict on one signature in a PDF; validation reports, it does not raise.
+
+    The codes are machine readable; ``signing.indications.describe`` gives the words a person reads.
+    """
 
     field_name: str
     certificate: CertificateFacts | None
@@ -96,12 +116,29 @@ class SignatureReport:
     revoked: bool
     coverage: str  # pyHanko SignatureCoverageLevel name, e.g. ENTIRE_FILE, ENTIRE_REVISION
     modification_level: str | None  # pyHanko ModificationLevel name, e.g. NONE, LTA_UPDATES, FORM_FILLING
-    timestamp_valid: bool | None  # None when the signature has no timestamp
-    timestamp_time: datetime | None
-    signing_time: datetime | None  # best known: timestamp time, else the signer's claim
-    indication: str  # ETSI EN 319 102-1 (sub)indication, e.g. OK, REVOKED_NO_POE
+    timestamp_valid: bool | None  # None when there is no timestamp; False when it failed or was not checked
+    timestamp_time: datetime | None  # the signature timestamp's genTime
+    signer_reported_time: datetime | None  # the signer's claim: CMS signingTime, else the PDF's /M
+    indication: str  # ETSI EN 319 102-1 sub-indication (OK when passed), e.g. NO_CERTIFICATE_CHAIN_FOUND
+    status: str = "INDETERMINATE"  # ETSI EN 319 102-1 main indication: PASSED, INDETERMINATE, FAILED
+    revocation: str = "not_checked"  # not_revoked (checked), revoked, or not_checked
+    revoked_at: datetime | None = None
+    trust_problem: str | None = None  # the sub-indication of what is wrong with the certificate, if anything
+    pades_level: str | None = None  # B-B, B-T, B-LT, B-LTA as the file shows it; None if unreadable
     docmdp_ok: bool | None = None
     detail: str = ""
+
+    @property
+    def signing_time_source(self) -> str | None:
+        """``timestamp`` when a valid signature timestamp dates the signature, else ``signer`` (a claim)."""
+        if self.timestamp_time is not None and self.timestamp_valid:
+            return "timestamp"
+        return "signer" if self.signer_reported_time is not None else None
+
+    @property
+    def signing_time(self) -> datetime | None:
+        """The best evidence of when it was signed; never the moment of validation."""
+        return self.timestamp_time if self.signing_time_source == "timestamp" else self.signer_reported_time
 
     @property
     def ok(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -11,8 +11,8 @@ from api.context import ApiContext, Principal
 from api.deps import Ctx, allow
 from api.errors import responses
 from api.schemas import AuditReport, Feed
-from ledger.files import FileRef
-from ledger.verify import verify_chains
+from ledger.application import SNAPSHOT_INTERVAL
+from ledger.verification import Finding, IntegrityReport, verify_ledger
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 FeedReader = Annotated[Principal, Depends(allow(*R.FEED))]
@@ -37,55 +37,45 @@ def events(ctx: Ctx, p: FeedReader, after: Annotated[int, Query(ge=0, le=2**62)]
     return Feed(items=rows, next_cursor=str(last) if more else None, last_position=last)  # type: ignore[arg-type]
 
 
-def _files_of(state: dict[str, Any]) -> list[dict[str, Any]]:
-    if state["type"] == "Document":
-        return [v["file"] for v in state["versions"]]
-    if state.get("destroyed"):
-        return []
-    return [f["file"] for f in state["files"]]
-
-
-@router.get("/audit/verify", response_model=AuditReport, responses=responses(401, 403, 404, 422),
-            summary="Kiểm tra toàn vẹn: chuỗi băm và tệp / integrity report")
+@router.get("/audit/verify", response_model=AuditReport, responses=responses(401, 403, 404, 422, 503),
+            summary="Kiểm tra toàn vẹn: chuỗi băm, ảnh chụp, tệp, biên bản hủy / integrity report")
 def verify(ctx: Ctx, p: Auditor, files: bool = True,
            agency_id: Annotated[str | None, Query(max_length=63)] = None) -> AuditReport:
-    report = verify_chains(ctx.ledger)
+    """The check `isoledger verify` makes (ledger.verification): every chain of the log, then the snapshots and
+    stored files of the documents and records of ``agency_id`` (without it: the caller's agencies; the
+    administrator's, the whole ledger)."""
+    if agency_id is not None:
+        if "admin" not in p.roles:
+            ctx.check_visible(p, agency_id, frozenset(R.AUDIT), ("cơ quan", "agency"))
+        agencies: list[str] | None = [agency_id]
+    else:
+        agencies = None if "admin" in p.roles else ctx.visible_agencies(p, frozenset(R.AUDIT))
+    report = verify_ledger(ctx.ledger, ctx.archive if files else None, agencies=agencies,
+                           snapshot_interval=SNAPSHOT_INTERVAL)
+    return _out(report, _shown(ctx, p, report.first_break))
+
+
+def _shown(ctx: ApiContext, p: Principal, brk: Finding | None) -> bool:
+    """Whether the caller may be told which document or record the break is in."""
+    if brk is None or "admin" in p.roles:
+        return True
+    return brk.agency_id is not None and brk.agency_id in ctx.visible_agencies(p, frozenset(R.AUDIT))
+
+
+def _out(report: IntegrityReport, shown: bool) -> AuditReport:
     brk = report.first_break
     first = None
     if brk is not None:
-        shown = "admin" in p.roles or _agency_of(ctx, brk.aggregate_id) in ctx.visible_agencies(p, frozenset(R.AUDIT))
         first = {"position": brk.position, "aggregate_id": brk.aggregate_id if shown else None,
-                 "version": brk.version if shown else None, "reason": brk.reason}
-    checked, problems = 0, []
-    if files:
-        # Without agency_id: the caller's own agency (an inspector or the administrator names one).
-        target = agency_id or (p.agency_id if p.roles - {"admin", "inspector"} else None)
-        if target is not None:
-            if "admin" not in p.roles:
-                ctx.check_visible(p, target, frozenset(R.AUDIT), ("cơ quan", "agency"))
-            for state in _aggregates(ctx, target):
-                for ref in _files_of(state):
-                    result = ctx.archive.verify(FileRef.from_dict(ref), state["id"])
-                    checked += 1
-                    if not result.ok:
-                        problems.append({"aggregate_id": state["id"], "key": result.key, "code": result.code,
-                                         "problem_vi": result.problem_vi, "problem_en": result.problem_en})
+                 "version": brk.version if shown else None, "reason": brk.reason_en, "check": brk.check,
+                 "reason_vi": brk.reason_vi, "reason_en": brk.reason_en, "key": brk.key if shown else None,
+                 "text_vi": brk.text("vi", named=shown), "text_en": brk.text("en", named=shown)}
+    problems = [{"aggregate_id": f.aggregate_id, "key": f.key, "code": f.problem_code, "problem_vi": f.reason_vi,
+                 "problem_en": f.reason_en, "check": f.check, "filename": f.filename, "version": f.version}
+                for f in report.file_problems]
     return AuditReport(intact=report.intact, events=report.events, aggregates=report.aggregates,
-                       first_break=first, files_checked=checked, file_problems=problems)  # type: ignore[arg-type]
-
-
-def _agency_of(ctx: ApiContext, aggregate_id: str) -> str | None:
-    try:
-        return str(ctx.ledger.state_at(aggregate_id, version=1)["agency_id"])
-    except Exception:  # noqa: BLE001 - a broken chain may not even decode; then it is not shown
-        return None
-
-
-def _aggregates(ctx: ApiContext, agency_id: str) -> list[dict[str, Any]]:
-    ctx.fresh()
-    with ctx.db.transaction(write=False) as cur:
-        cur.execute("SELECT id FROM documents WHERE agency_id=? ORDER BY id", (agency_id,))
-        docs = [r[0] for r in cur.fetchall()]
-        cur.execute("SELECT id FROM records WHERE agency_id=? ORDER BY id", (agency_id,))
-        recs = [r[0] for r in cur.fetchall()]
-    return [ctx.ledger.document(d) for d in docs] + [ctx.ledger.record(r) for r in recs]
+                       first_break=first, files_checked=report.files, file_problems=problems,  # type: ignore[arg-type]
+                       agencies=list(report.agencies) if report.agencies is not None else None,
+                       documents=report.documents, records=report.records, snapshots_checked=report.snapshots,
+                       evidence_files_checked=report.evidence_files, stopped_early=report.stopped_early,
+                       summary_vi=report.summary("vi"), summary_en=report.summary("en"))

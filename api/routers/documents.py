@@ -28,7 +28,8 @@ from api.schemas import (
     Review,
     Submit,
 )
-from projections.text import search_pattern
+from ledger.files import FileKind, file_scope
+from projections import queries
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)
 DOC = ("tài liệu", "document")
@@ -45,7 +46,7 @@ HistoryReader = Annotated[Principal, Depends(allow(*R.DOC_HISTORY))]
 N = Annotated[int, Query(ge=1, le=10_000)]
 CMD = responses(400, 401, 403, 404, 409, 412, 422)
 UPLOAD = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503)
-DocStatus = Literal["in_force", "pending", "obsolete", "all"]
+DocStatus = Literal["in_force", "upcoming", "pending", "obsolete", "all"]
 
 
 def run(ctx: ApiContext, p: Principal, document_id: str, response: Response, command: Callable[[], Any],
@@ -83,22 +84,9 @@ def list_documents(ctx: Ctx, agency_id: str, p: Reader, status: DocStatus = "in_
     ctx.check_visible(p, agency_id, frozenset(R.MEMBERS), ("cơ quan", "agency"))
     ctx.fresh()
     cols = ["id", "agency_id", "code", "title", "kind", "department", "status", "in_force", "effective_from",
-            "latest", "version", "updated_at"]
-    sql = f"SELECT {', '.join(cols)} FROM documents WHERE agency_id=?"
-    params: list[Any] = [agency_id]
-    if status == "in_force":
-        sql += " AND in_force IS NOT NULL"
-    elif status == "obsolete":
-        sql += " AND status='obsolete'"
-    elif status == "pending":
-        sql += (" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN "
-                "('draft','submitted','approved','rejected'))")
-    if kind:
-        sql += " AND kind=?"
-        params.append(kind)
-    if q:
-        sql += " AND search LIKE ?"
-        params.append(search_pattern(q))
+            "upcoming", "upcoming_from", "latest", "version", "updated_at"]
+    base, params = queries.register_where(agency_id, ctx.ledger.today(), status=status, kind=kind, q=q)
+    sql = f"SELECT {', '.join(cols)} {base}"
     with ctx.db.transaction(write=False) as cur:
         rows, nxt = paging.page(cur, sql, params, ["code"], cursor, limit, cols)
     return DocumentPage(items=rows, next_cursor=nxt)  # type: ignore[arg-type]
@@ -118,7 +106,7 @@ def create_version(ctx: Ctx, request: Request, document_id: str, p: Secretary, r
                    expected: IfMatch, key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
                    change_summary: Annotated[str, Form(min_length=1, max_length=2000, pattern=TEXT)]) -> CommandOut:
     own(ctx, p, document_id)
-    ref = store_upload(ctx.archive, file, document_id, request)  # files first, then facts
+    ref = store_upload(ctx.archive, file, file_scope(FileKind.VERSION, document_id), request)  # files, then facts
     return run(ctx, p, document_id, response, lambda: ctx.ledger.create_draft(
         p.actor(rid), document_id, file=ref.to_dict(), change_summary=change_summary, expected_version=expected),
         file=ref)
@@ -130,7 +118,7 @@ def revise(ctx: Ctx, request: Request, document_id: str, n: int, p: Reviser, rid
            key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
            change_summary: Annotated[str, Form(min_length=1, max_length=2000, pattern=TEXT)]) -> CommandOut:
     own(ctx, p, document_id)
-    ref = store_upload(ctx.archive, file, document_id, request)
+    ref = store_upload(ctx.archive, file, file_scope(FileKind.VERSION, document_id), request)
     return run(ctx, p, document_id, response, lambda: ctx.ledger.revise_draft(
         p.actor(rid), document_id, n, file=ref.to_dict(), change_summary=change_summary,
         expected_version=expected), n=n, file=ref)
@@ -203,7 +191,7 @@ def version_of(state: dict[str, Any], n: int) -> dict[str, Any]:
             summary="Tải tệp (đã kiểm tra SHA-256) / download the verified bytes")
 def get_file(ctx: Ctx, document_id: str, n: int, p: Reader) -> StreamingResponse:
     state = ctx.document(p, document_id, frozenset(R.MEMBERS))
-    return download(ctx.archive, version_of(state, n)["file"], document_id)
+    return download(ctx.archive, version_of(state, n)["file"], file_scope(FileKind.VERSION, document_id))
 
 
 @router.get("/documents/{document_id}/history", response_model=History, responses=responses(401, 403, 404, 422),

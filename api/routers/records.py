@@ -6,7 +6,7 @@ import copy
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from api import paging
@@ -20,6 +20,9 @@ from api.routers.documents import FILE_TYPES, history_of
 from api.schemas import (
     OPTIONAL_TEXT,
     TEXT,
+    USERNAME,
+    AccessGrant,
+    AccessRevoke,
     Borrow,
     Close,
     CommandOut,
@@ -35,6 +38,7 @@ from api.schemas import (
     Return,
 )
 from ledger.application import Ledger
+from ledger.files import FileKind, file_scope
 from ledger.record import Record
 from projections.text import search_pattern
 
@@ -46,6 +50,7 @@ Reader = Annotated[Principal, Depends(allow(*R.RECORD_READERS))]
 Oversight = Annotated[Principal, Depends(allow(*R.RECORD_OVERSIGHT))]
 Controller = Annotated[Principal, Depends(allow("records_controller"))]
 AgencyLeader = Annotated[Principal, Depends(allow("agency_leader"))]
+Grantor = Annotated[Principal, Depends(allow(*R.GRANTORS))]
 CMD = responses(400, 401, 403, 404, 409, 412, 422)
 UPLOAD = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503)
 RecStatus = Literal["open", "closed", "destroyed", "all"]
@@ -107,10 +112,21 @@ def list_records(ctx: Ctx, agency_id: str, p: Reader, q: Annotated[str | None, Q
 
 @router.get("/records/{record_id}", response_model=RecordOut, responses=responses(401, 403, 404),
             summary="Hồ sơ / one record")
-def get_record(ctx: Ctx, record_id: str, p: Reader, response: Response) -> dict[str, Any]:
+def get_record(ctx: Ctx, record_id: str, p: Reader, rid: RequestId, response: Response) -> dict[str, Any]:
     state = ctx.record(p, record_id, frozenset(R.RECORD_READERS))
     response.headers.update(etag(state["version"]))
-    return state
+    return as_seen_by(state, ctx.ledger.file_access(p.actor(rid), record_id))
+
+
+def as_seen_by(state: dict[str, Any], access: str | None) -> dict[str, Any]:
+    """The record as someone whose file access is ``access`` sees it: without ``access`` (a confidential record,
+    not theirs to read), each file is only its size, type and hash — no name, no description, no bytes."""
+    shown = dict(state, file_access=access)
+    if access is None:
+        shown["files"] = [{"withheld": True, "description": None,
+                           "file": {k: f["file"][k] for k in ("sha256", "size", "media_type")}}
+                          for f in state["files"]]
+    return shown
 
 
 @router.post("/records/{record_id}/files", status_code=201, response_model=CommandOut, responses=UPLOAD,
@@ -119,20 +135,37 @@ def add_file(ctx: Ctx, request: Request, record_id: str, p: Controller, rid: Req
              key: IdemKey, response: Response, file: Annotated[UploadFile, File()],
              description: Annotated[str, Form(max_length=1000, pattern=OPTIONAL_TEXT)] = "") -> CommandOut:
     own(ctx, p, record_id)
-    ref = store_upload(ctx.archive, file, record_id, request)  # files first, then facts
+    ref = store_upload(ctx.archive, file, file_scope(FileKind.RECORD, record_id), request)  # files, then facts
     return run(ctx, record_id, response, lambda: ctx.ledger.add_file(
         p.actor(rid), record_id, file=ref.to_dict(), description=description, expected_version=expected), file=ref)
 
 
 @router.get("/records/{record_id}/files/{index}", response_class=StreamingResponse,
             responses={200: FILE_TYPES, **responses(401, 403, 404, 410, 503)},
-            summary="Tải tệp thứ index (từ 1) của hồ sơ / download a record's file")
-def get_file(ctx: Ctx, record_id: str, index: int, p: Reader) -> StreamingResponse:
-    state = ctx.record(p, record_id, frozenset(R.RECORD_READERS))
+            summary="Tải tệp thứ index (từ 1) của hồ sơ; hồ sơ mật: ghi nhận lượt xem trước khi gửi / download a "
+                    "record's file (a confidential record's read is recorded first)")
+def get_file(ctx: Ctx, record_id: str, index: int, p: Reader, rid: RequestId) -> StreamingResponse:
+    return serve_file(ctx, p, rid, record_id, index, READERS)
+
+
+READERS = frozenset(R.RECORD_READERS)
+
+
+def serve_file(ctx: ApiContext, p: Principal, rid: str, record_id: str, index: int, roles: frozenset[str], *,
+               inline: bool = False) -> StreamingResponse:
+    """A record's file: who may not read it is refused before the archive is touched; a confidential record's
+    read is saved as an event once the object opened and before any byte is sent (no event, no bytes)."""
+    state = ctx.record(p, record_id, roles)
     if state["destroyed"] or not 1 <= index <= len(state["files"]):
         raise ApiError(404, "no_such_file", "Không có tệp này trong hồ sơ.", "No such file in the record.",
                        field="index")
-    return download(ctx.archive, state["files"][index - 1]["file"], record_id)
+    ledger: Ledger = ctx.ledger
+    actor = p.actor(rid)
+    ledger.check_file_access(actor, record_id)
+    record_read = (lambda: ledger.read_record_file(actor, record_id, index)) if state["confidentiality"] == \
+        "confidential" else None
+    return download(ctx.archive, state["files"][index - 1]["file"], record_id, inline=inline,
+                    before_serving=record_read)
 
 
 @router.post("/records/{record_id}/close", response_model=CommandOut, responses=CMD,
@@ -270,12 +303,32 @@ def execute_destruction(ctx: Ctx, request: Request, record_id: str, p: Controlle
              "filename": "x"}
     trial.destroy(actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=dummy,
                   erased_hashes=known, today=ledger.today())
-    minutes = store_upload(ctx.archive, minutes_file, f"{record_id}.minutes", request)
-    erased = ctx.archive.destroy_scope(record_id)
+    minutes = store_upload(ctx.archive, minutes_file, file_scope(FileKind.EVIDENCE, record_id), request)
+    erased = ctx.archive.destroy_scope(file_scope(FileKind.RECORD, record_id))
     erased_known = sorted(set(erased) & set(known))
     return run(ctx, record_id, response, lambda: ledger.record_destruction(
         actor, record_id, executed_by=executed_by, witnesses=witnesses, method=method,
         minutes_file=minutes.to_dict(), erased_hashes=erased_known, expected_version=expected), file=minutes)
+
+
+@router.post("/records/{record_id}/access-grants", response_model=CommandOut, responses=CMD,
+             summary="Cấp quyền xem tệp hồ sơ mật / grant access to a confidential record's files")
+def grant_access(ctx: Ctx, record_id: str, body: AccessGrant, p: Grantor, rid: RequestId, expected: IfMatch,
+                 key: IdemKey, response: Response) -> CommandOut:
+    own(ctx, p, record_id)
+    return run(ctx, record_id, response, lambda: ctx.ledger.grant_record_access(
+        p.actor(rid), record_id, grantee=body.grantee, reason=body.reason, until=body.until,
+        expected_version=expected))
+
+
+@router.post("/records/{record_id}/access-grants/{grantee}/revoke", response_model=CommandOut, responses=CMD,
+             summary="Thu hồi quyền xem tệp hồ sơ mật / revoke a grant")
+def revoke_access(ctx: Ctx, record_id: str, grantee: Annotated[str, Path(max_length=63, pattern=USERNAME)],
+                  body: AccessRevoke, p: Grantor, rid: RequestId, expected: IfMatch, key: IdemKey,
+                  response: Response) -> CommandOut:
+    own(ctx, p, record_id)
+    return run(ctx, record_id, response, lambda: ctx.ledger.revoke_record_access(
+        p.actor(rid), record_id, grantee=grantee, reason=body.reason, expected_version=expected))
 
 
 @router.get("/records/{record_id}/history", response_model=History, responses=responses(401, 403, 404, 422),

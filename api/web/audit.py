@@ -17,8 +17,9 @@ from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render,
 from api.web.documents import describe
 from api.web.home import User
 from ledger.errors import InvalidInput
-from ledger.files import FileRef
+from ledger.files import FileKind, FileRef, file_scope, stored_scope
 from ledger.integrity import GENESIS, canonical_bytes, chain_hash
+from projections import queries
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 KINDS = {"documents": ("Document", frozenset(R.DOC_HISTORY)), "records": ("Record", frozenset(R.RECORD_OVERSIGHT))}
@@ -40,10 +41,18 @@ def check_chain(ledger: Any, aggregate_id: str) -> dict[str, Any]:
     return {"intact": True, "events": count, "broken_at": None}
 
 
-def files_of(state: dict[str, Any]) -> list[dict[str, Any]]:
+def stored_files(state: dict[str, Any]) -> list[tuple[FileRef, str]]:
+    """The files the page checks, each with its scope: a document's versions; a record's files, or once it is
+    destroyed, its destruction minutes."""
     if state["type"] == "Document":
-        return [v["file"] for v in state["versions"]]
-    return [] if state.get("destroyed") else [f["file"] for f in state["files"]]
+        return [(FileRef.from_dict(v["file"]), file_scope(FileKind.VERSION, state["id"])) for v in state["versions"]]
+    out = [] if state.get("destroyed") else [(FileRef.from_dict(f["file"]), file_scope(FileKind.RECORD, state["id"]))
+                                             for f in state["files"]]
+    minutes = (state.get("destruction") or {}).get("minutes_file")
+    if minutes:
+        ref = FileRef.from_dict(minutes)
+        out.append((ref, stored_scope(FileKind.EVIDENCE, state["id"], ref)))
+    return out
 
 
 def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> datetime | None:
@@ -101,15 +110,16 @@ def history_page(request: Request, user: User, aggregate_id: str,
     then = ctx.ledger.state_at(aggregate_id, as_of=moment) if moment else state
     chain = check_chain(ctx.ledger, aggregate_id)
     problems = []
-    for ref in files_of(state):
-        result = ctx.archive.verify(FileRef.from_dict(ref), aggregate_id)
+    files = stored_files(state)
+    for ref, scope in files:
+        result = ctx.archive.verify(ref, scope)
         if not result.ok:
-            problems.append({"name": ref["filename"],
+            problems.append({"name": ref.filename,
                              "problem": result.problem_en if lang_of(request) == "en" else result.problem_vi})
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "start"])
     events, pager = paging.numbered(request, timeline(request, state, moment), start, paging.TIMELINE_PAGE)
     return render(request, "history.html", kind=kind, state=state, then=then, moment=moment,
-                  events=events, pager=pager, chain=chain, files_checked=len(files_of(state)),
+                  events=events, pager=pager, chain=chain, files_checked=len(files),
                   file_problems=problems, day=(moment.astimezone(VN).date().isoformat() if moment else ""),
                   at_time=at_time or "", export_query=("?" + query) if query else "")
 
@@ -172,8 +182,9 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
     if agency:
         ctx.fresh()
         with ctx.db.transaction(write=False) as cur:
-            cur.execute("SELECT id, code, title, in_force, version FROM documents WHERE agency_id=? ORDER BY code",
-                        (agency,))
+            table, params = queries.register(ctx.ledger.today())
+            cur.execute(f"SELECT id, code, title, in_force, version FROM {table} WHERE agency_id=? ORDER BY code",
+                        (*params, agency))
             docs = cur.fetchall()
             cur.execute("SELECT id, code, title, destruction, version FROM records WHERE agency_id=? ORDER BY code",
                         (agency,))

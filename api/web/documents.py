@@ -13,7 +13,6 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.context import Principal
 from api.files import download, store_upload
-from api.routers.documents import version_of
 from api.web import forms, i18n, paging
 from api.web.core import (
     KNOWN,
@@ -31,9 +30,11 @@ from api.web.core import (
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
-from ledger.files import FileRef
-from projections.text import search_pattern
+from ledger.files import FileKind, FileRef, file_scope
+from projections import queries
 from projections.views import Ev, summary
+from signing import indications
+from signing.errors import SigningError
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -41,7 +42,8 @@ DOC_READERS = frozenset(R.MEMBERS)
 FORM_FIELDS = {
     "draft": ("file", "change_summary"), "revise": ("file", "change_summary"),
     "submit": ("reviewers", "approver"), "review": ("verdict", "comment"), "approve": (), "reject": ("reason",),
-    "sign": ("p12", "passphrase", "meaning", "source"), "issue": ("effective_from", "distribution"),
+    "sign": ("p12", "passphrase", "meaning", "source", "page", "box", "position", "style", "images", "level"),
+    "issue": ("effective_from", "distribution"),
     "register": ("code", "title", "kind", "department"), "withdraw": ("reason",), "obsolete": ("reason",),
 }
 ENDERS = ("iso_secretary", "agency_leader")  # who may withdraw a version or make a document obsolete
@@ -101,26 +103,12 @@ def register_page(request: Request, user: User, status: str = "in_force",
     if status not in i18n.REGISTER_STATUS:
         status = "in_force"
     ctx.fresh()
-    base = "FROM documents WHERE agency_id=?"
-    params: list[Any] = [agency]
+    base, params = queries.register_where(agency, ctx.ledger.today(), status=status, kind=kind, q=q)
     pending = "('draft','submitted','approved','rejected')"
-    if status == "in_force":
-        base += " AND in_force IS NOT NULL"
-    elif status == "pending":
-        base += f" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN {pending})"
-    elif status == "superseded":
-        base += " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status='superseded')"
-    elif status == "obsolete":
-        base += " AND status='obsolete'"
-    if kind:
-        base += " AND kind=?"
-        params.append(kind)
-    if q:
-        base += " AND search LIKE ?"
-        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         rows, pager = paging.keyset(request, cur, "id, code, title, kind, department, status, in_force, "
-                                    "effective_from, latest", base, params, after=after, before=before)
+                                    "effective_from, upcoming, upcoming_from, latest", base, params, after=after,
+                                    before=before)
         ids = [r["id"] for r in rows]
         working: dict[str, tuple[int, str]] = {}
         if ids:
@@ -238,7 +226,8 @@ def detail(request: Request, user: Principal, document_id: str, status: int = 20
                   kind_label=i18n.kind(state["kind"], lang), history_reader=bool(user.roles & set(R.DOC_HISTORY)),
                   verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()],
                   meanings=[(k, i18n.pick(MEANINGS[k], lang)) for k in acts.get("meanings", [])],
-                  token=token_of(request, user) if acts.get("sign") else None, **values)
+                  token=token_of(request, user) if acts.get("sign") else None,
+                  stamp=stamp_form(request, document_id, acts) if acts.get("sign") else None, **values)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -287,7 +276,7 @@ def create_draft(request: Request, user: User, document_id: str, form: Form) -> 
         summary_text = forms.text(form, "change_summary")
         if not summary_text:
             raise InvalidInput("Hãy tóm tắt nội dung thay đổi.", "Summarise the change.", field="change_summary")
-        ref = store_upload(ctx.archive, forms.upload(form), document_id, request)  # files first, then facts
+        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.VERSION, document_id), request)
         ctx.ledger.create_draft(user.actor(request_id(request)), document_id, file=ref.to_dict(),
                                 change_summary=summary_text)
     return command(request, user, document_id, form, "draft", "drafted", run)
@@ -301,7 +290,7 @@ def revise(request: Request, user: User, document_id: str, n: int, form: Form) -
         summary_text = forms.text(form, "change_summary")
         if not summary_text:
             raise InvalidInput("Hãy tóm tắt nội dung sửa đổi.", "Summarise the change.", field="change_summary")
-        ref = store_upload(ctx.archive, forms.upload(form), document_id, request)
+        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.VERSION, document_id), request)
         ctx.ledger.revise_draft(user.actor(request_id(request)), document_id, n, file=ref.to_dict(),
                                 change_summary=summary_text)
     return command(request, user, document_id, form, "revise", "revised", run)
@@ -362,6 +351,50 @@ def issue(request: Request, user: User, document_id: str, n: int, form: Form) ->
     return command(request, user, document_id, form, "issue", "issued", run)
 
 
+POSITIONS = {"bottom-right": ("Góc dưới bên phải (chỗ ký của văn bản)", "Lower right (the signature block)"),
+             "bottom-left": ("Góc dưới bên trái", "Lower left"), "bottom-center": ("Giữa, phía dưới", "Lower middle"),
+             "top-right": ("Góc trên bên phải", "Upper right"), "top-left": ("Góc trên bên trái", "Upper left")}
+
+
+def stamp_form(request: Request, document_id: str, acts: dict[str, Any]) -> dict[str, Any] | None:
+    """What the sign form offers about the stamp: the pages (with their size), the presets, the PAdES levels."""
+    from api.routers.signing import signing_service
+    from signing.placement import page_sizes
+
+    ctx = ctx_of(request)
+    working = acts["working"]
+    ref = FileRef.from_dict(working["file"])
+    if ctx.signing is None or ref.media_type != "application/pdf":
+        return None  # the sign form says why when it is sent
+    service = signing_service(ctx)
+    lang = lang_of(request)
+    try:
+        pages = page_sizes(ctx.archive.read_bytes(ref, document_id))
+    except SigningError:
+        return None
+    return {"pages": pages, "n": working["n"],
+            "positions": [(k, i18n.pick(v, lang)) for k, v in POSITIONS.items()],
+            "levels": [(lv.value, lv.value + (i18n.pick((" (mặc định)", " (default)"), lang)
+                                              if lv is service.config.level else ""))
+                       for lv in service.available_levels()],
+            "level": service.config.level.value}
+
+
+@router.get("/documents/{document_id}/versions/{n}/pages/{page}.png")
+def page_image(request: Request, user: User, document_id: str, n: int, page: int) -> Response:
+    """Page ``page`` of the version's PDF as a PNG (pdftoppm, 60 dpi), where the leader places the stamp."""
+    from signing.rendering import render_page
+
+    state = load(request, user, document_id)
+    if not 1 <= n <= len(state["versions"]):
+        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
+    ref = FileRef.from_dict(state["versions"][n - 1]["file"])
+    if ref.media_type != "application/pdf":
+        raise PageError(404, "Phiên bản này không phải tệp PDF.", "This version is not a PDF.")
+    png = render_page(ctx_of(request).archive.read_bytes(ref, document_id), page)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
 MEANINGS = {"review": ("Ký xem xét (trước khi phê duyệt)", "Review signature (before approval)"),
             "approval": ("Ký phê duyệt", "Approval signature")}
 
@@ -374,9 +407,8 @@ def token_of(request: Request, user: Principal) -> Any:
 
 @router.post("/documents/{document_id}/versions/{n}/sign", response_class=HTMLResponse)
 def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
-    import io
-
-    from api.routers.signing import open_signer, signed_name, signing_service
+    from api.routers.signing import open_signer, version_signing
+    from signing.version import StampChoice
 
     ctx = ctx_of(request)
 
@@ -384,10 +416,11 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
         meaning = forms.text(form, "meaning") or "approval"
         if meaning not in MEANINGS:
             raise InvalidInput("Hãy chọn ý nghĩa của chữ ký.", "Choose what the signature means.", field="meaning")
-        state = ctx.ledger.document(document_id)
-        ref = FileRef.from_dict(version_of(state, n)["file"])
-        if ref.media_type != "application/pdf":
-            raise InvalidInput("Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="_")
+        choice = StampChoice.from_fields(page=forms.text(form, "page"), box=forms.text(form, "box"),
+                                         position=forms.text(form, "position"), style=forms.text(form, "style"),
+                                         images=forms.text(form, "images") or "1", level=forms.text(form, "level"))
+        use = version_signing(ctx)
+        use.version_file(document_id, n)
         source = forms.text(form, "source") or "p12"
         if source == "pkcs11":
             if token_of(request, user) is None:
@@ -401,22 +434,8 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
             signer = open_signer(ctx, user, p12, str(form.get("passphrase", "")))  # type: ignore[arg-type]
         else:
             raise InvalidInput("Hãy chọn chứng thư số để ký.", "Choose the certificate to sign with.", field="source")
-        try:  # the key is used once, for this signature; the passphrase is never stored
-            service = signing_service(ctx)
-            pdf = ctx.archive.read_bytes(ref, document_id)
-            agency = ctx.directory.find_agency(user.agency_id)
-            signed = service.sign(pdf, signer, signer_name=user.full_name,
-                                  agency=agency["name"] if agency else user.agency_id, meaning=meaning)
-        finally:
-            signer.close()
-        stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename), document_id)
-        f = signed.facts
-        ctx.ledger.record_signature(
-            user.actor(request_id(request)), document_id, n, meaning=meaning, signed_file=stored.to_dict(),
-            certificate={"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
-                         "issuer": f.certificate.issuer, "serial": f.certificate.serial},
-            pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
-            timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None)
+        # the key is used once, for this signature (the use case closes it); the passphrase is never stored
+        use.sign(user.actor(request_id(request)), document_id, n, signer, meaning=meaning, choice=choice)
     return command(request, user, document_id, form, "sign", "signed", run,
                    then=f"/documents/{document_id}/versions/{n}/signatures?ok=signed")
 
@@ -506,5 +525,7 @@ def signatures(request: Request, user: User, document_id: str, n: int, ok: str |
     ref = FileRef.from_dict(ver["file"])
     reports = []
     if ref.media_type == "application/pdf" and ver["signatures"]:
-        reports = list(signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id)))
-    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, ok=ok_message(request, ok))
+        found = signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id))
+        reports = [(r, indications.describe(r)) for r in found]  # the same words as the API's report
+    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, times=indications.SIGNING_TIME,
+                  ok=ok_message(request, ok))

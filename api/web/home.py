@@ -33,7 +33,6 @@ from api.web.core import (
     vndate,
 )
 from projections import queries
-from projections.text import search_pattern
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -253,12 +252,8 @@ def public_page(request: Request, agency_id: str,
     if agency is None:
         raise PageError(404, "Không tìm thấy cơ quan.", "No such agency.")
     ctx.fresh()
-    sql = ("SELECT id, code, title, kind, in_force, effective_from FROM documents WHERE agency_id=? "
-           "AND in_force IS NOT NULL")
-    params: list[Any] = [agency_id]
-    if q:
-        sql += " AND search LIKE ?"
-        params.append(search_pattern(q))
+    base, params = queries.register_where(agency_id, ctx.ledger.today(), q=q)
+    sql = f"SELECT id, code, title, kind, in_force, effective_from {base}"
     with ctx.db.transaction(write=False) as cur:
         cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
         names = [d[0] for d in cur.description]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -11,11 +12,11 @@ from starlette.datastructures import FormData
 
 from api import roles as R
 from api.context import Principal
-from api.files import download, store_upload
+from api.files import store_upload
+from api.routers.records import as_seen_by, serve_file
 from api.web import forms, i18n, paging
 from api.web.core import (
     KNOWN,
-    PageError,
     WebRoute,
     agency_in_view,
     ctx_of,
@@ -28,6 +29,7 @@ from api.web.core import (
 from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
+from ledger.files import FileKind, file_scope
 from ledger.record import CONFIDENTIALITY, METHODS
 from projections import queries
 from projections.text import search_pattern
@@ -42,6 +44,7 @@ FIELDS = {
     "return": ("received_by", "note"), "propose": ("reason",),
     "approve_destruction": ("decision_no", "decided_by", "council"),
     "execute": ("minutes_file", "executed_by", "witnesses", "method"),
+    "grant": ("grantee", "reason", "until"), "revoke": ("grantee", "reason"),
 }
 
 
@@ -127,17 +130,59 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
     mine = state["agency_id"] == user.agency_id
     controller = mine and "records_controller" in user.roles and not state["destroyed"]
     d = state["destruction"] or {}
+    access = ctx.ledger.file_access(user.actor(request_id(request)), record_id)
+    secret = state["confidentiality"] == "confidential"
+    grantor = mine and bool(user.roles & set(R.GRANTORS)) and secret and not state["destroyed"]
     acts = {"file": controller and state["closed_on"] is None, "close": controller and state["closed_on"] is None,
             "hold": controller and state["hold"] is None, "release": controller and state["hold"] is not None,
             "lend": controller and state["loan"] is None, "extend": controller and state["loan"] is not None,
             "return": controller and state["loan"] is not None,
             "propose": controller and not d and state["retention_ends_on"] is not None,
             "approve_destruction": mine and "agency_leader" in user.roles and d.get("status") == "proposed",
-            "execute": controller and d.get("status") == "approved"}
-    return render(request, "record.html", status=status, rec=state, acts=acts, today=ctx.ledger.today().isoformat(),
+            "execute": controller and d.get("status") == "approved", "grant": grantor,
+            "revoke": False}
+    today = ctx.ledger.today().isoformat()
+    grants = grant_rows(ctx, record_id, today) if secret else []
+    revocable = [(g["grantee"], f"{g['full_name'] or g['grantee']} ({g['grantee']})") for g in grants
+                 if g["state"] == "active"]
+    acts["revoke"] = grantor and bool(revocable)
+    return render(request, "record.html", status=status, rec=as_seen_by(state, access), acts=acts,
+                  today=ctx.ledger.today().isoformat(), secret=secret, grants=grants,
+                  grantees=candidates(ctx, state, today) if grantor else [], revocable=revocable,
+                  foreign=state["agency_id"] != user.agency_id,
                   confidentiality=i18n.confidentiality(state["confidentiality"], lang),
                   methods=[(k, i18n.label(i18n.METHODS, k, lang)) for k in METHODS],
                   history_reader=bool(user.roles & set(R.RECORD_OVERSIGHT)), **values)
+
+
+def grant_rows(ctx: Any, record_id: str, today: str) -> list[dict[str, Any]]:
+    """Every grant of the record, newest first, with its state and how often the grantee read a file."""
+    ctx.fresh()
+    with ctx.db.transaction(write=False) as cur:
+        cur.execute("SELECT g.grantee, g.granted_by, g.reason, g.until, g.granted_at, g.revoked_at, g.revoked_by, "
+                    "g.reads, u.full_name FROM record_grants g LEFT JOIN users u ON u.username=g.grantee "
+                    "WHERE g.record_id=? ORDER BY g.seq DESC", (record_id,))
+        cols = [c[0] for c in cur.description]
+        rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    for r in rows:
+        r["state"] = "revoked" if r["revoked_at"] else "expired" if r["until"] and r["until"] < today else "active"
+    return rows
+
+
+def candidates(ctx: Any, state: dict[str, Any], today: str) -> list[tuple[str, str]]:
+    """Who may be granted: active accounts of the agency that read records and do not read these files already."""
+    with ctx.db.transaction(write=False) as cur:
+        cur.execute("SELECT username, full_name, roles FROM users WHERE agency_id=? AND status='active' "
+                    "ORDER BY full_name, username", (state["agency_id"],))
+        rows = cur.fetchall()
+    out = []
+    for username, full_name, roles in rows:
+        held = set(json.loads(roles))
+        grant = state["grants"].get(username)
+        current = grant is not None and (grant["until"] is None or grant["until"] >= today)
+        if held & set(R.RECORD_READERS) and not held & set(R.GRANTORS) and not current:
+            out.append((username, f"{full_name} ({username})"))
+    return out
 
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
@@ -183,7 +228,7 @@ def add_file(request: Request, user: User, record_id: str, form: Form) -> Respon
     ctx = ctx_of(request)
 
     def run() -> None:
-        ref = store_upload(ctx.archive, forms.upload(form), record_id, request)  # files first, then facts
+        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.RECORD, record_id), request)
         ctx.ledger.add_file(user.actor(request_id(request)), record_id, file=ref.to_dict(),
                             description=forms.text(form, "description"))
     return command(request, user, record_id, form, "file", "file_added", run)
@@ -283,13 +328,29 @@ def execute(request: Request, user: User, record_id: str, form: Form) -> Respons
     return command(request, user, record_id, form, "execute", "destroyed", run)
 
 
+@router.post("/records/{record_id}/access-grants", response_class=HTMLResponse)
+def grant(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "grant", "granted", lambda: ctx.ledger.grant_record_access(
+        user.actor(request_id(request)), record_id,
+        grantee=required(form, "grantee", "Hãy chọn người được cấp quyền.", "Choose who is granted access."),
+        reason=required(form, "reason", "Hãy ghi lý do cấp quyền.", "Give the reason for the grant."),
+        until=forms.day(form, "until", required=False)))
+
+
+@router.post("/records/{record_id}/access-grants/revoke", response_class=HTMLResponse)
+def revoke(request: Request, user: User, record_id: str, form: Form) -> Response:
+    ctx = ctx_of(request)
+    return command(request, user, record_id, form, "revoke", "revoked", lambda: ctx.ledger.revoke_record_access(
+        user.actor(request_id(request)), record_id,
+        grantee=required(form, "grantee", "Hãy chọn người bị thu hồi quyền.", "Choose whose access ends."),
+        reason=required(form, "reason", "Hãy ghi lý do thu hồi.", "Give the reason for revoking.")))
+
+
 @router.get("/records/{record_id}/files/{index}")
 def record_file(request: Request, user: User, record_id: str, index: int) -> Response:
-    ctx = ctx_of(request)
-    state = ctx.record(user, record_id, READERS)
-    if state["destroyed"] or not 1 <= index <= len(state["files"]):
-        raise PageError(404, "Không có tệp này trong hồ sơ.", "No such file in the record.")
-    return download(ctx.archive, state["files"][index - 1]["file"], record_id, inline=True)
+    # The API's own path: refusals before the archive is touched, a confidential read recorded before any byte.
+    return serve_file(ctx_of(request), user, request_id(request), record_id, index, READERS, inline=True)
 
 
 @router.get("/loans", response_class=HTMLResponse)

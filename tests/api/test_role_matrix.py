@@ -37,10 +37,12 @@ from tests.conftest import BACKEND, Clock
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/session"),
           ("GET", "/api/v1/public/agencies/{agency_id}/documents"), ("GET", "/public/agencies/{agency_id}"),
           ("GET", "/api/v1/public/documents/{document_id}/file")}
-ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users)?|users/\{user_id\}|audit/verify)$")
+ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image)?|users/\{user_id\}(/signature-image)?"
+                        r"|audit/verify)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
+GRANTEE = {OWN: "truongphong", OTHER: "thuky-b"}  # a records reader of the agency, granted a confidential record
 ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
 
 
@@ -131,6 +133,18 @@ class World:
         self.ledger.add_file(self.person(CONTROLLER[agency]), rec, file=self.file(rec), description="Biên bản")
         return rec
 
+    def confidential(self, agency: str) -> str:
+        rec = self.ledger.open_record(self.person(CONTROLLER[agency]), code=f"HS-M{self.n()}", title="Hồ sơ mật",
+                                      series="Tổ chức cán bộ", retention_years=10, legal_basis="Thông tư 10/2022",
+                                      confidentiality="confidential")
+        self.ledger.add_file(self.person(CONTROLLER[agency]), rec, file=self.file(rec), description="Biên bản")
+        return rec
+
+    def granted(self, agency: str, grantee: str) -> str:
+        rec = self.confidential(agency)
+        self.ledger.grant_record_access(self.person(LEADER[agency]), rec, grantee=grantee, reason="Thanh tra")
+        return rec
+
     def held(self, agency: str) -> str:
         rec = self.record(agency)
         self.ledger.place_hold(self.person(CONTROLLER[agency]), rec, reason="Thanh tra")
@@ -157,6 +171,22 @@ class World:
         self.ledger.approve_destruction(self.person(LEADER[agency]), rec, decision_no="12/QĐ",
                                         decided_by=LEADER[agency], council=[LEADER[agency], CONTROLLER[agency]])
         return rec
+
+    # signature and seal images
+    def signature_image(self, agency: str) -> str:
+        from signing.version import account_scope
+
+        user = LEADER[agency]
+        ref = self.api.archive.put(io.BytesIO(stamp_png()), "chu-ky.png", account_scope(user))
+        self.api.ctx.directory.set_signature_image(ADMIN, user, file=ref.to_dict())
+        return user
+
+    def seal_image(self, agency: str) -> str:
+        from signing.version import agency_scope
+
+        ref = self.api.archive.put(io.BytesIO(stamp_png()), "con-dau.png", agency_scope(agency))
+        self.api.ctx.directory.set_seal_image(ADMIN, agency, file=ref.to_dict())
+        return agency
 
     # people
     def account(self, agency: str) -> str:
@@ -204,6 +234,20 @@ def _sign(w: World, v: Values) -> dict[str, Any]:
             "data": {"meaning": "approval", "passphrase": PASSPHRASE}}
 
 
+def stamp_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (120, 60), (0, 0, 0, 0))
+    ImageDraw.Draw(img).line([(5, 50), (60, 5), (115, 40)], fill=(20, 40, 200, 255), width=5)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def png_upload(w: World, v: Values) -> dict[str, Any]:
+    return {"files": {"file": ("ảnh.png", io.BytesIO(stamp_png()), "image/png")}}
+
+
 def _other_than(user: str | None, agency: str) -> str:
     return "truongphong" if user == LEADER[agency] else LEADER[agency]
 
@@ -223,6 +267,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/agencies/{{agency_id}}/users"): Case(200, lambda w, a, u: {"agency_id": a}),
     ("PATCH", f"{V1}/users/{{user_id}}"): Case(200, lambda w, a, u: {"user_id": w.account(a)},
                                                body(lambda w: {"action": "lock", "reason": "Nghỉ việc"})),
+    ("PUT", f"{V1}/users/{{user_id}}/signature-image"): Case(
+        200, lambda w, a, u: {"user_id": u if u and u != "admin" else LEADER[a]}, png_upload),
+    ("GET", f"{V1}/users/{{user_id}}/signature-image"): Case(200, lambda w, a, u: {"user_id": w.signature_image(a)}),
+    ("PUT", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": a}, png_upload),
+    ("GET", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": w.seal_image(a)}),
     # documents
     ("POST", f"{V1}/agencies/{{agency_id}}/documents"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "code": f"BM-{w.n()}", "title": "Biểu mẫu", "kind": "form", "department": "Văn phòng"})),
@@ -252,6 +301,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/documents/{{document_id}}/versions/{{n}}/signatures"): Case(
         200, doc(lambda w, a, u: w.draft(a))),
     ("GET", f"{V1}/documents/{{document_id}}/history"): Case(200, doc(lambda w, a, u: w.draft(a))),
+    ("POST", f"{V1}/signatures/verify"): Case(200, request=upload()),
     # records
     ("POST", f"{V1}/agencies/{{agency_id}}/records"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "code": f"HS-M{w.n()}", "title": "Hồ sơ", "series": "Đánh giá", "retention_years": 5,
@@ -285,6 +335,12 @@ CASES: dict[tuple[str, str], Case] = {
                       "data": {"executed_by": "vanthu", "witnesses": ["giamdoc", "danhgia"],
                                "method": "crypto_shredding"}}),
     ("GET", f"{V1}/records/{{record_id}}/history"): Case(200, rec(lambda w, a, u: w.record(a))),
+    ("POST", f"{V1}/records/{{record_id}}/access-grants"): Case(
+        200, rec(lambda w, a, u: w.confidential(a)),
+        body(lambda w: {"grantee": "truongphong", "reason": "Thanh tra", "until": "2026-04-01"})),
+    ("POST", f"{V1}/records/{{record_id}}/access-grants/{{grantee}}/revoke"): Case(
+        200, lambda w, a, u: {"record_id": w.granted(a, GRANTEE[a]), "grantee": GRANTEE[a]},
+        body(lambda w: {"reason": "Đã xong"})),
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),

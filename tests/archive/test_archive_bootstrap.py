@@ -14,18 +14,28 @@ from archive import ArchiveSettings, build_archive, open_store
 from archive.errors import InvalidConfiguration, WrongMasterKey
 from archive.local import LocalObjectStore
 from archive.s3 import S3ObjectStore
+from isoledger.settings import Settings
 
 
-def test_settings_come_from_the_environment() -> None:
-    settings = ArchiveSettings.from_env({
+def test_the_storage_section_comes_from_the_environment() -> None:
+    settings = Settings.from_env({
         "ISOLEDGER_HOME": "/srv/iso", "ISOLEDGER_STORAGE_URL": "s3://minio:9000/files",
-        "ISOLEDGER_S3_ACCESS_KEY": "ak", "ISOLEDGER_S3_SECRET_KEY": "sk", "ISOLEDGER_S3_SECURE": "false",
+        "ISOLEDGER_S3_ACCESS_KEY": "ak", "ISOLEDGER_S3_SECRET_KEY": "sk-khoa-bi-mat", "ISOLEDGER_S3_SECURE": "false",
         "ISOLEDGER_MAX_UPLOAD_SIZE": "1000",
-    })
+    }).storage
     assert settings.home == Path("/srv/iso") and settings.storage_url == "s3://minio:9000/files"
-    assert (settings.s3_access_key, settings.s3_secret_key, settings.s3_secure) == ("ak", "sk", False)
+    assert (settings.s3_access_key, settings.s3_secure) == ("ak", False)
+    assert settings.s3_secret_key is not None and settings.s3_secret_key.get_secret_value() == "sk-khoa-bi-mat"
+    assert "sk-khoa-bi-mat" not in repr(settings)
     assert settings.max_size == 1000
-    assert ArchiveSettings.from_env({}).storage_url == "file://"
+    assert Settings.from_env({"ISOLEDGER_HOME": "/srv/iso"}).storage.storage_url == "file:///srv/iso/objects"
+
+
+def test_a_master_key_given_as_text_is_kept_masked(tmp_path: Path) -> None:
+    key = base64.b64encode(os.urandom(32)).decode()
+    settings = ArchiveSettings(home=tmp_path, master_key=key)  # type: ignore[arg-type]
+    assert key not in repr(settings) and key not in str(settings)
+    open_store(settings).close()
 
 
 def test_embedded_mode_generates_a_private_master_key_once(tmp_path: Path, samples) -> None:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -17,7 +18,7 @@ from isoledger.bootstrap import bootstrap
 from isoledger.settings import Settings
 from signing.samples import sample_pdf
 from ledger.config import is_postgres, sqlite_path
-from tests.factories import SECRETARY, file_ref, issued_document
+from tests.factories import ARCHIVIST, LEADER, SECRETARY, STRANGER, file_ref, issued_document
 
 
 @pytest.fixture
@@ -138,3 +139,79 @@ def test_a_changed_snapshot_is_named_by_verify(env):
     result = CliRunner().invoke(app, ["verify"])
     assert result.exit_code == 1
     assert "BAD SNAPSHOT" in result.output and f"aggregate {doc} version 50" in result.output
+
+
+def _destroyed_record(minutes_scope: Callable[[str], str] | None = None) -> tuple[str, str]:
+    """A record with a real file, destroyed with real minutes (stored under ``minutes_scope(record_id)`` if
+    given, else where the product stores them); returns the record id and the minutes' object key."""
+    from ledger.files import FileKind, file_scope
+
+    services = bootstrap(Settings.from_env())
+    try:
+        ledger, archive = services.ledger, services.archive
+        rec = ledger.open_record(ARCHIVIST, code="HS-2019", title="Hồ sơ đánh giá nội bộ năm 2019",
+                                 series="Đánh giá nội bộ", retention_years=5, legal_basis="Thông tư 10/2022")
+        kept = archive.put(io.BytesIO(sample_pdf(1, "Bao cao")), "Báo cáo.pdf", file_scope(FileKind.RECORD, rec))
+        ledger.add_file(ARCHIVIST, rec, file=kept.to_dict())
+        ledger.close_record(ARCHIVIST, rec, closed_on="2019-12-31")
+        ledger.propose_destruction(ARCHIVIST, rec, reason="Hết thời hạn bảo quản")
+        ledger.approve_destruction(LEADER, rec, decision_no="15/QĐ", decided_by="Giám đốc Sở", council=["A"])
+        minutes = archive.put(io.BytesIO(sample_pdf(1, "Bien ban huy")), "Biên bản hủy.pdf",
+                              minutes_scope(rec) if minutes_scope else file_scope(FileKind.EVIDENCE, rec))
+        erased = archive.destroy_scope(file_scope(FileKind.RECORD, rec))
+        ledger.record_destruction(ARCHIVIST, rec, executed_by="Đặng Minh Khoa", witnesses=["Võ Thành Đạt"],
+                                  method="crypto_shredding", minutes_file=minutes.to_dict(), erased_hashes=erased)
+        return rec, minutes.key
+    finally:
+        services.close()
+
+
+def test_destruction_minutes_are_checked_and_counted(env):
+    _destroyed_record()
+    result = CliRunner().invoke(app, ["verify"])
+    assert result.exit_code == 0, result.output
+    assert "0 tệp, 1 biên bản hủy" in result.output and "0 files, 1 destruction minutes" in result.output
+
+
+def test_altered_destruction_minutes_are_named_by_verify(env):
+    rec, key = _destroyed_record()
+    victim = Path(os.environ["ISOLEDGER_HOME"]) / "objects" / key
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    result = CliRunner().invoke(app, ["verify"])
+    assert result.exit_code == 1
+    assert f"TỆP HỎNG / BAD FILE (biên bản hủy / destruction minutes) {key}" in result.output
+    assert "Biên bản hủy «Biên bản hủy.pdf» của hồ sơ HS-2019" in result.output
+
+
+def test_minutes_stored_under_the_old_minutes_scope_still_verify(env):
+    """The API stored minutes under ``{record_id}.minutes`` before that was corrected; those events cannot
+    change, so verify reads the minutes where they are rather than failing for ever."""
+    _destroyed_record(lambda rec: f"{rec}.minutes")
+    result = CliRunner().invoke(app, ["verify"])
+    assert result.exit_code == 0, result.output
+    assert "1 biên bản hủy" in result.output
+
+
+def test_minutes_stored_under_any_other_scope_fail_verify(env):
+    _destroyed_record(lambda rec: f"{rec}.khac")
+    result = CliRunner().invoke(app, ["verify"])
+    assert result.exit_code == 1
+    assert "does not belong to scope" in result.output
+
+
+def test_only_the_named_agency_is_counted_with_agency(env):
+    _ledger_with_document(env)
+    services = bootstrap(Settings.from_env())
+    try:
+        services.ledger.register_document(STRANGER, code="QT-99", title="Quy trình khác", kind="procedure",
+                                          department="VP")
+    finally:
+        services.close()
+    everything = CliRunner().invoke(app, ["verify"])
+    assert everything.exit_code == 0, everything.output
+    assert "Đã kiểm tra 8 sự kiện của 2 tài liệu và hồ sơ" in everything.output
+    own = CliRunner().invoke(app, ["verify", "--agency", "so-khcn-tra-vinh"])
+    assert own.exit_code == 0, own.output
+    assert "Đã kiểm tra 7 sự kiện của 1 tài liệu và hồ sơ, 2 tệp, 0 biên bản hủy." in own.output

@@ -1,4 +1,4 @@
-"""Configuration from the environment, with errors that name the variable."""
+"""The signing section of the settings, read from the environment, with errors that name the variable."""
 
 from __future__ import annotations
 
@@ -6,21 +6,26 @@ from pathlib import Path
 
 import pytest
 
+from isoledger.settings import Settings, SettingsError
 from signing import PadesLevel, SigningConfig
 from signing.errors import SigningConfigError
 
 
+def _signing(env: dict[str, str]) -> SigningConfig:
+    return Settings.from_env(env).signing
+
+
 def test_without_a_tsa_the_default_level_is_b_b() -> None:
-    assert SigningConfig.from_env({}).level is PadesLevel.B_B
+    assert _signing({}).level is PadesLevel.B_B
 
 
 def test_with_a_tsa_the_default_level_is_b_t() -> None:
-    config = SigningConfig.from_env({"ISOLEDGER_TSA_URL": "http://tsa.example/tsr"})
+    config = _signing({"ISOLEDGER_TSA_URL": "http://tsa.example/tsr"})
     assert config.level is PadesLevel.B_T and config.tsa_url == "http://tsa.example/tsr"
 
 
 def test_long_term_level_reads_trust_roots() -> None:
-    config = SigningConfig.from_env(
+    config = _signing(
         {
             "ISOLEDGER_TSA_URL": "http://t",
             "ISOLEDGER_PADES_LEVEL": "b-lta",
@@ -41,8 +46,8 @@ def test_long_term_level_reads_trust_roots() -> None:
     ],
 )
 def test_inconsistent_settings_name_the_variable(env: dict[str, str], field: str) -> None:
-    with pytest.raises(SigningConfigError) as err:
-        SigningConfig.from_env(env)
+    with pytest.raises((SigningConfigError, SettingsError)) as err:
+        _signing(env)
     assert err.value.field == field
 
 

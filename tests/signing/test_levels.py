@@ -29,6 +29,7 @@ def test_each_level_validates_online(
     assert report.ok
     assert report.certificate is not None and report.certificate.common_name == "Nguyễn Văn Ánh"
     assert report.timestamp_valid is (None if level is PadesLevel.B_B else True)
+    assert report.pades_level == level.value  # what the file shows, as the report names it
 
 
 def test_b_b_has_no_timestamp_and_b_t_has_one(

@@ -43,6 +43,9 @@ def test_earlier_signature_stays_valid_after_a_later_one(
     ]
     assert all(r.ok for r in reports)
     assert reports[0].coverage == "ENTIRE_REVISION"
+    assert reports[0].modification_level == "FORM_FILLING"  # a later signature is form filling, not editing
+    # the approval's document timestamp archives the B-LT review signature too
+    assert [r.pades_level for r in reports] == ["B-LTA", "B-LTA"]
 
 
 def test_both_signatures_validate_offline(

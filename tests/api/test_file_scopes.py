@@ -1,0 +1,104 @@
+"""Every route that stores a file stores it where the reference index looks, so `isoledger verify` stays green."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from isoledger.cli import app as cli
+from ledger.files import FileKind, file_scope
+from ledger.references import references
+from signing import SigningConfig, build_signing_service
+from tests.api.conftest import OTHER, OWN, build_world, make_api, pdf_bytes
+from tests.web.conftest import make_p12
+
+
+@pytest.fixture
+def api(database_url: str, tmp_path: Path, ledger: Any, projector: Any,
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The API with a signing service, and the environment `isoledger verify` reads pointing at the same ledger."""
+    service = build_signing_service(SigningConfig(check_signer=False))
+    built = make_api(database_url, tmp_path, ledger, projector, signing=service)
+    monkeypatch.setenv("ISOLEDGER_HOME", str(tmp_path))
+    monkeypatch.setenv("ISOLEDGER_DATABASE_URL", database_url)
+    monkeypatch.delenv("ISOLEDGER_STORAGE_URL", raising=False)
+    with built.client:
+        yield built
+    built.archive.close()
+    service.close()
+
+
+def verify_cli(*args: str) -> Any:
+    return CliRunner().invoke(cli, ["verify", *args])
+
+
+def destroy(api: Any, rec: str) -> None:
+    """A record taken through the whole destruction path: a file, closed, proposed, approved, destroyed."""
+    r = api.upload(f"/api/v1/records/{rec}/files", "vanthu", pdf_bytes("Bien ban hop"), name="Biên bản họp.pdf")
+    assert r.status_code == 201, r.text
+    assert api.call("POST", f"/api/v1/records/{rec}/close", "vanthu", json={"closed_on": "2020-01-02"}
+                    ).status_code == 200
+    assert api.call("POST", f"/api/v1/records/{rec}/destruction/propose", "vanthu",
+                    json={"reason": "Hết thời hạn bảo quản"}).status_code == 200
+    assert api.call("POST", f"/api/v1/records/{rec}/destruction/approve", "giamdoc",
+                    json={"decision_no": "QĐ-12", "decided_by": "Giám đốc", "council": ["giamdoc"]}
+                    ).status_code == 200
+    files = {"minutes_file": ("Biên bản hủy.pdf", io.BytesIO(pdf_bytes("Bien ban huy")), "application/pdf")}
+    done = api.call("POST", f"/api/v1/records/{rec}/destruction/execute", "vanthu", files=files,
+                    data={"executed_by": "Đặng Minh Khoa", "witnesses": ["Võ Thành Đạt"]})
+    assert done.status_code == 200, done.text
+
+
+def test_destroying_a_record_through_the_api_keeps_verify_green(api: Any) -> None:
+    world = build_world(api)
+    destroy(api, world[OWN]["record_id"])
+    result = verify_cli()
+    assert result.exit_code == 0, result.output
+    assert "1 biên bản hủy" in result.output
+    report = api.call("GET", "/api/v1/audit/verify", "admin").json()
+    assert report["intact"] and report["evidence_files_checked"] == 1
+
+
+def file_routes(api: Any) -> set[tuple[str, str]]:
+    """The operations whose request body carries files (multipart), as the OpenAPI document says."""
+    schema = api.client.get("/openapi.json").json()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method, op in ops.items()
+            if "multipart/form-data" in op.get("requestBody", {}).get("content", {})}
+
+
+def test_every_route_that_stores_a_file_stores_it_where_verify_looks(api: Any) -> None:
+    world = build_world(api)  # POST …/versions: the first draft of QT-01
+    doc, rec = world[OWN]["document_id"], world[OWN]["record_id"]
+    driven = {("POST", "/api/v1/documents/{document_id}/versions")}
+    r = api.upload(f"/api/v1/documents/{doc}/versions/1/revise", "thuky", pdf_bytes("QT-01 sua doi"),
+                   change_summary="Sửa lỗi chính tả")
+    assert r.status_code == 200, r.text
+    driven.add(("POST", "/api/v1/documents/{document_id}/versions/{n}/revise"))
+    assert api.call("POST", f"/api/v1/documents/{doc}/versions/1/submit", "thuky",
+                    json={"reviewers": [], "approver": "giamdoc"}).status_code == 200
+    assert api.call("POST", f"/api/v1/documents/{doc}/versions/1/approve", "giamdoc").status_code == 200
+    r = api.call("POST", f"/api/v1/documents/{doc}/versions/1/sign", "giamdoc",
+                 files={"p12": ("giamdoc.p12", io.BytesIO(make_p12("Nguyễn Văn Ánh")), "application/x-pkcs12")},
+                 data={"meaning": "approval", "passphrase": "mat-khau-ky"})
+    assert r.status_code == 200, r.text
+    driven.add(("POST", "/api/v1/documents/{document_id}/versions/{n}/sign"))
+    destroy(api, rec)  # POST …/files, then POST …/destruction/execute
+    kept = api.upload(f"/api/v1/records/{world[OTHER]['record_id']}/files", "vanthu-b", name="Báo cáo.pdf")
+    assert kept.status_code == 201, kept.text  # a record file that is not shredded
+    driven |= {("POST", "/api/v1/records/{record_id}/files"),
+               ("POST", "/api/v1/records/{record_id}/destruction/execute")}
+    assert file_routes(api) == driven, "a route that takes a file is not driven by this test"
+
+    found = list(references(api.services.ledger))
+    assert {r.kind for r in found} == set(FileKind)  # versions, signed copy, record file, destruction minutes
+    for r in found:
+        assert r.scope == file_scope(r.kind, r.aggregate_id), (r.kind, r.ref.key)
+        assert api.archive.verify(r.ref, r.scope).ok, r.ref.key
+    result = verify_cli()
+    assert result.exit_code == 0, result.output
+    assert api.call("GET", "/api/v1/audit/verify", "danhgia").json()["intact"]

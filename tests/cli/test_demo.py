@@ -1,0 +1,203 @@
+"""The demo dataset: PDFs whose Vietnamese text survives, and a two-year history whose dates agree everywhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from api.server import build
+from isoledger.bootstrap import Services
+from isoledger.cli import app
+from isoledger.settings import Settings
+from ledger.files import FileRef, evidence_scope
+from tests.conftest import BACKEND
+from tests.environment import require
+
+with warnings.catch_warnings():  # starlette prefers httpx2 for its TestClient; httpx works the same here
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+@pytest.fixture(scope="module")
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[tuple[Services, dict[str, Any], TestClient]]:
+    """The demo loaded once into an empty ledger (the same for every test of this module)."""
+    home = tmp_path_factory.mktemp("demo")
+    if BACKEND == "postgres":
+        url = request.getfixturevalue("pg_server").create_database(f"demo{os.getpid()}")
+    else:
+        url = f"sqlite:///{home / 'ledger.sqlite3'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ISOLEDGER_HOME", str(home / "home"))
+        mp.setenv("ISOLEDGER_DATABASE_URL", url)
+        mp.delenv("ISOLEDGER_STORAGE_URL", raising=False)
+        app = build(Settings.from_env(), demo=True, out=io.StringIO())  # what `make run` does on a first start
+        services = app.state.services
+        try:
+            yield services, _register(services), TestClient(app)
+        finally:
+            services.close()
+
+
+def _register(services: Services) -> dict[str, dict[str, str]]:
+    """The codes and ids of the demo's documents and records, as the register lists them."""
+    out: dict[str, dict[str, str]] = {}
+    with services.db.transaction(write=False) as cur:
+        for table in ("documents", "records"):
+            cur.execute(f"SELECT code, id FROM {table} ORDER BY code")
+            out[table] = {code: str(id_) for code, id_ in cur.fetchall()}
+    return out
+
+
+def _text(pdf: bytes, tmp_path: Any, name: str) -> str:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _demo_pdfs(services: Services, result: dict[str, Any]) -> Iterator[tuple[str, str, bytes]]:
+    """(where, the title a reader looks for, bytes) for every PDF of the demo that still exists."""
+    ledger, archive = services.ledger, services.archive
+    for code, doc in result["documents"].items():
+        state = ledger.document(doc)
+        for v in state["versions"]:
+            yield f"{code} v{v['n']}", state["title"], archive.read_bytes(FileRef.from_dict(v["file"]), doc)
+    for code, rec in result["records"].items():
+        state = ledger.record(rec)
+        if state.get("destruction") and state["destruction"].get("minutes_file"):
+            ref = FileRef.from_dict(state["destruction"]["minutes_file"])
+            yield f"{code} minutes", ref.filename.removesuffix(".pdf"), archive.read_bytes(ref, evidence_scope(rec))
+            continue
+        for f in state["files"]:
+            yield code, f["description"], archive.read_bytes(FileRef.from_dict(f["file"]), rec)
+
+
+def test_every_demo_pdf_extracts_its_vietnamese_title_with_every_diacritic(demo, tmp_path) -> None:
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    services, result, _ = demo
+    seen = 0
+    for where, title, pdf in _demo_pdfs(services, result):
+        text = _text(pdf, tmp_path, f"f{seen}")
+        assert _flat(title) in _flat(text), f"{where}: «{title}» not in the extracted text:\n{text[:600]}"
+        assert "?" not in text and "\ufffd" not in text, f"{where}: a letter was replaced:\n{text[:600]}"
+        assert all(part in text for part in MOTTO), f"{where}: the national motto is missing:\n{text[:300]}"
+        seen += 1
+    assert seen >= 25  # every document version, every record's papers and the destruction minutes
+
+
+def _events(services: Services, result: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    ids = {**result["documents"], **result["records"]}
+    return {code: services.ledger.history(aggregate) for code, aggregate in ids.items()}
+
+
+def test_the_demo_history_spans_two_years_in_office_hours_and_each_chain_goes_forward(demo) -> None:
+    services, result, _ = demo
+    everything = []
+    for code, events in _events(services, result).items():
+        stamps = [datetime.fromisoformat(e["timestamp"]) for e in events]
+        assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps), f"{code} goes back in time"
+        everything += stamps
+    first, last = min(everything), max(everything)
+    assert first.astimezone(VN).date() < date(2025, 1, 1) and (last - first).days > 700
+    assert last < datetime.now(UTC) and last.astimezone(VN).date() < date(2026, 12, 1)
+    for moment in everything:
+        local = moment.astimezone(VN)
+        assert local.weekday() < 5, f"{local} is a weekend"
+        assert time(7, 30) <= local.time() < time(11, 30) or time(13, 30) <= local.time() < time(17), local
+
+
+def test_the_public_page_serves_each_document_in_force_with_its_vietnamese_title(demo, tmp_path) -> None:
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    services, result, client = demo
+    page = client.get("/cong-khai/so-khcn-tra-vinh")
+    assert page.status_code == 200
+    shown = 0
+    for code, doc in result["documents"].items():
+        state = services.ledger.document(doc)
+        link = f"/api/v1/public/documents/{doc}/file"
+        assert (link in page.text) == (state["in_force"] is not None), code
+        if state["in_force"] is None:
+            continue
+        r = client.get(link)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/pdf"), code
+        text = _text(r.content, tmp_path, code)
+        assert _flat(state["title"]) in _flat(text) and "?" not in text, f"{code}:\n{text[:400]}"
+        shown += 1
+    assert shown == 9
+
+
+def _in_force_on(state: dict[str, Any], day: date) -> int | None:
+    """What the register says: the last issued version whose effective date has come."""
+    issued = [v["n"] for v in state["versions"]
+              if v.get("effective_from") and date.fromisoformat(v["effective_from"]) <= day]
+    return max(issued, default=None)
+
+
+def test_the_state_as_of_1_june_2025_shows_what_the_register_says_was_in_force(demo) -> None:
+    services, result, _ = demo
+    day = date(2025, 6, 1)
+    as_of = datetime.combine(day, time(23, 59), VN)
+    in_force = {}
+    for code, doc in result["documents"].items():
+        expected = _in_force_on(services.ledger.document(doc), day)
+        then = services.ledger.state_at(doc, as_of=as_of)
+        assert (then or {}).get("in_force") == expected, f"{code} on {day}: {then and then.get('in_force')}"
+        if expected:
+            in_force[code] = expected
+    assert in_force == {"QT-01": 1, "QT-02": 1, "CSCL": 1, "BM-01": 1, "PTBC": 1, "MTCL-2025": 1}
+    # the auditor's own tool says the same (the fixture's environment points it at the demo)
+    out = CliRunner().invoke(app, ["history", result["documents"]["QT-01"], "--as-of", "2025-06-01T12:00:00+07:00",
+                                   "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["state"]["in_force"] == 1
+
+
+def test_loans_retention_destruction_and_signatures_agree_with_the_demo_dates(demo) -> None:
+    services, result, _ = demo
+    ledger, today = services.ledger, services.ledger.today()
+    records = {code: ledger.record(rec) for code, rec in result["records"].items()}
+    on_loan = {code: r["loan"] for code, r in records.items() if r.get("loan")}
+    assert list(on_loan) == ["HS-DGNB-2026"] and date.fromisoformat(on_loan["HS-DGNB-2026"]["due_on"]) < today
+    returned = [e for e in ledger.history(result["records"]["HS-XXLD-2025"]) if e["type"] == "Returned"]
+    assert [e["data"]["returned_on"] for e in returned] == ["2026-10-01"]
+    ended = {code for code, r in records.items()
+             if r["retention_ends_on"] and date.fromisoformat(r["retention_ends_on"]) <= today}
+    assert {"HS-TTHC-2019", "HS-DGNB-2019"} <= ended and "HS-XXLD-2025" not in ended
+    destroyed = [e for e in ledger.history(result["records"]["HS-DGNB-2019"]) if e["type"] == "Destroyed"]
+    assert datetime.fromisoformat(destroyed[0]["timestamp"]).astimezone(VN).date() > \
+        date.fromisoformat(records["HS-DGNB-2019"]["retention_ends_on"])
+    for code, doc in result["documents"].items():
+        for e in ledger.history(doc):
+            if e["type"] == "Signed":  # the signature claims the moment the leader signed, in the demo's past
+                claimed = datetime.fromisoformat(e["data"]["signing_time"])
+                assert abs((claimed - datetime.fromisoformat(e["timestamp"])).total_seconds()) < 600, code
+
+
+def test_verify_passes_on_the_demo(demo) -> None:
+    services, result, _ = demo
+    events = sum(len(e) for e in _events(services, result).values())
+    out = CliRunner().invoke(app, ["verify"])  # the fixture's environment points the CLI at the demo
+    assert out.exit_code == 0, out.output
+    checked = re.search(r"chains intact: (\d+) sự kiện", out.output)
+    assert checked and int(checked.group(1)) >= events and "BAD" not in out.output  # + the accounts' own events
