@@ -14,7 +14,19 @@ from api import roles as R
 from api.context import Principal
 from api.files import download, store_upload
 from api.web import forms, i18n, paging
-from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render
+from api.web.core import (
+    KNOWN,
+    PageError,
+    WebRoute,
+    agency_in_view,
+    ctx_of,
+    form_data,
+    lang_of,
+    message_of,
+    need,
+    redirect,
+    render,
+)
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
@@ -50,6 +62,8 @@ def failure(request: Request, action: str, e: Exception,
     msg = en if lang_of(request) == "en" else vi
     key = field if field in fields.get(action, ()) else "_"
     values: dict[str, Any] = {"errors": {key: msg}, "err_action": action}
+    if isinstance(e, forms.FormProblems):  # every problem of the form, each beside its field
+        values["errors"] = e.messages(lang_of(request))
     if status == 412 or isinstance(e, ConcurrencyConflict):
         status = 409
         values["alert"] = msg
@@ -85,10 +99,11 @@ def register_page(request: Request, user: User, status: str = "in_force",
                   before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     ctx = ctx_of(request)
     need(user, *R.MEMBERS)
+    agency = agency_in_view(request, user, R.MEMBERS)  # an inspector's: the supervised agency chosen
     if status not in i18n.REGISTER_STATUS:
         status = "in_force"
     ctx.fresh()
-    base, params = queries.register_where(user.agency_id, ctx.ledger.today(), status=status, kind=kind, q=q)
+    base, params = queries.register_where(agency, ctx.ledger.today(), status=status, kind=kind, q=q)
     pending = "('draft','submitted','approved','rejected')"
     with ctx.db.transaction(write=False) as cur:
         rows, pager = paging.keyset(request, cur, "id, code, title, kind, department, status, in_force, "
@@ -98,7 +113,7 @@ def register_page(request: Request, user: User, status: str = "in_force",
         working: dict[str, tuple[int, str]] = {}
         if ids:
             cur.execute(f"SELECT document_id, n, status FROM versions WHERE agency_id=? AND status IN {pending} "
-                        f"AND document_id IN ({','.join('?' * len(ids))})", (user.agency_id, *ids))
+                        f"AND document_id IN ({','.join('?' * len(ids))})", (agency, *ids))
             working = {d: (n, st) for d, n, st in cur.fetchall()}
     for row in rows:
         row["working"] = working.get(row["id"])
@@ -126,6 +141,7 @@ def register_document(request: Request, user: User, form: Form) -> Response:
     need(user, "iso_secretary")
     ctx = ctx_of(request)
     try:
+        forms.check(form, "register")
         doc_id = ctx.ledger.register_document(
             user.actor(request_id(request)), code=forms.text(form, "code"), title=forms.text(form, "title"),
             kind=forms.text(form, "kind"), department=forms.text(form, "department"))
@@ -233,6 +249,7 @@ def command(request: Request, user: Principal, document_id: str, form: FormData,
             raise ConcurrencyConflict("Tài liệu đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
                                       "Someone else changed the document while you were looking; nothing was saved.",
                                       field="If-Match")
+        forms.check(form, action)  # every empty or malformed field at once, before the command runs
         run()
     except KNOWN as e:
         status, values = failure(request, action, e)
