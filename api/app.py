@@ -64,7 +64,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
         ctx.signing = lambda: signing
     elif signing_factory is not None:
         ctx.signing = _lazy(signing_factory)
-    app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION,
+    app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
                                                        "audit", "evidence", "public", "health")])
     app.state.ctx = ctx
@@ -75,7 +75,39 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     from api import web
     web.install(app)  # the web pages (api/web)
     _problem_schema(app)
+    _api_docs(app)
     return app
+
+
+DOCS_ASSETS = "/static/api-docs"
+
+
+def _api_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI served from the product (fastapi-offline's packaged copy), never from a CDN.
+
+    An agency's intranet often reaches no public site, so the page, its script, style and icon all come from
+    this server, and the online validator badge is off. ReDoc is not served (its bundle links a remote logo).
+    """
+    from importlib.resources import files
+
+    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(files("fastapi_offline") / "static")), name="api-docs")
+    redirect_url = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+                                   oauth2_redirect_url=redirect_url, swagger_ui_parameters={"validatorUrl": None})
+
+    @app.get(redirect_url, include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
 
 
 def open_archive(settings: Any) -> Any:

@@ -102,6 +102,7 @@ STATUS: dict[type[le.IsoledgerError], int] = {
     ae.UnsupportedMediaType: 415,
     se.SigningError: 422,
     se.SigningConfigError: 500,
+    se.NotPdfError: 415,
     se.SigningFailedError: 500,
     se.TimestampUnavailableError: 503,
     se.RevocationInfoUnavailableError: 503,

@@ -111,12 +111,22 @@ class FileOut(BaseModel):
     filename: str
 
 
+class StampImageOut(BaseModel):
+    """A signature or seal image now on file (the event's version of the account or agency)."""
+
+    file: FileOut
+    version: int
+
+
 class VersionOut(Out):
     n: int
-    status: str
+    status: str = Field(description="Bước đã ghi nhận / recorded step: draft, submitted, approved, rejected, issued, "
+                                    "superseded, withdrawn. Đang hiệu lực hay chưa: xem in_force, upcoming / whether "
+                                    "it is in force: see the document's in_force and upcoming")
     file: FileOut
     change_summary: str
     author: str
+    effective_from: str | None = None
 
 
 class DocumentOut(Out):
@@ -127,7 +137,11 @@ class DocumentOut(Out):
     kind: str
     department: str
     versions: list[VersionOut]
-    in_force: int | None
+    in_force: int | None = Field(description="Phiên bản đang hiệu lực vào ngày in_force_on / the version in force "
+                                             "on in_force_on (Vietnam date)")
+    upcoming: int | None = Field(default=None, description="Phiên bản đã ban hành, chưa có hiệu lực / issued, "
+                                                          "not yet in force (its effective_from is later)")
+    in_force_on: str | None = Field(default=None, description="Ngày (giờ Việt Nam) mà in_force nói tới / the day")
     version: int
 
 
@@ -141,6 +155,8 @@ class DocumentRow(BaseModel):
     status: str
     in_force: int | None
     effective_from: str | None
+    upcoming: int | None = None
+    upcoming_from: str | None = None
     latest: int
     version: int
     updated_at: str
@@ -450,6 +466,15 @@ class SignatureOut(BaseModel):
 class SignatureReportOut(BaseModel):
     document_id: str
     n: int
+    sha256: str
+    signatures: list[SignatureOut]
+
+
+class VerifyReportOut(BaseModel):
+    """The validation report of an uploaded PDF (not stored)."""
+
+    filename: str
+    size: int
     sha256: str
     signatures: list[SignatureOut]
 

@@ -235,8 +235,11 @@ def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's s
 
 
 def _show(services) -> None:  # type: ignore[no-untyped-def]
+    from projections import queries
+
     with services.db.transaction(write=False) as cur:
-        cur.execute("SELECT code, title, kind, in_force, effective_from FROM documents ORDER BY code")
+        table, params = queries.register(services.ledger.today())
+        cur.execute(f"SELECT code, title, kind, in_force, effective_from FROM {table} ORDER BY code", tuple(params))
         docs = cur.fetchall()
         cur.execute("SELECT code, title, retention_years, retention_ends_on, on_loan, on_hold, destruction "
                     "FROM records ORDER BY code")

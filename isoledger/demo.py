@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from typing import Any
 
 from isoledger.bootstrap import Services
@@ -41,29 +41,6 @@ def actor(username: str) -> Actor:
     return Actor(username, agency, frozenset(roles))
 
 
-def _demo_pkcs12(valid_from: datetime) -> tuple[bytes, bytes]:
-    """A self-signed demo certificate for the agency leader (real deployments use the government CA)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, AGENCY_NAME),
-                      x509.NameAttribute(NameOID.COMMON_NAME, DEMO_PEOPLE["giamdoc"][0])])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(valid_from - timedelta(days=30))
-            .not_valid_after(valid_from + timedelta(days=5 * 365))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), True)
-            .sign(key, hashes.SHA256()))
-    passphrase = b"demo"
-    data = pkcs12.serialize_key_and_certificates(b"giamdoc", key, cert, None,
-                                                 serialization.BestAvailableEncryption(passphrase))
-    return data, passphrase
-
-
 class Demo:
     """The steps of the story, each by the person whose job it is, at the demo clock's time."""
 
@@ -78,25 +55,45 @@ class Demo:
         self.records: dict[str, str] = {}
         self._signing: Any = None
         self._signer: Any = None
+        self._pki: Any = None
 
     def put(self, scope: str, data: bytes, filename: str) -> dict[str, Any]:
         return self.s.archive.put(io.BytesIO(data), filename, scope).to_dict()
 
     def sign(self, doc: str, n: int) -> None:
-        """The agency leader signs version ``n`` for approval, at the demo clock's time."""
+        """The agency leader signs version ``n`` for approval (on QT-02 a department leader first reviews it
+        with a certificate under no trusted root), at the demo clock's time, with visible Decree 30 stamps."""
+        from isoledger.demo_pki import PASSPHRASE, DemoPki, untrusted_pkcs12
         from signing import SigningConfig, build_signing_service, open_pkcs12_signer
 
-        if self._signing is None:
+        if self._signing is None:  # the demo's own root, trusted by this installation ($ISOLEDGER_HOME/trust-roots)
+            self._pki = DemoPki.create()
+            self._pki.trust_in(self.s.settings.home)
             self._signing = build_signing_service(SigningConfig(check_signer=False), clock=self.clock)
-            self._signer = open_pkcs12_signer(*_demo_pkcs12(datetime.fromisoformat(f"{STARTS[0]}T00:00+07:00")))
+            self._signer = open_pkcs12_signer(self._pki.pkcs12(DEMO_PEOPLE["giamdoc"][0], AGENCY_NAME), PASSPHRASE)
+        if self.ledger.document(doc)["code"] == "QT-02":  # one signature deliberately under no trusted root
+            untrusted = untrusted_pkcs12(DEMO_PEOPLE["truongphong"][0], AGENCY_NAME)
+            self._sign_as(doc, n, "truongphong", "review", open_pkcs12_signer(untrusted, PASSPHRASE))
+        self._sign_as(doc, n, "giamdoc", "approval", self._signer)
+
+    def _sign_as(self, doc: str, n: int, user: str, meaning: str, signer: Any) -> None:
+        from signing import Look, Meaning
+        from signing.placement import Position, place, read_layout
+        from signing.samples import sample_seal_png, sample_signature_png
+
         version = self.ledger.document(doc)["versions"][n - 1]
         pdf = self.s.archive.read_bytes(FileRef.from_dict(version["file"]), doc)
-        signed = self._signing.sign(pdf, self._signer, signer_name=DEMO_PEOPLE["giamdoc"][0], agency=AGENCY_NAME,
-                                    meaning="approval")
-        name = version["file"]["filename"].removesuffix(".pdf") + " (đã ký).pdf"
-        ref = self.put(doc, signed.content, name)
+        look = Look(sample_signature_png(), sample_seal_png() if meaning == "approval" else None)
+        placement = place(read_layout(pdf, None), Meaning(meaning), None, Position.BOTTOM_RIGHT)
+        signed = self._signing.sign(pdf, signer, signer_name=DEMO_PEOPLE[user][0], agency=AGENCY_NAME,
+                                    meaning=meaning, look=look, placement=placement)
+        content = signed.content
+        if signer is self._signer:  # the demo root's CRL, so the signature validates as trusted
+            content = self._pki.with_revocation_info(content, signer.certificate)
+        name = version["file"]["filename"].removesuffix(".pdf").removesuffix(" (đã ký)") + " (đã ký).pdf"
+        ref = self.put(doc, content, name)
         f = signed.facts
-        self.ledger.record_signature(actor("giamdoc"), doc, n, meaning="approval", signed_file=ref,
+        self.ledger.record_signature(actor(user), doc, n, meaning=meaning, signed_file=ref,
                                      certificate={"fingerprint": f.certificate.fingerprint_sha256,
                                                   "subject": f.certificate.subject, "issuer": f.certificate.issuer,
                                                   "serial": f.certificate.serial},

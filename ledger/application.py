@@ -131,11 +131,13 @@ class Ledger(Application[UUID]):
     def issue(self, actor: Actor, document_id: str, n: int, *, effective_from: date | str,
               distribution: list[str], expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version,
-                     lambda d: d.issue(actor, n, effective_from=effective_from, distribution=distribution))
+                     lambda d: d.issue(actor, n, effective_from=effective_from, distribution=distribution,
+                                       today=self.today()))
 
     def withdraw(self, actor: Actor, document_id: str, n: int, *, reason: str,
                  expected_version: int | None = None) -> None:
-        self._change(Document, document_id, expected_version, lambda d: d.withdraw(actor, n, reason=reason))
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.withdraw(actor, n, reason=reason, today=self.today()))
 
     def obsolete(self, actor: Actor, document_id: str, *, reason: str, expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version, lambda d: d.obsolete(actor, reason=reason))
@@ -243,10 +245,11 @@ class Ledger(Application[UUID]):
 
     # ---- reads ----------------------------------------------------------------------------
     def document(self, document_id: str) -> dict[str, Any]:
-        return state_of(self._get(Document, document_id))
+        """The document now: ``in_force`` is the version in force today (Vietnam date)."""
+        return state_of(self._get(Document, document_id), self.today())
 
     def record(self, record_id: str) -> dict[str, Any]:
-        return state_of(self._get(Record, record_id))
+        return state_of(self._get(Record, record_id), self.today())
 
     def current_version(self, aggregate_id: str) -> int:
         """The version of a document or record (its number of events), read without rebuilding it."""
@@ -261,11 +264,14 @@ class Ledger(Application[UUID]):
 
     def state_at(self, aggregate_id: str, *, version: int | None = None,
                  as_of: datetime | None = None) -> dict[str, Any] | None:
-        """The aggregate as it was at ``version`` or at instant ``as_of`` (None if it did not exist yet)."""
+        """The aggregate as it was at ``version`` or at instant ``as_of`` (None if it did not exist yet); a
+        document's ``in_force`` is then the version in force on the Vietnam date of ``as_of`` (else today)."""
         uid = _parse_id(aggregate_id, "mục")
+        day = self.today()
         if as_of is not None:
             if as_of.tzinfo is None:
                 raise InvalidInput("Thời điểm phải có múi giờ.", "as_of needs a time zone.", field="as_of")
+            day = as_of.astimezone(VN).date()
             version = self.version_at(uid, as_of)
             if version == 0:
                 return None
@@ -273,7 +279,7 @@ class Ledger(Application[UUID]):
             agg: LedgerAggregate = self.repository.get(uid, version=version)
         except AggregateNotFoundError:
             raise NotFound() from None
-        return state_of(agg)
+        return state_of(agg, day)
 
     def version_at(self, aggregate_id: UUID, as_of: datetime) -> int:
         """The number of events of an aggregate that had happened by ``as_of`` (0 if none)."""
@@ -343,11 +349,14 @@ class Ledger(Application[UUID]):
 _PRIVATE = {"_pending_events", "_id", "_version", "_created_on", "_modified_on"}
 
 
-def state_of(agg: LedgerAggregate) -> dict[str, Any]:
-    """A plain-dict view of an aggregate."""
+def state_of(agg: LedgerAggregate, day: date) -> dict[str, Any]:
+    """A plain-dict view of an aggregate on ``day``: for a document, ``in_force`` is the version in force that
+    day, ``upcoming`` the version issued but not yet in force (None if none), ``in_force_on`` the day itself."""
     state = {k: v for k, v in agg.__dict__.items() if k not in _PRIVATE}
     state.update(id=str(agg.id), type=type(agg).__name__, version=agg.version,
                  created_on=agg.created_on.isoformat(), modified_on=agg.modified_on.isoformat())
+    if isinstance(agg, Document):
+        state.update(in_force=agg.in_force_on(day), upcoming=agg.upcoming_on(day), in_force_on=day.isoformat())
     if isinstance(agg, Record):
         ends = retention_ends_on(agg.closed_on, agg.retention_years)
         state["retention_ends_on"] = ends.isoformat() if ends else None

@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 from eventsourcing.persistence import IntegrityError
 
 from ledger import validation as v
-from ledger.actors import ROLES, Actor
+from ledger.actors import LEADERS, ROLES, Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.application import guarded
 from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion
@@ -79,11 +79,23 @@ class Agency(LedgerAggregate):
             raise InvalidInput(*SELF_SUPERVISION, field="supervised_by")
         self._updated(name=new_name, supervised_by=list(sup), meta=meta)
 
+    def set_seal_image(self, actor: Actor, file: dict[str, Any]) -> None:
+        """The agency's seal (con dấu) drawn on its approval stamps; by the administrator, or within the agency by
+        its leader or the records controller (văn thư, who keeps the seal under Decree 30/2020)."""
+        own = ("agency_leader", "records_controller") if actor.agency_id == self.agency_id else ()
+        meta = actor.meta("admin", *own)
+        self._seal_image_set(file=_png_ref(file, "seal_image"), meta=meta)
+
     @event("AgencyCreated")
     def __init__(self, agency_id: str, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
         self.agency_id = agency_id
         self.name = name
         self.supervised_by = list(supervised_by)
+        self.seal_image: dict[str, Any] | None = None
+
+    @event("SealImageSet")
+    def _seal_image_set(self, file: dict[str, Any], meta: dict[str, str]) -> None:
+        self.seal_image = dict(file)
 
     @event("AgencyUpdated")
     def _updated(self, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
@@ -135,6 +147,12 @@ class Account(LedgerAggregate):
                                 "You cannot deactivate your own account.", code="self_deactivation")
         self._deactivated(reason=v.text(reason, "reason", max_len=500, required=False), meta=meta)
 
+    def set_signature_image(self, actor: Actor, file: dict[str, Any]) -> None:
+        """The leader's own signature image, drawn on their stamps; set by that leader or the administrator."""
+        meta = actor.meta(*LEADERS) if actor.user_id == self.username else actor.meta("admin")
+        self._check_not_deactivated()
+        self._signature_image_set(file=_png_ref(file, "signature_image"), meta=meta)
+
     def _check_not_deactivated(self) -> None:
         if self.status == "deactivated":
             raise RuleViolation("Tài khoản đã bị vô hiệu hóa; không thể thay đổi.",
@@ -149,6 +167,11 @@ class Account(LedgerAggregate):
         self.roles = list(roles)
         self.email = email
         self.status = "active"
+        self.signature_image: dict[str, Any] | None = None
+
+    @event("SignatureImageSet")
+    def _signature_image_set(self, file: dict[str, Any], meta: dict[str, str]) -> None:
+        self.signature_image = dict(file)
 
     @event("RolesChanged")
     def _roles_changed(self, roles: list[str], meta: dict[str, str]) -> None:
@@ -167,14 +190,23 @@ class Account(LedgerAggregate):
         self.status = "deactivated"
 
 
+def _png_ref(file: Any, field: str) -> dict[str, Any]:
+    ref = v.file_ref(file, field)
+    if ref["media_type"] != "image/png":
+        raise InvalidInput("Ảnh chữ ký và ảnh con dấu phải là tệp PNG.", "Signature and seal images must be PNG files.",
+                           field=field)
+    return ref
+
+
 def account_state(acc: Account) -> dict[str, Any]:
     return {"username": acc.username, "agency_id": acc.agency_id, "full_name": acc.full_name,
-            "roles": list(acc.roles), "email": acc.email, "status": acc.status, "version": acc.version}
+            "roles": list(acc.roles), "email": acc.email, "status": acc.status, "version": acc.version,
+            "signature_image": acc.signature_image}
 
 
 def agency_state(agency: Agency) -> dict[str, Any]:
     return {"agency_id": agency.agency_id, "name": agency.name, "supervised_by": list(agency.supervised_by),
-            "version": agency.version}
+            "version": agency.version, "seal_image": agency.seal_image}
 
 
 @guarded
@@ -200,6 +232,14 @@ class Directory:
         for sup in supervised_by or []:
             self.agency(check_agency_id(sup, "supervised_by"))
         agency.update(actor, name=name, supervised_by=supervised_by)
+        self._save(agency)
+        return agency_state(agency)
+
+    def set_seal_image(self, actor: Actor, agency_id: str, *, file: dict[str, Any],
+                       expected_version: int | None = None) -> dict[str, Any]:
+        agency = self._agency(agency_id)
+        self._expect(agency, expected_version)
+        agency.set_seal_image(actor, file)
         self._save(agency)
         return agency_state(agency)
 
@@ -236,6 +276,10 @@ class Directory:
     def deactivate(self, actor: Actor, username: str, *, reason: str = "",
                    expected_version: int | None = None) -> dict[str, Any]:
         return self._change(username, expected_version, lambda a: a.deactivate(actor, reason))
+
+    def set_signature_image(self, actor: Actor, username: str, *, file: dict[str, Any],
+                            expected_version: int | None = None) -> dict[str, Any]:
+        return self._change(username, expected_version, lambda a: a.set_signature_image(actor, file))
 
     def account(self, username: str) -> dict[str, Any]:
         return account_state(self._account(username))

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from ledger import effect
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
@@ -32,7 +33,7 @@ MEANINGS = ("review", "approval")
 PENDING = ("draft", "submitted", "approved", "rejected")
 STATUS_VI = {
     "draft": "Dự thảo", "submitted": "Đang xem xét", "approved": "Đã phê duyệt",
-    "rejected": "Bị từ chối", "issued": "Đang hiệu lực", "superseded": "Đã bị thay thế",
+    "rejected": "Bị từ chối", "issued": "Đã ban hành", "superseded": "Đã bị thay thế",
     "withdrawn": "Đã thu hồi",
 }
 
@@ -144,7 +145,10 @@ class Document(LedgerAggregate):
                      signing_time=v.text(signing_time, "signing_time", max_len=40),
                      timestamp_time=timestamp_time, meta=meta)
 
-    def issue(self, actor: Actor, n: int, *, effective_from: date | str, distribution: list[str]) -> None:
+    def issue(self, actor: Actor, n: int, *, effective_from: date | str, distribution: list[str],
+              today: date) -> None:
+        """Issues version ``n``; it replaces the version in force from ``effective_from`` (at once if that
+        day has come). Refused while another issued version is still waiting for its effective date."""
         meta = self._meta(actor, "iso_secretary")
         ver = self._numbered(n)
         self._check_status(ver, "approved")
@@ -154,18 +158,56 @@ class Document(LedgerAggregate):
                                 code="signature_required")
         effective = v.iso_date(effective_from, "effective_from").isoformat()
         dist = [v.text(d, "distribution", max_len=200) for d in v.user_ids(distribution, "distribution")]
+        upcoming = effect.upcoming_on(self.versions, today)
+        if upcoming is not None:
+            day = _vn(self.versions[upcoming - 1]["effective_from"])
+            raise RuleViolation(
+                f"Phiên bản {upcoming} đã ban hành, chưa có hiệu lực (từ ngày {day}); hãy thu hồi phiên bản đó "
+                "trước khi ban hành phiên bản khác.",
+                f"Version {upcoming} is issued but not yet in force (from {day}); withdraw it before issuing "
+                "another version.", code="issue_pending")
         previous = self.in_force
+        if previous is not None and effective < self.versions[previous - 1]["effective_from"]:
+            day = _vn(self.versions[previous - 1]["effective_from"])
+            raise InvalidInput(f"Ngày hiệu lực không được trước ngày hiệu lực của phiên bản {previous} ({day}).",
+                               f"The effective date cannot be before that of version {previous} ({day}).",
+                               field="effective_from")
         self._issued(version=n, effective_from=effective, distribution=dist, meta=meta)
         if previous is not None:
             self._superseded(previous_version=previous, by_version=n, meta=meta)
 
-    def withdraw(self, actor: Actor, n: int, *, reason: str) -> None:
+    def withdraw(self, actor: Actor, n: int, *, reason: str, today: date) -> None:
+        """Withdraws version ``n``. An issued version withdrawn before its effective date never takes
+        effect: the version it was to replace is reinstated (in force as before)."""
         meta = self._meta(actor, "iso_secretary", "agency_leader")
         ver = self._numbered(n)
         if ver["status"] in ("superseded", "withdrawn"):
+            upcoming = effect.upcoming_on(self.versions, today)
+            if ver["status"] == "superseded" and effect.in_force_on(self.versions, today) == n and upcoming:
+                day = _vn(self.versions[upcoming - 1]["effective_from"])
+                raise RuleViolation(
+                    f"Phiên bản {n} còn hiệu lực đến khi phiên bản {upcoming} có hiệu lực (ngày {day}); muốn "
+                    f"giữ phiên bản {n}, hãy thu hồi phiên bản {upcoming}.",
+                    f"Version {n} stays in force until version {upcoming} takes effect ({day}); to keep "
+                    f"version {n}, withdraw version {upcoming}.", code="not_withdrawable")
             raise RuleViolation(f"Phiên bản {n} đã «{STATUS_VI[ver['status']]}».",
                                 f"Version {n} is already {ver['status']}.", code="not_withdrawable")
-        self._withdrawn(version=n, reason=v.text(reason, "reason", max_len=4000), meta=meta)
+        reason = v.text(reason, "reason", max_len=4000)
+        before = None
+        if ver["status"] == "issued" and effect.upcoming_on(self.versions, today) == n:
+            before = effect.replaced(self.versions, ver)
+        self._withdrawn(version=n, reason=reason, meta=meta)
+        if before is not None:
+            self._reinstated(version=before["n"], withdrawn_version=n, meta=meta)
+
+    # ---- in force on a day ------------------------------------------------------------------
+    def in_force_on(self, day: date) -> int | None:
+        """The version in force on ``day`` (Vietnam date), or None."""
+        return effect.in_force_on(self.versions, day)
+
+    def upcoming_on(self, day: date) -> int | None:
+        """The version issued but not yet in force on ``day``, or None."""
+        return effect.upcoming_on(self.versions, day)
 
     def obsolete(self, actor: Actor, *, reason: str) -> None:
         meta = self._meta(actor, "iso_secretary", "agency_leader")
@@ -212,6 +254,8 @@ class Document(LedgerAggregate):
         self.kind = kind
         self.department = department
         self.versions: list[dict[str, Any]] = []
+        # The version most recently issued and not withdrawn (the log's own bookkeeping, kept as it always
+        # was so that old snapshots still match a replay); which version is in force on a day is in_force_on.
         self.in_force: int | None = None
         self.obsolete_reason: str | None = None
 
@@ -275,6 +319,12 @@ class Document(LedgerAggregate):
         if self.in_force == version:
             self.in_force = None
 
+    @event("Reinstated")
+    def _reinstated(self, version: int, withdrawn_version: int, meta: dict[str, str]) -> None:
+        self.versions[version - 1]["status"] = "issued"
+        self.versions[withdrawn_version - 1]["took_effect"] = False
+        self.in_force = version
+
     @event("Obsoleted")
     def _obsoleted(self, reason: str, meta: dict[str, str]) -> None:
         self.obsolete_reason = reason
@@ -283,3 +333,8 @@ class Document(LedgerAggregate):
                 ver["status"] = "withdrawn"
                 ver["reason"] = reason
         self.in_force = None
+
+
+def _vn(iso: str) -> str:
+    y, m, d = iso[:10].split("-")
+    return f"{d}/{m}/{y}"

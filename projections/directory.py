@@ -29,6 +29,9 @@ def apply(x: Exec, e: Ev) -> None:
     """Applies one directory event; events of other aggregates are ignored."""
     f = e.f
     if e.kind == "Agency":
+        if e.type == "SealImageSet":  # the seal's file is in the ledger; the row keeps the version
+            x("UPDATE agencies SET version=?, updated_at=? WHERE aggregate_id=?", (e.version, e.at, e.aggregate_id))
+            return
         if e.type == "AgencyCreated":
             x("INSERT INTO agencies VALUES (?,?,?,?,?,?)",
               (f["agency_id"], e.aggregate_id, f["name"], json.dumps(f["supervised_by"]), e.version, e.at))
@@ -48,6 +51,8 @@ def apply(x: Exec, e: Ev) -> None:
         elif e.type == "RolesChanged":
             x("UPDATE users SET roles=?, version=?, updated_at=? WHERE aggregate_id=?",
               (json.dumps(f["roles"]), e.version, e.at, e.aggregate_id))
+        elif e.type == "SignatureImageSet":
+            x("UPDATE users SET version=?, updated_at=? WHERE aggregate_id=?", (e.version, e.at, e.aggregate_id))
         elif e.type in _ACCOUNT_STATUS:
             x("UPDATE users SET status=?, version=?, updated_at=? WHERE aggregate_id=?",
               (_ACCOUNT_STATUS[e.type], e.version, e.at, e.aggregate_id))

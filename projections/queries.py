@@ -17,28 +17,64 @@ def _rows(db: Database, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def documents(db: Database, agency_id: str, *, status: str = "in_force", kind: str | None = None,
-              q: str | None = None, after: str = "", limit: int = 50) -> list[dict[str, Any]]:
-    """The register: ``in_force`` (default), ``draft`` (a version in progress), ``obsolete`` or ``all``;
-    ``q`` searches code and title without regard to accents ("quy trinh" finds "quy trình")."""
-    sql = "SELECT * FROM documents WHERE agency_id=? AND code>?"
-    params: list[Any] = [agency_id, after]
-    if status == "in_force":
-        sql += " AND in_force IS NOT NULL"
-    elif status == "draft":
-        sql += " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN " \
-               "('draft','submitted','approved','rejected'))"
-    elif status == "obsolete":
-        sql += " AND status='obsolete'"
+REGISTER_COLUMNS = ("id", "agency_id", "code", "title", "kind", "department", "requires_signature", "status",
+                    "latest", "search", "version", "updated_at")
+
+
+def register(today: date) -> tuple[str, list[Any]]:
+    """The documents as they stand on ``today`` (Vietnam date), as a derived table to select FROM, named
+    ``documents``, with its params: ``in_force``/``effective_from`` are the version in force that day and
+    its date, ``upcoming``/``upcoming_from`` the version issued but not yet in force and its date."""
+    day = today.isoformat()
+    cols = ", ".join(REGISTER_COLUMNS)
+    sql = (f"(SELECT {cols}, "
+           "CASE WHEN issued_from<=? THEN issued WHEN replaces_from<=? THEN replaces END AS in_force, "
+           "CASE WHEN issued_from<=? THEN issued_from WHEN replaces_from<=? THEN replaces_from END "
+           "AS effective_from, "
+           "CASE WHEN issued_from>? THEN issued END AS upcoming, "
+           "CASE WHEN issued_from>? THEN issued_from END AS upcoming_from FROM documents) AS documents")
+    return sql, [day] * 6
+
+
+IN_PROGRESS = ("EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN "
+               "('draft','submitted','approved','rejected'))")
+# register filter -> condition over register() (None: every document)
+FILTERS = {
+    "in_force": "in_force IS NOT NULL",
+    "upcoming": "upcoming IS NOT NULL",
+    "pending": IN_PROGRESS,
+    "draft": IN_PROGRESS,
+    "superseded": "EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status='superseded')",
+    "obsolete": "status='obsolete'",
+    "all": None,
+}
+
+
+def register_where(agency_id: str, today: date, *, status: str = "in_force", kind: str | None = None,
+                   q: str | None = None) -> tuple[str, list[Any]]:
+    """``FROM <register on today> WHERE ...`` for one agency and filter, with its params (to page on)."""
+    table, params = register(today)
+    sql = f"FROM {table} WHERE agency_id=?"
+    params.append(agency_id)
+    condition = FILTERS[status]
+    if condition:
+        sql += f" AND {condition}"
     if kind:
         sql += " AND kind=?"
         params.append(kind)
     if q:
         sql += " AND search LIKE ?"
         params.append(search_pattern(q))
-    sql += " ORDER BY code LIMIT ?"
-    params.append(limit)
-    return _rows(db, sql, tuple(params))
+    return sql, params
+
+
+def documents(db: Database, agency_id: str, *, today: date, status: str = "in_force", kind: str | None = None,
+              q: str | None = None, after: str = "", limit: int = 50) -> list[dict[str, Any]]:
+    """The register on ``today``: ``in_force`` (default), ``upcoming`` (issued, not yet in force), ``draft``
+    (a version in progress), ``superseded``, ``obsolete`` or ``all``; ``q`` searches code and title without
+    regard to accents ("quy trinh" finds "quy trình")."""
+    base, params = register_where(agency_id, today, status=status, kind=kind, q=q)
+    return _rows(db, f"SELECT * {base} AND code>? ORDER BY code LIMIT ?", (*params, after, limit))
 
 
 def inbox(db: Database, user_id: str, agency_id: str) -> list[dict[str, Any]]:

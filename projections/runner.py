@@ -23,6 +23,7 @@ from projections.views import Ev
 VIEW_MODULES: list[Any] = [views, directory, merkle]
 
 NAME = "views"
+SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,18 @@ class Projector:
         self.on_caught_up: Callable[[], Any] | None = None  # e.g. a checkpoint when enough is new
 
     def create_tables(self) -> None:
+        """Creates the views. Views made under an older ``views.SCHEMA_VERSION`` (or before it was kept) are
+        dropped and recreated empty, and the next catch-up replays the whole log into them."""
         with self.db.transaction() as cur:
+            cur.execute(views.SCHEMA[0])
+            cur.execute("SELECT position FROM projection_tracking WHERE name=?", (SCHEMA,))
+            row = cur.fetchone()
+            if row is None or int(row[0]) != views.SCHEMA_VERSION:
+                for table in self.tables():
+                    cur.execute(f"DROP TABLE IF EXISTS {table}")
+                cur.execute("DELETE FROM projection_tracking WHERE name IN (?, ?)", (NAME, SCHEMA))
+                cur.execute("INSERT INTO projection_tracking VALUES (?, ?) ON CONFLICT DO NOTHING",
+                            (SCHEMA, views.SCHEMA_VERSION))
             for module in VIEW_MODULES:
                 for statement in module.SCHEMA:
                     cur.execute(statement)

@@ -12,20 +12,23 @@ from projections.db import delete_owned, insert_rows, select_owned
 from projections.text import fold
 
 TABLES = ("documents", "versions", "inbox", "records", "loans", "record_grants", "audit")
+# Raised whenever a view's columns change: views made under another number are dropped and rebuilt from the log.
+SCHEMA_VERSION = 2
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS documents (
         id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, code TEXT NOT NULL, title TEXT NOT NULL,
         kind TEXT NOT NULL, department TEXT NOT NULL, requires_signature INTEGER NOT NULL,
-        status TEXT NOT NULL, in_force INTEGER, effective_from TEXT, latest INTEGER NOT NULL,
+        status TEXT NOT NULL, issued INTEGER, issued_from TEXT, replaces INTEGER, replaces_from TEXT,
+        latest INTEGER NOT NULL,
         search TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS documents_agency ON documents (agency_id, code)",
     """CREATE TABLE IF NOT EXISTS versions (
         document_id TEXT NOT NULL, n INTEGER NOT NULL, agency_id TEXT NOT NULL, status TEXT NOT NULL,
         author TEXT NOT NULL, filename TEXT NOT NULL, sha256 TEXT NOT NULL, change_summary TEXT NOT NULL,
         approver TEXT, reviewer_count INTEGER NOT NULL, reviews_done INTEGER NOT NULL,
-        signed INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (document_id, n))""",
+        signed INTEGER NOT NULL, effective_from TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (document_id, n))""",
     """CREATE TABLE IF NOT EXISTS inbox (
         user_id TEXT NOT NULL, document_id TEXT NOT NULL, n INTEGER NOT NULL, task TEXT NOT NULL,
         agency_id TEXT NOT NULL, since TEXT NOT NULL, PRIMARY KEY (user_id, document_id, n, task))""",
@@ -70,10 +73,13 @@ class Ev:
 
 Exec = Callable[[str, tuple[Any, ...]], Any]
 
-DOC_COLS = ("id", "agency_id", "code", "title", "kind", "department", "requires_signature", "status", "in_force",
-            "effective_from", "latest", "search", "version", "updated_at")
+# A document row keeps the version most recently issued (``issued``, from ``issued_from``) and the one it
+# replaces (``replaces``, in force until ``issued_from``): which of them is in force depends on the day the
+# register is read, so projections/queries.py picks at read time (a row never holds "now").
+DOC_COLS = ("id", "agency_id", "code", "title", "kind", "department", "requires_signature", "status", "issued",
+            "issued_from", "replaces", "replaces_from", "latest", "search", "version", "updated_at")
 VER_COLS = ("document_id", "n", "agency_id", "status", "author", "filename", "sha256", "change_summary", "approver",
-            "reviewer_count", "reviews_done", "signed", "updated_at")
+            "reviewer_count", "reviews_done", "signed", "effective_from", "updated_at")
 INBOX_COLS = ("user_id", "document_id", "n", "task", "agency_id", "since")
 REC_COLS = ("id", "agency_id", "code", "title", "series", "confidentiality", "retention_years", "closed_on",
             "retention_ends_on", "on_hold", "on_loan", "destruction", "files", "search", "version", "updated_at")
@@ -184,7 +190,8 @@ def _registered(p: Page, e: Ev) -> None:
     p.docs[e.aggregate_id] = {
         "id": e.aggregate_id, "agency_id": f["agency_id"], "code": f["code"], "title": f["title"], "kind": f["kind"],
         "department": f["department"], "requires_signature": int(KINDS[f["kind"]][2]), "status": "active",
-        "in_force": None, "effective_from": None, "latest": 0, "search": fold(f"{f['code']} {f['title']}"),
+        "issued": None, "issued_from": None, "replaces": None, "replaces_from": None, "latest": 0,
+        "search": fold(f"{f['code']} {f['title']}"),
         "version": e.version, "updated_at": e.at}
 
 
@@ -200,7 +207,7 @@ def _draft_created(p: Page, e: Ev) -> None:
         "document_id": e.aggregate_id, "n": n, "agency_id": p.docs[e.aggregate_id]["agency_id"], "status": "draft",
         "author": f["meta"]["user_id"], "filename": f["file"]["filename"], "sha256": f["file"]["sha256"],
         "change_summary": f["change_summary"], "approver": None, "reviewer_count": 0, "reviews_done": 0,
-        "signed": 0, "updated_at": e.at}
+        "signed": 0, "effective_from": None, "updated_at": e.at}
     p.docs[e.aggregate_id]["latest"] = n
     p.task(e, f["meta"]["user_id"], n, "submit")
 
@@ -267,22 +274,33 @@ def _signed(p: Page, e: Ev) -> None:
 
 def _issued(p: Page, e: Ev) -> None:
     _set_status("issued")(p, e)
-    p.docs[e.aggregate_id].update(in_force=e.f["version"], effective_from=e.f["effective_from"])
+    _ver(p, e)["effective_from"] = e.f["effective_from"]
+    p.docs[e.aggregate_id].update(issued=e.f["version"], issued_from=e.f["effective_from"], replaces=None,
+                                  replaces_from=None)
 
 
 def _superseded(p: Page, e: Ev) -> None:
-    _ver(p, e, e.f["previous_version"])["status"] = "superseded"
+    ver = _ver(p, e, e.f["previous_version"])
+    ver["status"] = "superseded"
+    p.docs[e.aggregate_id].update(replaces=ver["n"], replaces_from=ver["effective_from"])
 
 
 def _withdrawn(p: Page, e: Ev) -> None:
     _set_status("withdrawn")(p, e)
     doc = p.docs[e.aggregate_id]
-    if doc["in_force"] == e.f["version"]:
-        doc.update(in_force=None, effective_from=None)
+    if doc["issued"] == e.f["version"]:
+        doc.update(issued=None, issued_from=None, replaces=None, replaces_from=None)
+
+
+def _reinstated(p: Page, e: Ev) -> None:
+    ver = _ver(p, e)
+    ver["status"] = "issued"
+    p.docs[e.aggregate_id].update(issued=ver["n"], issued_from=ver["effective_from"])
 
 
 def _obsoleted(p: Page, e: Ev) -> None:
-    p.docs[e.aggregate_id].update(status="obsolete", in_force=None, effective_from=None)
+    p.docs[e.aggregate_id].update(status="obsolete", issued=None, issued_from=None, replaces=None,
+                                  replaces_from=None)
     for ver in p.versions[e.aggregate_id].values():
         if ver["status"] in ("issued", "draft", "submitted", "approved", "rejected"):
             ver.update(status="withdrawn", updated_at=e.at)
@@ -375,6 +393,7 @@ HANDLERS: dict[tuple[str, str], Callable[[Page, Ev], None]] = {
     ("Document", "Issued"): _issued,
     ("Document", "Superseded"): _superseded,
     ("Document", "Withdrawn"): _withdrawn,
+    ("Document", "Reinstated"): _reinstated,
     ("Document", "Obsoleted"): _obsoleted,
     ("Record", "Opened"): _opened,
     ("Record", "FileAdded"): _file_added,
@@ -425,6 +444,9 @@ def summary(e: Ev, lang: str = "vi") -> str:
         "Superseded": lambda: pick(f"Phiên bản {f['previous_version']} bị thay thế bởi phiên bản {f['by_version']}",
                                    f"Version {f['previous_version']} superseded by version {f['by_version']}"),
         "Withdrawn": lambda: pick(f"Thu hồi phiên bản {n}: {f['reason']}", f"Version {n} withdrawn: {f['reason']}"),
+        "Reinstated": lambda: pick(
+            f"Phiên bản {n} tiếp tục có hiệu lực (phiên bản {f['withdrawn_version']} bị thu hồi trước ngày hiệu lực)",
+            f"Version {n} stays in force (version {f['withdrawn_version']} was withdrawn before taking effect)"),
         "Obsoleted": lambda: pick(f"Hủy bỏ tài liệu: {f['reason']}", f"Document made obsolete: {f['reason']}"),
         "Opened": lambda: pick(f"Lập hồ sơ {f.get('code')} «{f.get('title')}»",
                                f"Record {f.get('code')} “{f.get('title')}” opened"),

@@ -62,6 +62,9 @@ def translate(exc: BaseException, stage: str) -> se.SigningError:
             )
     if stage == "read" and isinstance(exc, misc.PdfError | ValueError | TypeError | KeyError | OSError):
         return se.InvalidPdfError(field="file")
+    if stage == "validate" and isinstance(exc, misc.PdfError | ValueError | TypeError | KeyError):
+        # raised while reading the file's structure (each signature's own failures become its report)
+        return se.InvalidPdfError(field="file")
     if isinstance(exc, misc.PdfReadError):
         return se.InvalidPdfError(field="file")
     if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | ConnectionError):

@@ -15,7 +15,7 @@ _HEADER_WINDOW = 1024
 
 def _check_header(data: bytes) -> None:
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
-        raise se.InvalidPdfError(
+        raise se.NotPdfError(
             "The file is not a PDF (no %PDF- header).",
             "Tệp không phải là PDF (thiếu phần đầu %PDF-).",
             field="file",

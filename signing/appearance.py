@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -45,9 +46,12 @@ class Placement:
 
 @dataclass(frozen=True)
 class Look:
-    """The images of one signature: the signer's (blue) and, for the agency's signature, the seal (red)."""
+    """The images of one signature: the signer's (blue) and, for the agency's signature, the seal (red).
 
-    signature_png: bytes
+    Without a signature image the stamp is its text alone (the seal is only drawn over a signature).
+    """
+
+    signature_png: bytes | None = None
     seal_png: bytes | None = None
     # The seal is printed at its real size (typically 36-42 mm across).
     seal_diameter_mm: float = 36.0
@@ -69,7 +73,9 @@ def stamp_text(meaning: Meaning, signer_name: str, agency: str, signed_at: datet
     return unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=32)
 def _open_png(data: bytes, field: str) -> Image.Image:
+    # Decoded once per process per image: a leader's image and the agency's seal serve every signature.
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
@@ -91,6 +97,7 @@ class DecreeStampStyle(BaseStampStyle):
     seal_size: float = 36.0 * MM
     text: str = ""
     text_style: TextBoxStyle | None = None
+    art_share: float = ART_SHARE
 
     def create_stamp(
         self, writer: Any, box: layout.BoxConstraints, text_params: dict[str, Any]
@@ -131,7 +138,7 @@ class DecreeStamp(BaseStamp):
         style = self.style
         width, height = self.box.width, self.box.height
         inner_h = height - 2 * MARGIN
-        art_w = width * ART_SHARE if style.signature is not None else 0.0
+        art_w = width * style.art_share if style.signature is not None else 0.0
         commands: list[bytes] = []
         if style.signature is not None:
             commands.extend(self._render_art(style.signature, style.seal, art_w - MARGIN, inner_h))
@@ -149,10 +156,12 @@ class DecreeStamp(BaseStamp):
         return commands
 
 
-def decree_style(look: Look, text: str, font: RescaledFontFactory, font_size: int) -> DecreeStampStyle:
+def decree_style(
+    look: Look, text: str, font: RescaledFontFactory, font_size: int, art_share: float = ART_SHARE
+) -> DecreeStampStyle:
     """The stamp style for one signature; raises ``AppearanceError`` for unreadable images."""
-    signature = _open_png(look.signature_png, "signature_image")
-    seal = _open_png(look.seal_png, "seal_image") if look.seal_png is not None else None
+    signature = _open_png(look.signature_png, "signature_image") if look.signature_png is not None else None
+    seal = _open_png(look.seal_png, "seal_image") if look.seal_png is not None and signature else None
     return DecreeStampStyle(
         border_width=0,
         signature=signature,
@@ -160,4 +169,5 @@ def decree_style(look: Look, text: str, font: RescaledFontFactory, font_size: in
         seal_size=look.seal_diameter_mm * MM,
         text=text,
         text_style=TextBoxStyle(font=font, font_size=font_size, leading=int(font_size * 1.35) or None),
+        art_share=art_share,
     )

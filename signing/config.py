@@ -9,6 +9,18 @@ from pathlib import Path
 from signing.errors import SigningConfigError
 
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def trust_root_files(entries: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Every certificate file named by ``entries``: a file as is, a directory as its .pem/.crt/.cer/.der files."""
+    out: list[Path] = []
+    for entry in entries:
+        if entry.is_dir():
+            out.extend(sorted(p for p in entry.iterdir() if p.is_file() and p.suffix.lower() in CERT_SUFFIXES))
+        else:
+            out.append(entry)
+    return tuple(out)
 
 
 class PadesLevel(enum.StrEnum):

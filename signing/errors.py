@@ -3,6 +3,7 @@
 SigningError (an IsoledgerError)    code                      field
 ├── SigningConfigError              signing_config            the variable
 ├── InvalidPdfError                 pdf_invalid               file
+│   ├── NotPdfError                 pdf_required              file
 │   ├── EncryptedPdfError           pdf_encrypted             file
 │   └── PdfDecodeLimitError         pdf_decode_limit          file
 ├── SignerError                     signer_unavailable        signer
@@ -14,7 +15,8 @@ SigningError (an IsoledgerError)    code                      field
 │   └── CertificateUntrustedError   certificate_untrusted     certificate
 ├── TimestampUnavailableError       tsa_unavailable           —
 ├── RevocationInfoUnavailableError  revocation_info_unavailable —
-├── AppearanceError                 appearance_invalid        the image or box
+├── AppearanceError                 appearance_invalid        the image, page or box
+├── LevelUnavailableError           pades_level_unavailable   level
 └── SigningFailedError              signing_failed            —
 
 Library exceptions (pyHanko, certvalidator, pkcs11, asn1crypto, OSError) are
@@ -45,6 +47,12 @@ class InvalidPdfError(SigningError):
     code = "pdf_invalid"
     message_vi = "Tệp không phải là PDF hợp lệ hoặc đã bị hỏng."
     message_en = "The file is not a valid PDF or is damaged."
+
+
+class NotPdfError(InvalidPdfError):
+    code = "pdf_required"
+    message_vi = "Tệp không phải là PDF; chỉ ký số và kiểm tra được tệp PDF."
+    message_en = "The file is not a PDF; only PDF files can be signed or verified."
 
 
 class EncryptedPdfError(InvalidPdfError):
@@ -117,6 +125,12 @@ class AppearanceError(SigningError):
     code = "appearance_invalid"
     message_vi = "Hình ảnh chữ ký, con dấu hoặc vị trí hiển thị không hợp lệ."
     message_en = "The signature image, seal image or placement is invalid."
+
+
+class LevelUnavailableError(SigningError):
+    code = "pades_level_unavailable"
+    default_vi = "Mức PAdES đã chọn không dùng được trên máy chủ này."
+    default_en = "The chosen PAdES level is not available on this server."
 
 
 class SigningFailedError(SigningError):

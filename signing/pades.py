@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 _CMS_OVERHEAD = 3000
 # Room for a signature timestamp token (token, TSA certificate chain).
 _TIMESTAMP_ALLOWANCE = 12000
+# The review stamp (ký xem xét) is smaller: a narrower image column and a smaller font.
+_REVIEW_ART_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,17 @@ class PadesSigner:
         placement: Placement | None = None,
         level: PadesLevel | str | None = None,
         field_name: str | None = None,
+        style: Meaning | str | None = None,
     ) -> SignedPdf:
         """Add one signature to ``pdf`` and return the new bytes with the signature's facts.
 
         ``look`` and ``placement`` make the signature visible (Decree 30/2020
-        Appendix I); without them it is invisible. ``level`` overrides the
-        configured PAdES level. Raises a ``SigningError`` subclass naming the cause.
+        Appendix I); without them it is invisible. ``style`` (default: the
+        meaning) chooses the approval stamp or the smaller review stamp. ``level``
+        overrides the configured PAdES level. Raises a ``SigningError`` subclass naming the cause.
         """
         meaning = _meaning(meaning)
+        kind = meaning if style is None else _meaning(style, "style")
         level = self._level(level)
         if look is not None and placement is None:
             raise se.AppearanceError(
@@ -128,7 +133,7 @@ class PadesSigner:
         check_validity_period(signer.certificate, signed_at)
         name = field_name or f"ChuKy-{meaning.value}-{secrets.token_hex(4)}"
         text = stamp_text(meaning, signer_name, agency, signed_at)
-        style = decree_style(look, text, self._font, self._config.font_size) if look else None
+        style = self._style(kind, look, text) if look else None
         lock = getattr(signer, "lock", None) or nullcontext()
         reserve: int | None = reserved_bytes(signer, level)
         with lock:
@@ -159,26 +164,48 @@ class PadesSigner:
         )
         return SignedPdf.build(facts, signed.content)
 
+    def _style(self, kind: Meaning, look: Look, text: str) -> object:
+        if kind is Meaning.APPROVAL:
+            return decree_style(look, text, self._font, self._config.font_size)
+        size = max(self._config.font_size - 1, 5)
+        font = RescaledFontFactory(self._font.data, size)
+        return decree_style(Look(look.signature_png), text, font, size, _REVIEW_ART_SHARE)
+
+    def available_levels(self) -> tuple[PadesLevel, ...]:
+        """The levels this installation can make: B-T and above need a TSA, B-LT and above trust roots."""
+        return tuple(
+            lv
+            for lv in PadesLevel
+            if (not lv.timestamped or self._runtime.timestamper is not None)
+            and (not lv.long_term or self._trust_roots)
+        )
+
     def _level(self, level: PadesLevel | str | None) -> PadesLevel:
         if level is None:
             return self._config.level
         try:
             chosen = PadesLevel(str(level).upper())
         except ValueError as e:
-            raise se.SigningConfigError(
-                f"Unknown PAdES level {level!r}.", f"Mức PAdES {level!r} không hợp lệ.", field="level"
+            raise se.LevelUnavailableError(
+                f"Unknown PAdES level {level!r}; use B-B, B-T, B-LT or B-LTA.",
+                f"Mức PAdES {level!r} không hợp lệ; dùng B-B, B-T, B-LT hoặc B-LTA.",
+                field="level",
             ) from e
         if chosen.timestamped and self._runtime.timestamper is None:
-            raise se.SigningConfigError(
-                f"PAdES {chosen} needs ISOLEDGER_TSA_URL.",
-                f"Mức PAdES {chosen} cần ISOLEDGER_TSA_URL.",
-                field="ISOLEDGER_TSA_URL",
+            raise se.LevelUnavailableError(
+                f"PAdES {chosen} needs a time-stamping service, and none is configured on this server "
+                "(ISOLEDGER_TSA_URL); choose B-B.",
+                f"Mức PAdES {chosen} cần dịch vụ cấp dấu thời gian, nhưng máy chủ chưa cấu hình "
+                "(ISOLEDGER_TSA_URL); hãy chọn B-B.",
+                field="level",
             )
         if chosen.long_term and not self._trust_roots:
-            raise se.SigningConfigError(
-                f"PAdES {chosen} needs ISOLEDGER_TRUST_ROOTS.",
-                f"Mức PAdES {chosen} cần ISOLEDGER_TRUST_ROOTS.",
-                field="ISOLEDGER_TRUST_ROOTS",
+            raise se.LevelUnavailableError(
+                f"PAdES {chosen} needs trust anchors, and none are configured on this server "
+                "(ISOLEDGER_TRUST_ROOTS); choose B-B or B-T.",
+                f"Mức PAdES {chosen} cần chứng thư gốc tin cậy, nhưng máy chủ chưa cấu hình "
+                "(ISOLEDGER_TRUST_ROOTS); hãy chọn B-B hoặc B-T.",
+                field="level",
             )
         return chosen
 
@@ -251,14 +278,14 @@ async def _sign(
     return _Signed(content=buffer.getvalue(), cms_bytes=post.sig_contents)
 
 
-def _meaning(meaning: Meaning | str) -> Meaning:
+def _meaning(meaning: Meaning | str, field: str = "meaning") -> Meaning:
     try:
         return Meaning(meaning)
     except ValueError as e:
         raise se.SigningError(
-            f"Unknown signature meaning {meaning!r}; use 'review' or 'approval'.",
-            f"Ý nghĩa chữ ký {meaning!r} không hợp lệ; dùng 'review' hoặc 'approval'.",
-            field="meaning",
+            f"Unknown signature {field} {meaning!r}; use 'review' or 'approval'.",
+            f"Giá trị {meaning!r} không hợp lệ; dùng 'review' hoặc 'approval'.",
+            field=field,
         ) from e
 
 

@@ -10,7 +10,7 @@ from pyhanko.keys import load_certs_from_pemder
 
 from signing import errors as se
 from signing.appearance import Look, Placement
-from signing.config import Meaning, PadesLevel, SigningConfig
+from signing.config import Meaning, PadesLevel, SigningConfig, trust_root_files
 from signing.fonts import stamp_font
 from signing.pades import PadesSigner
 from signing.results import SignatureReport, SignedPdf
@@ -48,6 +48,7 @@ class SigningService:
         placement: Placement | None = None,
         level: PadesLevel | str | None = None,
         field_name: str | None = None,
+        style: Meaning | str | None = None,
     ) -> SignedPdf:
         """Add one PAdES signature to ``pdf``; see ``PadesSigner.sign``."""
         return self._signer.sign(
@@ -60,7 +61,12 @@ class SigningService:
             placement=placement,
             level=level,
             field_name=field_name,
+            style=style,
         )
+
+    def available_levels(self) -> tuple[PadesLevel, ...]:
+        """The PAdES levels this installation can make (a TSA for B-T and up, trust roots for B-LT and up)."""
+        return self._signer.available_levels()
 
     def validate(self, pdf: bytes, *, offline: bool = False) -> tuple[SignatureReport, ...]:
         """One report per signature; see ``PdfValidator.validate``."""
@@ -77,8 +83,9 @@ class SigningService:
 
 
 def load_trust_roots(config: SigningConfig) -> tuple[x509.Certificate, ...]:
+    """The certificates of ISOLEDGER_TRUST_ROOTS: files, and every .pem/.crt/.cer/.der file of a directory."""
     try:
-        return tuple(load_certs_from_pemder([str(p) for p in config.trust_roots]))
+        return tuple(load_certs_from_pemder([str(p) for p in trust_root_files(config.trust_roots)]))
     except (OSError, ValueError) as e:
         raise se.SigningConfigError(
             "The trust anchors in ISOLEDGER_TRUST_ROOTS cannot be read.",

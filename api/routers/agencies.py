@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, File, Response, UploadFile
 
 from api import paging
 from api import roles as R
 from api.context import Principal
 from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, etag
-from api.errors import not_found, responses
+from api.errors import ApiError, not_found, responses
 from api.idempotency import IdempotentRoute
-from api.schemas import AgencyCreate, AgencyOut, AgencyPage, UserCreate, UserOut, UserPage, UserPatch
+from api.schemas import (
+    AgencyCreate,
+    AgencyOut,
+    AgencyPage,
+    StampImageOut,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserPatch,
+)
+from ledger.files import FileRef
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
 AGENCY = ("cơ quan", "agency")
@@ -23,6 +34,9 @@ USER = ("tài khoản", "user")
 Admin = Annotated[Principal, Depends(allow("admin"))]
 Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 UserReader = Annotated[Principal, Depends(allow(*R.USER_READERS))]
+SignatureOwner = Annotated[Principal, Depends(allow("admin", *R.LEADERS))]
+SealKeeper = Annotated[Principal, Depends(allow("admin", "agency_leader", "records_controller"))]
+PNG_FILE = {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
 
 
 def _visible(ctx: Ctx, p: Principal) -> list[str] | None:
@@ -125,3 +139,86 @@ def patch_user(ctx: Ctx, user_id: str, body: UserPatch, p: Admin, rid: RequestId
     ctx.after_command()
     response.headers.update(etag(state["version"]))
     return UserOut(**state)
+
+
+# ---- signature and seal images (drawn on the Decree 30 stamp) ------------------------------------
+def _checked_png(upload: UploadFile, field: str) -> bytes:
+    from signing.images import MAX_BYTES, check_png
+
+    data = upload.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ApiError(413, "file_too_large", f"Ảnh lớn hơn {MAX_BYTES // 1024} KiB.",
+                       f"The image is larger than {MAX_BYTES // 1024} KiB.", field=field)
+    return check_png(data, field).data
+
+
+def _png(ctx: Ctx, file: dict[str, Any] | None, scope: str) -> Response:
+    if not file:
+        raise not_found("ảnh", "image")
+    ref = FileRef.from_dict(file)
+    return Response(ctx.archive.read_bytes(ref, scope), media_type="image/png",
+                    headers={"ETag": f'"{ref.sha256}"', "Cache-Control": "private, max-age=300"})
+
+
+def _own_account(ctx: Ctx, p: Principal, user_id: str, *, read: bool = False) -> dict[str, Any]:
+    account = ctx.directory.find_account(user_id)
+    if account is None or not ("admin" in p.roles or account["agency_id"] == p.agency_id
+                               or (read and ctx.sees(p, account["agency_id"]))):
+        raise not_found(*USER)
+    return account
+
+
+@router.put("/users/{user_id}/signature-image", response_model=StampImageOut,
+            responses=responses(401, 403, 404, 409, 412, 413, 422),
+            summary="Tải lên ảnh chữ ký của lãnh đạo (PNG nền trong suốt) / upload a leader's signature image")
+def put_signature_image(ctx: Ctx, user_id: str, p: SignatureOwner, rid: RequestId, expected: IfMatch, key: IdemKey,
+                        response: Response, file: Annotated[UploadFile, File(
+                            description="PNG nền trong suốt, tối đa 512 KiB và 2 triệu điểm ảnh")]) -> StampImageOut:
+    from signing.version import account_scope
+
+    _own_account(ctx, p, user_id)
+    data = _checked_png(file, "signature_image")
+    ref = ctx.archive.put(io.BytesIO(data), file.filename or "chu-ky.png", account_scope(user_id))
+    state = ctx.directory.set_signature_image(p.actor(rid), user_id, file=ref.to_dict(), expected_version=expected)
+    ctx.after_command()
+    response.headers.update(etag(state["version"]))
+    return StampImageOut(file=ref.to_dict(), version=state["version"])  # type: ignore[arg-type]
+
+
+@router.get("/users/{user_id}/signature-image", response_class=Response, responses={200: PNG_FILE,
+            **responses(401, 403, 404)}, summary="Ảnh chữ ký đang dùng / the signature image on file")
+def get_signature_image(ctx: Ctx, user_id: str, p: Anyone) -> Response:
+    from signing.version import account_scope
+
+    return _png(ctx, _own_account(ctx, p, user_id, read=True).get("signature_image"), account_scope(user_id))
+
+
+def _own_agency(ctx: Ctx, p: Principal, agency_id: str, *, read: bool = False) -> dict[str, Any]:
+    if not ("admin" in p.roles or agency_id == p.agency_id or (read and ctx.sees(p, agency_id))):
+        raise not_found(*AGENCY)
+    return ctx.agency(agency_id)
+
+
+@router.put("/agencies/{agency_id}/seal-image", response_model=StampImageOut,
+            responses=responses(401, 403, 404, 409, 412, 413, 422),
+            summary="Tải lên ảnh con dấu của cơ quan (PNG nền trong suốt) / upload the agency's seal image")
+def put_seal_image(ctx: Ctx, agency_id: str, p: SealKeeper, rid: RequestId, expected: IfMatch, key: IdemKey,
+                   response: Response, file: Annotated[UploadFile, File(
+                       description="PNG nền trong suốt, tối đa 512 KiB và 2 triệu điểm ảnh")]) -> StampImageOut:
+    from signing.version import agency_scope
+
+    _own_agency(ctx, p, agency_id)
+    data = _checked_png(file, "seal_image")
+    ref = ctx.archive.put(io.BytesIO(data), file.filename or "con-dau.png", agency_scope(agency_id))
+    state = ctx.directory.set_seal_image(p.actor(rid), agency_id, file=ref.to_dict(), expected_version=expected)
+    ctx.after_command()
+    response.headers.update(etag(state["version"]))
+    return StampImageOut(file=ref.to_dict(), version=state["version"])  # type: ignore[arg-type]
+
+
+@router.get("/agencies/{agency_id}/seal-image", response_class=Response, responses={200: PNG_FILE,
+            **responses(401, 403, 404)}, summary="Ảnh con dấu đang dùng / the seal image on file")
+def get_seal_image(ctx: Ctx, agency_id: str, p: Anyone) -> Response:
+    from signing.version import agency_scope
+
+    return _png(ctx, _own_agency(ctx, p, agency_id, read=True).get("seal_image"), agency_scope(agency_id))

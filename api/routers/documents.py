@@ -29,7 +29,7 @@ from api.schemas import (
     Submit,
 )
 from ledger.files import FileKind, file_scope
-from projections.text import search_pattern
+from projections import queries
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)
 DOC = ("tài liệu", "document")
@@ -46,7 +46,7 @@ HistoryReader = Annotated[Principal, Depends(allow(*R.DOC_HISTORY))]
 N = Annotated[int, Query(ge=1, le=10_000)]
 CMD = responses(400, 401, 403, 404, 409, 412, 422)
 UPLOAD = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503)
-DocStatus = Literal["in_force", "pending", "obsolete", "all"]
+DocStatus = Literal["in_force", "upcoming", "pending", "obsolete", "all"]
 
 
 def run(ctx: ApiContext, p: Principal, document_id: str, response: Response, command: Callable[[], Any],
@@ -84,22 +84,9 @@ def list_documents(ctx: Ctx, agency_id: str, p: Reader, status: DocStatus = "in_
     ctx.check_visible(p, agency_id, frozenset(R.MEMBERS), ("cơ quan", "agency"))
     ctx.fresh()
     cols = ["id", "agency_id", "code", "title", "kind", "department", "status", "in_force", "effective_from",
-            "latest", "version", "updated_at"]
-    sql = f"SELECT {', '.join(cols)} FROM documents WHERE agency_id=?"
-    params: list[Any] = [agency_id]
-    if status == "in_force":
-        sql += " AND in_force IS NOT NULL"
-    elif status == "obsolete":
-        sql += " AND status='obsolete'"
-    elif status == "pending":
-        sql += (" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN "
-                "('draft','submitted','approved','rejected'))")
-    if kind:
-        sql += " AND kind=?"
-        params.append(kind)
-    if q:
-        sql += " AND search LIKE ?"
-        params.append(search_pattern(q))
+            "upcoming", "upcoming_from", "latest", "version", "updated_at"]
+    base, params = queries.register_where(agency_id, ctx.ledger.today(), status=status, kind=kind, q=q)
+    sql = f"SELECT {', '.join(cols)} {base}"
     with ctx.db.transaction(write=False) as cur:
         rows, nxt = paging.page(cur, sql, params, ["code"], cursor, limit, cols)
     return DocumentPage(items=rows, next_cursor=nxt)  # type: ignore[arg-type]

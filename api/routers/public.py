@@ -16,6 +16,7 @@ from api.files import download
 from api.routers.documents import FILE_TYPES
 from api.schemas import PublicPage
 from ledger.document import KINDS
+from projections import queries
 
 router = APIRouter(tags=["public"])
 AGENCY = ("cơ quan", "agency")
@@ -27,7 +28,7 @@ _PAGE = Environment(autoescape=select_autoescape(default=True)).from_string("""<
 <table><thead><tr><th>Mã</th><th>Tên tài liệu</th><th>Loại</th><th>Phiên bản</th><th>Hiệu lực từ</th>
 <th>Tệp</th></tr></thead><tbody>
 {% for d in items %}<tr><td>{{ d.code }}</td><td>{{ d.title }}</td><td>{{ kinds.get(d.kind, (d.kind,))[0] }}</td>
-<td>{{ d.in_force }}</td><td>{{ d.effective_from or "" }}</td><td><a href="{{ d.file_url }}">Tải về</a></td></tr>
+<td>{{ d.in_force }}</td><td>{{ vndate(d.effective_from) }}</td><td><a href="{{ d.file_url }}">Tải về</a></td></tr>
 {% else %}<tr><td colspan="6">Chưa có tài liệu nào được công bố.</td></tr>{% endfor %}
 </tbody></table>{% if next_cursor %}<p><a href="?cursor={{ next_cursor }}">Trang sau →</a></p>{% endif %}
 </body></html>""")
@@ -37,9 +38,9 @@ def _in_force(ctx: ApiContext, agency_id: str, limit: int, cursor: str | None) -
     agency = ctx.agency(agency_id)
     ctx.fresh()
     cols = ["id", "code", "title", "kind", "department", "in_force", "effective_from"]
+    base, params = queries.register_where(agency_id, ctx.ledger.today())
     with ctx.db.transaction(write=False) as cur:
-        rows, nxt = paging.page(cur, f"SELECT {', '.join(cols)} FROM documents WHERE agency_id=? AND "
-                                "in_force IS NOT NULL", [agency_id], ["code"], cursor, limit, cols)
+        rows, nxt = paging.page(cur, f"SELECT {', '.join(cols)} {base}", params, ["code"], cursor, limit, cols)
     items = [dict(r, file_url=f"/api/v1/public/documents/{r['id']}/file") for r in rows]
     return {"agency_id": agency_id, "agency_name": agency["name"], "items": items, "next_cursor": nxt}
 
@@ -59,7 +60,11 @@ def public_page(ctx: Ctx, agency_id: str, cursor: Annotated[str | None, Query(ma
                 ) -> HTMLResponse:
     data = _in_force(ctx, agency_id, 100, cursor)
     return HTMLResponse(_PAGE.render(name=data["agency_name"], items=data["items"],
-                                     next_cursor=data["next_cursor"], kinds=KINDS))
+                                     next_cursor=data["next_cursor"], kinds=KINDS, vndate=_vndate))
+
+
+def _vndate(iso: str | None) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
 
 
 @router.get("/api/v1/public/documents/{document_id}/file", response_class=StreamingResponse,

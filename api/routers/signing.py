@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -21,6 +20,7 @@ from api.schemas import (
     SignatureOut,
     SignatureReportOut,
     SignatureWords,
+    VerifyReportOut,
 )
 from ledger.files import FileKind, FileRef, file_scope
 from signing.indications import describe
@@ -30,7 +30,9 @@ router = APIRouter(prefix="/api/v1", tags=["signing"], route_class=IdempotentRou
 log = logging.getLogger("isoledger.api")
 Leader = Annotated[Principal, Depends(allow(*R.LEADERS))]
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
+Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 MAX_P12 = 64 * 1024
+MAX_VERIFY = 64 * 1024 * 1024
 
 
 def signing_service(ctx: ApiContext) -> Any:
@@ -58,48 +60,53 @@ def open_signer(ctx: ApiContext, p: Principal, p12: UploadFile | None, passphras
     return open_pkcs11_signer(settings)
 
 
+def version_signing(ctx: ApiContext) -> Any:
+    """The signing use case over this app's ledger, archive, directory and signing service."""
+    from signing.version import VersionSigning
+
+    return VersionSigning(ctx.ledger, ctx.archive, ctx.directory, signing_service(ctx))
+
+
+Position = Literal["bottom-right", "bottom-left", "bottom-center", "top-right", "top-left"]
+Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
+
+
 @router.post("/documents/{document_id}/versions/{n}/sign", response_model=CommandOut,
              responses=responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503),
-             summary="Ký số phiên bản (multipart: p12 + passphrase, hoặc PKCS#11 của máy chủ) / sign a version")
+             summary="Ký số phiên bản, có hình ảnh chữ ký (multipart: p12 + passphrase, hoặc PKCS#11 của máy chủ) "
+                     "/ sign a version, with a visible stamp")
 def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected: IfMatch, key: IdemKey,
          response: Response, meaning: Annotated[Literal["review", "approval"], Form()] = "approval",
          p12: Annotated[UploadFile | None, File(description="Tệp khóa .p12/.pfx, dùng một lần, không lưu")] = None,
-         passphrase: Annotated[str | None, Form(max_length=200, json_schema_extra={"format": "password"})] = None
+         passphrase: Annotated[str | None, Form(max_length=200, json_schema_extra={"format": "password"})] = None,
+         page: Annotated[int | None, Form(ge=1, le=100_000, description="Trang đặt hình ảnh chữ ký, từ 1; mặc định "
+                                          "trang cuối / page of the stamp, from 1; default the last page")] = None,
+         box: Annotated[str | None, Form(max_length=100, description="Khung x1,y1,x2,y2 (điểm PDF, gốc ở góc dưới "
+                                         "trái); mặc định ô trống kế tiếp tại `position` / box in PDF points; "
+                                         "default the next free box at `position`", examples=["193,57,553,167"])
+                        ] = None,
+         position: Annotated[Position, Form(description="Vị trí đặt sẵn khi không gửi `box` / preset place "
+                                                        "when no `box` is sent")] = "bottom-right",
+         style: Annotated[Literal["review", "approval"] | None, Form(
+             description="Kiểu hình ảnh: phê duyệt hoặc xem xét (nhỏ hơn); mặc định theo `meaning` / stamp style; "
+                         "default as `meaning`")] = None,
+         images: Annotated[bool, Form(description="Vẽ ảnh chữ ký (và con dấu khi ký phê duyệt) đã lưu / draw the "
+                                                  "stored signature image (and seal, for approval)")] = True,
+         level: Annotated[Level | None, Form(description="Mức PAdES của chữ ký này; mặc định theo cấu hình / PAdES "
+                                                         "level of this signature; default as configured")] = None
          ) -> CommandOut:
-    state = own(ctx, p, document_id)
-    ver = version_of(state, n)
-    ref = FileRef.from_dict(ver["file"])
-    if ref.media_type != "application/pdf":
-        raise ApiError(415, "pdf_required", "Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="file")
+    from signing.version import StampChoice
+
+    own(ctx, p, document_id)
+    choice = StampChoice.from_fields(page=page, box=box, position=position, style=style, images=images,
+                                     level=level)
+    use = version_signing(ctx)
+    use.version_file(document_id, n)  # 404 or 415 before the key is opened
     signer = open_signer(ctx, p, p12, passphrase)
-    try:
-        service = signing_service(ctx)
-        pdf = ctx.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
-    except BaseException:
-        signer.close()
-        raise
-    agency = ctx.directory.find_agency(p.agency_id)
-    try:
-        signed = service.sign(pdf, signer, signer_name=p.full_name,
-                              agency=agency["name"] if agency else p.agency_id, meaning=meaning)
-    finally:
-        signer.close()
-        del passphrase
-    stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename),
-                             file_scope(FileKind.SIGNED, document_id))
-    f = signed.facts
-    certificate = {"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
-                   "issuer": f.certificate.issuer, "serial": f.certificate.serial}
-    return run(ctx, p, document_id, response, lambda: ctx.ledger.record_signature(
-        p.actor(rid), document_id, n, meaning=meaning, signed_file=stored.to_dict(), certificate=certificate,
-        pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
-        timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None, expected_version=expected),
-        n=n, file=stored)
-
-
-def signed_name(filename: str) -> str:
-    stem, dot, ext = filename.rpartition(".")
-    return f"{stem} (đã ký).{ext}" if dot and ext.lower() == "pdf" else f"{filename} (đã ký).pdf"
+    del passphrase
+    stored = use.sign(p.actor(rid), document_id, n, signer, meaning=meaning, choice=choice,
+                      expected_version=expected)
+    return run(ctx, p, document_id, response, lambda: None, n=n, file=stored)
 
 
 @router.get("/documents/{document_id}/versions/{n}/signatures", response_model=SignatureReportOut,
@@ -137,3 +144,23 @@ def signature_out(r: SignatureReport) -> SignatureOut:
         status=r.status, indication=r.indication, detail=r.detail,
         text=SignatureWords.model_validate(describe(r).to_dict()),
     )
+
+
+def read_upload(upload: UploadFile) -> bytes:
+    """The uploaded PDF to verify, in memory (never stored), refused over 64 MiB."""
+    data = upload.file.read(MAX_VERIFY + 1)
+    if len(data) > MAX_VERIFY:
+        raise ApiError(413, "file_too_large", "Tệp lớn hơn 64 MiB.", "The file is larger than 64 MiB.", field="file")
+    return data
+
+
+@router.post("/signatures/verify", response_model=VerifyReportOut, responses=responses(401, 403, 413, 415, 422, 503),
+             summary="Kiểm tra chữ ký số của một tệp PDF bất kỳ (không lưu tệp) / verify any signed PDF, not stored")
+def verify(ctx: Ctx, p: Anyone, file: Annotated[UploadFile, File(description="Tệp PDF đã ký số")],
+           offline: bool = False) -> VerifyReportOut:
+    import hashlib
+
+    data = read_upload(file)
+    reports = signing_service(ctx).validate(data, offline=offline)  # a file that is no PDF: 415
+    return VerifyReportOut(filename=file.filename or "", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                           signatures=[signature_out(r) for r in reports])

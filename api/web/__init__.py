@@ -12,10 +12,11 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import audit, documents, home, records
+    from api.web import audit, documents, home, records, verify
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
     app.include_router(documents.router)
     app.include_router(audit.router)
     app.include_router(records.router)
+    app.include_router(verify.router)

@@ -12,12 +12,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from api import roles as R
 from api.context import Principal
-from api.web import export, i18n, paging
+from api.web import export, forms, i18n, paging
 from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render, vndate, vntime
 from api.web.documents import describe
 from api.web.home import User
+from ledger.errors import InvalidInput
 from ledger.files import FileKind, FileRef, file_scope, stored_scope
 from ledger.integrity import GENESIS, canonical_bytes, chain_hash
+from projections import queries
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 KINDS = {"documents": ("Document", frozenset(R.DOC_HISTORY)), "records": ("Record", frozenset(R.RECORD_OVERSIGHT))}
@@ -61,12 +63,14 @@ def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> dateti
             return moment if moment.tzinfo else moment.replace(tzinfo=VN)
         if not day:
             return None
-        d = datetime.fromisoformat(day).date() if "-" in day else datetime.strptime(day, "%d/%m/%Y").date()
-        t = time.fromisoformat(at_time) if at_time else time(23, 59, 59, 999999)
+        d = forms.parse_day(day)  # dd/mm/yyyy (or yyyy-mm-dd), hh:mm on the 24-hour clock, in Vietnam time
+        t = forms.parse_time(at_time, ("Giờ", "Time")) if at_time else time(23, 59, 59, 999999)
         return datetime.combine(d, t, tzinfo=VN)
+    except InvalidInput as e:
+        raise PageError(422, e.message_vi, e.message_en) from None
     except ValueError:
-        raise PageError(422, "Ngày hoặc giờ không hợp lệ; hãy chọn lại trên lịch.",
-                        "Invalid date or time; pick it again from the calendar.") from None
+        raise PageError(422, "Ngày hoặc giờ không hợp lệ; hãy nhập ngày/tháng/năm và giờ:phút (24 giờ).",
+                        "Invalid date or time; type day/month/year and hours:minutes (24-hour).") from None
 
 
 def load(request: Request, user: Principal, kind: str, aggregate_id: str) -> dict[str, Any]:
@@ -178,8 +182,9 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
     if agency:
         ctx.fresh()
         with ctx.db.transaction(write=False) as cur:
-            cur.execute("SELECT id, code, title, in_force, version FROM documents WHERE agency_id=? ORDER BY code",
-                        (agency,))
+            table, params = queries.register(ctx.ledger.today())
+            cur.execute(f"SELECT id, code, title, in_force, version FROM {table} WHERE agency_id=? ORDER BY code",
+                        (*params, agency))
             docs = cur.fetchall()
             cur.execute("SELECT id, code, title, destruction, version FROM records WHERE agency_id=? ORDER BY code",
                         (agency,))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from api.context import ApiContext, Principal
 from api.deps import CSRF_COOKIE, SESSION_COOKIE
 from api.errors import ApiError, archive_status, ledger_status, signing_status
-from api.web import i18n
+from api.web import forms, i18n
 from archive import errors as ae
 from ledger.errors import LedgerError
 from signing import errors as se
@@ -101,6 +101,7 @@ def filesize(n: Any) -> str:
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(vndate=vndate, vntime=vntime, filesize=filesize, tojson=lambda v: json.dumps(v))
+ENV.globals.update(i18n=i18n, forms=forms)
 
 
 # ---- who and which language -----------------------------------------------------------------
@@ -155,19 +156,84 @@ async def form_data(request: Request) -> FormData:
     return form
 
 
+# ---- which agency a page shows ---------------------------------------------------------------
+EVERY_ROLE = frozenset({"admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
+                        "internal_auditor", "inspector"})
+SECTIONS = ("documents", "records", "loans", "audit")
+
+
+def agency_in_view(request: Request, p: Principal, roles: tuple[str, ...] | frozenset[str]) -> str:
+    """The agency a list page shows: ``?agency=`` when ``p`` may read it there (else 404), otherwise their own,
+    or for an inspector the first agency they supervise. The pages' links keep it (see ``render``)."""
+    visible = ctx_of(request).visible_agencies(p, frozenset(roles))
+    asked = request.query_params.get("agency")
+    if asked:
+        if asked not in visible:
+            raise PageError(404, "Không tìm thấy cơ quan, hoặc bạn không được xem cơ quan này.",
+                            "No such agency, or not one you may see.")
+        chosen = asked
+    else:
+        chosen = visible[0] if visible else p.agency_id
+    request.state.agency = chosen
+    return chosen
+
+
+def _agency_shown(request: Request, p: Principal | None, values: dict[str, Any]) -> str | None:
+    """The agency the page is about: chosen by ``agency_in_view``, or that of the document or record shown."""
+    chosen = getattr(request.state, "agency", None)
+    if chosen:
+        return str(chosen)
+    for key in ("doc", "rec", "state"):
+        item = values.get(key)
+        if isinstance(item, dict) and item.get("agency_id"):
+            return str(item["agency_id"])
+    asked = request.query_params.get("agency")  # a page that checks the parameter itself (the audit page)
+    if p is not None and asked and ctx_of(request).sees(p, asked):
+        return asked
+    return None
+
+
+def _switcher(request: Request, p: Principal, shown: str | None) -> dict[str, Any] | None:
+    """An inspector's choice of agency in the header: the agencies they may read, by name."""
+    if "inspector" not in p.roles:
+        return None
+    ctx, lang = ctx_of(request), lang_of(request)
+    options = []
+    for a in ctx.visible_agencies(p, EVERY_ROLE):
+        found = ctx.directory.find_agency(a)
+        name = found["name"] if found else a
+        options.append((a, name + (i18n.pick((" (cơ quan của bạn)", " (your agency)"), lang)
+                                   if a == p.agency_id else "")))
+    section = request.url.path.strip("/").split("/")[0]
+    return {"options": options, "chosen": shown or (options[0][0] if options else ""),
+            "action": f"/{section}" if section in SECTIONS else "/"}
+
+
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     lang = lang_of(request)
     p = getattr(request.state, "principal", None) or user_of(request)
     agency = None
+    shown = _agency_shown(request, p, values)
     if p is not None:
         found = ctx_of(request).directory.find_agency(p.agency_id)
         agency = found["name"] if found else p.agency_id
+
+    def in_view(url: str) -> str:
+        """``url`` keeping the agency shown, when it is not the user's own (an inspector's supervised one)."""
+        if p is None or not shown or shown == p.agency_id:
+            return url
+        return url + ("&" if "?" in url else "?") + urlencode({"agency": shown})
+
     values.setdefault("errors", {})
     values.setdefault("form", {})
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")  # the language switch keeps it
     html = ENV.get_template(template).render(
         request=request, lang=lang, _=i18n.chooser(lang),
         can=lambda *roles: bool(p and p.roles & set(roles)), i18n=i18n, user=p, agency_name=agency,
-        csrf=csrf_token(request), path=request.url.path, next_url=quote(str(request.url.path)), **values)
+        in_view=in_view, label_of=lambda action, name: forms.label(action, name, lang),
+        agency_shown=shown if p is not None and shown != p.agency_id else None,
+        switcher=_switcher(request, p, shown) if p is not None else None,
+        csrf=csrf_token(request), path=request.url.path, next_url=quote(here), **values)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 

@@ -13,16 +13,28 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.context import Principal
 from api.files import download, store_upload
-from api.routers.documents import version_of
 from api.web import forms, i18n, paging
-from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render
+from api.web.core import (
+    KNOWN,
+    PageError,
+    WebRoute,
+    agency_in_view,
+    ctx_of,
+    form_data,
+    lang_of,
+    message_of,
+    need,
+    redirect,
+    render,
+)
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.files import FileKind, FileRef, file_scope
-from projections.text import search_pattern
+from projections import queries
 from projections.views import Ev, summary
 from signing import indications
+from signing.errors import SigningError
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -30,7 +42,8 @@ DOC_READERS = frozenset(R.MEMBERS)
 FORM_FIELDS = {
     "draft": ("file", "change_summary"), "revise": ("file", "change_summary"),
     "submit": ("reviewers", "approver"), "review": ("verdict", "comment"), "approve": (), "reject": ("reason",),
-    "sign": ("p12", "passphrase", "meaning", "source"), "issue": ("effective_from", "distribution"),
+    "sign": ("p12", "passphrase", "meaning", "source", "page", "box", "position", "style", "images", "level"),
+    "issue": ("effective_from", "distribution"),
     "register": ("code", "title", "kind", "department"), "withdraw": ("reason",), "obsolete": ("reason",),
 }
 ENDERS = ("iso_secretary", "agency_leader")  # who may withdraw a version or make a document obsolete
@@ -49,6 +62,8 @@ def failure(request: Request, action: str, e: Exception,
     msg = en if lang_of(request) == "en" else vi
     key = field if field in fields.get(action, ()) else "_"
     values: dict[str, Any] = {"errors": {key: msg}, "err_action": action}
+    if isinstance(e, forms.FormProblems):  # every problem of the form, each beside its field
+        values["errors"] = e.messages(lang_of(request))
     if status == 412 or isinstance(e, ConcurrencyConflict):
         status = 409
         values["alert"] = msg
@@ -84,34 +99,21 @@ def register_page(request: Request, user: User, status: str = "in_force",
                   before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     ctx = ctx_of(request)
     need(user, *R.MEMBERS)
+    agency = agency_in_view(request, user, R.MEMBERS)  # an inspector's: the supervised agency chosen
     if status not in i18n.REGISTER_STATUS:
         status = "in_force"
     ctx.fresh()
-    base = "FROM documents WHERE agency_id=?"
-    params: list[Any] = [user.agency_id]
+    base, params = queries.register_where(agency, ctx.ledger.today(), status=status, kind=kind, q=q)
     pending = "('draft','submitted','approved','rejected')"
-    if status == "in_force":
-        base += " AND in_force IS NOT NULL"
-    elif status == "pending":
-        base += f" AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN {pending})"
-    elif status == "superseded":
-        base += " AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status='superseded')"
-    elif status == "obsolete":
-        base += " AND status='obsolete'"
-    if kind:
-        base += " AND kind=?"
-        params.append(kind)
-    if q:
-        base += " AND search LIKE ?"
-        params.append(search_pattern(q))
     with ctx.db.transaction(write=False) as cur:
         rows, pager = paging.keyset(request, cur, "id, code, title, kind, department, status, in_force, "
-                                    "effective_from, latest", base, params, after=after, before=before)
+                                    "effective_from, upcoming, upcoming_from, latest", base, params, after=after,
+                                    before=before)
         ids = [r["id"] for r in rows]
         working: dict[str, tuple[int, str]] = {}
         if ids:
             cur.execute(f"SELECT document_id, n, status FROM versions WHERE agency_id=? AND status IN {pending} "
-                        f"AND document_id IN ({','.join('?' * len(ids))})", (user.agency_id, *ids))
+                        f"AND document_id IN ({','.join('?' * len(ids))})", (agency, *ids))
             working = {d: (n, st) for d, n, st in cur.fetchall()}
     for row in rows:
         row["working"] = working.get(row["id"])
@@ -139,6 +141,7 @@ def register_document(request: Request, user: User, form: Form) -> Response:
     need(user, "iso_secretary")
     ctx = ctx_of(request)
     try:
+        forms.check(form, "register")
         doc_id = ctx.ledger.register_document(
             user.actor(request_id(request)), code=forms.text(form, "code"), title=forms.text(form, "title"),
             kind=forms.text(form, "kind"), department=forms.text(form, "department"))
@@ -223,7 +226,8 @@ def detail(request: Request, user: Principal, document_id: str, status: int = 20
                   kind_label=i18n.kind(state["kind"], lang), history_reader=bool(user.roles & set(R.DOC_HISTORY)),
                   verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()],
                   meanings=[(k, i18n.pick(MEANINGS[k], lang)) for k in acts.get("meanings", [])],
-                  token=token_of(request, user) if acts.get("sign") else None, **values)
+                  token=token_of(request, user) if acts.get("sign") else None,
+                  stamp=stamp_form(request, document_id, acts) if acts.get("sign") else None, **values)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -245,6 +249,7 @@ def command(request: Request, user: Principal, document_id: str, form: FormData,
             raise ConcurrencyConflict("Tài liệu đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
                                       "Someone else changed the document while you were looking; nothing was saved.",
                                       field="If-Match")
+        forms.check(form, action)  # every empty or malformed field at once, before the command runs
         run()
     except KNOWN as e:
         status, values = failure(request, action, e)
@@ -346,6 +351,50 @@ def issue(request: Request, user: User, document_id: str, n: int, form: Form) ->
     return command(request, user, document_id, form, "issue", "issued", run)
 
 
+POSITIONS = {"bottom-right": ("Góc dưới bên phải (chỗ ký của văn bản)", "Lower right (the signature block)"),
+             "bottom-left": ("Góc dưới bên trái", "Lower left"), "bottom-center": ("Giữa, phía dưới", "Lower middle"),
+             "top-right": ("Góc trên bên phải", "Upper right"), "top-left": ("Góc trên bên trái", "Upper left")}
+
+
+def stamp_form(request: Request, document_id: str, acts: dict[str, Any]) -> dict[str, Any] | None:
+    """What the sign form offers about the stamp: the pages (with their size), the presets, the PAdES levels."""
+    from api.routers.signing import signing_service
+    from signing.placement import page_sizes
+
+    ctx = ctx_of(request)
+    working = acts["working"]
+    ref = FileRef.from_dict(working["file"])
+    if ctx.signing is None or ref.media_type != "application/pdf":
+        return None  # the sign form says why when it is sent
+    service = signing_service(ctx)
+    lang = lang_of(request)
+    try:
+        pages = page_sizes(ctx.archive.read_bytes(ref, document_id))
+    except SigningError:
+        return None
+    return {"pages": pages, "n": working["n"],
+            "positions": [(k, i18n.pick(v, lang)) for k, v in POSITIONS.items()],
+            "levels": [(lv.value, lv.value + (i18n.pick((" (mặc định)", " (default)"), lang)
+                                              if lv is service.config.level else ""))
+                       for lv in service.available_levels()],
+            "level": service.config.level.value}
+
+
+@router.get("/documents/{document_id}/versions/{n}/pages/{page}.png")
+def page_image(request: Request, user: User, document_id: str, n: int, page: int) -> Response:
+    """Page ``page`` of the version's PDF as a PNG (pdftoppm, 60 dpi), where the leader places the stamp."""
+    from signing.rendering import render_page
+
+    state = load(request, user, document_id)
+    if not 1 <= n <= len(state["versions"]):
+        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
+    ref = FileRef.from_dict(state["versions"][n - 1]["file"])
+    if ref.media_type != "application/pdf":
+        raise PageError(404, "Phiên bản này không phải tệp PDF.", "This version is not a PDF.")
+    png = render_page(ctx_of(request).archive.read_bytes(ref, document_id), page)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
 MEANINGS = {"review": ("Ký xem xét (trước khi phê duyệt)", "Review signature (before approval)"),
             "approval": ("Ký phê duyệt", "Approval signature")}
 
@@ -358,9 +407,8 @@ def token_of(request: Request, user: Principal) -> Any:
 
 @router.post("/documents/{document_id}/versions/{n}/sign", response_class=HTMLResponse)
 def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
-    import io
-
-    from api.routers.signing import open_signer, signed_name, signing_service
+    from api.routers.signing import open_signer, version_signing
+    from signing.version import StampChoice
 
     ctx = ctx_of(request)
 
@@ -368,10 +416,11 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
         meaning = forms.text(form, "meaning") or "approval"
         if meaning not in MEANINGS:
             raise InvalidInput("Hãy chọn ý nghĩa của chữ ký.", "Choose what the signature means.", field="meaning")
-        state = ctx.ledger.document(document_id)
-        ref = FileRef.from_dict(version_of(state, n)["file"])
-        if ref.media_type != "application/pdf":
-            raise InvalidInput("Chỉ ký số được tệp PDF.", "Only PDF files can be signed.", field="_")
+        choice = StampChoice.from_fields(page=forms.text(form, "page"), box=forms.text(form, "box"),
+                                         position=forms.text(form, "position"), style=forms.text(form, "style"),
+                                         images=forms.text(form, "images") or "1", level=forms.text(form, "level"))
+        use = version_signing(ctx)
+        use.version_file(document_id, n)
         source = forms.text(form, "source") or "p12"
         if source == "pkcs11":
             if token_of(request, user) is None:
@@ -385,23 +434,8 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
             signer = open_signer(ctx, user, p12, str(form.get("passphrase", "")))  # type: ignore[arg-type]
         else:
             raise InvalidInput("Hãy chọn chứng thư số để ký.", "Choose the certificate to sign with.", field="source")
-        try:  # the key is used once, for this signature; the passphrase is never stored
-            service = signing_service(ctx)
-            pdf = ctx.archive.read_bytes(ref, document_id)
-            agency = ctx.directory.find_agency(user.agency_id)
-            signed = service.sign(pdf, signer, signer_name=user.full_name,
-                                  agency=agency["name"] if agency else user.agency_id, meaning=meaning)
-        finally:
-            signer.close()
-        stored = ctx.archive.put(io.BytesIO(signed.content), signed_name(ref.filename),
-                                 file_scope(FileKind.SIGNED, document_id))
-        f = signed.facts
-        ctx.ledger.record_signature(
-            user.actor(request_id(request)), document_id, n, meaning=meaning, signed_file=stored.to_dict(),
-            certificate={"fingerprint": f.certificate.fingerprint_sha256, "subject": f.certificate.subject,
-                         "issuer": f.certificate.issuer, "serial": f.certificate.serial},
-            pades_level=f.level.value, signing_time=f.signing_time.isoformat(),
-            timestamp_time=f.timestamp_time.isoformat() if f.timestamp_time else None)
+        # the key is used once, for this signature (the use case closes it); the passphrase is never stored
+        use.sign(user.actor(request_id(request)), document_id, n, signer, meaning=meaning, choice=choice)
     return command(request, user, document_id, form, "sign", "signed", run,
                    then=f"/documents/{document_id}/versions/{n}/signatures?ok=signed")
 

@@ -20,6 +20,7 @@ from api.web.core import (
     LANG_COOKIE,
     PageError,
     WebRoute,
+    agency_in_view,
     clear_session,
     ctx_of,
     form_data,
@@ -32,7 +33,6 @@ from api.web.core import (
     vndate,
 )
 from projections import queries
-from projections.text import search_pattern
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -188,29 +188,60 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
             proposals = cur.fetchall()
         box(_("Đề nghị hủy hồ sơ chờ bạn duyệt", "Destruction proposals to decide"),
             [{"url": f"/records/{i}", "text": f"{c} — {t}"} for i, c, t in proposals])
-    if p.roles & {"internal_auditor", "inspector"}:
-        agencies = ctx.visible_agencies(p, frozenset({"internal_auditor", "inspector"}))
-        items = []
-        for a in agencies:
-            found = ctx.directory.find_agency(a)
-            items.append({"url": f"/audit?agency={a}", "text": found["name"] if found else a})
-        box(_("Kiểm tra lịch sử và tính toàn vẹn", "Check histories and integrity"), items, "/audit")
+    if "internal_auditor" in p.roles:
+        found = ctx.directory.find_agency(p.agency_id)
+        box(_("Kiểm tra lịch sử và tính toàn vẹn", "Check histories and integrity"),
+            [{"url": f"/audit?agency={p.agency_id}", "text": found["name"] if found else p.agency_id}], "/audit")
     return boxes
+
+
+def supervised(request: Request, p: Principal) -> list[dict[str, Any]]:
+    """What an inspector can do: each agency they supervise, with its counts and the pages to open there."""
+    if "inspector" not in p.roles:
+        return []
+    ctx = ctx_of(request)
+    if request.query_params.get("agency"):
+        agency_in_view(request, p, frozenset({"inspector"}))  # 404 for an agency they do not supervise
+    today = ctx.ledger.today()
+    out = []
+    for a in ctx.supervised_by(p.agency_id):
+        found = ctx.directory.find_agency(a)
+        with ctx.db.transaction(write=False) as cur:
+            cur.execute("SELECT COUNT(*), SUM(CASE WHEN in_force IS NOT NULL THEN 1 ELSE 0 END) FROM documents "
+                        "WHERE agency_id=?", (a,))
+            docs, in_force = cur.fetchone()
+            cur.execute("SELECT COUNT(DISTINCT document_id) FROM versions WHERE agency_id=? "
+                        "AND status IN ('draft','submitted','approved','rejected')", (a,))
+            pending = cur.fetchone()[0]
+            cur.execute("SELECT COUNT(*), SUM(CASE WHEN on_hold=1 THEN 1 ELSE 0 END) FROM records WHERE agency_id=? "
+                        "AND (destruction IS NULL OR destruction<>'executed')", (a,))
+            recs, held = cur.fetchone()
+        loans = queries.loans(ctx.db, a, today=today)
+        due = queries.retention_due(ctx.db, a, today=today)
+        out.append({"id": a, "name": found["name"] if found else a, "docs": docs or 0, "in_force": in_force or 0,
+                    "pending": pending or 0, "records": recs or 0, "held": held or 0, "loans": len(loans),
+                    "overdue": sum(1 for r in loans if r["overdue"]), "due": len(due)})
+    return out
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user: User) -> HTMLResponse:
     lang = lang_of(request)
     roles = ", ".join(i18n.role(r, lang) for r in sorted(user.roles))
-    return render(request, "home.html", boxes=home_boxes(request, user), roles_label=roles)
+    return render(request, "home.html", boxes=home_boxes(request, user), roles_label=roles,
+                  supervised=supervised(request, user))
 
 
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox(request: Request, user: User) -> HTMLResponse:
     _ = i18n.chooser(lang_of(request))
     items = _tasks(request, user)
-    return render(request, "home.html", boxes=[{"title": _("Việc cần làm", "Inbox"), "items": items}],
-                  roles_label=_("Mọi việc đang chờ bạn, cũ nhất trước.", "Everything waiting for you, oldest first."))
+    watched = supervised(request, user)
+    boxes = [{"title": _("Việc cần làm", "Inbox"), "items": items}] if items or not watched else []
+    return render(request, "home.html", boxes=boxes, supervised=watched,
+                  roles_label=_("Mọi việc đang chờ bạn, cũ nhất trước.", "Everything waiting for you, oldest first.")
+                  if boxes else _("Thanh tra không có việc chờ duyệt; đây là các cơ quan bạn giám sát.",
+                                  "Inspectors have nothing to approve; here are the agencies you supervise."))
 
 
 @router.get("/cong-khai/{agency_id}", response_class=HTMLResponse)
@@ -221,12 +252,8 @@ def public_page(request: Request, agency_id: str,
     if agency is None:
         raise PageError(404, "Không tìm thấy cơ quan.", "No such agency.")
     ctx.fresh()
-    sql = ("SELECT id, code, title, kind, in_force, effective_from FROM documents WHERE agency_id=? "
-           "AND in_force IS NOT NULL")
-    params: list[Any] = [agency_id]
-    if q:
-        sql += " AND search LIKE ?"
-        params.append(search_pattern(q))
+    base, params = queries.register_where(agency_id, ctx.ledger.today(), q=q)
+    sql = f"SELECT id, code, title, kind, in_force, effective_from {base}"
     with ctx.db.transaction(write=False) as cur:
         cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
         names = [d[0] for d in cur.description]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ledger.actors import ROLES
 from ledger.document import KINDS
@@ -26,6 +27,17 @@ def role(code: str, lang: str) -> str:
     return pick(ROLES.get(code, (code, code)), lang)
 
 
+def standing(doc: dict[str, Any], ver: dict[str, Any]) -> str:
+    """A version's status as people read it on the day the document state is for: ``in_force``, ``upcoming``
+    (issued, not yet in force), or its recorded status (a superseded version stays in force until its
+    successor's effective date)."""
+    if ver["n"] == doc.get("in_force"):
+        return "in_force"
+    if ver["n"] == doc.get("upcoming"):
+        return "upcoming"
+    return str(ver["status"])
+
+
 def kind(code: str, lang: str) -> str:
     label = KINDS.get(code)
     return pick((label[0], label[1]), lang) if label else code
@@ -34,11 +46,16 @@ def kind(code: str, lang: str) -> str:
 VERSION_STATUS = {
     "draft": ("Dự thảo", "Draft"), "submitted": ("Đang xem xét", "Under review"),
     "approved": ("Đã phê duyệt", "Approved"), "rejected": ("Bị từ chối", "Rejected"),
-    "issued": ("Đang hiệu lực", "In force"), "superseded": ("Đã bị thay thế", "Superseded"),
+    "issued": ("Đã ban hành", "Issued"), "superseded": ("Đã bị thay thế", "Superseded"),
     "withdrawn": ("Đã thu hồi", "Withdrawn"),
+    # what standing() adds on the document's day
+    "in_force": ("Đang hiệu lực", "In force"),
+    "upcoming": ("Đã ban hành, chưa có hiệu lực", "Issued, not yet in force"),
 }
 REGISTER_STATUS = {
-    "in_force": ("Đang hiệu lực", "In force"), "pending": ("Dự thảo, đang xử lý", "Drafts in progress"),
+    "in_force": ("Đang hiệu lực", "In force"),
+    "upcoming": ("Đã ban hành, chưa có hiệu lực", "Issued, not yet in force"),
+    "pending": ("Dự thảo, đang xử lý", "Drafts in progress"),
     "superseded": ("Có phiên bản bị thay thế", "With superseded versions"),
     "obsolete": ("Đã hủy bỏ", "Obsolete"), "all": ("Tất cả", "All"),
 }
@@ -57,7 +74,8 @@ EVENTS = {
     "DraftRevised": ("Sửa dự thảo", "Draft revised"), "SubmittedForReview": ("Trình xem xét", "Submitted"),
     "Reviewed": ("Xem xét", "Reviewed"), "Approved": ("Phê duyệt", "Approved"), "Rejected": ("Từ chối", "Rejected"),
     "Signed": ("Ký số", "Signed"), "Issued": ("Ban hành", "Issued"), "Superseded": ("Bị thay thế", "Superseded"),
-    "Withdrawn": ("Thu hồi", "Withdrawn"), "Obsoleted": ("Hủy bỏ", "Obsoleted"),
+    "Withdrawn": ("Thu hồi", "Withdrawn"), "Reinstated": ("Tiếp tục hiệu lực", "Reinstated"),
+    "Obsoleted": ("Hủy bỏ", "Obsoleted"),
     "Opened": ("Lập hồ sơ", "Opened"), "FileAdded": ("Thêm tệp", "File added"), "Closed": ("Kết thúc", "Closed"),
     "LegalHoldPlaced": ("Phong tỏa", "Legal hold placed"), "LegalHoldReleased": ("Gỡ phong tỏa", "Hold released"),
     "Borrowed": ("Cho mượn", "Borrowed"), "LoanExtended": ("Gia hạn mượn", "Loan extended"),

@@ -15,7 +15,17 @@ from api.context import Principal
 from api.files import store_upload
 from api.routers.records import as_seen_by, serve_file
 from api.web import forms, i18n, paging
-from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, need, redirect, render
+from api.web.core import (
+    KNOWN,
+    WebRoute,
+    agency_in_view,
+    ctx_of,
+    form_data,
+    lang_of,
+    need,
+    redirect,
+    render,
+)
 from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
@@ -48,10 +58,11 @@ def register_page(request: Request, user: User, status: str = "all",
                   after: Annotated[str | None, Query(max_length=100)] = None,
                   before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     need(user, *R.RECORD_READERS)
+    agency = agency_in_view(request, user, R.RECORD_READERS)  # an inspector's: the supervised agency chosen
     ctx = ctx_of(request)
     ctx.fresh()
     base = "FROM records WHERE agency_id=?"
-    params: list[Any] = [user.agency_id]
+    params: list[Any] = [agency]
     if status == "open":
         base += " AND closed_on IS NULL AND (destruction IS NULL OR destruction <> 'executed')"
     elif status == "closed":
@@ -96,6 +107,7 @@ def open_record(request: Request, user: User, form: Form) -> Response:
     need(user, "records_controller")
     ctx = ctx_of(request)
     try:
+        forms.check(form, "open")
         years_text = forms.text(form, "retention_years")
         if years_text and not years_text.isdigit():
             raise InvalidInput("Thời hạn bảo quản là số năm, hoặc để trống nếu vĩnh viễn.",
@@ -188,6 +200,7 @@ def command(request: Request, user: Principal, record_id: str, form: FormData, a
             raise ConcurrencyConflict("Hồ sơ đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
                                       "Someone else changed the record while you were looking; nothing was saved.",
                                       field="If-Match")
+        forms.check(form, action)  # every empty or malformed field at once, before the command runs
         run()
     except KNOWN as e:
         status, values = fail(request, action, e)
@@ -343,7 +356,8 @@ def record_file(request: Request, user: User, record_id: str, index: int) -> Res
 @router.get("/loans", response_class=HTMLResponse)
 def loans_page(request: Request, user: User, overdue: bool = False) -> HTMLResponse:
     need(user, *R.RECORD_OVERSIGHT)
+    agency = agency_in_view(request, user, R.RECORD_OVERSIGHT)
     ctx = ctx_of(request)
     ctx.fresh()
-    rows = queries.loans(ctx.db, user.agency_id, today=ctx.ledger.today(), overdue_only=overdue)
+    rows = queries.loans(ctx.db, agency, today=ctx.ledger.today(), overdue_only=overdue)
     return render(request, "loans.html", rows=rows, overdue=overdue)

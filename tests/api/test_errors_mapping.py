@@ -27,7 +27,7 @@ EXPECTED = {
     ae.StorageAccessDenied: 503, ae.BucketMissing: 503, ae.StorageFull: 503, ae.ObjectNotFound: 404,
     ae.RetentionActive: 500, ae.IntegrityError: 500, ae.KeyUnavailable: 500, ae.ScopeKeyMissing: 410,
     ae.WrongMasterKey: 500, ae.UploadInterrupted: 400, ae.FileTooLarge: 413, ae.UnsupportedMediaType: 415,
-    se.SigningError: 422, se.SigningConfigError: 500, se.InvalidPdfError: 422, se.EncryptedPdfError: 422,
+    se.SigningError: 422, se.SigningConfigError: 500, se.InvalidPdfError: 422, se.NotPdfError: 415, se.EncryptedPdfError: 422,
     se.PdfDecodeLimitError: 422, se.SignerError: 422, se.SignerCredentialsError: 422, se.CertificateError: 422,
     se.CertificateExpiredError: 422, se.CertificateNotYetValidError: 422, se.CertificateRevokedError: 422,
     se.CertificateUntrustedError: 422, se.TimestampUnavailableError: 503, se.RevocationInfoUnavailableError: 503,

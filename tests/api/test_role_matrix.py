@@ -39,7 +39,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/public/documents/{document_id}/file"), ("GET", "/api/v1/checkpoints/latest"),
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
           ("GET", "/verifier/isoledger_verify.py")}
-ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users)?|users/\{user_id\}|audit/verify)$")
+ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image)?|users/\{user_id\}(/signature-image)?"
+                        r"|audit/verify)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
@@ -182,6 +183,22 @@ class World:
                                         decided_by=LEADER[agency], council=[LEADER[agency], CONTROLLER[agency]])
         return rec
 
+    # signature and seal images
+    def signature_image(self, agency: str) -> str:
+        from signing.version import account_scope
+
+        user = LEADER[agency]
+        ref = self.api.archive.put(io.BytesIO(stamp_png()), "chu-ky.png", account_scope(user))
+        self.api.ctx.directory.set_signature_image(ADMIN, user, file=ref.to_dict())
+        return user
+
+    def seal_image(self, agency: str) -> str:
+        from signing.version import agency_scope
+
+        ref = self.api.archive.put(io.BytesIO(stamp_png()), "con-dau.png", agency_scope(agency))
+        self.api.ctx.directory.set_seal_image(ADMIN, agency, file=ref.to_dict())
+        return agency
+
     # people
     def account(self, agency: str) -> str:
         username = f"nguoi-{self.n()}"
@@ -228,6 +245,20 @@ def _sign(w: World, v: Values) -> dict[str, Any]:
             "data": {"meaning": "approval", "passphrase": PASSPHRASE}}
 
 
+def stamp_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (120, 60), (0, 0, 0, 0))
+    ImageDraw.Draw(img).line([(5, 50), (60, 5), (115, 40)], fill=(20, 40, 200, 255), width=5)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def png_upload(w: World, v: Values) -> dict[str, Any]:
+    return {"files": {"file": ("ảnh.png", io.BytesIO(stamp_png()), "image/png")}}
+
+
 def _other_than(user: str | None, agency: str) -> str:
     return "truongphong" if user == LEADER[agency] else LEADER[agency]
 
@@ -247,6 +278,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/agencies/{{agency_id}}/users"): Case(200, lambda w, a, u: {"agency_id": a}),
     ("PATCH", f"{V1}/users/{{user_id}}"): Case(200, lambda w, a, u: {"user_id": w.account(a)},
                                                body(lambda w: {"action": "lock", "reason": "Nghỉ việc"})),
+    ("PUT", f"{V1}/users/{{user_id}}/signature-image"): Case(
+        200, lambda w, a, u: {"user_id": u if u and u != "admin" else LEADER[a]}, png_upload),
+    ("GET", f"{V1}/users/{{user_id}}/signature-image"): Case(200, lambda w, a, u: {"user_id": w.signature_image(a)}),
+    ("PUT", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": a}, png_upload),
+    ("GET", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": w.seal_image(a)}),
     # documents
     ("POST", f"{V1}/agencies/{{agency_id}}/documents"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "code": f"BM-{w.n()}", "title": "Biểu mẫu", "kind": "form", "department": "Văn phòng"})),
@@ -276,6 +312,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/documents/{{document_id}}/versions/{{n}}/signatures"): Case(
         200, doc(lambda w, a, u: w.draft(a))),
     ("GET", f"{V1}/documents/{{document_id}}/history"): Case(200, doc(lambda w, a, u: w.draft(a))),
+    ("POST", f"{V1}/signatures/verify"): Case(200, request=upload()),
     # records
     ("POST", f"{V1}/agencies/{{agency_id}}/records"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "code": f"HS-M{w.n()}", "title": "Hồ sơ", "series": "Đánh giá", "retention_years": 5,

@@ -14,11 +14,11 @@ def test_an_issued_version_is_in_force_with_its_effective_date(ledger):
     state = ledger.document(doc)
     assert state["in_force"] == 1
     assert state["versions"][0]["status"] == "issued"
-    assert state["versions"][0]["effective_from"] == "2026-03-05"
+    assert state["versions"][0]["effective_from"] == "2026-03-02"
     assert state["versions"][0]["file"]["sha256"] == file_ref("QT-01-signed")["sha256"]
 
 
-def test_issuing_a_version_supersedes_the_one_in_force_in_the_same_transaction(ledger):
+def test_issuing_a_version_records_its_supersession_in_the_same_transaction(ledger, clock):
     doc = issued_document(ledger)
     n = ledger.create_draft(SECRETARY, doc, file=file_ref("v2"), change_summary="Sửa đổi lần 1")
     ledger.submit_for_review(SECRETARY, doc, n, reviewers=[], approver=LEADER.user_id)
@@ -29,7 +29,9 @@ def test_issuing_a_version_supersedes_the_one_in_force_in_the_same_transaction(l
     ledger.issue(SECRETARY, doc, n, effective_from="2026-04-01", distribution=["Toàn Sở"])
     state = ledger.document(doc)
     assert [v["status"] for v in state["versions"]] == ["superseded", "issued"]
-    assert state["in_force"] == 2
+    assert (state["in_force"], state["upcoming"]) == (1, 2), "version 1 stays in force until 01/04/2026"
+    clock.advance(days=30)
+    assert (ledger.document(doc)["in_force"], ledger.document(doc)["upcoming"]) == (2, None)
     events = ledger.history(doc)
     assert [e["type"] for e in events[before:]] == ["Issued", "Superseded"]
     assert events[-1]["data"] == {"previous_version": 1, "by_version": 2}
@@ -59,7 +61,7 @@ def test_a_form_needs_no_signature_to_be_issued(ledger):
     n = ledger.create_draft(SECRETARY, doc, file=file_ref(), change_summary="x")
     ledger.submit_for_review(SECRETARY, doc, n, reviewers=[], approver=LEADER.user_id)
     ledger.approve(LEADER, doc, n)
-    ledger.issue(SECRETARY, doc, n, effective_from="2026-04-01", distribution=["VP"])
+    ledger.issue(SECRETARY, doc, n, effective_from="2026-03-02", distribution=["VP"])
     assert ledger.document(doc)["in_force"] == 1
 
 

@@ -17,9 +17,18 @@ from tests.projections.test_rebuild import _apply, ops
 
 
 def _check_document(state: dict) -> None:  # type: ignore[type-arg]
-    issued = [v["n"] for v in state["versions"] if v["status"] == "issued"]
-    assert len(issued) <= 1, "one version in force at a time"
-    assert state["in_force"] == (issued[0] if issued else None)
+    issued = [v for v in state["versions"] if v["status"] == "issued"]
+    assert len(issued) <= 1, "one version issued and not replaced at a time"
+    today = state["in_force_on"]
+    if issued and issued[0]["effective_from"] <= today:
+        assert (state["in_force"], state["upcoming"]) == (issued[0]["n"], None)
+    elif issued:
+        assert state["upcoming"] == issued[0]["n"], "issued with a later date: not yet in force"
+        if state["in_force"] is not None:
+            before = state["versions"][state["in_force"] - 1]
+            assert before["status"] == "superseded" and before["effective_from"] <= today
+    else:
+        assert (state["in_force"], state["upcoming"]) == (None, None)
     pending = [v for v in state["versions"] if v["status"] in ("draft", "submitted", "approved", "rejected")]
     assert len(pending) <= 1, "one version in progress at a time"
     for v in state["versions"]:

@@ -47,7 +47,9 @@ def _apply(ledger: Ledger, docs: list[str], recs: list[str], kind: str, op: str,
             "sign": lambda: ledger.record_signature(LEADER, d, n, meaning="approval", signed_file=file_ref("s"),
                                                     certificate=CERT, pades_level="B-B",
                                                     signing_time="2026-03-02T09:00:00+07:00"),
-            "issue": lambda: ledger.issue(SECRETARY, d, n, effective_from="2026-04-01", distribution=["VP"]),
+            # in the past, today and later than the clock's 02/03/2026: at once, at once, upcoming
+            "issue": lambda: ledger.issue(SECRETARY, d, n, effective_from=("2026-02-20", "2026-03-02",
+                                                                           "2026-04-01")[n % 3], distribution=["VP"]),
             "withdraw": lambda: ledger.withdraw(SECRETARY, d, n, reason="Thu hồi"),
             "obsolete": lambda: ledger.obsolete(LEADER, d, reason="Hết hiệu lực"),
         }[op]()

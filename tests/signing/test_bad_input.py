@@ -56,7 +56,7 @@ def decode_bomb_pdf() -> bytes:
 
 
 BAD_PDFS = {
-    "not a pdf": (b"PK\x03\x04 this is a zip file", se.InvalidPdfError),
+    "not a pdf": (b"PK\x03\x04 this is a zip file", se.NotPdfError),
     "truncated": (None, se.InvalidPdfError),
     "garbage after header": (b"%PDF-1.7\n" + bytes(range(256)) * 20, se.InvalidPdfError),
     "encrypted": (None, se.EncryptedPdfError),

@@ -88,6 +88,8 @@ def test_certvalidator_cause_inside_a_pyhanko_error_is_named() -> None:
 
 def test_pdf_read_errors_map_to_invalid_pdf() -> None:
     assert isinstance(translate(PdfReadError("xref"), "validate"), se.InvalidPdfError)
+    # a damaged string (an octal escape over 255) found while listing the signatures: bad input, not a 500
+    assert isinstance(translate(ValueError("bytes must be in range(0, 256)"), "validate"), se.InvalidPdfError)
 
 
 def _mutations(pdf: bytes) -> st.SearchStrategy[bytes]:

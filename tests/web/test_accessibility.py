@@ -116,7 +116,7 @@ def test_signed_out_pages(browser: Any, server: tuple[str, Site], axe_js: str) -
             s.go("/login")
             with page.expect_navigation(wait_until="domcontentloaded"):
                 page.get_by_role("button", name="Đăng nhập").click()
-            page.get_by_text("Hãy nhập tên đăng nhập.").wait_for()
+            page.locator(".field-error", has_text="Hãy nhập tên đăng nhập.").wait_for()
             audit(page, "/login (errors)")
     finally:
         s.close()
@@ -156,7 +156,7 @@ def test_forms_showing_errors_and_conflicts(browser: Any, server: tuple[str, Sit
         check(s, axe_js, resolve("doc:submitted", pages), "leader-before-reject")
         with s.step("axe-reject-without-reason", refused=True) as page:
             submit(page, "Từ chối")
-            page.get_by_text("Hãy ghi lý do từ chối").wait_for()
+            page.locator(".field-error", has_text="Hãy ghi lý do từ chối").wait_for()
             audit(page, "reject without a reason")
     with person(browser, server, "thuky") as s:
         check(s, axe_js, resolve("withdraw:issued", pages), "withdraw")

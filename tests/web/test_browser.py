@@ -208,7 +208,7 @@ def test_reviewer_and_leader_approve_and_sign(browser: Any, server: tuple[str, S
             page.wait_for_load_state("load")  # the PDF viewer in the frame has loaded
         with s.step("leader-reject-needs-reason", refused=True) as page:
             submit(page, "Từ chối")
-            page.get_by_text("Hãy ghi lý do từ chối").wait_for()
+            page.locator(".field-error", has_text="Hãy ghi lý do từ chối").wait_for()  # beside the field
             assert page.locator("#f-reason").get_attribute("aria-invalid") == "true"
         with s.step("leader-approve") as page:
             submit(page, "Phê duyệt", exact=True)
@@ -260,7 +260,7 @@ def test_auditor_replays_as_of_a_past_moment_and_exports(browser: Any, server: t
             assert page.locator("[data-event]").count() == 8
         with s.step("auditor-as-of") as page:
             moment = datetime.fromtimestamp(state["before_issue"], VN)
-            page.get_by_label("Ngày", exact=True).fill(moment.date().isoformat())
+            page.get_by_label("Ngày", exact=True).fill(moment.strftime("%d/%m/%Y"))  # as people type it here
             page.get_by_label("Giờ").fill(moment.strftime("%H:%M:%S"))
             submit(page, "Xem", exact=True)
             page.locator("[data-in-force]").wait_for()
@@ -366,7 +366,7 @@ def test_controller_withdraws_a_version_then_makes_the_document_obsolete(browser
             page.get_by_role("link", name="Thu hồi phiên bản 1").click()
             page.get_by_role("heading", name="Thu hồi phiên bản 1 — BM-09").wait_for()
             submit(page, "Thu hồi phiên bản 1")
-            page.get_by_text("Hãy ghi lý do thu hồi").wait_for()
+            page.locator(".field-error", has_text="Hãy ghi lý do thu hồi").wait_for()
             assert page.get_by_label("Lý do thu hồi").get_attribute("aria-invalid") == "true"
         with s.step("controller-withdraw") as page:
             page.get_by_label("Lý do thu hồi").fill("Soạn nhầm mẫu")

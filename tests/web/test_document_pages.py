@@ -50,7 +50,7 @@ def test_draft_without_a_file_says_so_beside_the_file_field(web: Browser) -> Non
     web.login("thuky")
     doc = register(web)
     r = web.post(f"/documents/{doc}/drafts", {"change_summary": "x"})
-    assert r.status_code == 422 and "Hãy chọn hoặc kéo thả một tệp." in r.text
+    assert r.status_code == 422 and "Hãy chọn hoặc kéo thả tệp dự thảo." in r.text
 
 
 def test_stale_form_gets_a_409_that_says_what_changed(web: Browser) -> None:
@@ -91,7 +91,7 @@ def test_whole_flow_with_signature(web: Browser, site: Site) -> None:
     assert "Nguyễn Văn Ánh" in r.text and "data-sig-untrusted" in r.text
     web.login("thuky")
     r = web.post(f"/documents/{doc}/versions/1/issue", {"effective_from": "31/02/2026", "distribution": "VP"})
-    assert r.status_code == 422 and "ngày/tháng/năm" in r.text
+    assert r.status_code == 422 and "không có ngày 31/02/2026; tháng 2/2026 chỉ có 28 ngày" in r.text
     r = web.post(f"/documents/{doc}/versions/1/issue", {"effective_from": "05/01/2026",
                                                         "distribution": "Văn phòng Sở\nPhòng Kế hoạch"})
     assert r.status_code == 303, r.text

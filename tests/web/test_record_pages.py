@@ -25,7 +25,7 @@ def test_lend_extend_return_and_overdue_list(web: Browser) -> None:
     assert r.status_code == 303, r.text
     r = web.post(f"/records/{rec}/lend", {"borrower": "Võ Thành Đạt", "purpose": "Đánh giá", "due_on": "01/01/2020",
                                           "approved_by": "giamdoc"})
-    assert r.status_code in (409, 422) and 'id="e-due_on"' in r.text
+    assert r.status_code in (409, 422) and 'id="e-lend-due_on"' in r.text
     r = web.post(f"/records/{rec}/lend", {"borrower": "Võ Thành Đạt", "purpose": "Đánh giá", "due_on": "31/12/2099",
                                           "approved_by": "giamdoc"})
     assert r.status_code == 303, r.text

@@ -55,6 +55,16 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-back]"), function (a) {
       a.addEventListener("click", function (ev) { ev.preventDefault(); history.back(); });
     });
+    // The error summary's links move the focus to the field they name (a fragment alone only scrolls).
+    Array.prototype.forEach.call(document.querySelectorAll(".error-summary a[href^='#']"), function (a) {
+      a.addEventListener("click", function (ev) {
+        var target = document.getElementById(a.getAttribute("href").slice(1));
+        if (!target) { return; }
+        ev.preventDefault();
+        target.focus();
+        target.scrollIntoView({ block: "center" });
+      });
+    });
     Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (f) {
       f.addEventListener("submit", function (ev) {
         if (!window.confirm(f.getAttribute("data-confirm"))) { ev.preventDefault(); }
