@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api.context import ApiContext
 from api.links import add_links
-from api.routers import agencies, audit, auth, documents, health, public, records
+from api.routers import agencies, audit, auth, documents, evidence, health, public, records
 from api.routers import signing as signing_routes
 from api.security import Passwords, Throttle, Tokens
 from api.store import ApiStore
@@ -66,11 +66,12 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
         ctx.signing = _lazy(signing_factory)
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
-                                                       "audit", "public", "health")])
+                                                       "audit", "evidence", "public", "health")])
     app.state.ctx = ctx
     errors.install(app)
-    for module in (health, auth, agencies, documents, signing_routes, records, audit, public):
+    for module in (health, auth, agencies, documents, signing_routes, records, audit, evidence, public):
         app.include_router(module.router)
+    app.include_router(evidence.verifier_router)
     from api import web
     web.install(app)  # the web pages (api/web)
     _problem_schema(app)

@@ -159,6 +159,7 @@ class ApiContext:
              lambda i: (self.directory.find_account(i) or {}).get("agency_id")),
             ("agency_id", ("cơ quan", "agency"),
              lambda i: i if self.directory.find_agency(i) is not None else None),
+            ("position", ("sự kiện", "event"), lambda i: self.agency_of_event(int(i)) if i.isdigit() else None),
         )
         for name, what, find in finders:
             if name in params:
@@ -166,6 +167,14 @@ class ApiContext:
                 if agency is None or not self.sees(p, agency):
                     raise not_found(*what)
                 return
+
+    def agency_of_event(self, position: int) -> str | None:
+        """The agency of the event at notification ``position`` (None when there is none)."""
+        self.fresh()
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT agency_id FROM audit WHERE position=?", (position,))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
 
     @staticmethod
     def _agency_of(load: Callable[[str], dict[str, Any]], aggregate_id: str) -> str | None:

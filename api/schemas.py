@@ -376,6 +376,12 @@ class FileProblem(BaseModel):
     version: int = Field(description="the event that referenced the file")
 
 
+class TreeProblemOut(BaseModel):
+    kind: str = Field(description="signature | root | truncated | missing | changed")
+    reason_vi: str
+    reason_en: str
+
+
 class AuditReport(BaseModel):
     """One report, the same as `isoledger verify` and the web integrity page give (ledger.verification)."""
     intact: bool = Field(description="every chain, snapshot, file and evidence file checked holds")
@@ -393,6 +399,10 @@ class AuditReport(BaseModel):
     stopped_early: bool = Field(description="a broken chain stopped the check before snapshots and files")
     summary_vi: str = Field(description="«Đã kiểm tra 53 sự kiện của 12 tài liệu và hồ sơ, 20 tệp, 2 biên bản hủy.»")
     summary_en: str
+    checkpoints_checked: int = Field(0, description="signed checkpoints the whole log was held against")
+    tree_problems: list[TreeProblemOut] = Field(
+        default_factory=list, description="events deleted or changed since a checkpoint, a truncated log, a bad "
+                                          "checkpoint signature (positions in the log)")
 
 
 class SignatureText(BaseModel):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from archive import Archive, open_store
+from evidence.checkpoints import CheckpointKey, Checkpoints
 from isoledger.settings import Settings
 from ledger.application import Ledger
 from ledger.config import is_postgres
@@ -21,6 +22,7 @@ class Services:
     db: Database
     projector: Projector
     archive: Archive
+    checkpoints: Checkpoints | None = None
 
     def close(self) -> None:
         self.archive.close()
@@ -38,4 +40,17 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] | None = None
     if not separate_owner:
         projector.create_tables()
     archive = open_store(settings.storage)
-    return Services(settings, ledger, db, projector, archive)
+    services = Services(settings, ledger, db, projector, archive)
+    open_checkpoints(services, clock=clock)
+    return services
+
+
+def open_checkpoints(services: Services, *, clock: Callable[[], datetime] | None = None) -> Checkpoints:
+    """The signed checkpoints of the tree over the log, made as the projections catch up (every 1,000 events
+    or 10 minutes with new events); the key is generated into the home directory on first start."""
+    if services.checkpoints is None:
+        key = CheckpointKey.load_or_create(services.settings.home / "checkpoint.key")
+        services.checkpoints = Checkpoints(services.db, key, ledger=services.ledger,
+                                           clock=clock or services.ledger.clock)
+        services.projector.on_caught_up = services.checkpoints.maybe_make
+    return services.checkpoints

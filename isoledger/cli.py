@@ -1,4 +1,4 @@
-"""`isoledger`: the operator's door (init, verify, projections rebuild, history, demo, serve)."""
+"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         with _progress() as progress:
             task = progress.add_task("Kiểm tra / checking", total=total)
             report = verify_ledger(services.ledger, services.archive, agencies=agency,
-                                   snapshot_interval=SNAPSHOT_INTERVAL,
+                                   snapshot_interval=SNAPSHOT_INTERVAL, tree=services.checkpoints.verify_tree,
                                    progress=lambda n: progress.advance(task, n))
         brk = report.first_break
         if brk is not None and brk.check == "chain":
@@ -73,6 +73,8 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         if brk is not None and brk.check == "snapshot":
             console.print(f"[red]ẢNH CHỤP SAI / BAD SNAPSHOT[/]: aggregate {brk.aggregate_id} version {brk.version}: "
                           f"{brk.reason_en}")
+        for t in report.tree_problems:
+            console.print("[red]CÂY / TREE[/] " + escape(f"{t.reason_vi} / {t.reason_en}"))
         for f in report.file_problems:
             label = " (biên bản hủy / destruction minutes)" if f.check == "evidence" else ""
             console.print(f"[red]TỆP HỎNG / BAD FILE[/]{label} " + escape(f"{f.key} ({f.filename}) in {f.scope}: "
@@ -116,6 +118,59 @@ def rebuild() -> None:
         rate = result.events / result.seconds if result.seconds else 0.0
         console.print(f"{result.events} sự kiện / events in {result.seconds:.2f} s ({rate:,.0f} events/s), "
                       f"position {result.position}")
+    finally:
+        services.close()
+
+
+@app.command()
+def checkpoint() -> None:
+    """Sign a checkpoint of the Merkle tree over the whole log now (they are also made as the log grows)."""
+    from evidence.checkpoints import TreeDiverged
+
+    services = bootstrap(Settings.from_env())
+    try:
+        services.projector.catch_up()
+        assert services.checkpoints is not None
+        try:
+            made = services.checkpoints.make()
+        except TreeDiverged as e:
+            console.print(f"[red]KHÔNG KÝ / NOT SIGNED[/]: {e}")
+            raise typer.Exit(1) from None
+        if made is None:
+            console.print("Nhật ký còn trống: chưa có gì để ký / the log is empty: nothing to sign")
+            return
+        console.print(f"[green]Điểm kiểm tra / checkpoint[/]: {made.tree_size} sự kiện / events, "
+                      f"root {made.root_hash}, {_vn(made.made_at)}")
+        console.print(f"Khóa kiểm tra / verifier key: {services.checkpoints.key.verifier_key}")
+    finally:
+        services.close()
+
+
+@app.command()
+def evidence(aggregate_id: str,
+             output: Annotated[str, typer.Option("-o", "--output", help="the ZIP to write")] = "") -> None:
+    """Export the evidence bundle of one document or record (check it with isoledger_verify.py)."""
+    from pathlib import Path
+
+    from evidence.bundle import export_bundle
+
+    services = bootstrap(Settings.from_env())
+    try:
+        services.projector.catch_up()
+        assert services.checkpoints is not None
+        target = Path(output or f"{aggregate_id}.zip")
+        try:
+            with target.open("wb") as f:
+                manifest = export_bundle(services.ledger, services.archive, services.db, services.checkpoints,
+                                         aggregate_id, f)
+        except (LookupError, ValueError):
+            target.unlink(missing_ok=True)
+            console.print(f"[red]Không tìm thấy / not found[/]: {aggregate_id}")
+            raise typer.Exit(1) from None
+        console.print(f"[green]✓[/] {target}: {len(manifest['events'])} sự kiện / events, "
+                      f"{len(manifest['files'])} tệp / files, checkpoint {manifest['checkpoint']['tree_size']}")
+        console.print(f"Kiểm tra / check: python3 isoledger_verify.py {target} --key "
+                      f"'{services.checkpoints.key.verifier_key}'")
     finally:
         services.close()
 

@@ -31,7 +31,11 @@ def initialise(owner_url: str, runtime_url: str) -> list[str]:
                 cur.execute(f"GRANT SELECT, INSERT ON {', '.join(EVENT_TABLES)} TO {role}")
                 cur.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
                 cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {views} TO {role}")
-            done.append(f"grants for {runtime_user}: SELECT, INSERT only on {', '.join(EVENT_TABLES)}")
+                # Signed checkpoints are history, not a rebuildable view: appended, never rewritten.
+                cur.execute(f"REVOKE ALL ON merkle_checkpoints FROM PUBLIC, {role}")
+                cur.execute(f"GRANT SELECT, INSERT ON merkle_checkpoints TO {role}")
+            done.append(f"grants for {runtime_user}: SELECT, INSERT only on {', '.join(EVENT_TABLES)}, "
+                        "merkle_checkpoints")
         return done
     finally:
         db.close()

@@ -15,6 +15,24 @@ _WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record
          "Account": ("tài khoản", "account")}
 
 
+class TreeProblem(Protocol):
+    kind: str
+    message_vi: str
+    message_en: str
+    positions: tuple[int, ...]
+    aggregate_ids: tuple[str, ...]
+
+
+class TreeCheck(Protocol):
+    """The result of holding the log against its signed checkpoints (evidence.verify_tree)."""
+
+    checkpoints: int
+    latest_verified: int
+
+    @property
+    def problems(self) -> list[Any]: ...
+
+
 class FileChecker(Protocol):
     def verify(self, ref: FileRef, scope: str) -> Any:
         """Reads the stored bytes; the result has ``ok``, ``code``, ``problem_en`` and ``problem_vi``."""
@@ -27,7 +45,7 @@ class Finding:
     ``position`` and ``version`` name the event (its place in the log, its number in its chain) that the
     finding is about: the broken event, the snapshot's version, or the event that referenced the file."""
 
-    check: str  # "chain" | "snapshot" | "file" | "evidence"
+    check: str  # "chain" | "tree" | "snapshot" | "file" | "evidence"
     aggregate_id: str
     aggregate_type: str | None
     agency_id: str | None
@@ -47,6 +65,8 @@ class Finding:
         what = _WHAT.get(self.aggregate_type or "", ("mục", "item"))[1 if en else 0]
         whose = (f" {'of' if en else 'của'} {what} {self.item_code or self.aggregate_id}") if named else ""
         reason = self.reason_en if en else self.reason_vi
+        if self.check == "tree":
+            return reason
         if self.check == "chain":
             return (f"The hash chain{whose} breaks at event {self.version} (position {self.position} of the log): "
                     f"{reason}." if en else
@@ -83,6 +103,8 @@ class IntegrityReport:
     stopped_early: bool
     first_break: Finding | None
     file_problems: tuple[Finding, ...]
+    checkpoints: int = 0  # signed checkpoints the log was held against (0: not checked)
+    tree_problems: tuple[Finding, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -97,6 +119,9 @@ class IntegrityReport:
                  f"Đã kiểm tra {self.events} sự kiện của {items} tài liệu và hồ sơ"]
         if others:
             parts[0] += f" and {others} agencies and accounts" if en else f" cùng {others} cơ quan và tài khoản"
+        if self.checkpoints:
+            parts.append(_n(self.checkpoints, "signed checkpoint") if en else
+                         f"{self.checkpoints} điểm kiểm tra đã ký")
         if self.snapshots:
             parts.append(_n(self.snapshots, "snapshot") if en else f"{self.snapshots} ảnh chụp trạng thái")
         if self.stopped_early:
@@ -116,11 +141,16 @@ def _n(count: int, noun: str) -> str:
 
 
 def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collection[str] | None = None,
-                  snapshot_interval: int, progress: Callable[[int], None] | None = None) -> IntegrityReport:
-    """Checks every chain of the log (a break anywhere is the first break), then, for the documents and records
-    of ``agencies`` (None: every aggregate), their snapshots and every file their events still reference,
-    destruction minutes included. ``archive`` None: files are not read."""
+                  snapshot_interval: int, progress: Callable[[int], None] | None = None,
+                  tree: Callable[[], TreeCheck] | None = None) -> IntegrityReport:
+    """Checks every chain of the log (a break anywhere is the first break) and, with ``tree``, the whole log
+    against its signed checkpoints (what a chain cannot show: deleted events, a truncated log); then, for the
+    documents and records of ``agencies`` (None: every aggregate), their snapshots and every file their events
+    still reference, destruction minutes included. ``archive`` None: files are not read."""
     chains = verify_chains(ledger, progress=progress)
+    tree_report = tree() if tree is not None else None
+    tree_findings = tuple(_tree_finding(t, chains.chains) for t in (tree_report.problems if tree_report else []))
+    held = {"checkpoints": tree_report.checkpoints if tree_report else 0, "tree_problems": tree_findings}
     scope = tuple(sorted(agencies)) if agencies is not None else None
     members = {k: c for k, c in chains.chains.items()
                if scope is None or (c.kind in ITEMS and c.agency_id in scope)}
@@ -131,9 +161,11 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
     if brk is not None:
         return IntegrityReport(scope, **counts, snapshots=0, files=0, evidence_files=0, files_checked=False,
                                stopped_early=True, first_break=_chain_finding(brk, chains.chains, "chain"),
-                               file_problems=())
+                               file_problems=(), **held)
     snaps = verify_snapshots(ledger, {k: c.version for k, c in members.items()}, interval=snapshot_interval)
-    first = _chain_finding(snaps.first_break, members, "snapshot") if snaps.first_break else None
+    first = tree_findings[0] if tree_findings else None
+    if first is None and snaps.first_break:
+        first = _chain_finding(snaps.first_break, members, "snapshot")
     files = evidence = 0
     problems: list[Finding] = []
     if archive is not None:
@@ -155,10 +187,19 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
                     key=r.ref.key, scope=r.scope, filename=r.ref.filename, problem_code=result.code))
     return IntegrityReport(scope, **counts, snapshots=snaps.checked, files=files, evidence_files=evidence,
                            files_checked=archive is not None, stopped_early=False,
-                           first_break=first or (problems[0] if problems else None), file_problems=tuple(problems))
+                           first_break=first or (problems[0] if problems else None), file_problems=tuple(problems),
+                           **held)
 
 
 def _chain_finding(brk: ChainBreak, chains: dict[str, Chain], check: str) -> Finding:
     chain = chains.get(brk.aggregate_id)
     return Finding(check, brk.aggregate_id, chain.kind if chain else None, chain.agency_id if chain else None,
                    chain.code if chain else None, brk.position, brk.version, brk.reason, brk.reason_vi)
+
+
+def _tree_finding(problem: TreeProblem, chains: dict[str, Chain]) -> Finding:
+    aggregate = problem.aggregate_ids[0] if problem.aggregate_ids else ""
+    chain = chains.get(aggregate)
+    return Finding("tree", aggregate, chain.kind if chain else None, chain.agency_id if chain else None,
+                   chain.code if chain else None, problem.positions[0] if problem.positions else 0, 0,
+                   problem.message_en, problem.message_vi, problem_code=problem.kind)

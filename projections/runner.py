@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import directory, views
+from projections import directory, merkle, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
-VIEW_MODULES: list[Any] = [views, directory]
+VIEW_MODULES: list[Any] = [views, directory, merkle]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with
@@ -41,6 +41,7 @@ class Projector:
         self.db = db
         self.page_size = page_size
         self._decode = ledger.mapper.transcoder.decode
+        self.on_caught_up: Callable[[], Any] | None = None  # e.g. a checkpoint when enough is new
 
     def create_tables(self) -> None:
         """Creates the views. Views made under an older ``views.SCHEMA_VERSION`` (or before it was kept) are
@@ -77,6 +78,8 @@ class Projector:
                 progress(applied)
             if applied < self.page_size:
                 break
+        if total and self.on_caught_up is not None:
+            self.on_caught_up()
         return CatchUp(total, position, time.perf_counter() - started)
 
     def rebuild(self, *, progress: Callable[[int], None] | None = None) -> CatchUp:

@@ -50,8 +50,9 @@ def verify(ctx: Ctx, p: Auditor, files: bool = True,
         agencies: list[str] | None = [agency_id]
     else:
         agencies = None if "admin" in p.roles else ctx.visible_agencies(p, frozenset(R.AUDIT))
+    ctx.fresh()  # the tree read model names what a checkpoint no longer finds
     report = verify_ledger(ctx.ledger, ctx.archive if files else None, agencies=agencies,
-                           snapshot_interval=SNAPSHOT_INTERVAL)
+                           snapshot_interval=SNAPSHOT_INTERVAL, tree=ctx.services.checkpoints.verify_tree)
     return _out(report, _shown(ctx, p, report.first_break))
 
 
@@ -78,4 +79,7 @@ def _out(report: IntegrityReport, shown: bool) -> AuditReport:
                        agencies=list(report.agencies) if report.agencies is not None else None,
                        documents=report.documents, records=report.records, snapshots_checked=report.snapshots,
                        evidence_files_checked=report.evidence_files, stopped_early=report.stopped_early,
-                       summary_vi=report.summary("vi"), summary_en=report.summary("en"))
+                       summary_vi=report.summary("vi"), summary_en=report.summary("en"),
+                       checkpoints_checked=report.checkpoints,
+                       tree_problems=[{"kind": t.problem_code or "tree", "reason_vi": t.reason_vi,  # type: ignore[misc]
+                                       "reason_en": t.reason_en} for t in report.tree_problems])

@@ -18,7 +18,7 @@ with warnings.catch_warnings():  # starlette 1.x prefers httpx2 for its TestClie
 from api.app import create_app
 from api.seed import ensure_admin
 from archive import build_archive
-from isoledger.bootstrap import Services
+from isoledger.bootstrap import Services, open_checkpoints
 from isoledger.settings import Settings
 from ledger.actors import Actor
 from signing.testing import sample_pdf
@@ -75,6 +75,7 @@ def make_api(database_url: str, tmp_path: Path, ledger: Any, projector: Any, **o
     settings = Settings.from_env({"ISOLEDGER_HOME": str(tmp_path), "ISOLEDGER_DATABASE_URL": database_url})
     archive = build_archive(storage_url=f"file://{tmp_path / 'objects'}", home=tmp_path, database_url=database_url)
     services = Services(settings, ledger, projector.db, projector, archive)
+    open_checkpoints(services)
     app = create_app(services, archive=archive, secret_key="khoa-bi-mat-cho-thu-nghiem", fast_passwords=True,
                      secure_cookies=False, **options)
     ensure_admin(app.state.ctx, password=PASSWORD)

@@ -36,7 +36,9 @@ from tests.conftest import BACKEND, Clock
 
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/session"),
           ("GET", "/api/v1/public/agencies/{agency_id}/documents"), ("GET", "/public/agencies/{agency_id}"),
-          ("GET", "/api/v1/public/documents/{document_id}/file")}
+          ("GET", "/api/v1/public/documents/{document_id}/file"), ("GET", "/api/v1/checkpoints/latest"),
+          ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
+          ("GET", "/verifier/isoledger_verify.py")}
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image)?|users/\{user_id\}(/signature-image)?"
                         r"|audit/verify)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
@@ -58,10 +60,11 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import agencies, audit, auth, documents, health, public, records, signing
+    from api.routers import agencies, audit, auth, documents, evidence, health, public, records, signing
     out = []
-    for module in (health, auth, agencies, documents, signing, records, audit, public):
-        for r in module.router.routes:
+    for router in [m.router for m in (health, auth, agencies, documents, signing, records, audit, evidence,
+                                      public)] + [evidence.verifier_router]:
+        for r in router.routes:
             if isinstance(r, APIRoute):
                 for method in sorted(r.methods):
                     out.append((method, r))
@@ -121,6 +124,14 @@ class World:
         doc = self.submitted(agency, approver, kind=kind)
         self.ledger.approve(self.person(approver), doc, 1)
         return doc
+
+    def checkpointed(self, agency: str) -> str:
+        """The position of a new event of ``agency``, in a signed checkpoint."""
+        doc = self.document(agency)
+        position = self.api.ctx.services.projector.catch_up().position
+        self.api.ctx.services.checkpoints.make()
+        assert self.api.ctx.agency_of_event(position) == agency, doc
+        return str(position)
 
     # records
     def record(self, agency: str, retention: int = 5) -> str:
@@ -344,6 +355,9 @@ CASES: dict[tuple[str, str], Case] = {
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),
+    ("GET", f"{V1}/events/{{position}}/proof"): Case(200, lambda w, a, u: {"position": w.checkpointed(a)}),
+    ("GET", f"{V1}/documents/{{document_id}}/evidence"): Case(200, doc(lambda w, a, u: w.draft(a))),
+    ("GET", f"{V1}/records/{{record_id}}/evidence"): Case(200, rec(lambda w, a, u: w.with_file(a))),
 }
 
 

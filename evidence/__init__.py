@@ -1,0 +1,1 @@
+"""Evidence an outsider can check: signed checkpoints of the Merkle tree over the log, and proofs."""
