@@ -51,10 +51,11 @@ bench: install
 	$(PY) bench/storage.py
 	$(PY) bench/signing.py
 	$(PY) bench/api.py
+	$(PY) bench/evidence.py
 
-# ruff on the core, and mypy --strict on the domain (STYLE.md).
+# ruff on every package, and mypy --strict on the domain.
 lint: install
-	$(VENV)/bin/ruff check ledger projections isoledger
+	$(VENV)/bin/ruff check ledger projections isoledger evidence api signing archive
 	$(VENV)/bin/mypy --strict ledger
 
 clean:

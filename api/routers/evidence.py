@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import tempfile
 from dataclasses import asdict
 from pathlib import Path as FsPath
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
