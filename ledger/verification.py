@@ -150,7 +150,7 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
     chains = verify_chains(ledger, progress=progress)
     tree_report = tree() if tree is not None else None
     tree_findings = tuple(_tree_finding(t, chains.chains) for t in (tree_report.problems if tree_report else []))
-    held = {"checkpoints": tree_report.checkpoints if tree_report else 0, "tree_problems": tree_findings}
+    checkpoints = tree_report.checkpoints if tree_report else 0
     scope = tuple(sorted(agencies)) if agencies is not None else None
     members = {k: c for k, c in chains.chains.items()
                if scope is None or (c.kind in ITEMS and c.agency_id in scope)}
@@ -161,7 +161,8 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
     if brk is not None:
         return IntegrityReport(scope, **counts, snapshots=0, files=0, evidence_files=0, files_checked=False,
                                stopped_early=True, first_break=_chain_finding(brk, chains.chains, "chain"),
-                               file_problems=(), **held)
+                               file_problems=(), checkpoints=checkpoints,
+                               tree_problems=tree_findings)
     snaps = verify_snapshots(ledger, {k: c.version for k, c in members.items()}, interval=snapshot_interval)
     first = tree_findings[0] if tree_findings else None
     if first is None and snaps.first_break:
@@ -188,7 +189,7 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
     return IntegrityReport(scope, **counts, snapshots=snaps.checked, files=files, evidence_files=evidence,
                            files_checked=archive is not None, stopped_early=False,
                            first_break=first or (problems[0] if problems else None), file_problems=tuple(problems),
-                           **held)
+                           checkpoints=checkpoints, tree_problems=tree_findings)
 
 
 def _chain_finding(brk: ChainBreak, chains: dict[str, Chain], check: str) -> Finding:
