@@ -39,8 +39,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/public/documents/{document_id}/file"), ("GET", "/api/v1/checkpoints/latest"),
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
           ("GET", "/verifier/isoledger_verify.py")}
-ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image)?|users/\{user_id\}(/signature-image)?"
-                        r"|audit/verify)$")
+ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
+                        r"|users/\{user_id\}(/signature-image)?|departments/\{department_id\}|audit/verify)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
@@ -60,10 +60,10 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import agencies, audit, auth, documents, evidence, health, public, records, signing
+    from api.routers import agencies, audit, auth, departments, documents, evidence, health, public, records, signing
     out = []
-    for router in [m.router for m in (health, auth, agencies, documents, signing, records, audit, evidence,
-                                      public)] + [evidence.verifier_router]:
+    for router in [m.router for m in (health, auth, agencies, departments, documents, signing, records, audit,
+                                      evidence, public)] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
                 for method in sorted(r.methods):
@@ -263,6 +263,11 @@ def _other_than(user: str | None, agency: str) -> str:
     return "truongphong" if user == LEADER[agency] else LEADER[agency]
 
 
+def _department(w: World, agency: str) -> str:
+    dep = w.api.ctx.directory.create_department(ADMIN, agency, code=f"P-{w.n()}", name="Phòng Hành chính")
+    return str(dep["id"])
+
+
 V1 = "/api/v1"
 CASES: dict[tuple[str, str], Case] = {
     # signing in
@@ -283,6 +288,16 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/users/{{user_id}}/signature-image"): Case(200, lambda w, a, u: {"user_id": w.signature_image(a)}),
     ("PUT", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": a}, png_upload),
     ("GET", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": w.seal_image(a)}),
+    # departments and the agency's approval rules
+    ("POST", f"{V1}/agencies/{{agency_id}}/departments"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
+        "code": f"P-{w.n()}", "name": "Phòng Kế hoạch – Tài chính", "leader": None})),
+    ("GET", f"{V1}/agencies/{{agency_id}}/departments"): Case(200, lambda w, a, u: {"agency_id": a}),
+    ("GET", f"{V1}/departments/{{department_id}}"): Case(200, lambda w, a, u: {"department_id": _department(w, a)}),
+    ("PATCH", f"{V1}/departments/{{department_id}}"): Case(
+        200, lambda w, a, u: {"department_id": _department(w, a)}, body(lambda w: {"name": "Phòng Tổng hợp"})),
+    ("GET", f"{V1}/agencies/{{agency_id}}/rules"): Case(200, lambda w, a, u: {"agency_id": a}),
+    ("PATCH", f"{V1}/agencies/{{agency_id}}/rules"): Case(200, lambda w, a, u: {"agency_id": a}, body(lambda w: {
+        "delegated_kinds": ["form", "instruction", "other", "procedure", "regulation"]})),
     # documents
     ("POST", f"{V1}/agencies/{{agency_id}}/documents"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "code": f"BM-{w.n()}", "title": "Biểu mẫu", "kind": "form", "department": "Văn phòng"})),
@@ -295,7 +310,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/submit"): Case(
         200, doc(lambda w, a, u: w.draft(a)), lambda w, v: {"json": {"reviewers": [], "approver": "giamdoc"}}),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/reviews"): Case(
-        200, doc(lambda w, a, u: w.submitted(a, _other_than(u, a), reviewers=(u or "chuyenvien",))),
+        200, doc(lambda w, a, u: w.submitted(a, _other_than(u, a), reviewers=(u or CONTROLLER[a],))),
         body(lambda w: {"verdict": "agree", "comment": "Đồng ý"})),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/approve"): Case(
         200, doc(lambda w, a, u: w.submitted(a, u))),

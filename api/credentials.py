@@ -1,0 +1,38 @@
+"""The API's credentials (Argon2id hashes in its own table) as the account use cases see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.security import Passwords
+from api.store import ApiStore
+from ledger.directory import Directory
+from usecases.accounts import Accounts
+
+
+@dataclass
+class StoredCredentials:
+    passwords: Passwords
+    store: ApiStore
+
+    def hash(self, password: str) -> str:
+        return self.passwords.hash(password)
+
+    def verify(self, hashed: str | None, password: str) -> bool:
+        return self.passwords.verify(hashed, password)
+
+    def password_hash(self, username: str) -> str | None:
+        return self.store.password_hash(username)
+
+    def set_password_hash(self, username: str, hashed: str) -> None:
+        self.store.set_password_hash(username, hashed)
+
+    def require_password_change(self, username: str, required: bool) -> None:
+        self.store.require_password_change(username, required)
+
+    def must_change_password(self, username: str) -> bool:
+        return self.store.must_change_password(username)
+
+
+def accounts(directory: Directory, passwords: Passwords, store: ApiStore) -> Accounts:
+    return Accounts(directory, StoredCredentials(passwords, store))
