@@ -17,6 +17,7 @@ GRANTORS = CONFIDENTIAL_ROLES  # read a confidential record's files by role, and
 RECORD_OVERSIGHT = ("records_controller", "agency_leader", "internal_auditor", "inspector")
 FEED = ("iso_secretary", "agency_leader", "records_controller", "internal_auditor", "inspector")
 AUDIT = ("admin", "internal_auditor", "inspector")
+DOC_CONTROLLERS = ("iso_secretary", "records_controller")  # the records controller when its agency lets it
 ACCOUNT_MANAGERS = ("admin", "agency_admin")  # the agency administrator: its own agency only
 USER_READERS = ("admin", "agency_admin", "iso_secretary", "agency_leader", "internal_auditor",
                 "inspector")  # inspector: supervised

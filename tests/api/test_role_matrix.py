@@ -268,6 +268,15 @@ def _department(w: World, agency: str) -> str:
     return str(dep["id"])
 
 
+def controlled(prepare: Callable[[World, str, str | None], Values]) -> Callable[[World, str, str | None], Values]:
+    """The agency lets its records controller control documents (Điều 4.5), then ``prepare``."""
+    def run(w: World, agency: str, user: str | None) -> Values:
+        if not w.api.ctx.directory.agency(agency)["records_controller_controls_documents"]:
+            w.api.ctx.directory.set_agency_rules(ADMIN, agency, records_controller_controls_documents=True)
+        return prepare(w, agency, user)
+    return run
+
+
 V1 = "/api/v1"
 CASES: dict[tuple[str, str], Case] = {
     # signing in
@@ -299,16 +308,17 @@ CASES: dict[tuple[str, str], Case] = {
     ("PATCH", f"{V1}/agencies/{{agency_id}}/rules"): Case(200, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "delegated_kinds": ["form", "instruction", "other", "procedure", "regulation"]})),
     # documents
-    ("POST", f"{V1}/agencies/{{agency_id}}/documents"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
-        "code": f"BM-{w.n()}", "title": "Biểu mẫu", "kind": "form", "department": "Văn phòng"})),
+    ("POST", f"{V1}/agencies/{{agency_id}}/documents"): Case(
+        201, controlled(lambda w, a, u: {"agency_id": a}),
+        body(lambda w: {"code": f"BM-{w.n()}", "title": "Biểu mẫu", "kind": "form", "department": "Văn phòng"})),
     ("GET", f"{V1}/agencies/{{agency_id}}/documents"): Case(200, lambda w, a, u: {"agency_id": a}),
     ("GET", f"{V1}/documents/{{document_id}}"): Case(200, doc(lambda w, a, u: w.draft(a))),
     ("POST", f"{V1}/documents/{{document_id}}/versions"): Case(
-        201, doc(lambda w, a, u: w.document(a)), upload(change_summary="Lần đầu")),
+        201, controlled(doc(lambda w, a, u: w.document(a))), upload(change_summary="Lần đầu")),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/revise"): Case(
         200, doc(lambda w, a, u: w.draft(a, author=u)), upload(change_summary="Sửa lỗi chính tả")),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/submit"): Case(
-        200, doc(lambda w, a, u: w.draft(a)), lambda w, v: {"json": {"reviewers": [], "approver": "giamdoc"}}),
+        200, controlled(doc(lambda w, a, u: w.draft(a))), lambda w, v: {"json": {"reviewers": [], "approver": "giamdoc"}}),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/reviews"): Case(
         200, doc(lambda w, a, u: w.submitted(a, _other_than(u, a), reviewers=(u or CONTROLLER[a],))),
         body(lambda w: {"verdict": "agree", "comment": "Đồng ý"})),
@@ -319,7 +329,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/sign"): Case(
         200, doc(lambda w, a, u: w.approved(a, u, kind="procedure")), _sign),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/issue"): Case(
-        200, doc(lambda w, a, u: w.approved(a)),
+        200, controlled(doc(lambda w, a, u: w.approved(a))),
         body(lambda w: {"effective_from": "2026-04-01", "distribution": ["Văn phòng"]})),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/withdraw"): Case(
         200, doc(lambda w, a, u: w.draft(a)), body(lambda w: {"reason": "Không còn cần"})),
