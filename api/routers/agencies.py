@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, File, Response, UploadFile
 
 from api import paging
 from api import roles as R
+from api.admin_cases import accounts
 from api.context import Principal
-from api.credentials import accounts
 from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, etag
 from api.errors import ApiError, not_found, responses
 from api.idempotency import IdempotentRoute

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api import paging
 from api import roles as R
-from api.context import ApiContext, Principal
+from api.admin_cases import departments
+from api.context import Principal
 from api.department_schemas import (
     AgencyRulesOut,
     AgencyRulesPatch,
@@ -20,20 +21,12 @@ from api.department_schemas import (
 from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, etag
 from api.errors import responses
 from api.idempotency import IdempotentRoute
-from usecases.departments import Departments
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
 
 Manager = Annotated[Principal, Depends(allow(*R.ACCOUNT_MANAGERS))]
 Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 COLS = ["id", "agency_id", "code", "name", "parent_id", "leader", "closed", "version"]
-
-
-def departments(ctx: ApiContext) -> Departments:
-    def sees(roles: frozenset[str], home: str, agency_id: str) -> bool:
-        return home == agency_id or ("inspector" in roles and agency_id in ctx.supervised_by(home))
-
-    return Departments(ctx.directory, sees)
 
 
 @router.post("/agencies/{agency_id}/departments", status_code=201, response_model=DepartmentOut,

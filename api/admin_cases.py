@@ -1,13 +1,16 @@
-"""The API's credentials (Argon2id hashes in its own table) as the account use cases see them."""
+"""The directory's use cases built over the API's context: accounts with the API's credentials (Argon2id hashes in
+its own table), and departments with the API's view of who sees which agency."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from api.security import Passwords
 from api.store import ApiStore
 from ledger.directory import Directory
 from usecases.accounts import Accounts
+from usecases.departments import Departments
 
 
 @dataclass
@@ -36,3 +39,12 @@ class StoredCredentials:
 
 def accounts(directory: Directory, passwords: Passwords, store: ApiStore) -> Accounts:
     return Accounts(directory, StoredCredentials(passwords, store))
+
+
+def departments(ctx: Any) -> Departments:
+    """Departments as ``ctx`` (an ApiContext) sees them: an agency's own people, and inspectors of the agencies
+    that supervise it, read them."""
+    def sees(roles: frozenset[str], home: str, agency_id: str) -> bool:
+        return home == agency_id or ("inspector" in roles and agency_id in ctx.supervised_by(home))
+
+    return Departments(ctx.directory, sees)
