@@ -30,6 +30,7 @@ Form = Annotated[FormData, Depends(form_data)]
 MANAGERS = ("admin", "agency_admin")
 STATUS = {"active": ("Đang hoạt động", "Active"), "locked": ("Bị khóa", "Locked"),
           "deactivated": ("Đã vô hiệu hóa", "Deactivated")}
+UNPLACED = ("(chưa xếp phòng ban)", "(not yet in a department)")
 DONE = {
     "agency": ("Đã lưu thông tin cơ quan.", "The agency is saved."),
     "rules": ("Đã lưu quy tắc phê duyệt.", "The approval rules are saved."),
@@ -263,7 +264,8 @@ def account_page(request: Request, user: Principal, username: str, status: int =
     return render(request, "admin_account.html", status=status, account=account,
                   agency=ctx.agency(account["agency_id"]), status_name=i18n.pick(STATUS[account["status"]], lang),
                   department_name=department_label(account["department"], names, lang),
-                  departments=_department_options(request, account["agency_id"]),
+                  departments=([] if account["department"] else [("", i18n.pick(UNPLACED, lang))])
+                  + _department_options(request, account["agency_id"]),
                   roles=_role_options(request, user), **{"ok": _ok(request), **values})
 
 

@@ -164,3 +164,15 @@ def test_the_pages_speak_english_when_asked(web):
     page = web.get(f"/admin/agencies/{OWN}").text
     assert "Approval rules" in page and "Add a department" in page and "Quy tắc phê duyệt" not in page
     assert "Change your password" in web.get("/account/password").text
+
+
+def test_saving_the_details_of_an_account_not_yet_placed_does_not_put_it_in_a_department(site, web):
+    web.login("quantri")
+    page = "/admin/accounts/vanthu"
+    form = web.get(page).text
+    assert "(chưa xếp phòng ban)" in form
+    r = web.post(page, {"full_name": "Đặng Minh Khoa", "email": "khoa@so-a.gov.vn", "department": "",
+                        "roles": ["records_controller"]}, page=page)
+    assert r.status_code == 303
+    account = site.ctx.directory.account("vanthu")
+    assert (account["department"], account["email"]) == (None, "khoa@so-a.gov.vn")
