@@ -161,3 +161,24 @@ def test_locking_or_deactivating_an_account_ends_its_tokens_and_sessions_at_once
     assert api.client.get(f"{V1}/auth/me", cookies={"isoledger_session": cookie}).status_code == 401
     page = api.client.get("/documents", cookies={"isoledger_session": cookie}, follow_redirects=False)
     assert page.status_code in (302, 303, 401) and "/login" in page.headers.get("location", "/login")
+
+
+def test_an_administrator_resets_a_password_to_a_one_time_one_that_the_user_then_changes(api, world):
+    assert api.call("POST", f"{V1}/users/chuyenvien/password-reset", "quantri-b").status_code == 404
+    r = api.call("POST", f"{V1}/users/chuyenvien/password-reset", "quantri")
+    assert r.status_code == 200, r.text
+    one_time = r.json()["one_time_password"]
+    assert api.client.post(f"{V1}/auth/token", data={"username": "chuyenvien", "password": PASSWORD}
+                           ).status_code == 401
+    assert api.ctx.store.must_change_password("chuyenvien")
+    token = api.client.post(f"{V1}/auth/token", data={"username": "chuyenvien", "password": one_time})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    wrong = api.call("POST", f"{V1}/auth/password", headers=headers,
+                     json={"current_password": "sai-mat-khau", "new_password": "mat-khau-moi-cua-toi"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "current_password"
+    ok = api.call("POST", f"{V1}/auth/password", headers=headers,
+                  json={"current_password": one_time, "new_password": "mat-khau-moi-cua-toi"})
+    assert ok.status_code == 204
+    assert not api.ctx.store.must_change_password("chuyenvien")
+    assert api.client.post(f"{V1}/auth/token", data={"username": "chuyenvien", "password": "mat-khau-moi-cua-toi"}
+                           ).status_code == 200

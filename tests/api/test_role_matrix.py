@@ -31,7 +31,7 @@ from projections.db import Database
 from projections.runner import Projector
 from signing import PadesLevel, SigningConfig, build_signing_service
 from signing.testing import PASSPHRASE, LoopbackPki, served_pki
-from tests.api.conftest import OTHER, OWN, PEOPLE, ROLE_USER, SUPERVISOR, Api, build_world, make_api, pdf_bytes
+from tests.api.conftest import OTHER, OWN, PASSWORD, PEOPLE, ROLE_USER, SUPERVISOR, Api, build_world, make_api, pdf_bytes
 from tests.conftest import BACKEND, Clock
 
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/session"),
@@ -40,7 +40,7 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
           ("GET", "/verifier/isoledger_verify.py")}
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
-                        r"|users/\{user_id\}(/signature-image)?|departments/\{department_id\}|audit/verify)$")
+                        r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
@@ -60,10 +60,11 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import agencies, audit, auth, departments, documents, evidence, health, public, records, signing
+    from api.routers import (accounts, agencies, audit, auth, departments, documents, evidence, health, public,
+                             records, signing)
     out = []
-    for router in [m.router for m in (health, auth, agencies, departments, documents, signing, records, audit,
-                                      evidence, public)] + [evidence.verifier_router]:
+    for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
+                                      audit, evidence, public)] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
                 for method in sorted(r.methods):
@@ -268,6 +269,17 @@ def _department(w: World, agency: str) -> str:
     return str(dep["id"])
 
 
+OLD_PASSWORD = "mat-khau-cu-truoc-khi-doi"
+
+
+def _old_password(w: World, agency: str, user: str | None) -> Values:
+    """The caller signs in first, then their password is an old one that the request changes back."""
+    if user:
+        w.api.login(user)
+        w.api.ctx.store.set_password_hash(user, w.api.ctx.passwords.hash(OLD_PASSWORD))
+    return {}
+
+
 def controlled(prepare: Callable[[World, str, str | None], Values]) -> Callable[[World, str, str | None], Values]:
     """The agency lets its records controller control documents (Điều 4.5), then ``prepare``."""
     def run(w: World, agency: str, user: str | None) -> Values:
@@ -297,6 +309,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/users/{{user_id}}/signature-image"): Case(200, lambda w, a, u: {"user_id": w.signature_image(a)}),
     ("PUT", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": a}, png_upload),
     ("GET", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": w.seal_image(a)}),
+    ("POST", f"{V1}/users/{{user_id}}/password-reset"): Case(200, lambda w, a, u: {"user_id": w.account(a)}),
+    ("POST", f"{V1}/auth/password"): Case(204, _old_password, body(lambda w: {
+        "current_password": OLD_PASSWORD, "new_password": PASSWORD})),
     # departments and the agency's approval rules
     ("POST", f"{V1}/agencies/{{agency_id}}/departments"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "code": f"P-{w.n()}", "name": "Phòng Kế hoạch – Tài chính", "leader": None})),
