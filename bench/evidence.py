@@ -9,9 +9,10 @@ outside a temporary directory.
   the files), vs a bare read of the document's events;
 - incremental verify (ledger.verification.verify_ledger from the last verified checkpoint: chains, tree and
   snapshots of the --new-events events after it) on top of a log of --log-events, vs the full verify of the
-  same log in the same run (files not read in either; best of two alternated runs each). The log is made of real events of the product,
-  re-chained for synthetic documents of 20 events and written through the recorder in bulk (the command path
-  would take an hour for a million events); half the new events continue old documents, half start new ones.
+  same log in the same run (files not read in either; best of two alternated runs each). The log is made of
+  real events of the product, re-chained for synthetic documents of 20 events and written through the recorder
+  in bulk (the command path would take an hour for a million events); half the new events continue old
+  documents, half start new ones.
 """
 
 from __future__ import annotations
