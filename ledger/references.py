@@ -9,7 +9,8 @@ from typing import Any
 from ledger.files import FileKind, FileRef, stored_scope
 
 _FILE_FIELDS = {"DraftCreated": ("file", FileKind.VERSION), "DraftRevised": ("file", FileKind.VERSION),
-                "Signed": ("signed_file", FileKind.SIGNED), "FileAdded": ("file", FileKind.RECORD)}
+                "Signed": ("signed_file", FileKind.SIGNED), "FileAdded": ("file", FileKind.RECORD),
+                "SignatureImageSet": ("file", FileKind.IMAGE), "SealImageSet": ("file", FileKind.IMAGE)}
 
 
 @dataclass(frozen=True)

@@ -207,8 +207,8 @@ def supervised(request: Request, p: Principal) -> list[dict[str, Any]]:
     for a in ctx.supervised_by(p.agency_id):
         found = ctx.directory.find_agency(a)
         with ctx.db.transaction(write=False) as cur:
-            cur.execute("SELECT COUNT(*), SUM(CASE WHEN in_force IS NOT NULL THEN 1 ELSE 0 END) FROM documents "
-                        "WHERE agency_id=?", (a,))
+            base, params = queries.register_where(a, today, status="all")  # in force on today, not at issue
+            cur.execute(f"SELECT COUNT(*), SUM(CASE WHEN in_force IS NOT NULL THEN 1 ELSE 0 END) {base}", params)
             docs, in_force = cur.fetchone()
             cur.execute("SELECT COUNT(DISTINCT document_id) FROM versions WHERE agency_id=? "
                         "AND status IN ('draft','submitted','approved','rejected')", (a,))
