@@ -25,11 +25,12 @@ class Reference:
     version: int
 
 
-def references(ledger: Any, *, page_size: int = 2000) -> Iterator[Reference]:
-    """Every file an event points at that has not been erased by a destruction, in the order first named."""
+def references(ledger: Any, *, after: int = 0, page_size: int = 2000) -> Iterator[Reference]:
+    """Every file an event (after position ``after``) points at that has not been erased by a destruction, in the
+    order first named."""
     live: dict[str, dict[str, Reference]] = {}
     decode = ledger.mapper.transcoder.decode
-    start = 0
+    start = after
     while True:
         page = ledger.recorder.select_notifications(start, page_size, inclusive_of_start=False)
         if not page:

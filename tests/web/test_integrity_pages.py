@@ -158,7 +158,7 @@ def test_broken_minutes_are_the_same_break_for_the_api_the_cli_and_the_page(web:
 
 def counts_on_the_page(text: str) -> dict[str, int]:
     pairs = re.findall(r"(Sự kiện|Tài liệu|Hồ sơ|Ảnh chụp trạng thái|Tệp \(dự thảo, bản đã ký, tệp hồ sơ\)|"
-                       r"Biên bản hủy) (\d+)", text)
+                       r"Biên bản hủy|Điểm kiểm tra đã ký \(cây Merkle của toàn bộ nhật ký\)) (\d+)", text)
     return {label: int(n) for label, n in pairs}
 
 
@@ -190,6 +190,7 @@ def test_an_intact_ledger_reports_the_same_counts_in_the_api_the_cli_and_the_pag
     text = page_text(web)
     assert report["summary_vi"] in text and "Toàn vẹn" in text and not re.search(r"\d+ mục", text)
     assert counts_on_the_page(text) == {"Sự kiện": events, "Tài liệu": 1, "Hồ sơ": 2, "Ảnh chụp trạng thái": 0,
-                                        "Tệp (dự thảo, bản đã ký, tệp hồ sơ)": 2, "Biên bản hủy": 1}
+                                        "Tệp (dự thảo, bản đã ký, tệp hồ sơ)": 2, "Biên bản hủy": 1,
+                                        "Điểm kiểm tra đã ký (cây Merkle của toàn bộ nhật ký)": signed}
     english = page_text(web, "en")
     assert report["summary_en"] in english and "Intact" in english
