@@ -351,7 +351,7 @@ class Feed(BaseModel):
     last_position: int
 
 
-Check = Literal["chain", "snapshot", "file", "evidence"]
+Check = Literal["chain", "tree", "snapshot", "file", "evidence"]
 
 
 class ChainBreakOut(BaseModel):

@@ -50,18 +50,33 @@ def init() -> None:
 @app.command()
 def verify(agency: Annotated[list[str] | None, typer.Option(
         "--agency", help="only the documents and records of this agency (repeatable); chains are all walked")]
-        = None) -> None:
-    """Recompute every hash chain, snapshot and stored file; exit 0 when intact, 1 naming the first break."""
+        = None,
+        full: Annotated[bool, typer.Option(
+            "--full", help="walk the whole log and read every file, not only what is new since the last "
+                           "verified checkpoint")] = False) -> None:
+    """Recompute the hash chains, the Merkle tree against the signed checkpoints, the snapshots and the stored
+    files; exit 0 when intact, 1 naming the first break. By default only what is new since the last verified
+    checkpoint (the earlier events: its signed root against the stored tree, and their count); --full: all."""
     from ledger.application import SNAPSHOT_INTERVAL
     from ledger.verification import verify_ledger
 
     services = bootstrap(_settings())
     try:
-        total = services.ledger.recorder.max_notification_id() or 0
+        checkpoints = services.checkpoints
+        assert checkpoints is not None
+        since = None if full else checkpoints.last_verified()
+        after = since.last_position if since else 0
+        if since is not None:
+            console.print(f"Kiểm tra gia tăng từ điểm kiểm tra cỡ {since.tree_size} (đã xác minh lúc "
+                          f"{_vntime(since.verified_at)}); --full để kiểm tra toàn bộ / incremental since the "
+                          f"checkpoint of {since.tree_size} events verified at {_vntime(since.verified_at)}; "
+                          "--full checks everything", markup=False)
+        total = max((services.ledger.recorder.max_notification_id() or 0) - after, 0)
         with _progress() as progress:
             task = progress.add_task("Kiểm tra / checking", total=total)
             report = verify_ledger(services.ledger, services.archive, agencies=agency,
-                                   snapshot_interval=SNAPSHOT_INTERVAL, tree=services.checkpoints.verify_tree,
+                                   snapshot_interval=SNAPSHOT_INTERVAL, tree=lambda: checkpoints.verify_tree(since),
+                                   since=since.tree_size if since else 0, after=after,
                                    progress=lambda n: progress.advance(task, n))
         brk = report.first_break
         if brk is not None and brk.check == "chain":
@@ -84,6 +99,12 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         console.print(f"{report.summary('vi')} / {report.summary('en')}", markup=False)
         if not report.intact:
             raise typer.Exit(1)
+        if agency is None and report.verified_size:
+            checkpoints.record_verified(report.verified_size, report.verified_position,
+                                        "incremental" if since else "full")
+            console.print(f"Đã ghi nhận: điểm kiểm tra cỡ {report.verified_size} đã xác minh; lần sau bắt đầu từ "
+                          f"đó / recorded: the checkpoint of {report.verified_size} events is verified; the next "
+                          "verification starts there", markup=False)
     finally:
         services.close()
 
@@ -257,6 +278,12 @@ def _show(services) -> None:  # type: ignore[no-untyped-def]
         r.add_row(code, title, f"{years} năm" if years else "Vĩnh viễn", _vn(ends), "✓" if loan else "",
                   "✓" if hold else "", destr or "")
     console.print(r)
+
+
+def _vntime(iso: str) -> str:
+    from ledger.application import VN
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(VN).strftime("%d/%m/%Y %H:%M")
 
 
 def _vn(iso: str | None) -> str:

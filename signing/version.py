@@ -124,13 +124,17 @@ def signed_name(filename: str) -> str:
 
 
 def account_scope(username: str) -> str:
-    """The archive scope of an account's images (its signature image)."""
-    return f"account-{username}"
+    """The archive scope of an account's images (its signature image): the account aggregate's."""
+    from ledger.directory import account_uuid
+
+    return file_scope(FileKind.IMAGE, str(account_uuid(username)))
 
 
 def agency_scope(agency_id: str) -> str:
-    """The archive scope of an agency's images (its seal)."""
-    return f"agency-{agency_id}"
+    """The archive scope of an agency's images (its seal): the agency aggregate's."""
+    from ledger.directory import agency_uuid
+
+    return file_scope(FileKind.IMAGE, str(agency_uuid(agency_id)))
 
 
 class _ImageBytes:

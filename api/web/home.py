@@ -207,8 +207,8 @@ def supervised(request: Request, p: Principal) -> list[dict[str, Any]]:
     for a in ctx.supervised_by(p.agency_id):
         found = ctx.directory.find_agency(a)
         with ctx.db.transaction(write=False) as cur:
-            cur.execute("SELECT COUNT(*), SUM(CASE WHEN in_force IS NOT NULL THEN 1 ELSE 0 END) FROM documents "
-                        "WHERE agency_id=?", (a,))
+            base, params = queries.register_where(a, today, status="all")  # in force on today, not at issue
+            cur.execute(f"SELECT COUNT(*), SUM(CASE WHEN in_force IS NOT NULL THEN 1 ELSE 0 END) {base}", params)
             docs, in_force = cur.fetchone()
             cur.execute("SELECT COUNT(DISTINCT document_id) FROM versions WHERE agency_id=? "
                         "AND status IN ('draft','submitted','approved','rejected')", (a,))
@@ -258,4 +258,37 @@ def public_page(request: Request, agency_id: str,
         cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
         names = [d[0] for d in cur.description]
         items = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    return render(request, "public.html", name=agency["name"], items=items, q=q)
+    return render(request, "public.html", name=agency["name"], items=items, q=q, checkpoint=published(ctx))
+
+
+def published(ctx: Any) -> dict[str, Any] | None:
+    """The latest signed checkpoint as the public page shows it (for outsiders to keep), or None."""
+    import base64
+
+    from evidence.isoledger_verify import read_timestamp
+
+    checkpoints = ctx.services.checkpoints
+    if checkpoints is None:
+        return None
+    checkpoints.maybe_make()  # one is due after some minutes even when nothing new came in since the last catch-up
+    found = checkpoints.latest()
+    if found is None:
+        return None
+    stamped = None
+    if found.timestamp_token:
+        try:
+            stamped = _vn_minute(read_timestamp(base64.b64decode(found.timestamp_token))[1].isoformat())
+        except ValueError:
+            stamped = None
+    return {"tree_size": found.tree_size, "root_hash": found.root_hash, "made_at": _vn_minute(found.made_at),
+            "note": found.note, "stamped": stamped, "key": checkpoints.key.verifier_key,
+            "every_events": checkpoints.every_events, "every_minutes": round(checkpoints.every_seconds / 60)}
+
+
+def _vn_minute(iso: str) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam's time, of a UTC ISO 8601 instant."""
+    from datetime import datetime
+
+    from api.web.core import VN
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(VN).strftime("%d/%m/%Y %H:%M")

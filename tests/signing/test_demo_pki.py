@@ -8,7 +8,7 @@ from isoledger.bootstrap import bootstrap
 from isoledger.demo import load_demo
 from isoledger.settings import Settings
 from ledger.files import FileRef
-from signing import SigningConfig, build_signing_service
+from signing import build_signing_service
 from tests.pdf_checks import overlap, signature_widgets
 
 
@@ -25,7 +25,7 @@ def test_the_demo_trusts_its_own_root_and_shows_an_untrusted_signature_beside_a_
     finally:
         services.close()
     assert (home / "trust-roots").is_dir()
-    config = SigningConfig.from_env({"ISOLEDGER_HOME": str(home)})  # what the demo server reads
+    config = Settings.from_env({"ISOLEDGER_HOME": str(home)}).signing_config()  # what the demo server reads
     with build_signing_service(config) as service:
         review, approval = service.validate(pdf)
     assert review.intact and review.valid and not review.trusted
