@@ -155,6 +155,8 @@ class ApiContext:
         finders: tuple[tuple[str, tuple[str, str], Callable[[str], str | None]], ...] = (
             ("document_id", ("tài liệu", "document"), lambda i: self._agency_of(self.ledger.document, i)),
             ("record_id", ("hồ sơ", "record"), lambda i: self._agency_of(self.ledger.record, i)),
+            ("department_id", ("phòng ban", "department"),
+             lambda i: (self.directory.find_department(i) or {}).get("agency_id")),
             ("user_id", ("tài khoản", "user"),
              lambda i: (self.directory.find_account(i) or {}).get("agency_id")),
             ("agency_id", ("cơ quan", "agency"),

@@ -13,7 +13,7 @@ from ledger.verify import Chain, ChainBreak, verify_chains, verify_snapshots
 
 ITEMS = ("Document", "Record")
 _WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record"), "Agency": ("cơ quan", "agency"),
-         "Account": ("tài khoản", "account")}
+         "Account": ("tài khoản", "account"), "Department": ("phòng ban", "department")}
 
 
 class TreeProblem(Protocol):

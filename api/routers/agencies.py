@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Response, UploadFile
 
 from api import paging
 from api import roles as R
+from api.admin_cases import accounts
 from api.context import Principal
 from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, etag
 from api.errors import ApiError, not_found, responses
@@ -26,12 +26,14 @@ from api.schemas import (
     UserPatch,
 )
 from ledger.files import FileRef
+from usecases.departments import manages
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
 AGENCY = ("cơ quan", "agency")
 USER = ("tài khoản", "user")
 
 Admin = Annotated[Principal, Depends(allow("admin"))]
+Manager = Annotated[Principal, Depends(allow(*R.ACCOUNT_MANAGERS))]  # the agency administrator: own agency only
 Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 UserReader = Annotated[Principal, Depends(allow(*R.USER_READERS))]
 SignatureOwner = Annotated[Principal, Depends(allow("admin", *R.LEADERS))]
@@ -43,7 +45,8 @@ def _visible(ctx: Ctx, p: Principal) -> list[str] | None:
     """None = every agency (the administrator)."""
     if "admin" in p.roles:
         return None
-    return ctx.visible_agencies(p, frozenset(R.MEMBERS))
+    own = [p.agency_id] if "agency_admin" in p.roles else []
+    return own + [a for a in ctx.visible_agencies(p, frozenset(R.MEMBERS)) if a not in own]
 
 
 @router.post("/agencies", status_code=201, response_model=AgencyOut, responses=responses(401, 403, 404, 409, 422),
@@ -88,29 +91,26 @@ def get_agency(ctx: Ctx, agency_id: str, p: Anyone, response: Response) -> Agenc
 
 @router.post("/agencies/{agency_id}/users", status_code=201, response_model=UserOut,
              responses=responses(401, 403, 404, 409, 422), summary="Tạo tài khoản / create an account")
-def create_user(ctx: Ctx, agency_id: str, body: UserCreate, p: Admin, rid: RequestId, key: IdemKey,
+def create_user(ctx: Ctx, agency_id: str, body: UserCreate, p: Manager, rid: RequestId, key: IdemKey,
                 response: Response) -> UserOut:
-    ctx.agency(agency_id)
-    password = body.password or secrets.token_urlsafe(12)
-    hashed = ctx.passwords.hash(password)
-    state = ctx.directory.create_account(p.actor(rid), username=body.username, agency_id=agency_id,
-                                         full_name=body.full_name, roles=list(body.roles), email=body.email)
-    ctx.store.set_password_hash(state["username"], hashed)
+    state, one_time = accounts(ctx.directory, ctx.passwords, ctx.store).create(
+        p.actor(rid), agency_id, username=body.username, full_name=body.full_name, roles=list(body.roles),
+        email=body.email, department=body.department, password=body.password)
     ctx.after_command()
     response.headers.update(etag(state["version"]))
     response.headers["Location"] = f"/api/v1/users/{state['username']}"
-    return UserOut(**state, initial_password=None if body.password else password)
+    return UserOut(**state, initial_password=one_time)
 
 
 @router.get("/agencies/{agency_id}/users", response_model=UserPage, responses=responses(400, 401, 403, 404, 422),
             summary="Tài khoản của cơ quan / the agency's accounts")
 def list_users(ctx: Ctx, agency_id: str, p: UserReader, limit: paging.Limit = 50,
                cursor: paging.Cursor = None) -> UserPage:
-    if "admin" not in p.roles:
+    if not manages(p.roles, p.agency_id, agency_id):
         ctx.check_visible(p, agency_id, frozenset(R.USER_READERS), AGENCY)
     ctx.agency(agency_id)
     ctx.fresh()
-    cols = ["username", "agency_id", "full_name", "roles", "email", "status", "version"]
+    cols = ["username", "agency_id", "full_name", "roles", "email", "status", "version", "department"]
     with ctx.db.transaction(write=False) as cur:
         rows, nxt = paging.page(cur, f"SELECT {', '.join(cols)} FROM users WHERE agency_id=?", [agency_id],
                                 ["username"], cursor, limit, cols)
@@ -118,24 +118,14 @@ def list_users(ctx: Ctx, agency_id: str, p: UserReader, limit: paging.Limit = 50
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, responses=responses(401, 403, 404, 409, 412, 422),
-              summary="Đổi vai trò, khóa, mở khóa, vô hiệu hóa / change roles, lock, unlock, deactivate")
-def patch_user(ctx: Ctx, user_id: str, body: UserPatch, p: Admin, rid: RequestId, expected: IfMatch,
+              summary="Đổi tên, thư điện tử, phòng ban, vai trò; khóa, mở khóa, vô hiệu hóa / change name, e-mail, "
+                      "department, roles; lock, unlock, deactivate")
+def patch_user(ctx: Ctx, user_id: str, body: UserPatch, p: Manager, rid: RequestId, expected: IfMatch,
                key: IdemKey, response: Response) -> UserOut:
-    if ctx.directory.find_account(user_id) is None:
-        raise not_found(*USER)
-    actor = p.actor(rid)
-    state = ctx.directory.account(user_id)
-    if body.roles is not None:
-        state = ctx.directory.change_roles(actor, user_id, list(body.roles), expected_version=expected)
-        expected = None
-    if body.action == "lock":
-        state = ctx.directory.lock(actor, user_id, reason=body.reason, expected_version=expected)
-    elif body.action == "unlock":
-        state = ctx.directory.unlock(actor, user_id, expected_version=expected)
-    elif body.action == "deactivate":
-        state = ctx.directory.deactivate(actor, user_id, reason=body.reason, expected_version=expected)
-    if body.password is not None:
-        ctx.store.set_password_hash(user_id, ctx.passwords.hash(body.password))
+    state = accounts(ctx.directory, ctx.passwords, ctx.store).change(
+        p.actor(rid), user_id, full_name=body.full_name, email=body.email, department=body.department,
+        roles=None if body.roles is None else list(body.roles), action=body.action, reason=body.reason,
+        password=body.password, expected_version=expected)
     ctx.after_command()
     response.headers.update(etag(state["version"]))
     return UserOut(**state)

@@ -37,7 +37,7 @@ FILE_TYPES = {"content": {"application/pdf": {}, "application/octet-stream": {}}
               "description": "Các byte của tệp, đã kiểm tra SHA-256 / the verified bytes"}
 
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
-Secretary = Annotated[Principal, Depends(allow("iso_secretary"))]
+Secretary = Annotated[Principal, Depends(allow(*R.DOC_CONTROLLERS))]  # records controller: if the agency says so
 Leader = Annotated[Principal, Depends(allow(*R.LEADERS))]
 Reviser = Annotated[Principal, Depends(allow(*R.REVISERS))]
 ReviewerP = Annotated[Principal, Depends(allow(*R.REVIEWERS))]
