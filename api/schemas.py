@@ -430,6 +430,7 @@ class SignatureWords(BaseModel):
     pades_level: SignatureText | None
     revocation: SignatureText
     signing_time: SignatureText | None  # which time ``signing_time`` is: the timestamp's, or the signer's claim
+    trust_root: SignatureText  # the sentence naming the trusted root the chain ends at, or saying there is none
 
 
 class SignatureCertificateOut(BaseModel):
@@ -453,6 +454,8 @@ class SignatureOut(BaseModel):
     intact: bool
     valid: bool
     trusted: bool
+    trust_root: str | None  # subject of the trusted root the certificate chain ends at; None without such a chain
+    trust_root_name: str | None  # that root's common name (else organisation), as a person calls it
     revoked: bool
     revocation: Literal["not_revoked", "revoked", "not_checked"]
     revoked_at: str | None

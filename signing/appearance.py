@@ -34,6 +34,10 @@ class Placement:
     page: int
     box: tuple[float, float, float, float]
 
+    def on(self, reader: Any) -> Placement:
+        """The placement on the PDF being signed (``reader``): this one, as chosen."""
+        return self
+
     def __post_init__(self) -> None:
         x1, y1, x2, y2 = self.box
         if x2 - x1 < 40 or y2 - y1 < 20:

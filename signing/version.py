@@ -14,7 +14,7 @@ from ledger.files import FileKind, FileRef, file_scope
 from signing import errors as se
 from signing.appearance import Look
 from signing.config import Meaning, PadesLevel
-from signing.placement import Box, Position, place, read_layout
+from signing.placement import Box, Position, StampRequest
 from signing.signers import Signer
 
 PDF = "application/pdf"
@@ -213,7 +213,7 @@ class VersionSigning:
             pdf = self.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
             account = self.directory.account(actor.user_id)
             agency = self.directory.find_agency(actor.agency_id)
-            placement = place(read_layout(pdf, choice.page), style, choice.box, choice.position)
+            placement = StampRequest(style, choice.page, choice.box, choice.position)  # placed as it is signed
             signed = self.service.sign(
                 pdf, signer, signer_name=account["full_name"], agency=agency["name"] if agency else actor.agency_id,
                 meaning=meaning_, look=self.look(actor, style, choice.images), placement=placement,
