@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from isoledger.bootstrap import bootstrap
+from isoledger.bootstrap import bootstrap, use_cases
 from isoledger.settings import Settings, SettingsError
 from ledger.errors import LedgerError
 from signing.errors import SigningConfigError
@@ -52,17 +52,13 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         "--agency", help="only the documents and records of this agency (repeatable); chains are all walked")]
         = None) -> None:
     """Recompute every hash chain, snapshot and stored file; exit 0 when intact, 1 naming the first break."""
-    from ledger.application import SNAPSHOT_INTERVAL
-    from ledger.verification import verify_ledger
-
     services = bootstrap(_settings())
     try:
         total = services.ledger.recorder.max_notification_id() or 0
         with _progress() as progress:
             task = progress.add_task("Kiểm tra / checking", total=total)
-            report = verify_ledger(services.ledger, services.archive, agencies=agency,
-                                   snapshot_interval=SNAPSHOT_INTERVAL, tree=services.checkpoints.verify_tree,
-                                   progress=lambda n: progress.advance(task, n))
+            report = use_cases(services).verification.run(agencies=agency,
+                                                          progress=lambda n: progress.advance(task, n))
         brk = report.first_break
         if brk is not None and brk.check == "chain":
             console.print(f"[red]HỎNG / BROKEN[/] at position {brk.position}: aggregate {brk.aggregate_id} "
@@ -184,9 +180,8 @@ def history(aggregate_id: str,
     services = bootstrap(_settings())
     try:
         when = _parse_instant(as_of) if as_of else None
-        events = services.ledger.history(aggregate_id, as_of=when)
-        state = services.ledger.state_at(aggregate_id, as_of=when) if when else \
-            services.ledger.state_at(aggregate_id)
+        found = use_cases(services).history.replay(aggregate_id, when)
+        events, state = found["events"], found["state"]
         if as_json:
             typer.echo(json.dumps({"state": state, "events": events}, ensure_ascii=False, indent=2))
             return

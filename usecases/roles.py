@@ -1,4 +1,4 @@
-"""Who may call what: the role sets the routers name (agency scope is checked per resource)."""
+"""Who may do what: the role sets of the use cases, the routes and the pages (agency scope is checked per item)."""
 
 from __future__ import annotations
 

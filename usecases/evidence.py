@@ -1,0 +1,50 @@
+"""Evidence for auditors: the signed checkpoints of the tree over the log, proofs, and evidence bundles."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import IO, Any
+
+from evidence.bundle import export_bundle
+from ledger.actors import Actor
+from ledger.errors import NotAllowed
+from usecases import roles as R
+from usecases.deps import Deps
+from usecases.history import Histories, Kind
+from usecases.visibility import Visibility, not_found
+
+
+class Evidence:
+    def __init__(self, deps: Deps, visibility: Visibility, history: Histories) -> None:
+        self.deps, self.visibility, self.history = deps, visibility, history
+
+    def checkpoints(self) -> Any:
+        """The signed checkpoints, after a catch-up (which makes the checkpoint that is due)."""
+        self.deps.projections.fresh()
+        return self.deps.checkpoints
+
+    def inclusion(self, actor: Actor, position: int, tree_size: int | None) -> Any:
+        """The inclusion proof of the event at ``position`` (None without a checkpoint that includes it)."""
+        if self.visibility.agency_of_event(position) not in self.visibility.visible_agencies(actor,
+                                                                                             frozenset(R.FEED)):
+            raise not_found(("sự kiện", "event"))
+        return self.checkpoints().inclusion(position, tree_size)
+
+    def bundle(self, actor: Actor, kind: Kind, aggregate_id: str, out: IO[bytes]) -> dict[str, Any]:
+        """Writes the evidence bundle of a document or record ``actor`` may audit to ``out``; returns its state.
+
+        A confidential record's bundle holds its files: only the records controller and the agency leader."""
+        state = self.history.load(actor, kind, aggregate_id)
+        if state.get("confidentiality") == "confidential" and not actor.roles & {"records_controller",
+                                                                                 "agency_leader"}:
+            raise NotAllowed("Hồ sơ mật: chỉ người kiểm soát hồ sơ và lãnh đạo cơ quan được xuất gói chứng cứ có tệp "
+                             "của hồ sơ.", "A confidential record's evidence bundle holds its files: only the "
+                             "records controller and the agency leader may export it.", code="confidential")
+        checkpoints = self.checkpoints()
+        validate = None
+        if self.deps.signing is not None:
+            service = self.deps.signing()
+            validate = lambda pdf: [asdict(r) for r in service.validate(pdf, offline=True)]  # noqa: E731
+        export_bundle(self.deps.ledger, self.deps.archive, self.deps.db, checkpoints, state["id"], out,
+                      validate=validate)
+        return state
