@@ -8,6 +8,7 @@ the use case checks who may read the agency, brings the read models up to date a
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from ledger.actors import Actor
@@ -25,6 +26,10 @@ Read = Callable[[Any, str, list[Any]], T]
 class Registers:
     def __init__(self, deps: Deps, visibility: Visibility) -> None:
         self.deps, self.visibility = deps, visibility
+
+    def today(self) -> date:
+        """The ledger's today (Vietnam date): what "overdue" and "due" are measured against."""
+        return self.deps.ledger.today()
 
     def _run(self, base: str, params: list[Any], read: Read[T]) -> T:
         with self.deps.db.transaction(write=False) as cur:

@@ -53,7 +53,7 @@ class Verification:
     def __init__(self, deps: Deps, visibility: Visibility) -> None:
         self.deps, self.visibility = deps, visibility
 
-    def ledger(self, actor: Actor, *, agency_id: str | None = None, files: bool = True) -> LedgerCheck:
+    def check_ledger(self, actor: Actor, *, agency_id: str | None = None, files: bool = True) -> LedgerCheck:
         """The check `isoledger verify` makes: every chain of the log, then the snapshots and stored files of the
         documents and records of ``agency_id`` (without it: the caller's agencies; the administrator's, all)."""
         admin = "admin" in actor.roles

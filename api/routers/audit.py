@@ -33,4 +33,4 @@ def verify(ctx: Ctx, p: Auditor, rid: RequestId, files: bool = True,
     """The check `isoledger verify` makes (ledger.verification): every chain of the log, then the snapshots and
     stored files of the documents and records of ``agency_id`` (without it: the caller's agencies; the
     administrator's, the whole ledger)."""
-    return AuditReport(**ctx.uc.verification.ledger(p.actor(rid), agency_id=agency_id, files=files).to_dict())
+    return AuditReport(**ctx.uc.verification.check_ledger(p.actor(rid), agency_id=agency_id, files=files).to_dict())

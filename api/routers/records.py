@@ -161,7 +161,7 @@ def list_loans(ctx: Ctx, agency_id: str, p: Oversight, rid: RequestId, overdue: 
     rows, nxt = ctx.uc.registers.loans(p.actor(rid), agency_id,
                                        cursor_page(LOAN_COLS, ["due_on", "record_id", "seq"], cursor, limit, "l."),
                                        current=current, overdue=overdue)
-    today = ctx.uc.deps.ledger.today().isoformat()
+    today = ctx.uc.registers.today().isoformat()
     items = [dict(r, overdue=r["returned_on"] is None and r["due_on"] < today) for r in rows]
     return LoanPage(items=items, next_cursor=nxt)  # type: ignore[arg-type]
 

@@ -142,7 +142,7 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
         docs, recs = ctx.uc.registers.everything(agency)
     report = None
     if verify and agency:  # the check the API's GET /audit/verify makes, the same use case
-        report = ctx.uc.verification.ledger(user.actor(request_id(request)), agency_id=agency).to_dict()
+        report = ctx.uc.verification.check_ledger(user.actor(request_id(request)), agency_id=agency).to_dict()
     names = []
     for a in visible:
         found = ctx.directory.find_agency(a)

@@ -23,7 +23,7 @@ from api.deps import SESSION_COOKIE
 from api.errors import ApiError, archive_status, ledger_status, signing_status
 from api.security import Principal
 from api.web import forms, i18n
-from archive import errors as ae
+from archive.errors import ArchiveError
 from ledger.errors import LedgerError
 from signing import errors as se
 
@@ -246,7 +246,7 @@ def message_of(e: Exception) -> tuple[int, str, str, str | None]:
     """(status, Vietnamese, English, field) of any error the services raise."""
     if isinstance(e, LedgerError):
         return ledger_status(e), e.message_vi, e.message_en, e.field
-    if isinstance(e, ae.ArchiveError):
+    if isinstance(e, ArchiveError):
         return archive_status(e), e.message_vi, e.message_en, e.field
     if isinstance(e, se.SigningError):
         return signing_status(e), e.message_vi, e.message_en, e.field
@@ -255,7 +255,7 @@ def message_of(e: Exception) -> tuple[int, str, str, str | None]:
     raise e
 
 
-KNOWN = (LedgerError, ae.ArchiveError, se.SigningError, ApiError)
+KNOWN = (LedgerError, ArchiveError, se.SigningError, ApiError)
 
 
 def error_page(request: Request, status: int, vi: str, en: str) -> HTMLResponse:

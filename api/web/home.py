@@ -162,7 +162,7 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
     if "iso_secretary" in p.roles:
         box(_("Chờ ban hành", "Ready to issue"), [t for t in tasks if t["task"] == "issue"])
     if p.roles & {"records_controller", "agency_leader", "internal_auditor"}:
-        soon = (ctx.uc.deps.ledger.today() + timedelta(days=7)).isoformat()
+        soon = (ctx.uc.registers.today() + timedelta(days=7)).isoformat()
         current, due = ctx.uc.registers.due(p.agency_id)
         loans = [r for r in current if r["due_on"] <= soon]
         box(_("Hồ sơ mượn sắp đến hạn hoặc quá hạn", "Loans due soon or overdue"),

@@ -118,7 +118,7 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
             "approve_destruction": mine and "agency_leader" in user.roles and d.get("status") == "proposed",
             "execute": controller and d.get("status") == "approved", "grant": grantor,
             "revoke": False}
-    today = uc.deps.ledger.today().isoformat()
+    today = uc.registers.today().isoformat()
     grants = uc.records.grants(actor, record_id) if secret else []
     revocable = [(g["grantee"], f"{g['full_name'] or g['grantee']} ({g['grantee']})") for g in grants
                  if g["state"] == "active"]
