@@ -23,6 +23,10 @@ class Evidence:
         self.deps.projections.fresh()
         return self.deps.checkpoints
 
+    def verifier_key(self) -> str:
+        """The installation's checkpoint verifier key (public)."""
+        return str(self.deps.checkpoints.key.verifier_key)
+
     def inclusion(self, actor: Actor, position: int, tree_size: int | None) -> Any:
         """The inclusion proof of the event at ``position`` (None without a checkpoint that includes it)."""
         if self.visibility.agency_of_event(position) not in self.visibility.visible_agencies(actor,

@@ -87,7 +87,7 @@ def checkpoints(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 @router.get("/checkpoints/key", response_class=PlainTextResponse, responses=responses(),
             summary="Khóa công khai kiểm tra điểm kiểm tra / the checkpoint verifier key (public)")
 def verifier_key(ctx: Ctx) -> str:
-    return str(ctx.uc.evidence.checkpoints().key.verifier_key) + "\n"
+    return ctx.uc.evidence.verifier_key() + "\n"
 
 
 @router.get("/checkpoints/consistency", response_model=ConsistencyOut, responses=responses(404, 422),
