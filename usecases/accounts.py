@@ -61,6 +61,11 @@ class Accounts:
             raise not_found(AGENCY)
         return self.visibility.agency(agency_id)
 
+    def agency_name(self, agency_id: str) -> str:
+        """The agency's name, as pages show it (its id when there is no such agency)."""
+        found = self.deps.directory.find_agency(agency_id)
+        return str(found["name"]) if found else agency_id
+
     def set_seal_image(self, actor: Actor, agency_id: str, png: Callable[[], bytes], filename: str | None, *,
                        expected_version: int | None = None) -> tuple[FileRef, dict[str, Any]]:
         """Stores the agency's seal (``png()`` reads it, once the agency is found to be the caller's; a checked

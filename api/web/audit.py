@@ -143,10 +143,7 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
     report = None
     if verify and agency:  # the check the API's GET /audit/verify makes, the same use case
         report = ctx.uc.verification.check_ledger(user.actor(request_id(request)), agency_id=agency).to_dict()
-    names = []
-    for a in visible:
-        found = ctx.directory.find_agency(a)
-        names.append((a, found["name"] if found else a))
+    names = [(a, ctx.uc.accounts.agency_name(a)) for a in visible]
     return render(request, "audit.html", agencies=names, agency=agency, docs=docs, recs=recs, report=report)
 
 

@@ -201,8 +201,7 @@ def _switcher(request: Request, p: Principal, shown: str | None) -> dict[str, An
     ctx, lang = ctx_of(request), lang_of(request)
     options = []
     for a in ctx.uc.visibility.visible_agencies(p, EVERY_ROLE):
-        found = ctx.directory.find_agency(a)
-        name = found["name"] if found else a
+        name = ctx.uc.accounts.agency_name(a)
         options.append((a, name + (i18n.pick((" (cơ quan của bạn)", " (your agency)"), lang)
                                    if a == p.agency_id else "")))
     section = request.url.path.strip("/").split("/")[0]
@@ -216,8 +215,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     agency = None
     shown = _agency_shown(request, p, values)
     if p is not None:
-        found = ctx_of(request).directory.find_agency(p.agency_id)
-        agency = found["name"] if found else p.agency_id
+        agency = ctx_of(request).uc.accounts.agency_name(p.agency_id)
 
     def in_view(url: str) -> str:
         """``url`` keeping the agency shown, when it is not the user's own (an inspector's supervised one)."""

@@ -181,9 +181,8 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
         box(_("Đề nghị hủy hồ sơ chờ bạn duyệt", "Destruction proposals to decide"),
             [{"url": f"/records/{i}", "text": f"{c} — {t}"} for i, c, t in proposals])
     if "internal_auditor" in p.roles:
-        found = ctx.directory.find_agency(p.agency_id)
         box(_("Kiểm tra lịch sử và tính toàn vẹn", "Check histories and integrity"),
-            [{"url": f"/audit?agency={p.agency_id}", "text": found["name"] if found else p.agency_id}], "/audit")
+            [{"url": f"/audit?agency={p.agency_id}", "text": ctx.uc.accounts.agency_name(p.agency_id)}], "/audit")
     return boxes
 
 
@@ -196,10 +195,9 @@ def supervised(request: Request, p: Principal) -> list[dict[str, Any]]:
         agency_in_view(request, p, frozenset({"inspector"}))  # 404 for an agency they do not supervise
     out = []
     for a in ctx.uc.visibility.supervised_by(p.agency_id):
-        found = ctx.directory.find_agency(a)
         loans, due = ctx.uc.registers.due(a)
-        out.append({"id": a, "name": found["name"] if found else a, **ctx.uc.registers.counts(a), "loans": len(loans),
-                    "overdue": sum(1 for r in loans if r["overdue"]), "due": len(due)})
+        out.append({"id": a, "name": ctx.uc.accounts.agency_name(a), **ctx.uc.registers.counts(a),
+                    "loans": len(loans), "overdue": sum(1 for r in loans if r["overdue"]), "due": len(due)})
     return out
 
 

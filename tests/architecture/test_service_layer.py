@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OUTSIDE_LEDGER = ("api", "usecases", "projections", "isoledger", "signing", "archive", "evidence", "bench")
 ENTRY_POINTS = ("api/routers", "api/web")
-# what only a use case does: the ledger, the views' database, the archive, their wiring
-DOMAIN_ATTRIBUTES = {"ledger", "db", "archive", "deps", "services", "projector"}
+# what only a use case does: the ledger and its directory, the views' database, the archive, their wiring
+DOMAIN_ATTRIBUTES = {"ledger", "db", "archive", "directory", "deps", "services", "projector"}
 USE_CASE_PARTS = {"projections.db", "projections.queries", "projections.runner", "projections.worker",
                   "ledger.application", "ledger.verification", "ledger.integrity", "ledger.references",
                   "evidence.bundle", "signing.version", "signing.service"}
