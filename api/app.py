@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api.context import ApiContext
 from api.links import add_links
-from api.routers import agencies, audit, auth, documents, evidence, health, public, records
+from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
 from api.routers import signing as signing_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
@@ -72,7 +72,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                                        "audit", "evidence", "public", "health")])
     app.state.ctx = ctx
     errors.install(app)
-    for module in (health, auth, agencies, documents, signing_routes, records, audit, evidence, public):
+    for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
+                   public):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from usecases.roles import (  # noqa: F401 - re-exported for the routers
+    ACCOUNT_MANAGERS,
     ALL,
     AUDIT,
+    DOC_CONTROLLERS,
     DOC_HISTORY,
     FEED,
     GRANTORS,

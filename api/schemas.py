@@ -17,6 +17,8 @@ TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-
 OPTIONAL_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,39}$"  # ledger.validation's document and record codes
 Text = Field(min_length=1, max_length=500)
+DEPARTMENT = ("Mã định danh phòng ban của cơ quan, hoặc «leadership» (Ban lãnh đạo) / a department id of the agency, "
+              "or 'leadership' for the agency's leadership")
 
 
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT)]  # a person or unit in a list
@@ -71,6 +73,7 @@ class UserCreate(BaseModel):
     email: str = Field(default="", max_length=200)
     password: str | None = Field(default=None, min_length=10, max_length=200,
                                  description="Để trống thì hệ thống tạo mật khẩu / leave empty to generate one")
+    department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)
 
 
 class UserPatch(BaseModel):
@@ -78,6 +81,9 @@ class UserPatch(BaseModel):
     action: Literal["lock", "unlock", "deactivate"] | None = None
     reason: str = Field(default="", max_length=500, pattern=OPTIONAL_TEXT)
     password: str | None = Field(default=None, min_length=10, max_length=200)
+    full_name: str | None = Field(default=None, min_length=1, max_length=200, pattern=TEXT)
+    email: str | None = Field(default=None, max_length=200)
+    department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)
 
 
 class UserOut(BaseModel):
@@ -88,6 +94,7 @@ class UserOut(BaseModel):
     email: str
     status: str
     version: int
+    department: str | None = None
     initial_password: str | None = None
 
 
@@ -344,7 +351,7 @@ class Feed(BaseModel):
     last_position: int
 
 
-Check = Literal["chain", "snapshot", "file", "evidence"]
+Check = Literal["chain", "tree", "snapshot", "file", "evidence"]
 
 
 class ChainBreakOut(BaseModel):
@@ -423,6 +430,7 @@ class SignatureWords(BaseModel):
     pades_level: SignatureText | None
     revocation: SignatureText
     signing_time: SignatureText | None  # which time ``signing_time`` is: the timestamp's, or the signer's claim
+    trust_root: SignatureText  # the sentence naming the trusted root the chain ends at, or saying there is none
 
 
 class SignatureCertificateOut(BaseModel):
@@ -446,6 +454,8 @@ class SignatureOut(BaseModel):
     intact: bool
     valid: bool
     trusted: bool
+    trust_root: str | None  # subject of the trusted root the certificate chain ends at; None without such a chain
+    trust_root_name: str | None  # that root's common name (else organisation), as a person calls it
     revoked: bool
     revocation: Literal["not_revoked", "revoked", "not_checked"]
     revoked_at: str | None

@@ -184,6 +184,25 @@ class Authentication:
         """Keeps ``password``'s Argon2id hash for ``username``."""
         self.store.set_password_hash(username, self.passwords.hash(password))
 
+    # ---- the credentials the accounts use case keeps (usecases.accounts.Credentials) ----------------------
+    def hash(self, password: str) -> str:
+        return self.passwords.hash(password)
+
+    def verify(self, hashed: str | None, password: str) -> bool:
+        return self.passwords.verify(hashed, password)
+
+    def password_hash(self, username: str) -> str | None:
+        return self.store.password_hash(username)
+
+    def set_password_hash(self, username: str, hashed: str) -> None:
+        self.store.set_password_hash(username, hashed)
+
+    def require_password_change(self, username: str, required: bool) -> None:
+        self.store.require_password_change(username, required)
+
+    def must_change_password(self, username: str) -> bool:
+        return self.store.must_change_password(username)
+
     def sign_out(self, p: Principal) -> None:
         """Revokes the token ``p`` signed in with (bearer or cookie) until it would have expired, in every
         process; tokens issued before sessions had ids cannot be revoked one by one (they expire)."""

@@ -38,13 +38,8 @@ def build(settings: Any, *, demo: bool = True, out: Any = None) -> Any:
         services.archive = open_archive(settings)
 
     def signing_factory() -> Any:
-        from dataclasses import replace
-
         from signing import build_signing_service
-        config, home_roots = settings.signing, settings.home / "trust-roots"
-        if not config.trust_roots and home_roots.is_dir():  # the installation's own roots (the demo's root)
-            config = replace(config, trust_roots=(home_roots,))
-        return build_signing_service(config)
+        return build_signing_service(settings.signing_config())
 
     app = create_app(services, archive=services.archive, signing_factory=signing_factory,
                      pkcs11_for=pkcs11_users(settings.web.pkcs11_users), secure_cookies=settings.web.secure_cookies,

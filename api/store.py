@@ -1,5 +1,6 @@
-"""The API's own tables: password hashes, stored responses of idempotent requests, failed sign-ins (throttling)
-and signed-out tokens (revocation). Shared by every process of the API, kept across restarts."""
+"""The API's own tables: password hashes (and who must change theirs), stored responses of idempotent requests,
+failed sign-ins (throttling) and signed-out tokens (revocation). Shared by every process of the API, kept across
+restarts."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_revoked_tokens (
         session TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS api_revoked_tokens_expiry ON api_revoked_tokens (expires_at)",
+    # Accounts whose password was reset to a one-time password: they must choose a new one at next sign-in.
+    """CREATE TABLE IF NOT EXISTS api_password_change_required (
+        username TEXT PRIMARY KEY, since DOUBLE PRECISION NOT NULL)""",
 ]
 PENDING_TIMEOUT = 300.0
 
@@ -61,6 +65,19 @@ class ApiStore:
             cur.execute("INSERT INTO api_credentials VALUES (?,?,?) ON CONFLICT (username) DO UPDATE "
                         "SET password_hash=excluded.password_hash, changed_at=excluded.changed_at",
                         (username, hashed, time.time()))
+
+    def require_password_change(self, username: str, required: bool) -> None:
+        with self.db.transaction() as cur:
+            if required:
+                cur.execute("INSERT INTO api_password_change_required VALUES (?, ?) ON CONFLICT (username) DO NOTHING",
+                            (username, time.time()))
+            else:
+                cur.execute("DELETE FROM api_password_change_required WHERE username=?", (username,))
+
+    def must_change_password(self, username: str) -> bool:
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT 1 FROM api_password_change_required WHERE username=?", (username,))
+            return cur.fetchone() is not None
 
     def has_credentials(self) -> bool:
         with self.db.transaction(write=False) as cur:

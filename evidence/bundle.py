@@ -3,13 +3,15 @@
 Members: ``manifest.json`` (what is inside, with hashes), ``manifest.sig`` (the manifest's SHA-256 signed by the
 checkpoint key, so no member can be dropped or added unseen), ``events/NNNN.json`` (each event's canonical
 bytes, exactly what its chain hash covers), ``proofs/NNNN.json`` (its inclusion proof to the checkpoint),
-``checkpoint.txt`` and ``checkpoint.pub``, ``files/…`` (every file an event names that was not destroyed; a
+``checkpoint.txt`` and ``checkpoint.pub`` (and ``checkpoint.tsr``, its RFC 3161 token, when it has one: the
+manifest keeps its SHA-256), ``files/…`` (every file an event names that was not destroyed; a
 destroyed record's files are represented by the erased hashes its ``Destroyed`` event keeps, and its minutes),
 ``signatures/…`` (validation reports of signed PDFs, when the server can validate) and ``README.txt``.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -82,12 +84,15 @@ def export_bundle(ledger: Any, archive: Any, db: Any, checkpoints: Checkpoints, 
         checkpoint = checkpoints.make()
     assert checkpoint is not None
     state = ledger.state_at(aggregate_id)
+    token = base64.b64decode(checkpoint.timestamp_token) if checkpoint.timestamp_token else None
     manifest: dict[str, Any] = {
         "format": FORMAT, "aggregate_id": aggregate_id, "kind": state.get("type"),
         "agency_id": state.get("agency_id"), "code": state.get("code"), "title": state.get("title"),
         "exported_at": (clock or (lambda: datetime.now(UTC)))().astimezone(UTC).isoformat(timespec="seconds"),
         "checkpoint": {"tree_size": checkpoint.tree_size, "root_hash": checkpoint.root_hash,
-                       "made_at": checkpoint.made_at},
+                       "made_at": checkpoint.made_at,
+                       "timestamp_token": "checkpoint.tsr" if token else None,
+                       "timestamp_sha256": hashlib.sha256(token).hexdigest() if token else None},
         "events": [], "files": [], "erased_hashes": [], "signature_reports": []}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
         refs: dict[str, tuple[dict[str, Any], str]] = {}
@@ -130,6 +135,8 @@ def export_bundle(ledger: Any, archive: Any, db: Any, checkpoints: Checkpoints, 
         z.writestr("manifest.sig", checkpoints.key.sign(
             f"isoledger evidence manifest\n{hashlib.sha256(manifest_bytes).hexdigest()}\n"))
         z.writestr("checkpoint.txt", checkpoint.note)
+        if token:
+            z.writestr("checkpoint.tsr", token)
         z.writestr("checkpoint.pub", checkpoints.key.verifier_key + "\n")
         z.writestr("README.txt", README.format(name=f"{state.get('code') or aggregate_id}.zip"))
     return manifest

@@ -2,7 +2,9 @@
 
 The body is a C2SP tlog checkpoint (origin, tree size, base64 root hash) with one extension line
 ``time <UTC ISO 8601>``, signed as a note by the installation's Ed25519 checkpoint key. Outsiders keep copies:
-once published, the installation cannot show a history that does not extend it.
+once published, the installation cannot show a history that does not extend it. With a time-stamping service
+(``timestamp``), each note also gets an RFC 3161 token over its bytes; a service that fails never holds a
+checkpoint back: it is made without a token (one warning per outage) and the next checkpoint asks again.
 """
 
 from __future__ import annotations
@@ -95,6 +97,16 @@ class CheckpointKey:
         return notes.sign(text, self.origin, self._private)
 
 
+@dataclass(frozen=True)
+class Verified:
+    """A verification that reproduced the checkpoint of ``tree_size``, whose last event is at ``last_position``."""
+
+    tree_size: int
+    last_position: int
+    verified_at: str  # UTC ISO 8601
+    mode: str  # full | incremental
+
+
 class TreeDiverged(Exception):
     """The tree no longer extends the last signed checkpoint: nothing is signed until an operator looks."""
 
@@ -124,10 +136,12 @@ class Checkpoints:
         self.timestamp = timestamp
         self.every_events = every_events
         self.every_seconds = every_seconds
+        self._tsa_down = False
 
     def make(self) -> Checkpoint | None:
-        """Signs the tree as the projections have it now; None while the log is empty."""
-        with self.db.transaction() as cur:
+        """Signs the tree as the projections have it now; None while the log is empty. The time-stamping
+        service, if any, is asked outside the database transaction (no lock is held while it answers)."""
+        with self.db.transaction(write=False) as cur:
             n = tree.size(cur)
             if n == 0:
                 return None
@@ -136,13 +150,31 @@ class Checkpoints:
                 return latest
             if latest is not None and tree.root(cur, latest.tree_size).hex() != latest.root_hash:
                 raise TreeDiverged(latest.tree_size)
-            made_at = self.clock().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
             root = tree.root(cur, n)
-            note = self.key.sign(body(self.key.origin, n, root, made_at))
-            token = base64.b64encode(self.timestamp(note.encode())).decode() if self.timestamp else None
+        made_at = self.clock().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        note = self.key.sign(body(self.key.origin, n, root, made_at))
+        token = self._token(note)
+        with self.db.transaction() as cur:
             cur.execute(f"INSERT INTO merkle_checkpoints ({', '.join(COLS)}) VALUES (?,?,?,?,?) "
                         "ON CONFLICT DO NOTHING", (n, root.hex(), made_at, note, token))
         return self.at(n)
+
+    def _token(self, note: str) -> str | None:
+        """The RFC 3161 token over the note (base64), or None without a service or when it fails."""
+        if self.timestamp is None:
+            return None
+        try:
+            token = base64.b64encode(self.timestamp(note.encode())).decode()
+        except Exception as e:  # noqa: BLE001 - any failure of the service: the checkpoint is made without it
+            if not self._tsa_down:
+                log.warning("checkpoint made without an RFC 3161 timestamp (the time-stamping service failed: "
+                            "%s: %s); the next checkpoint asks again", type(e).__name__, e)
+            self._tsa_down = True
+            return None
+        if self._tsa_down:
+            log.info("the time-stamping service answers again: checkpoints are time-stamped")
+        self._tsa_down = False
+        return token
 
     def maybe_make(self) -> Checkpoint | None:
         """Makes a checkpoint when enough events or enough time have passed since the last one."""
@@ -188,11 +220,32 @@ class Checkpoints:
         row = cur.fetchone()
         return None if row is None else _row(row)
 
-    def verify_tree(self) -> Any:
-        """The whole log held against every checkpoint signed so far (evidence.verify_tree)."""
-        from evidence.verify_tree import verify_tree
+    def verify_tree(self, since: Verified | None = None, progress: Callable[[int], None] | None = None) -> Any:
+        """The whole log (or, ``since`` a verified checkpoint, what came after it) held against every checkpoint
+        signed so far (evidence.verify_tree)."""
+        from evidence.verify_tree import Since, verify_tree
 
-        return verify_tree(self.ledger, self.db, self.all(), self.key.origin, self.key.public)
+        start = Since(since.tree_size, since.last_position) if since is not None else None
+        return verify_tree(self.ledger, self.db, self.all(), self.key.origin, self.key.public, since=start,
+                           progress=progress)
+
+    # ---- verifications ------------------------------------------------------------------------
+    def record_verified(self, tree_size: int, last_position: int, mode: str) -> Verified:
+        """Notes that a verification reproduced the checkpoint of ``tree_size`` (appended, never rewritten)."""
+        at = self.clock().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO merkle_verified (tree_size, last_position, verified_at, mode) VALUES (?,?,?,?)",
+                        (tree_size, last_position, at, mode))
+        return Verified(tree_size, last_position, at, mode)
+
+    def last_verified(self) -> Verified | None:
+        """The largest checkpoint a verification reproduced, if that checkpoint is still stored."""
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT v.tree_size, v.last_position, v.verified_at, v.mode FROM merkle_verified v "
+                        "JOIN merkle_checkpoints c ON c.tree_size = v.tree_size "
+                        "ORDER BY v.tree_size DESC, v.verified_at DESC LIMIT 1")
+            row = cur.fetchone()
+        return None if row is None else Verified(int(row[0]), int(row[1]), str(row[2]), str(row[3]))
 
     # ---- proofs ------------------------------------------------------------------------------
     def inclusion(self, position: int, tree_size: int | None = None) -> dict[str, Any] | None:

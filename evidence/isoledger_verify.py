@@ -8,6 +8,11 @@ tới điểm kiểm tra đã ký, chữ ký của điểm kiểm tra và của 
 
 Give the installation's checkpoint verifier key with --key (from GET /api/v1/checkpoints/key, kept apart from
 the bundle); without it the key inside the bundle is used, with a warning: a forger could have replaced both.
+
+When the checkpoint carries an RFC 3161 timestamp (checkpoint.tsr), this tool reads its time and checks that it
+stamps exactly checkpoint.txt (the SHA-256 in the token); it does not check the time-stamping authority's
+signature and certificate, which needs that authority's certificate chain:
+``openssl ts -verify -data checkpoint.txt -in checkpoint.tsr -token_in -CAfile tsa-chain.pem``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import hashlib
 import json
 import sys
 import zipfile
+from datetime import datetime, timedelta, timezone
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -94,15 +100,81 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, proof: list[bytes]) 
     return r if sn == 0 else None
 
 
+# ---- RFC 3161 timestamp tokens: just enough DER to read the stamped digest and the time ------------------
+SIGNED_DATA = bytes.fromhex("2a864886f70d010702")  # 1.2.840.113549.1.7.2
+TST_INFO = bytes.fromhex("2a864886f70d0109100104")  # 1.2.840.113549.1.9.16.1.4
+SHA256 = bytes.fromhex("608648016503040201")  # 2.16.840.1.101.3.4.2.1
+VIETNAM = timezone(timedelta(hours=7), "GMT+7")
+
+
+def _der(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, bytes]]:
+    """The (tag, content) of each DER element in ``data[start:end]``; ValueError when it is not DER."""
+    out, i, end = [], start, len(data) if end is None else end
+    while i < end:
+        if i + 2 > end:
+            raise ValueError("truncated DER")
+        tag, length = data[i], data[i + 1]
+        i += 2
+        if tag & 0x1F == 0x1F:
+            raise ValueError("multi-byte DER tags are not used in timestamp tokens")
+        if length & 0x80:
+            count = length & 0x7F
+            if not 0 < count <= 4 or i + count > end:
+                raise ValueError("bad DER length")
+            length, i = int.from_bytes(data[i:i + count], "big"), i + count
+        if i + length > end:
+            raise ValueError("truncated DER")
+        out.append((tag, data[i:i + length]))
+        i += length
+    return out
+
+
+def _one(data: bytes, tag: int) -> bytes:
+    items = _der(data)
+    if len(items) != 1 or items[0][0] != tag:
+        raise ValueError(f"expected one DER element of tag {tag:#x}")
+    return items[0][1]
+
+
+def read_timestamp(token: bytes) -> tuple[bytes, datetime]:
+    """(the SHA-256 digest stamped, the time) of an RFC 3161 TimeStampToken; ValueError if it is not one."""
+    content_type, signed = _der(_one(token, 0x30))[:2]
+    if content_type != (0x06, SIGNED_DATA) or signed[0] != 0xA0:
+        raise ValueError("not a CMS SignedData")
+    encap = [v for t, v in _der(_one(signed[1], 0x30)) if t == 0x30][0]
+    e_type, e_content = _der(encap)[:2]
+    if e_type != (0x06, TST_INFO) or e_content[0] != 0xA0:
+        raise ValueError("not a timestamp token (TSTInfo)")
+    tst = _der(_one(_one(e_content[1], 0x04), 0x30))
+    imprint = _der(tst[2][1])
+    algorithm = _der(imprint[0][1])[0]
+    if algorithm != (0x06, SHA256) or imprint[1][0] != 0x04:
+        raise ValueError("the token does not stamp a SHA-256 digest")
+    if tst[4][0] != 0x18:
+        raise ValueError("the token has no genTime")
+    text = tst[4][1].decode("ascii")
+    if not text.endswith("Z"):
+        raise ValueError("genTime is not in UTC")
+    when = datetime.strptime(text[:14], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)  # noqa: UP017 - 3.9
+    if text[14:15] == ".":  # fractions of a second, as many digits as the service gives
+        when += timedelta(microseconds=round(float("0" + text[14:-1]) * 1_000_000))
+    return imprint[1][1], when
+
+
 # ---- the bundle ------------------------------------------------------------------------------------------
 class Report:
     def __init__(self) -> None:
         self.failures: list[tuple[str, str]] = []
         self.warnings: list[tuple[str, str]] = []
         self.passed: list[tuple[str, str]] = []
+        self.notes: list[tuple[str, str]] = []
+        self.timestamp: datetime | None = None  # the RFC 3161 time of the checkpoint, when it has one
 
     def ok(self, vi: str, en: str) -> None:
         self.passed.append((vi, en))
+
+    def note(self, vi: str, en: str) -> None:
+        self.notes.append((vi, en))
 
     def fail(self, vi: str, en: str) -> None:
         self.failures.append((vi, en))
@@ -113,6 +185,8 @@ class Report:
     def print(self, out: object = sys.stdout) -> None:
         for vi, en in self.passed:
             print(f"  ĐÚNG / OK    {vi} / {en}", file=out)  # type: ignore[arg-type]
+        for vi, en in self.notes:
+            print(f"  GHI CHÚ / NOTE  {vi} / {en}", file=out)  # type: ignore[arg-type]
         for vi, en in self.warnings:
             print(f"  CẢNH BÁO / WARNING  {vi} / {en}", file=out)  # type: ignore[arg-type]
         for vi, en in self.failures:
@@ -176,6 +250,7 @@ def verify_bundle(path: str, key_text: str | None = None) -> Report:
                     "the manifest was changed or is unsigned")
         return report
     report.ok("bản kê được ký, không bị thay đổi", "the manifest is signed and unchanged")
+    _check_timestamp(z, manifest, note.encode(), report)
 
     # 2. the hash chain, from the first event, every version present
     previous, referenced, erased = GENESIS, set(), set()
@@ -240,6 +315,36 @@ def verify_bundle(path: str, key_text: str | None = None) -> Report:
     if not report.failures:
         report.ok(f"{len(listed)} tệp đúng mã băm SHA-256", f"{len(listed)} files match their SHA-256")
     return report
+
+
+def _check_timestamp(z: zipfile.ZipFile, manifest: dict, note: bytes, report: Report) -> None:
+    """The checkpoint's RFC 3161 token, if any: that it stamps checkpoint.txt, and when."""
+    member = manifest.get("checkpoint", {}).get("timestamp_token")
+    if not member:
+        report.note("điểm kiểm tra không có dấu thời gian RFC 3161: thời điểm của nó là lời của chính hệ thống",
+                    "the checkpoint has no RFC 3161 timestamp: its time is the installation's own word")
+        return
+    try:
+        token = z.read(member)
+        if hashlib.sha256(token).hexdigest() != manifest["checkpoint"].get("timestamp_sha256"):
+            raise ValueError("it is not the token the signed manifest names")
+        digest, when = read_timestamp(token)
+    except (KeyError, ValueError, IndexError) as e:
+        report.fail(f"dấu thời gian của điểm kiểm tra không đọc được ({e})",
+                    f"the checkpoint's timestamp cannot be read ({e})")
+        return
+    if digest != hashlib.sha256(note).digest():
+        report.fail("dấu thời gian RFC 3161 không đóng cho điểm kiểm tra này",
+                    "the RFC 3161 timestamp does not stamp this checkpoint")
+        return
+    report.timestamp = when
+    shown = when.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S")
+    report.ok(f"dấu thời gian RFC 3161 đóng cho đúng điểm kiểm tra này, lúc {shown} (giờ Việt Nam)",
+              f"an RFC 3161 timestamp stamps exactly this checkpoint, at {when.isoformat()} ({shown} GMT+7)")
+    report.note("chữ ký của đơn vị cấp dấu thời gian không được kiểm tra ngoại tuyến ở đây; dùng: openssl ts "
+                f"-verify -data checkpoint.txt -in {member} -token_in -CAfile <chuỗi chứng thư TSA>",
+                "the time-stamping authority's signature is not checked offline here; use: openssl ts -verify "
+                f"-data checkpoint.txt -in {member} -token_in -CAfile <the TSA's certificate chain>")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from archive import Archive, open_store
 from evidence.checkpoints import CheckpointKey, Checkpoints
+from evidence.timestamp import CheckpointTimestamper
 from isoledger.settings import Settings
 from ledger.application import Ledger
 from ledger.config import is_postgres
@@ -28,8 +29,11 @@ class Services:
     projector: Projector
     archive: Archive
     checkpoints: Checkpoints | None = None
+    timestamper: CheckpointTimestamper | None = None
 
     def close(self) -> None:
+        if self.timestamper is not None:
+            self.timestamper.close()
         self.archive.close()
         self.db.close()
         self.ledger.close()
@@ -52,11 +56,16 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] | None = None
 
 def open_checkpoints(services: Services, *, clock: Callable[[], datetime] | None = None) -> Checkpoints:
     """The signed checkpoints of the tree over the log, made as the projections catch up (every 1,000 events
-    or 10 minutes with new events); the key is generated into the home directory on first start."""
+    or 10 minutes with new events); the key is generated into the home directory on first start. With a
+    time-stamping service (ISOLEDGER_TSA_URL), each checkpoint also gets an RFC 3161 token; when the service
+    fails, the checkpoint is made without one (a warning is logged once) and the next one asks again."""
     if services.checkpoints is None:
         key = CheckpointKey.load_or_create(services.settings.home / "checkpoint.key")
+        signing = services.settings.signing
+        if signing.tsa_url and services.timestamper is None:
+            services.timestamper = CheckpointTimestamper(signing.tsa_url, signing.http_timeout)
         services.checkpoints = Checkpoints(services.db, key, ledger=services.ledger,
-                                           clock=clock or services.ledger.clock)
+                                           clock=clock or services.ledger.clock, timestamp=services.timestamper)
         services.projector.on_caught_up = services.checkpoints.maybe_make
     return services.checkpoints
 

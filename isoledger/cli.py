@@ -50,15 +50,26 @@ def init() -> None:
 @app.command()
 def verify(agency: Annotated[list[str] | None, typer.Option(
         "--agency", help="only the documents and records of this agency (repeatable); chains are all walked")]
-        = None) -> None:
-    """Recompute every hash chain, snapshot and stored file; exit 0 when intact, 1 naming the first break."""
+        = None,
+        full: Annotated[bool, typer.Option(
+            "--full", help="walk the whole log and read every file, not only what is new since the last "
+                           "verified checkpoint")] = False) -> None:
+    """Recompute the hash chains, the Merkle tree against the signed checkpoints, the snapshots and the stored
+    files; exit 0 when intact, 1 naming the first break. By default only what is new since the last verified
+    checkpoint (the earlier events: its signed root against the stored tree, and their count); --full: all."""
     services = bootstrap(_settings())
     try:
-        total = services.ledger.recorder.max_notification_id() or 0
+        verification = use_cases(services).verification
+        since = None if full else verification.last_verified()
+        if since is not None:
+            console.print(f"Kiểm tra gia tăng từ điểm kiểm tra cỡ {since.tree_size} (đã xác minh lúc "
+                          f"{_vntime(since.verified_at)}); --full để kiểm tra toàn bộ / incremental since the "
+                          f"checkpoint of {since.tree_size} events verified at {_vntime(since.verified_at)}; "
+                          "--full checks everything", markup=False)
+        total = verification.events_after(since)
         with _progress() as progress:
             task = progress.add_task("Kiểm tra / checking", total=total)
-            report = use_cases(services).verification.run(agencies=agency,
-                                                          progress=lambda n: progress.advance(task, n))
+            report = verification.run(agencies=agency, since=since, progress=lambda n: progress.advance(task, n))
         brk = report.first_break
         if brk is not None and brk.check == "chain":
             console.print(f"[red]HỎNG / BROKEN[/] at position {brk.position}: aggregate {brk.aggregate_id} "
@@ -80,6 +91,11 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         console.print(f"{report.summary('vi')} / {report.summary('en')}", markup=False)
         if not report.intact:
             raise typer.Exit(1)
+        if agency is None and report.verified_size:
+            verification.record_verified(report, since)
+            console.print(f"Đã ghi nhận: điểm kiểm tra cỡ {report.verified_size} đã xác minh; lần sau bắt đầu từ "
+                          f"đó / recorded: the checkpoint of {report.verified_size} events is verified; the next "
+                          "verification starts there", markup=False)
     finally:
         services.close()
 
@@ -252,6 +268,12 @@ def _show(services) -> None:  # type: ignore[no-untyped-def]
         r.add_row(code, title, f"{years} năm" if years else "Vĩnh viễn", _vn(ends), "✓" if loan else "",
                   "✓" if hold else "", destr or "")
     console.print(r)
+
+
+def _vntime(iso: str) -> str:
+    from ledger.application import VN
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(VN).strftime("%d/%m/%Y %H:%M")
 
 
 def _vn(iso: str | None) -> str:

@@ -10,6 +10,7 @@ from projections.db import Database
 from projections.runner import Projector
 
 EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots")
+HISTORY_TABLES = ("merkle_checkpoints", "merkle_verified")
 
 
 def initialise(owner_url: str, runtime_url: str) -> list[str]:
@@ -31,11 +32,12 @@ def initialise(owner_url: str, runtime_url: str) -> list[str]:
                 cur.execute(f"GRANT SELECT, INSERT ON {', '.join(EVENT_TABLES)} TO {role}")
                 cur.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
                 cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {views} TO {role}")
-                # Signed checkpoints are history, not a rebuildable view: appended, never rewritten.
-                cur.execute(f"REVOKE ALL ON merkle_checkpoints FROM PUBLIC, {role}")
-                cur.execute(f"GRANT SELECT, INSERT ON merkle_checkpoints TO {role}")
+                # Signed checkpoints and the verifications that reproduced them are history, not rebuildable
+                # views: appended, never rewritten.
+                cur.execute(f"REVOKE ALL ON {', '.join(HISTORY_TABLES)} FROM PUBLIC, {role}")
+                cur.execute(f"GRANT SELECT, INSERT ON {', '.join(HISTORY_TABLES)} TO {role}")
             done.append(f"grants for {runtime_user}: SELECT, INSERT only on {', '.join(EVENT_TABLES)}, "
-                        "merkle_checkpoints")
+                        f"{', '.join(HISTORY_TABLES)}")
         return done
     finally:
         db.close()

@@ -78,13 +78,19 @@ class Demo:
 
     def _sign_as(self, doc: str, n: int, user: str, meaning: str, signer: Any) -> None:
         from signing import Look, Meaning
+        from signing.errors import AppearanceError
         from signing.placement import Position, place, read_layout
         from signing.samples import sample_seal_png, sample_signature_png
 
         version = self.ledger.document(doc)["versions"][n - 1]
         pdf = self.s.archive.read_bytes(FileRef.from_dict(version["file"]), doc)
         look = Look(sample_signature_png(), sample_seal_png() if meaning == "approval" else None)
-        placement = place(read_layout(pdf, None), Meaning(meaning), None, Position.BOTTOM_RIGHT)
+        layout = read_layout(pdf, None)
+        try:  # the approval goes where the paper left room for it: between the signer's title and name
+            reserved = self.signature_boxes.get((doc, n)) if meaning == "approval" else None
+            placement = place(layout, Meaning(meaning), reserved, Position.BOTTOM_RIGHT)
+        except AppearanceError:
+            placement = place(layout, Meaning(meaning), None, Position.BOTTOM_RIGHT)
         signed = self._signing.sign(pdf, signer, signer_name=DEMO_PEOPLE[user][0], agency=AGENCY_NAME,
                                     meaning=meaning, look=look, placement=placement)
         content = signed.content

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -181,6 +181,14 @@ class Settings:
     @property
     def tsa_url(self) -> str | None:
         return self.signing.tsa_url
+
+    def signing_config(self) -> SigningConfig:
+        """The signing section, trusting ``$ISOLEDGER_HOME/trust-roots`` when ISOLEDGER_TRUST_ROOTS names nothing
+        and that directory exists when asked (the demo writes its root there on first start)."""
+        home_roots = self.home / "trust-roots"
+        if not self.signing.trust_roots and home_roots.is_dir():
+            return replace(self.signing, trust_roots=(home_roots,))
+        return self.signing
 
     def secret_key(self) -> str:
         """The key that signs session tokens: ISOLEDGER_SECRET_KEY, else generated once into the home."""

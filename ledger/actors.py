@@ -9,6 +9,7 @@ from ledger.errors import NotAllowed
 
 ROLES: dict[str, tuple[str, str]] = {
     "admin": ("Quản trị hệ thống", "System administrator"),
+    "agency_admin": ("Quản trị cơ quan", "Agency administrator"),
     "iso_secretary": ("Thư ký ISO", "ISO secretary (document controller)"),
     "agency_leader": ("Lãnh đạo cơ quan", "Agency leader"),
     "department_leader": ("Lãnh đạo phòng ban", "Department leader"),
@@ -18,6 +19,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "inspector": ("Cán bộ kiểm tra", "Inspector"),
 }
 LEADERS = ("agency_leader", "department_leader")
+ADMINS = ("admin", "agency_admin")  # the province's administrator, and an agency's own (its agency only)
 
 
 @dataclass(frozen=True)

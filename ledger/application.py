@@ -18,10 +18,12 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
+from ledger.approval import DEFAULT_DELEGATED
 from ledger.clock import override
 from ledger.config import APP_NAME, eventsourcing_env, is_postgres
-from ledger.document import Document
+from ledger.document import CONTROLLERS, SECRETARY, Document
 from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion, Unavailable
+from ledger.people import AgencyRules
 from ledger.record import Record, retention_ends_on
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -89,7 +91,8 @@ class Ledger(Application[UUID]):
     def register_document(self, actor: Actor, *, code: str, title: str, kind: str, department: str) -> str:
         code = v.code(code)
         doc = Document.register(actor, id=self._unique_id("document", actor.agency_id, code), code=code,
-                                title=title, kind=kind, department=department)
+                                title=title, kind=kind, department=department,
+                                controllers=self._rules(actor.agency_id).controllers)
         self._save_new(doc, f"Mã tài liệu {doc.code} đã được dùng trong cơ quan.",
                        f"Document code {doc.code} is already used in this agency.")
         return str(doc.id)
@@ -97,7 +100,8 @@ class Ledger(Application[UUID]):
     def create_draft(self, actor: Actor, document_id: str, *, file: Any, change_summary: str,
                      expected_version: int | None = None) -> int:
         n: int = self._change(Document, document_id, expected_version,
-                              lambda d: d.create_draft(actor, file=file, change_summary=change_summary))
+                              lambda d: d.create_draft(actor, file=file, change_summary=change_summary,
+                                                       controllers=self._rules(d.agency_id).controllers))
         return n
 
     def revise_draft(self, actor: Actor, document_id: str, n: int, *, file: Any, change_summary: str,
@@ -107,8 +111,12 @@ class Ledger(Application[UUID]):
 
     def submit_for_review(self, actor: Actor, document_id: str, n: int, *, reviewers: list[str], approver: str,
                           expected_version: int | None = None) -> None:
-        self._change(Document, document_id, expected_version,
-                     lambda d: d.submit(actor, n, reviewers=reviewers, approver=approver))
+        def submit(d: Document) -> None:
+            rules = self._rules(d.agency_id)
+            rules.check_people(d.kind, reviewers, approver)
+            d.submit(actor, n, reviewers=reviewers, approver=approver, controllers=rules.controllers)
+
+        self._change(Document, document_id, expected_version, submit)
 
     def review(self, actor: Actor, document_id: str, n: int, *, verdict: str, comment: str = "",
                expected_version: int | None = None) -> None:
@@ -116,24 +124,26 @@ class Ledger(Application[UUID]):
                      lambda d: d.review(actor, n, verdict=verdict, comment=comment))
 
     def approve(self, actor: Actor, document_id: str, n: int, *, expected_version: int | None = None) -> None:
-        self._change(Document, document_id, expected_version, lambda d: d.approve(actor, n))
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.approve(actor, n, delegated=self._rules(d.agency_id).delegated))
 
     def reject(self, actor: Actor, document_id: str, n: int, *, reason: str,
                expected_version: int | None = None) -> None:
-        self._change(Document, document_id, expected_version, lambda d: d.reject(actor, n, reason=reason))
+        self._change(Document, document_id, expected_version,
+                     lambda d: d.reject(actor, n, reason=reason, delegated=self._rules(d.agency_id).delegated))
 
     def record_signature(self, actor: Actor, document_id: str, n: int, *, meaning: str, signed_file: Any,
                          certificate: dict[str, str], pades_level: str, signing_time: str,
                          timestamp_time: str | None = None, expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version, lambda d: d.sign(
             actor, n, meaning=meaning, signed_file=signed_file, certificate=certificate, pades_level=pades_level,
-            signing_time=signing_time, timestamp_time=timestamp_time))
+            signing_time=signing_time, timestamp_time=timestamp_time, delegated=self._rules(d.agency_id).delegated))
 
     def issue(self, actor: Actor, document_id: str, n: int, *, effective_from: date | str,
               distribution: list[str], expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version,
                      lambda d: d.issue(actor, n, effective_from=effective_from, distribution=distribution,
-                                       today=self.today()))
+                                       today=self.today(), controllers=self._rules(d.agency_id).controllers))
 
     def withdraw(self, actor: Actor, document_id: str, n: int, *, reason: str,
                  expected_version: int | None = None) -> None:
@@ -245,6 +255,19 @@ class Ledger(Application[UUID]):
     def check_file_access(self, actor: Actor, record_id: str) -> str:
         """As ``file_access``, but NotAllowed (saying why) when they may not."""
         return self._get(Record, record_id).check_may_read(actor, self.today())
+
+    def _rules(self, agency_id: str) -> AgencyRules:
+        """The agency's approval delegation and document control, with its accounts to check people against."""
+        from ledger.directory import Agency, agency_uuid  # the directory builds on this module
+
+        try:
+            agency: Any = self.repository.get(agency_uuid(agency_id))
+        except AggregateNotFoundError:
+            agency = None
+        if not isinstance(agency, Agency):
+            return AgencyRules(agency_id, DEFAULT_DELEGATED, SECRETARY, None)
+        controllers = CONTROLLERS if agency.records_controller_controls_documents else SECRETARY
+        return AgencyRules(agency_id, tuple(agency.delegated_kinds), controllers, self._account_facts)
 
     def _account_facts(self, username: str) -> dict[str, Any]:
         from ledger.directory import Account, account_uuid  # the directory builds on this module

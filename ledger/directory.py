@@ -14,10 +14,14 @@ from ledger import validation as v
 from ledger.actors import LEADERS, ROLES, Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.application import guarded
-from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion
+from ledger.approval import DEFAULT_DELEGATED, check_delegated
+from ledger.department import LEADERSHIP, Department, admin_meta, department_state
+from ledger.document import KINDS
+from ledger.errors import ConcurrentWrite, InvalidInput, NotAllowed, NotFound, RuleViolation, StaleVersion
 
 _AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STATUSES = {"active": "Đang hoạt động", "locked": "Bị khóa", "deactivated": "Đã vô hiệu hóa"}
 
 SELF_SUPERVISION = ("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.")
@@ -49,10 +53,14 @@ def check_username(value: Any, field: str = "username") -> str:
     return str(value)
 
 
-def check_roles(values: Any, field: str = "roles") -> list[str]:
+def check_roles(values: Any, field: str = "roles", *, by: dict[str, str] | None = None) -> list[str]:
     roles = v.user_ids(values, field, at_least=1)
     for role in roles:
         v.choice(role, field, tuple(ROLES))
+    if by is not None and by["role"] != "admin" and "admin" in roles:
+        raise NotAllowed("Chỉ quản trị hệ thống được giao vai trò quản trị hệ thống.",
+                         "Only the system administrator may grant the system administrator role.",
+                         code="role_not_grantable")
     return sorted(roles)
 
 
@@ -86,12 +94,33 @@ class Agency(LedgerAggregate):
         meta = actor.meta("admin", *own)
         self._seal_image_set(file=_png_ref(file, "seal_image"), meta=meta)
 
+    def set_rules(self, actor: Actor, *, delegated_kinds: list[str] | None,
+                  records_controller_controls_documents: bool | None) -> None:
+        """What the agency delegates to its department leaders, and whether its records controller also
+        controls documents; by the administrator or the agency's own administrator."""
+        meta = admin_meta(actor, self.agency_id)
+        kinds = self.delegated_kinds if delegated_kinds is None else check_delegated(delegated_kinds, KINDS)
+        controls = self.records_controller_controls_documents if records_controller_controls_documents is None \
+            else records_controller_controls_documents
+        if not isinstance(controls, bool):
+            raise InvalidInput("Giá trị phải là đúng hoặc sai.", "The value must be true or false.",
+                               field="records_controller_controls_documents")
+        self._rules_set(delegated_kinds=list(kinds), records_controller_controls_documents=controls, meta=meta)
+
     @event("AgencyCreated")
     def __init__(self, agency_id: str, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
         self.agency_id = agency_id
         self.name = name
         self.supervised_by = list(supervised_by)
         self.seal_image: dict[str, Any] | None = None
+        self.delegated_kinds = sorted(DEFAULT_DELEGATED)
+        self.records_controller_controls_documents = False
+
+    @event("AgencyRulesSet")
+    def _rules_set(self, delegated_kinds: list[str], records_controller_controls_documents: bool,
+                   meta: dict[str, str]) -> None:
+        self.delegated_kinds = list(delegated_kinds)
+        self.records_controller_controls_documents = records_controller_controls_documents
 
     @event("SealImageSet")
     def _seal_image_set(self, file: dict[str, Any], meta: dict[str, str]) -> None:
@@ -111,36 +140,58 @@ class Account(LedgerAggregate):
 
     @classmethod
     def create(cls, actor: Actor, *, username: str, agency_id: str, full_name: str, roles: list[str],
-               email: str = "") -> Account:
-        meta = actor.meta("admin")
+               email: str = "", department: str | None = None) -> Account:
+        agency_id = check_agency_id(agency_id)
+        meta = admin_meta(actor, agency_id)
         username = check_username(username)
         created: Account = cls._create(cast(Any, cls).AccountCreated, id=account_uuid(username), username=username,
-                           agency_id=check_agency_id(agency_id), full_name=v.text(full_name, "full_name", max_len=200),
-                           roles=check_roles(roles), email=v.text(email, "email", max_len=200, required=False),
+                           agency_id=agency_id, full_name=v.text(full_name, "full_name", max_len=200),
+                           roles=check_roles(roles, by=meta), email=check_email(email), department=department,
                            meta=meta)
         return created
 
     def change_roles(self, actor: Actor, roles: list[str]) -> None:
-        meta = actor.meta("admin")
+        meta = admin_meta(actor, self.agency_id)
         self._check_not_deactivated()
-        self._roles_changed(roles=check_roles(roles), meta=meta)
+        if meta["role"] != "admin" and "admin" in self.roles:
+            raise NotAllowed("Chỉ quản trị hệ thống được đổi vai trò của quản trị hệ thống.",
+                             "Only the system administrator may change an administrator's roles.",
+                             code="role_not_grantable")
+        self._roles_changed(roles=check_roles(roles, by=meta), meta=meta)
+
+    def change_details(self, actor: Actor, *, full_name: str | None, email: str | None) -> None:
+        meta = admin_meta(actor, self.agency_id)
+        self._check_not_deactivated()
+        name = self.full_name if full_name is None else v.text(full_name, "full_name", max_len=200)
+        mail = self.email if email is None else check_email(email)
+        if (name, mail) == (self.full_name, self.email):
+            return
+        self._details_changed(full_name=name, email=mail, meta=meta)
+
+    def move_to_department(self, actor: Actor, department: str) -> None:
+        """Puts the account in ``department`` (a department id of its agency, checked by the directory, or
+        ``leadership`` for the agency's leadership)."""
+        meta = admin_meta(actor, self.agency_id)
+        self._check_not_deactivated()
+        if department != self.department:
+            self._moved(department=department, meta=meta)
 
     def lock(self, actor: Actor, reason: str) -> None:
-        meta = actor.meta("admin")
+        meta = admin_meta(actor, self.agency_id)
         self._check_not_deactivated()
         if self.status == "locked":
             raise RuleViolation("Tài khoản đang bị khóa.", "The account is already locked.", code="already_locked")
         self._locked(reason=v.text(reason, "reason", max_len=500, required=False), meta=meta)
 
     def unlock(self, actor: Actor) -> None:
-        meta = actor.meta("admin")
+        meta = admin_meta(actor, self.agency_id)
         self._check_not_deactivated()
         if self.status != "locked":
             raise RuleViolation("Tài khoản không bị khóa.", "The account is not locked.", code="not_locked")
         self._unlocked(meta=meta)
 
     def deactivate(self, actor: Actor, reason: str) -> None:
-        meta = actor.meta("admin")
+        meta = admin_meta(actor, self.agency_id)
         self._check_not_deactivated()
         if actor.user_id == self.username:
             raise RuleViolation("Không thể tự vô hiệu hóa tài khoản của mình.",
@@ -160,14 +211,24 @@ class Account(LedgerAggregate):
 
     @event("AccountCreated")
     def __init__(self, username: str, agency_id: str, full_name: str, roles: list[str], email: str,
-                 meta: dict[str, str]) -> None:
+                 meta: dict[str, str], department: str | None = None) -> None:
         self.username = username
         self.agency_id = agency_id
         self.full_name = full_name
         self.roles = list(roles)
         self.email = email
+        self.department = department  # None: created before departments existed, not yet placed
         self.status = "active"
         self.signature_image: dict[str, Any] | None = None
+
+    @event("AccountDetailsChanged")
+    def _details_changed(self, full_name: str, email: str, meta: dict[str, str]) -> None:
+        self.full_name = full_name
+        self.email = email
+
+    @event("AccountMovedToDepartment")
+    def _moved(self, department: str, meta: dict[str, str]) -> None:
+        self.department = department
 
     @event("SignatureImageSet")
     def _signature_image_set(self, file: dict[str, Any], meta: dict[str, str]) -> None:
@@ -198,20 +259,29 @@ def _png_ref(file: Any, field: str) -> dict[str, Any]:
     return ref
 
 
+def check_email(value: Any, field: str = "email") -> str:
+    mail = v.text(value, field, max_len=200, required=False)
+    if mail and not _EMAIL.match(mail):
+        raise InvalidInput("Địa chỉ thư điện tử không hợp lệ.", "The e-mail address is invalid.", field=field)
+    return mail
+
+
 def account_state(acc: Account) -> dict[str, Any]:
     return {"username": acc.username, "agency_id": acc.agency_id, "full_name": acc.full_name,
             "roles": list(acc.roles), "email": acc.email, "status": acc.status, "version": acc.version,
-            "signature_image": acc.signature_image}
+            "signature_image": acc.signature_image, "department": acc.department}
 
 
 def agency_state(agency: Agency) -> dict[str, Any]:
     return {"agency_id": agency.agency_id, "name": agency.name, "supervised_by": list(agency.supervised_by),
-            "version": agency.version, "seal_image": agency.seal_image}
+            "version": agency.version, "seal_image": agency.seal_image,
+            "delegated_kinds": list(agency.delegated_kinds),
+            "records_controller_controls_documents": agency.records_controller_controls_documents}
 
 
 @guarded
 class Directory:
-    """Commands on agencies and accounts; plain values in and out, saved through the ledger."""
+    """Commands on agencies, departments and accounts; plain values in and out, saved through the ledger."""
 
     def __init__(self, ledger: Any) -> None:
         self.ledger = ledger
@@ -243,6 +313,16 @@ class Directory:
         self._save(agency)
         return agency_state(agency)
 
+    def set_agency_rules(self, actor: Actor, agency_id: str, *, delegated_kinds: list[str] | None = None,
+                         records_controller_controls_documents: bool | None = None,
+                         expected_version: int | None = None) -> dict[str, Any]:
+        agency = self._agency(agency_id)
+        self._expect(agency, expected_version)
+        agency.set_rules(actor, delegated_kinds=delegated_kinds,
+                         records_controller_controls_documents=records_controller_controls_documents)
+        self._save(agency)
+        return agency_state(agency)
+
     def agency(self, agency_id: str) -> dict[str, Any]:
         return agency_state(self._agency(agency_id))
 
@@ -254,10 +334,12 @@ class Directory:
 
     # ---- accounts --------------------------------------------------------------------------
     def create_account(self, actor: Actor, *, username: str, agency_id: str, full_name: str, roles: list[str],
-                       email: str = "") -> dict[str, Any]:
+                       email: str = "", department: str | None = None) -> dict[str, Any]:
         self.agency(agency_id)
+        if department is not None:
+            department = self._placeable(agency_id, department)
         acc = Account.create(actor, username=username, agency_id=agency_id, full_name=full_name, roles=roles,
-                             email=email)
+                             email=email, department=department)
         self._save(acc, new=(f"Tên đăng nhập {acc.username} đã được dùng.",
                              f"Username {acc.username} is already taken."))
         return account_state(acc)
@@ -265,6 +347,17 @@ class Directory:
     def change_roles(self, actor: Actor, username: str, roles: list[str], *,
                      expected_version: int | None = None) -> dict[str, Any]:
         return self._change(username, expected_version, lambda a: a.change_roles(actor, roles))
+
+    def change_details(self, actor: Actor, username: str, *, full_name: str | None = None, email: str | None = None,
+                       expected_version: int | None = None) -> dict[str, Any]:
+        return self._change(username, expected_version,
+                            lambda a: a.change_details(actor, full_name=full_name, email=email))
+
+    def move_to_department(self, actor: Actor, username: str, department: str, *,
+                           expected_version: int | None = None) -> dict[str, Any]:
+        acc = self._account(username)
+        place = self._placeable(acc.agency_id, department)
+        return self._change(username, expected_version, lambda a: a.move_to_department(actor, place))
 
     def lock(self, actor: Actor, username: str, *, reason: str = "", expected_version: int | None = None
              ) -> dict[str, Any]:
@@ -289,6 +382,84 @@ class Directory:
             return self.account(username)
         except NotFound:
             return None
+
+    # ---- departments -----------------------------------------------------------------------
+    def create_department(self, actor: Actor, agency_id: str, *, code: str, name: str, parent_id: str | None = None,
+                          leader: str | None = None) -> dict[str, Any]:
+        self.agency(agency_id)
+        if parent_id:
+            self._open_department(agency_id, parent_id, "parent_id")
+        dep = Department.create(actor, agency_id=agency_id, code=code, name=name, parent_id=parent_id or None,
+                                leader=self._leader(agency_id, leader))
+        self._save(dep, new=(f"Mã phòng ban {dep.code} đã được dùng trong cơ quan.",
+                             f"Department code {dep.code} is already used in this agency."))
+        return department_state(dep)
+
+    def rename_department(self, actor: Actor, department_id: str, name: str, *,
+                          expected_version: int | None = None) -> dict[str, Any]:
+        return self._change_department(department_id, expected_version, lambda d: d.rename(actor, name))
+
+    def change_department_leader(self, actor: Actor, department_id: str, leader: str | None, *,
+                                 expected_version: int | None = None) -> dict[str, Any]:
+        dep = self._department(department_id)
+        who = self._leader(dep.agency_id, leader)
+        return self._change_department(department_id, expected_version, lambda d: d.change_leader(actor, who))
+
+    def close_department(self, actor: Actor, department_id: str, *, reason: str = "",
+                         expected_version: int | None = None) -> dict[str, Any]:
+        return self._change_department(department_id, expected_version, lambda d: d.close(actor, reason))
+
+    def department(self, department_id: str) -> dict[str, Any]:
+        return department_state(self._department(department_id))
+
+    def find_department(self, department_id: str) -> dict[str, Any] | None:
+        try:
+            return self.department(department_id)
+        except NotFound:
+            return None
+
+    def _department(self, department_id: str) -> Department:
+        try:
+            uid = UUID(str(department_id))
+        except ValueError:
+            raise NotFound("Không tìm thấy phòng ban.", "No such department.", field="id") from None
+        return self._get(uid, Department, "phòng ban", "department")  # type: ignore[no-any-return]
+
+    def _open_department(self, agency_id: str, department_id: str, field: str) -> Department:
+        """The department ``department_id`` if it is an open department of ``agency_id`` (422 on ``field``)."""
+        try:
+            dep = self._department(department_id)
+        except NotFound:
+            dep = None
+        if dep is None or dep.agency_id != agency_id:
+            raise InvalidInput("Không có phòng ban này trong cơ quan.", "No such department in this agency.",
+                               field=field)
+        if dep.closed:
+            raise InvalidInput(f"Phòng ban «{dep.name}» đã giải thể.", f"Department '{dep.name}' is closed.",
+                               field=field)
+        return dep
+
+    def _placeable(self, agency_id: str, department: Any) -> str:
+        value = v.text(department, "department", max_len=100)
+        if value == LEADERSHIP:
+            return value
+        return str(self._open_department(agency_id, value, "department").id)
+
+    def _leader(self, agency_id: str, leader: str | None) -> str | None:
+        if leader is None or leader == "":
+            return None
+        acc = self.find_account(v.text(leader, "leader", max_len=100))
+        if acc is None or acc["agency_id"] != agency_id or acc["status"] != "active":
+            raise InvalidInput(f"«{leader}» không phải tài khoản đang hoạt động của cơ quan.",
+                               f"'{leader}' is not an active account of this agency.", field="leader")
+        return str(acc["username"])
+
+    def _change_department(self, department_id: str, expected_version: int | None, command: Any) -> dict[str, Any]:
+        dep = self._department(department_id)
+        self._expect(dep, expected_version)
+        command(dep)
+        self._save(dep)
+        return department_state(dep)
 
     # ---- plumbing --------------------------------------------------------------------------
     def _get(self, uid: UUID, cls: type, what_vi: str, what_en: str) -> Any:

@@ -12,6 +12,7 @@ from ledger import effect
 from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
+from ledger.approval import DEFAULT_DELEGATED, check_approving_role
 from ledger.errors import InvalidInput, NotAllowed, RuleViolation
 
 # kind -> (Vietnamese label, English label, requires an approval signature before issue)
@@ -26,8 +27,11 @@ KINDS: dict[str, tuple[str, str, bool]] = {
     "audit_programme": ("Chương trình đánh giá nội bộ", "Internal audit programme", True),
     "audit_plan": ("Kế hoạch đánh giá nội bộ", "Internal audit plan", True),
     "management_review": ("Xem xét của lãnh đạo", "Management review", True),
+    "improvement_programme": ("Chương trình cải tiến liên tục", "Continual improvement programme", True),
     "other": ("Tài liệu khác", "Other document", False),
 }
+SECRETARY = ("iso_secretary",)
+CONTROLLERS = ("iso_secretary", "records_controller")  # when the agency lets its records controller control documents
 VERDICTS = ("agree", "agree_with_comments", "disagree")
 MEANINGS = ("review", "approval")
 PENDING = ("draft", "submitted", "approved", "rejected")
@@ -44,16 +48,17 @@ class Document(LedgerAggregate):
     # ---- commands -------------------------------------------------------------------------
     @classmethod
     def register(cls, actor: Actor, *, id: UUID, code: str, title: str, kind: str,  # noqa: A002
-                 department: str) -> Document:
-        meta = actor.meta("iso_secretary")
+                 department: str, controllers: tuple[str, ...] = SECRETARY) -> Document:
+        meta = actor.meta(*controllers)
         created: Document = cls._create(cast(Any, cls).Registered, id=id, agency_id=actor.agency_id, code=code,
                                         title=v.text(title, "title"),
                    kind=v.choice(kind, "kind", KINDS), department=v.text(department, "department", max_len=200),
                    meta=meta)
         return created
 
-    def create_draft(self, actor: Actor, *, file: Any, change_summary: str) -> int:
-        meta = self._meta(actor, "iso_secretary")
+    def create_draft(self, actor: Actor, *, file: Any, change_summary: str,
+                     controllers: tuple[str, ...] = SECRETARY) -> int:
+        meta = self._meta(actor, *controllers)
         self._check_active()
         pending = [x["n"] for x in self.versions if x["status"] in PENDING]
         if pending:
@@ -79,8 +84,9 @@ class Document(LedgerAggregate):
         self._draft_revised(version=n, file=v.file_ref(file),
                             change_summary=v.text(change_summary, "change_summary", max_len=2000), meta=meta)
 
-    def submit(self, actor: Actor, n: int, *, reviewers: list[str], approver: str) -> None:
-        meta = self._meta(actor, "iso_secretary")
+    def submit(self, actor: Actor, n: int, *, reviewers: list[str], approver: str,
+               controllers: tuple[str, ...] = SECRETARY) -> None:
+        meta = self._meta(actor, *controllers)
         ver = self._numbered(n)
         if ver["status"] not in ("draft", "rejected"):
             raise RuleViolation(f"Phiên bản {n} không ở trạng thái dự thảo.", f"Version {n} is not a draft.",
@@ -105,9 +111,10 @@ class Document(LedgerAggregate):
         self._reviewed(version=n, reviewer=actor.user_id, verdict=v.choice(verdict, "verdict", VERDICTS),
                        comment=v.text(comment, "comment", max_len=4000, required=False), meta=meta)
 
-    def approve(self, actor: Actor, n: int) -> None:
+    def approve(self, actor: Actor, n: int, *, delegated: tuple[str, ...] = DEFAULT_DELEGATED) -> None:
         meta = self._meta(actor, "agency_leader", "department_leader")
         ver = self._check_approver(actor, n)
+        check_approving_role(meta["role"], self.kind, delegated, KINDS[self.kind][0])
         missing = [r for r in ver["reviewers"] if r not in ver["reviews"]]
         if missing:
             raise RuleViolation(f"Còn {len(missing)} người chưa cho ý kiến xem xét: {', '.join(missing)}.",
@@ -115,19 +122,22 @@ class Document(LedgerAggregate):
                                 code="reviews_pending")
         self._approved(version=n, approver=actor.user_id, meta=meta)
 
-    def reject(self, actor: Actor, n: int, *, reason: str) -> None:
+    def reject(self, actor: Actor, n: int, *, reason: str, delegated: tuple[str, ...] = DEFAULT_DELEGATED) -> None:
         meta = self._meta(actor, "agency_leader", "department_leader")
         self._check_approver(actor, n)
+        check_approving_role(meta["role"], self.kind, delegated, KINDS[self.kind][0])
         self._rejected(version=n, approver=actor.user_id, reason=v.text(reason, "reason", max_len=4000),
                        meta=meta)
 
     def sign(self, actor: Actor, n: int, *, meaning: str, signed_file: Any, certificate: dict[str, str],
-             pades_level: str, signing_time: str, timestamp_time: str | None) -> None:
+             pades_level: str, signing_time: str, timestamp_time: str | None,
+             delegated: tuple[str, ...] = DEFAULT_DELEGATED) -> None:
         meta = self._meta(actor, "agency_leader", "department_leader")
         ver = self._numbered(n)
         meaning = v.choice(meaning, "meaning", MEANINGS)
         if meaning == "approval":
             self._check_status(ver, "approved")
+            check_approving_role(meta["role"], self.kind, delegated, KINDS[self.kind][0])
             if actor.user_id != ver["approver"] and meta["role"] != "agency_leader":
                 raise NotAllowed("Chỉ người phê duyệt hoặc lãnh đạo cơ quan được ký phê duyệt.",
                                  "Only the approver or an agency leader may sign for approval.",
@@ -146,10 +156,10 @@ class Document(LedgerAggregate):
                      timestamp_time=timestamp_time, meta=meta)
 
     def issue(self, actor: Actor, n: int, *, effective_from: date | str, distribution: list[str],
-              today: date) -> None:
+              today: date, controllers: tuple[str, ...] = SECRETARY) -> None:
         """Issues version ``n``; it replaces the version in force from ``effective_from`` (at once if that
         day has come). Refused while another issued version is still waiting for its effective date."""
-        meta = self._meta(actor, "iso_secretary")
+        meta = self._meta(actor, *controllers)
         ver = self._numbered(n)
         self._check_status(ver, "approved")
         if KINDS[self.kind][2] and not ver["signed_for_approval"]:

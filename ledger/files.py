@@ -54,6 +54,7 @@ class FileKind(StrEnum):
     SIGNED = "signed"      # the signed PDF that becomes its version's file (Signed)
     RECORD = "record"      # a file kept in a record (FileAdded)
     EVIDENCE = "evidence"  # a record's destruction minutes (Destroyed), kept after the record's key is shredded
+    IMAGE = "image"        # a leader's signature image or an agency's seal (SignatureImageSet, SealImageSet)
 
 
 def file_scope(kind: FileKind, aggregate_id: str) -> str:
@@ -62,7 +63,8 @@ def file_scope(kind: FileKind, aggregate_id: str) -> str:
     Every entry point that stores or reads a file, and the reference index that verify and sweep walk,
     ask this function: a version's file and its signed copy share the document's scope (a signature
     replaces the version's file), a record's files share the record's scope (shredded on destruction),
-    and destruction evidence has a scope of its own so that shredding the record leaves it readable."""
+    and destruction evidence has a scope of its own so that shredding the record leaves it readable; an
+    account's signature image and an agency's seal belong to that account's or agency's aggregate."""
     if kind is FileKind.EVIDENCE:
         return f"{aggregate_id}-evidence"
     return aggregate_id

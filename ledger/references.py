@@ -9,7 +9,8 @@ from typing import Any
 from ledger.files import FileKind, FileRef, stored_scope
 
 _FILE_FIELDS = {"DraftCreated": ("file", FileKind.VERSION), "DraftRevised": ("file", FileKind.VERSION),
-                "Signed": ("signed_file", FileKind.SIGNED), "FileAdded": ("file", FileKind.RECORD)}
+                "Signed": ("signed_file", FileKind.SIGNED), "FileAdded": ("file", FileKind.RECORD),
+                "SignatureImageSet": ("file", FileKind.IMAGE), "SealImageSet": ("file", FileKind.IMAGE)}
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,12 @@ class Reference:
     version: int
 
 
-def references(ledger: Any, *, page_size: int = 2000) -> Iterator[Reference]:
-    """Every file an event points at that has not been erased by a destruction, in the order first named."""
+def references(ledger: Any, *, after: int = 0, page_size: int = 2000) -> Iterator[Reference]:
+    """Every file an event (after position ``after``) points at that has not been erased by a destruction, in the
+    order first named."""
     live: dict[str, dict[str, Reference]] = {}
     decode = ledger.mapper.transcoder.decode
-    start = 0
+    start = after
     while True:
         page = ledger.recorder.select_notifications(start, page_size, inclusive_of_start=False)
         if not page:

@@ -1,4 +1,5 @@
-"""The one integrity check (CLI, API, web page): chains, snapshots, files and destruction evidence, with counts."""
+"""The one integrity check (CLI, API, web page): chains, snapshots, files and destruction evidence, with counts;
+of the whole log, or incrementally of what is new since the last verified checkpoint."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ledger.verify import Chain, ChainBreak, verify_chains, verify_snapshots
 
 ITEMS = ("Document", "Record")
 _WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record"), "Agency": ("cơ quan", "agency"),
-         "Account": ("tài khoản", "account")}
+         "Account": ("tài khoản", "account"), "Department": ("phòng ban", "department")}
 
 
 class TreeProblem(Protocol):
@@ -28,6 +29,7 @@ class TreeCheck(Protocol):
 
     checkpoints: int
     latest_verified: int
+    latest_position: int  # the log position of the last event of the checkpoint ``latest_verified``
 
     @property
     def problems(self) -> list[Any]: ...
@@ -89,7 +91,9 @@ class IntegrityReport:
     ``events``, ``aggregates``, ``documents`` and ``records`` count the chains walked in the scope;
     ``snapshots``, ``files`` (version, signed and record files) and ``evidence_files`` (destruction minutes)
     count what was read and compared. A broken chain stops the check (``stopped_early``): later events
-    cannot be trusted, so no snapshot or file is read."""
+    cannot be trusted, so no snapshot or file is read. ``since`` > 0: an incremental check, of the events after
+    the checkpoint of that size only (at log position ``after``); the earlier ones were verified before.
+    ``verified_size`` and ``verified_position``: the largest checkpoint the log reproduces, and where it ends."""
 
     agencies: tuple[str, ...] | None
     events: int
@@ -105,6 +109,10 @@ class IntegrityReport:
     file_problems: tuple[Finding, ...]
     checkpoints: int = 0  # signed checkpoints the log was held against (0: not checked)
     tree_problems: tuple[Finding, ...] = ()
+    since: int = 0
+    after: int = 0
+    verified_size: int = 0
+    verified_position: int = 0
 
     @property
     def intact(self) -> bool:
@@ -117,6 +125,11 @@ class IntegrityReport:
         others = self.aggregates - items
         parts = [f"Checked {_n(self.events, 'event')} of {items} documents and records" if en else
                  f"Đã kiểm tra {self.events} sự kiện của {items} tài liệu và hồ sơ"]
+        if self.since:
+            parts[0] = (f"Incremental, since the verified checkpoint of {self.since} events: " + parts[0][0].lower()
+                        + parts[0][1:] + " (new events)" if en else
+                        f"Kiểm tra gia tăng, từ điểm kiểm tra đã xác minh cỡ {self.since}: " + parts[0][0].lower()
+                        + parts[0][1:] + " (sự kiện mới)")
         if others:
             parts[0] += f" and {others} agencies and accounts" if en else f" cùng {others} cơ quan và tài khoản"
         if self.checkpoints:
@@ -142,27 +155,34 @@ def _n(count: int, noun: str) -> str:
 
 def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collection[str] | None = None,
                   snapshot_interval: int, progress: Callable[[int], None] | None = None,
-                  tree: Callable[[], TreeCheck] | None = None) -> IntegrityReport:
+                  tree: Callable[[], TreeCheck] | None = None, since: int = 0, after: int = 0) -> IntegrityReport:
     """Checks every chain of the log (a break anywhere is the first break) and, with ``tree``, the whole log
     against its signed checkpoints (what a chain cannot show: deleted events, a truncated log); then, for the
     documents and records of ``agencies`` (None: every aggregate), their snapshots and every file their events
-    still reference, destruction minutes included. ``archive`` None: files are not read."""
-    chains = verify_chains(ledger, progress=progress)
+    still reference, destruction minutes included. ``archive`` None: files are not read.
+
+    ``after`` > 0 (incremental, from the verified checkpoint of size ``since``, which ends at that position;
+    ``tree`` must then hold the log from the same checkpoint): only the events after ``after`` are walked, and
+    only the snapshots of the aggregates they touch and the files they name are read."""
+    chains = verify_chains(ledger, after=after, progress=progress)
     tree_report = tree() if tree is not None else None
     tree_findings = tuple(_tree_finding(t, chains.chains) for t in (tree_report.problems if tree_report else []))
     checkpoints = tree_report.checkpoints if tree_report else 0
+    marks = {"since": since, "after": after,
+             "verified_size": tree_report.latest_verified if tree_report else 0,
+             "verified_position": tree_report.latest_position if tree_report else 0}
     scope = tuple(sorted(agencies)) if agencies is not None else None
     members = {k: c for k, c in chains.chains.items()
                if scope is None or (c.kind in ITEMS and c.agency_id in scope)}
     brk = chains.first_break
-    counts = {"events": sum(c.version for c in members.values()), "aggregates": len(members),
+    counts = {"events": sum(c.walked for c in members.values()), "aggregates": len(members),
               "documents": sum(c.kind == "Document" for c in members.values()),
               "records": sum(c.kind == "Record" for c in members.values())}
     if brk is not None:
         return IntegrityReport(scope, **counts, snapshots=0, files=0, evidence_files=0, files_checked=False,
                                stopped_early=True, first_break=_chain_finding(brk, chains.chains, "chain"),
                                file_problems=(), checkpoints=checkpoints,
-                               tree_problems=tree_findings)
+                               tree_problems=tree_findings, **marks)
     snaps = verify_snapshots(ledger, {k: c.version for k, c in members.items()}, interval=snapshot_interval)
     first = tree_findings[0] if tree_findings else None
     if first is None and snaps.first_break:
@@ -170,7 +190,7 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
     files = evidence = 0
     problems: list[Finding] = []
     if archive is not None:
-        for r in references(ledger):
+        for r in references(ledger, after=after):
             if r.aggregate_id not in members:
                 continue
             result = archive.verify(r.ref, r.scope)
@@ -189,7 +209,7 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
     return IntegrityReport(scope, **counts, snapshots=snaps.checked, files=files, evidence_files=evidence,
                            files_checked=archive is not None, stopped_early=False,
                            first_break=first or (problems[0] if problems else None), file_problems=tuple(problems),
-                           checkpoints=checkpoints, tree_problems=tree_findings)
+                           checkpoints=checkpoints, tree_problems=tree_findings, **marks)
 
 
 def _chain_finding(brk: ChainBreak, chains: dict[str, Chain], check: str) -> Finding:

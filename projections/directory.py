@@ -1,4 +1,4 @@
-"""Read models of the directory: agencies, who supervises them, and user accounts (for lists and search)."""
+"""Read models of the directory: agencies, who supervises them, departments and user accounts (lists, search)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from projections.views import Ev, Exec
 
-TABLES = ("agencies", "agency_supervisors", "users")
+TABLES = ("agencies", "agency_supervisors", "departments", "users")
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS agencies (
@@ -18,8 +18,12 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS users (
         username TEXT PRIMARY KEY, aggregate_id TEXT NOT NULL UNIQUE, agency_id TEXT NOT NULL,
         full_name TEXT NOT NULL, roles TEXT NOT NULL, email TEXT NOT NULL, status TEXT NOT NULL,
-        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+        version INTEGER NOT NULL, updated_at TEXT NOT NULL, department TEXT)""",
     "CREATE INDEX IF NOT EXISTS users_agency ON users (agency_id, username)",
+    """CREATE TABLE IF NOT EXISTS departments (
+        id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, parent_id TEXT,
+        leader TEXT, closed INTEGER NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS departments_agency ON departments (agency_id, code)",
 ]
 
 _ACCOUNT_STATUS = {"AccountLocked": "locked", "AccountUnlocked": "active", "AccountDeactivated": "deactivated"}
@@ -29,7 +33,7 @@ def apply(x: Exec, e: Ev) -> None:
     """Applies one directory event; events of other aggregates are ignored."""
     f = e.f
     if e.kind == "Agency":
-        if e.type == "SealImageSet":  # the seal's file is in the ledger; the row keeps the version
+        if e.type in ("SealImageSet", "AgencyRulesSet"):  # in the ledger; the row keeps the version
             x("UPDATE agencies SET version=?, updated_at=? WHERE aggregate_id=?", (e.version, e.at, e.aggregate_id))
             return
         if e.type == "AgencyCreated":
@@ -43,11 +47,19 @@ def apply(x: Exec, e: Ev) -> None:
         for sup in f["supervised_by"]:
             x("INSERT INTO agency_supervisors SELECT agency_id, ? FROM agencies WHERE aggregate_id=? "
               "ON CONFLICT DO NOTHING", (sup, e.aggregate_id))
+    elif e.kind == "Department":
+        _department(x, e)
     elif e.kind == "Account":
         if e.type == "AccountCreated":
-            x("INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?)",
+            x("INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?,?)",
               (f["username"], e.aggregate_id, f["agency_id"], f["full_name"], json.dumps(f["roles"]), f["email"],
-               "active", e.version, e.at))
+               "active", e.version, e.at, f.get("department")))
+        elif e.type == "AccountDetailsChanged":
+            x("UPDATE users SET full_name=?, email=?, version=?, updated_at=? WHERE aggregate_id=?",
+              (f["full_name"], f["email"], e.version, e.at, e.aggregate_id))
+        elif e.type == "AccountMovedToDepartment":
+            x("UPDATE users SET department=?, version=?, updated_at=? WHERE aggregate_id=?",
+              (f["department"], e.version, e.at, e.aggregate_id))
         elif e.type == "RolesChanged":
             x("UPDATE users SET roles=?, version=?, updated_at=? WHERE aggregate_id=?",
               (json.dumps(f["roles"]), e.version, e.at, e.aggregate_id))
@@ -56,3 +68,18 @@ def apply(x: Exec, e: Ev) -> None:
         elif e.type in _ACCOUNT_STATUS:
             x("UPDATE users SET status=?, version=?, updated_at=? WHERE aggregate_id=?",
               (_ACCOUNT_STATUS[e.type], e.version, e.at, e.aggregate_id))
+
+
+def _department(x: Exec, e: Ev) -> None:
+    f = e.f
+    if e.type == "DepartmentCreated":
+        x("INSERT INTO departments VALUES (?,?,?,?,?,?,?,?,?)",
+          (e.aggregate_id, f["agency_id"], f["code"], f["name"], f["parent_id"], f["leader"], 0, e.version, e.at))
+    elif e.type == "DepartmentRenamed":
+        x("UPDATE departments SET name=?, version=?, updated_at=? WHERE id=?", (f["name"], e.version, e.at,
+                                                                                e.aggregate_id))
+    elif e.type == "DepartmentLeaderChanged":
+        x("UPDATE departments SET leader=?, version=?, updated_at=? WHERE id=?", (f["leader"], e.version, e.at,
+                                                                                  e.aggregate_id))
+    elif e.type == "DepartmentClosed":
+        x("UPDATE departments SET closed=1, version=?, updated_at=? WHERE id=?", (e.version, e.at, e.aggregate_id))

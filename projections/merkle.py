@@ -3,7 +3,9 @@
 Leaf ``i`` is the ``i``-th event in notification order (positions may have gaps on PostgreSQL, leaf indexes
 do not). Keeping each perfect subtree ``(level, index)`` makes any subtree root of RFC 9162's proofs a fold of
 at most log₂ n stored nodes. Checkpoints (signed tree heads) live in ``merkle_checkpoints``, which is not
-rebuildable: a rebuild recomputes the tree, and the checkpoints are what it must agree with.
+rebuildable: a rebuild recomputes the tree, and the checkpoints are what it must agree with. Neither is
+``merkle_verified``, the record of each verification that reproduced a checkpoint (where the next incremental
+``isoledger verify`` starts).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS merkle_checkpoints (
         tree_size BIGINT PRIMARY KEY, root_hash TEXT NOT NULL, made_at TEXT NOT NULL, note TEXT NOT NULL,
         timestamp_token TEXT)""",
+    """CREATE TABLE IF NOT EXISTS merkle_verified (
+        tree_size BIGINT NOT NULL, last_position BIGINT NOT NULL, verified_at TEXT NOT NULL, mode TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS merkle_verified_by_size ON merkle_verified (tree_size)",
 ]
 
 

@@ -60,9 +60,11 @@ def translate(exc: BaseException, stage: str) -> se.SigningError:
                 f"Thiết bị ký số PKCS#11 báo lỗi ({type(link).__name__}); thiết bị còn được cắm không?",
                 field="signer",
             )
-    if stage == "read" and isinstance(exc, misc.PdfError | ValueError | TypeError | KeyError | OSError):
+    # ArithmeticError: pyHanko parses numbers with Decimal, which raises InvalidOperation on a mangled one
+    structural = misc.PdfError | ValueError | TypeError | KeyError | ArithmeticError
+    if stage == "read" and isinstance(exc, structural | OSError):
         return se.InvalidPdfError(field="file")
-    if stage == "validate" and isinstance(exc, misc.PdfError | ValueError | TypeError | KeyError):
+    if stage == "validate" and isinstance(exc, structural):
         # raised while reading the file's structure (each signature's own failures become its report)
         return se.InvalidPdfError(field="file")
     if isinstance(exc, misc.PdfReadError):

@@ -34,6 +34,10 @@ class Placement:
     page: int
     box: tuple[float, float, float, float]
 
+    def on(self, reader: Any) -> Placement:
+        """The placement on the PDF being signed (``reader``): this one, as chosen."""
+        return self
+
     def __post_init__(self) -> None:
         x1, y1, x2, y2 = self.box
         if x2 - x1 < 40 or y2 - y1 < 20:
@@ -57,9 +61,12 @@ class Look:
     seal_diameter_mm: float = 36.0
 
 
+MIN_TEXT_SCALE = 0.7  # below this the text goes under the images instead of beside them
+
+
 def vietnam_time(moment: datetime) -> str:
-    """ISO 8601 in Vietnam time, to the second: 2026-03-05T09:30:00+07:00."""
-    return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
+    """Vietnam time to the second, as Vietnamese readers write it: 05/03/2026 09:30:00 +07:00."""
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S +07:00")
 
 
 def stamp_text(meaning: Meaning, signer_name: str, agency: str, signed_at: datetime) -> str:
@@ -117,7 +124,7 @@ class DecreeStamp(BaseStamp):
         return b"q 1 0 0 1 %g %g cm %s Q" % (x, y, commands)
 
     def _render_art(
-        self, sig: Image.Image, seal: Image.Image | None, room: float, inner_h: float
+        self, sig: Image.Image, seal: Image.Image | None, room: float, inner_h: float, centred: bool = False
     ) -> list[bytes]:
         # The seal keeps its real size (unless the box is lower than it) and its right
         # edge lies at one third of the signature image, which shrinks to fit the room left.
@@ -129,6 +136,8 @@ class DecreeStamp(BaseStamp):
         if sig_w > limit:
             sig_h, sig_w = sig_h * limit / sig_w, limit
         sig_x = MARGIN + max(seal_w - sig_w / 3, 0.0)
+        if centred:  # across the whole box: the art's width is sig_x + sig_w - MARGIN
+            sig_x += max(room - (sig_x + sig_w - MARGIN), 0.0) / 2
         out = [self._image(sig, sig_x, (height - sig_h) / 2, sig_w, sig_h)]
         if seal is not None:
             out.append(self._image(seal, sig_x + sig_w / 3 - seal_w, (height - seal_w) / 2, seal_w, seal_w))
@@ -139,19 +148,33 @@ class DecreeStamp(BaseStamp):
         width, height = self.box.width, self.box.height
         inner_h = height - 2 * MARGIN
         art_w = width * style.art_share if style.signature is not None else 0.0
-        commands: list[bytes] = []
-        if style.signature is not None:
-            commands.extend(self._render_art(style.signature, style.seal, art_w - MARGIN, inner_h))
         text_box = TextBox(style.text_style or TextBoxStyle(), writer=self.writer, resources=self.resources)
         text_box.content = style.text
         text_commands = text_box.render()
+        text_w, text_h = text_box.box.width, text_box.box.height
+        # Beside the images the text may shrink only so far; in a narrow box (a document's signature block)
+        # it goes under them, across the whole width, so it stays readable.
+        beside = (width - art_w - 2 * MARGIN) / text_w if text_w else 1.0
+        under = style.signature is not None and beside < MIN_TEXT_SCALE
+        commands: list[bytes] = []
+        if under:
+            scale = min(1.0, (width - 2 * MARGIN) / text_w) if text_w else 1.0
+            band = text_h * scale + 2
+            assert style.signature is not None
+            art = self._render_art(style.signature, style.seal, width - 2 * MARGIN, inner_h - band, centred=True)
+            commands.extend(b"q 1 0 0 1 0 %g cm %s Q" % (band / 2, c) for c in art)
+            margins = layout.Margins(left=int(MARGIN), right=int(MARGIN), top=int(height - band), bottom=1)
+        else:
+            if style.signature is not None:
+                commands.extend(self._render_art(style.signature, style.seal, art_w - MARGIN, inner_h))
+            margins = layout.Margins(left=int(art_w + MARGIN), right=int(MARGIN), top=2, bottom=2)
         rule = layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN,
+            x_align=layout.AxisAlignment.ALIGN_MID if under else layout.AxisAlignment.ALIGN_MIN,
             y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins(left=int(art_w + MARGIN), right=int(MARGIN), top=2, bottom=2),
+            margins=margins,
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
         )
-        pos = rule.fit(self.box, text_box.box.width, text_box.box.height)
+        pos = rule.fit(self.box, text_w, text_h)
         commands.append(b"q %s %s Q" % (pos.as_cm(), text_commands))
         return commands
 

@@ -129,8 +129,8 @@ class AppearanceError(SigningError):
 
 class LevelUnavailableError(SigningError):
     code = "pades_level_unavailable"
-    default_vi = "Mức PAdES đã chọn không dùng được trên máy chủ này."
-    default_en = "The chosen PAdES level is not available on this server."
+    message_vi = "Mức PAdES đã chọn không dùng được trên máy chủ này."
+    message_en = "The chosen PAdES level is not available on this server."
 
 
 class SigningFailedError(SigningError):

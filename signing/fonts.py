@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import uharfbuzz as hb
 from fontTools import subset
 from fontTools.ttLib import TTFont, TTLibError
 from fontTools.ttLib.scaleUpem import scale_upem
@@ -69,9 +70,35 @@ def font_bytes(path: Path) -> bytes:
     return out.getvalue()
 
 
+# pyHanko drops these from every subset it embeds; HarfBuzz shapes with them (marks, composition).
+LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF")
+
+
+@functools.lru_cache(maxsize=4)
+def _for_embedding(data: bytes) -> bytes:
+    # The same glyphs in the same order, without the layout tables: subsetting it for each signature skips
+    # decompiling GSUB/GPOS, the larger part of what embedding the stamp's font costs.
+    font = TTFont(io.BytesIO(data))
+    for tag in LAYOUT_TABLES:
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def _shaping_face(data: bytes) -> hb.Face:
+    return hb.Face(data)
+
+
 @dataclass(frozen=True)
 class RescaledFontFactory(FontEngineFactory):
-    """Font engine factory over in-memory font bytes (pyHanko's own one reopens a file each time)."""
+    """Font engine factory over in-memory font bytes (pyHanko's own one reopens a file each time).
+
+    HarfBuzz shapes the text with the whole font; the glyph accumulator subsets and embeds a copy of it
+    without the layout tables, which pyHanko would drop from the embedded subset anyway.
+    """
 
     data: bytes
     font_size: int = 10
@@ -79,12 +106,14 @@ class RescaledFontFactory(FontEngineFactory):
     def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs:
             obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
+        engine = GlyphAccumulator(
             writer=writer,
-            font_handle=io.BytesIO(self.data),
+            font_handle=io.BytesIO(_for_embedding(self.data)),
             font_size=self.font_size,
             obj_stream=obj_stream,
         )
+        engine.hb_font = hb.Font(_shaping_face(self.data))
+        return engine
 
     def __repr__(self) -> str:
         return f"RescaledFontFactory({len(self.data)} bytes, size={self.font_size})"

@@ -221,6 +221,22 @@ SIGNING_TIME = _table(
 )
 
 
+# Which configured root a trusted certificate's chain ends at; the root's name follows the text.
+TRUST_ROOT = _table(
+    ("trusted_root", "Chuỗi chứng thư tới gốc tin cậy", "The certificate chains to the trusted root"),
+    ("no_trusted_root", "Chưa xác lập được chuỗi chứng thư tới một chứng thư gốc mà hệ thống tin cậy.",
+     "No certificate chain to a root this system trusts could be established."),
+)
+
+
+def trust_root_words(report: SignatureReport) -> Words:
+    """The trust root sentence of ``report``: the root's name when the chain ends at one."""
+    if report.trust_root_name is None:
+        return TRUST_ROOT["no_trusted_root"]
+    w = TRUST_ROOT["trusted_root"]
+    return Words(w.code, f"{w.vi}: {report.trust_root_name}", f"{w.en}: {report.trust_root_name}")
+
+
 def _look_up(table: dict[str, Words], code: str) -> Words:
     # A code this catalogue does not know (a newer pyHanko) still shows, as itself.
     return table.get(code) or Words(code, code, code)
@@ -237,6 +253,7 @@ class ReportWords:
     level: Words | None
     revocation: Words
     signing_time: Words | None
+    trust_root: Words
 
     def to_dict(self) -> dict[str, dict[str, str] | None]:
         return {
@@ -245,6 +262,7 @@ class ReportWords:
             "pades_level": self.level.to_dict() if self.level else None,
             "revocation": self.revocation.to_dict(),
             "signing_time": self.signing_time.to_dict() if self.signing_time else None,
+            "trust_root": self.trust_root.to_dict(),
         }  # fmt: skip
 
 
@@ -280,4 +298,5 @@ def describe(report: SignatureReport) -> ReportWords:
         level=_look_up(LEVELS, report.pades_level) if report.pades_level else None,
         revocation=_look_up(REVOCATION, report.revocation),
         signing_time=_look_up(SIGNING_TIME, report.signing_time_source) if report.signing_time_source else None,
+        trust_root=trust_root_words(report),
     )

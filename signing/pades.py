@@ -24,6 +24,7 @@ from signing._pdf import open_for_signing
 from signing.appearance import Look, Placement, decree_style, stamp_text
 from signing.config import Meaning, PadesLevel, SigningConfig
 from signing.fonts import RescaledFontFactory
+from signing.placement import StampRequest
 from signing.results import CertificateFacts, SignatureFacts, SignedPdf
 from signing.runtime import SigningRuntime
 from signing.signers import Signer
@@ -108,7 +109,7 @@ class PadesSigner:
         agency: str,
         meaning: Meaning | str,
         look: Look | None = None,
-        placement: Placement | None = None,
+        placement: Placement | StampRequest | None = None,
         level: PadesLevel | str | None = None,
         field_name: str | None = None,
         style: Meaning | str | None = None,
@@ -116,7 +117,8 @@ class PadesSigner:
         """Add one signature to ``pdf`` and return the new bytes with the signature's facts.
 
         ``look`` and ``placement`` make the signature visible (Decree 30/2020
-        Appendix I); without them it is invisible. ``style`` (default: the
+        Appendix I); without them it is invisible. A ``StampRequest`` is placed
+        on the PDF as opened for signing (``AppearanceError`` if it does not fit). ``style`` (default: the
         meaning) chooses the approval stamp or the smaller review stamp. ``level``
         overrides the configured PAdES level. Raises a ``SigningError`` subclass naming the cause.
         """
@@ -139,7 +141,8 @@ class PadesSigner:
         with lock:
             for _attempt in range(2):
                 writer = open_for_signing(pdf)
-                pdf_signer = self._pdf_signer(signer, level, meaning, name, signer_name, placement, style)
+                where = placement.on(writer.prev) if placement is not None else None
+                pdf_signer = self._pdf_signer(signer, level, meaning, name, signer_name, where, style)
                 try:
                     with mapped_errors("sign"):
                         signed = self._runtime.run(_sign(pdf_signer, writer, signed_at, reserve))

@@ -186,6 +186,25 @@ def place(layout: PageLayout, style: Meaning, box: Box | None, position: Positio
     return Placement(page=layout.index, box=chosen)
 
 
+@dataclass(frozen=True)
+class StampRequest:
+    """Where the signer wants the stamp, placed on the PDF as it is opened for signing (its layout read once).
+
+    ``page`` is 1-based (None: the last page); ``box`` the signer's own box, else the next free one at
+    ``position``. Signing resolves it with ``on(reader)``, on the very reader it signs with, so the page tree
+    is parsed once for placing the stamp and for adding its widget.
+    """
+
+    style: Meaning
+    page: int | None = None
+    box: Box | None = None
+    position: Position = Position.BOTTOM_RIGHT
+
+    def on(self, reader: PdfFileReader) -> Placement:
+        index = page_count(reader) - 1 if self.page is None else self.page - 1
+        return place(page_layout(reader, index), self.style, self.box, self.position)
+
+
 def page_sizes(pdf: bytes) -> list[Box]:
     """The visible area (x1, y1, x2, y2 in points) of every page of ``pdf``, in order."""
     reader = open_for_validation(pdf)

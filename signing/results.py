@@ -48,6 +48,12 @@ class CertificateFacts:
         )
 
 
+def display_name(name: x509.Name) -> str:
+    """A name as a person calls it: its common name, else its organisation, else the whole name."""
+    native = name.native
+    return _attribute(native, "common_name") or _attribute(native, "organization_name") or name.human_friendly
+
+
 def _attribute(name: dict[str, Any], key: str) -> str:
     value = name.get(key, "")
     return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
@@ -124,6 +130,10 @@ class SignatureReport:
     revocation: str = "not_checked"  # not_revoked (checked), revoked, or not_checked
     revoked_at: datetime | None = None
     trust_problem: str | None = None  # the sub-indication of what is wrong with the certificate, if anything
+    # The configured trust anchor the (trusted) certificate chain ends at: its subject as a person reads it, and
+    # its common name (else organisation); None whenever the certificate is not trusted.
+    trust_root: str | None = None
+    trust_root_name: str | None = None
     pades_level: str | None = None  # B-B, B-T, B-LT, B-LTA as the file shows it; None if unreadable
     docmdp_ok: bool | None = None
     detail: str = ""

@@ -13,6 +13,7 @@ from signing.appearance import Look, Placement
 from signing.config import Meaning, PadesLevel, SigningConfig, trust_root_files
 from signing.fonts import stamp_font
 from signing.pades import PadesSigner
+from signing.placement import StampRequest
 from signing.results import SignatureReport, SignedPdf
 from signing.runtime import SigningRuntime
 from signing.signers import Signer
@@ -45,7 +46,7 @@ class SigningService:
         agency: str,
         meaning: Meaning | str,
         look: Look | None = None,
-        placement: Placement | None = None,
+        placement: Placement | StampRequest | None = None,
         level: PadesLevel | str | None = None,
         field_name: str | None = None,
         style: Meaning | str | None = None,

@@ -27,7 +27,7 @@ from signing import _quiet
 from signing._boundary import mapped_errors
 from signing._pdf import open_for_validation
 from signing.pades import timestamp_time
-from signing.results import CertificateFacts, SignatureReport
+from signing.results import CertificateFacts, SignatureReport, display_name
 from signing.runtime import SigningRuntime
 
 
@@ -133,6 +133,7 @@ def _report(sig: EmbeddedPdfSignature, result: AdESLTAValidationResult, file: _L
         ts_valid = None if token_time is None else False  # present, but not checked: not vouched for
     level = status.modification_level
     details = status.revocation_details
+    root = _trust_root(status)
     return SignatureReport(
         field_name=sig.field_name,
         certificate=CertificateFacts.of(status.signing_cert),
@@ -150,10 +151,19 @@ def _report(sig: EmbeddedPdfSignature, result: AdESLTAValidationResult, file: _L
         revocation=_revocation(status, indication),
         revoked_at=details.revocation_date if details is not None else None,
         trust_problem=getattr(status.trust_problem_indic, "name", None),
+        trust_root=root.human_friendly if root is not None else None,
+        trust_root_name=display_name(root) if root is not None else None,
         pades_level=file.level(sig, token_time is not None),
         docmdp_ok=status.docmdp_ok,
         detail=result.failure_msg or "",
     )
+
+
+def _trust_root(status: PdfSignatureStatus) -> x509.Name | None:
+    # The anchor of the path pyHanko built and checked from the signer's certificate to a configured root;
+    # pyHanko keeps a path it could not vouch for (a revoked or damaged chain): that names no trusted root.
+    path = status.validation_path
+    return path.trust_anchor.authority.name if path is not None and status.trusted else None
 
 
 def _broken(

@@ -14,7 +14,7 @@ from ledger.files import FileKind, FileRef, file_scope
 from signing import errors as se
 from signing.appearance import Look
 from signing.config import Meaning, PadesLevel
-from signing.placement import Box, Position, place, read_layout
+from signing.placement import Box, Position, StampRequest
 from signing.signers import Signer
 
 PDF = "application/pdf"
@@ -124,13 +124,17 @@ def signed_name(filename: str) -> str:
 
 
 def account_scope(username: str) -> str:
-    """The archive scope of an account's images (its signature image)."""
-    return f"account-{username}"
+    """The archive scope of an account's images (its signature image): the account aggregate's."""
+    from ledger.directory import account_uuid
+
+    return file_scope(FileKind.IMAGE, str(account_uuid(username)))
 
 
 def agency_scope(agency_id: str) -> str:
-    """The archive scope of an agency's images (its seal)."""
-    return f"agency-{agency_id}"
+    """The archive scope of an agency's images (its seal): the agency aggregate's."""
+    from ledger.directory import agency_uuid
+
+    return file_scope(FileKind.IMAGE, str(agency_uuid(agency_id)))
 
 
 class _ImageBytes:
@@ -209,7 +213,7 @@ class VersionSigning:
             pdf = self.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
             account = self.directory.account(actor.user_id)
             agency = self.directory.find_agency(actor.agency_id)
-            placement = place(read_layout(pdf, choice.page), style, choice.box, choice.position)
+            placement = StampRequest(style, choice.page, choice.box, choice.position)  # placed as it is signed
             signed = self.service.sign(
                 pdf, signer, signer_name=account["full_name"], agency=agency["name"] if agency else actor.agency_id,
                 meaning=meaning_, look=self.look(actor, style, choice.images), placement=placement,

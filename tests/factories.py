@@ -66,4 +66,6 @@ WORLD_PEOPLE = {
     "thuky-b": ("Ngô Văn Bình", ["iso_secretary"], OTHER),
     "vanthu-b": ("Lý Thị Cúc", ["records_controller"], OTHER),
     "giamdoc-b": ("Mai Văn Dũng", ["agency_leader"], OTHER),
+    "quantri": ("Phạm Thị Quyên", ["agency_admin"], OWN),
+    "quantri-b": ("Tô Văn Phúc", ["agency_admin"], OTHER),
 }

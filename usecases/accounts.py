@@ -1,4 +1,4 @@
-"""Agencies and their accounts: create, list, change roles and state, passwords, signature and seal images."""
+"""Agencies and their accounts: create, list, administer, one-time and own passwords, signature and seal images."""
 
 from __future__ import annotations
 
@@ -9,20 +9,38 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from ledger.actors import Actor
+from ledger.errors import InvalidInput, NotAllowed
 from ledger.files import FileRef
 from signing.version import account_scope, agency_scope
 from usecases import roles as R
+from usecases.departments import manages
 from usecases.deps import Deps
 from usecases.visibility import AGENCY, USER, Visibility, not_found
 
 T = TypeVar("T")
+MIN_PASSWORD = 10
 Read = Callable[[Any, str, list[Any]], T]
 
 
 class Credentials(Protocol):
-    """Where passwords are kept (hashed): the API's store."""
+    """Where password hashes live (the API's store; outside the ledger: they are secrets, not facts)."""
 
     def set_password(self, username: str, password: str) -> None: ...
+    def hash(self, password: str) -> str: ...
+    def verify(self, hashed: str | None, password: str) -> bool: ...
+    def password_hash(self, username: str) -> str | None: ...
+    def set_password_hash(self, username: str, hashed: str) -> None: ...
+    def require_password_change(self, username: str, required: bool) -> None: ...
+    def must_change_password(self, username: str) -> bool: ...
+
+
+def check_password(password: Any, field: str = "password") -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
+                           f"A password needs at least {MIN_PASSWORD} characters.", field=field)
+    if len(password) > 200:
+        raise InvalidInput("Mật khẩu dài quá 200 ký tự.", "The password is longer than 200 characters.", field=field)
+    return password
 
 
 class Accounts:
@@ -35,7 +53,10 @@ class Accounts:
 
     def _visible(self, actor: Actor) -> list[str] | None:
         """The agencies ``actor`` reads (None: every agency, the administrator)."""
-        return None if "admin" in actor.roles else self.visibility.visible_agencies(actor, frozenset(R.MEMBERS))
+        if "admin" in actor.roles:
+            return None
+        own = [actor.agency_id] if "agency_admin" in actor.roles else []
+        return own + [a for a in self.visibility.visible_agencies(actor, frozenset(R.MEMBERS)) if a not in own]
 
     # ---- agencies ---------------------------------------------------------------------------
     def create_agency(self, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> dict[str, Any]:
@@ -60,6 +81,23 @@ class Accounts:
         if visible is not None and agency_id not in visible:
             raise not_found(AGENCY)
         return self.visibility.agency(agency_id)
+
+    def update_agency(self, actor: Actor, agency_id: str, *, name: str | None = None,
+                      supervised_by: list[str] | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        state = self.deps.directory.update_agency(actor, agency_id, name=name, supervised_by=supervised_by,
+                                                  expected_version=expected_version)
+        self.deps.projections.after_command()
+        return state
+
+    def agency_list(self, actor: Actor, *, besides: str | None = None) -> list[dict[str, Any]]:
+        """The agencies ``actor`` may see (``supervised_by`` decoded), by id; without ``besides``."""
+        def read(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
+            extra = " AND agency_id<>?" if besides is not None else ""
+            cur.execute(f"SELECT agency_id, name, supervised_by {base}{extra} ORDER BY agency_id",
+                        params + ([besides] if besides is not None else []))
+            return [{"agency_id": a, "name": n, "supervised_by": json.loads(s)} for a, n, s in cur.fetchall()]
+
+        return self.agencies(actor, read)
 
     def agency_name(self, agency_id: str) -> str:
         """The agency's name, as pages show it (its id when there is no such agency)."""
@@ -103,35 +141,12 @@ class Accounts:
 
     def accounts(self, actor: Actor, agency_id: str, read: Read[T]) -> T:
         """The agency's accounts (``roles`` as JSON text) through ``read(cursor, base, params)``."""
-        if "admin" not in actor.roles:
+        if not manages(actor.roles, actor.agency_id, agency_id):
             self.visibility.check_visible(actor, agency_id, frozenset(R.USER_READERS))
         self.visibility.agency(agency_id)
         self.deps.projections.fresh()
         with self.deps.db.transaction(write=False) as cur:
             return read(cur, "FROM users WHERE agency_id=?", [agency_id])
-
-    def change_account(self, actor: Actor, username: str, *, roles: list[str] | None = None,
-                       action: str | None = None, reason: str = "", password: str | None = None,
-                       expected_version: int | None = None) -> dict[str, Any]:
-        """Changes roles, then locks, unlocks or deactivates, then sets a new password; each optional."""
-        directory = self.deps.directory
-        if directory.find_account(username) is None:
-            raise not_found(USER)
-        state = directory.account(username)
-        expected = expected_version
-        if roles is not None:
-            state = directory.change_roles(actor, username, roles, expected_version=expected)
-            expected = None
-        if action == "lock":
-            state = directory.lock(actor, username, reason=reason, expected_version=expected)
-        elif action == "unlock":
-            state = directory.unlock(actor, username, expected_version=expected)
-        elif action == "deactivate":
-            state = directory.deactivate(actor, username, reason=reason, expected_version=expected)
-        if password is not None:
-            self.credentials.set_password(username, password)
-        self.deps.projections.after_command()
-        return state
 
     def set_signature_image(self, actor: Actor, username: str, png: Callable[[], bytes], filename: str | None, *,
                             expected_version: int | None = None) -> tuple[FileRef, dict[str, Any]]:
@@ -163,6 +178,99 @@ class Accounts:
             raise not_found(("ảnh", "image"))
         ref = FileRef.from_dict(file)
         return ref, self.deps.archive.read_bytes(ref, scope)
+
+    # ---- accounts administered (the province administrator anywhere, an agency administrator at home) ----
+    def managed(self, actor: Actor, username: str) -> dict[str, Any]:
+        """The account, if ``actor`` administers its agency (404 otherwise, never 403)."""
+        account = self.deps.directory.find_account(username)
+        if account is None or not manages(actor.roles, actor.agency_id, account["agency_id"]):
+            raise not_found(USER)
+        return account
+
+    def create(self, actor: Actor, agency_id: str, *, username: str, full_name: str, roles: list[str],
+               email: str = "", department: str | None = None, password: str | None = None
+               ) -> tuple[dict[str, Any], str | None]:
+        """The new account and, when no password was given, the one-time password it must change at sign-in."""
+        if not manages(actor.roles, actor.agency_id, agency_id) or self.deps.directory.find_agency(agency_id) is None:
+            raise not_found(AGENCY)
+        given = check_password(password) if password is not None else None
+        chosen = given or secrets.token_urlsafe(12)
+        hashed = self.credentials.hash(chosen)
+        state = self.deps.directory.create_account(actor, username=username, agency_id=agency_id, full_name=full_name,
+                                              roles=roles, email=email, department=department)
+        self.credentials.set_password_hash(state["username"], hashed)
+        self.credentials.require_password_change(state["username"], given is None)
+        self.deps.projections.after_command()
+        return state, None if given else chosen
+
+    def change(self, actor: Actor, username: str, *, full_name: str | None = None, email: str | None = None,
+               department: str | None = None, roles: list[str] | None = None, action: str | None = None,
+               reason: str = "", password: str | None = None, expected_version: int | None = None
+               ) -> dict[str, Any]:
+        """Applies each given change in turn; ``expected_version`` (If-Match) guards the first one."""
+        state = self.managed(actor, username)
+        d = self.deps.directory
+        steps: list[Any] = []
+        if full_name is not None or email is not None:
+            steps.append(lambda ev: d.change_details(actor, username, full_name=full_name, email=email,
+                                                     expected_version=ev))
+        if department is not None:
+            steps.append(lambda ev: d.move_to_department(actor, username, department, expected_version=ev))
+        if roles is not None:
+            steps.append(lambda ev: d.change_roles(actor, username, list(roles), expected_version=ev))
+        if action == "lock":
+            steps.append(lambda ev: d.lock(actor, username, reason=reason, expected_version=ev))
+        elif action == "unlock":
+            steps.append(lambda ev: d.unlock(actor, username, expected_version=ev))
+        elif action == "deactivate":
+            steps.append(lambda ev: d.deactivate(actor, username, reason=reason, expected_version=ev))
+        new_hash = self.credentials.hash(check_password(password)) if password is not None else None
+        for step in steps:
+            state = step(expected_version)
+            expected_version = None
+        if new_hash is not None:
+            self.credentials.set_password_hash(username, new_hash)
+        self.deps.projections.after_command()
+        return state
+
+    def reset_password(self, actor: Actor, username: str) -> str:
+        """A new one-time password for ``username``, to be changed at their next sign-in."""
+        account = self.managed(actor, username)
+        if account["status"] == "deactivated":
+            raise NotAllowed("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.",
+                             code="account_deactivated")
+        password = secrets.token_urlsafe(12)
+        self.credentials.set_password_hash(username, self.credentials.hash(password))
+        self.credentials.require_password_change(username, True)
+        return password
+
+    def account_list(self, actor: Actor, agency_id: str) -> list[dict[str, Any]]:
+        """The agency's accounts by full name (``roles`` decoded), for whoever may read them."""
+        def read(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
+            cur.execute(f"SELECT username, full_name, roles, email, status, department, version {base} "
+                        "ORDER BY full_name, username", params)
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            for r in rows:
+                r["roles"] = json.loads(r["roles"])
+            return rows
+
+        return self.accounts(actor, agency_id, read)
+
+    def must_change_password(self, username: str) -> bool:
+        """Whether ``username`` signed in with a one-time password they have yet to change."""
+        return self.credentials.must_change_password(username)
+
+    def change_own_password(self, username: str, *, current: str, new: str) -> None:
+        if not self.credentials.verify(self.credentials.password_hash(username), current or ""):
+            raise InvalidInput("Mật khẩu hiện tại không đúng.", "The current password is wrong.",
+                               field="current_password")
+        check_password(new, "new_password")
+        if new == current:
+            raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại.",
+                               "The new password must differ from the current one.", field="new_password")
+        self.credentials.set_password_hash(username, self.credentials.hash(new))
+        self.credentials.require_password_change(username, False)
 
     # ---- who can be picked ------------------------------------------------------------------
     def active(self, agency_id: str) -> list[tuple[str, str, set[str]]]:

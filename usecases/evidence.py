@@ -23,6 +23,30 @@ class Evidence:
         self.deps.projections.fresh()
         return self.deps.checkpoints
 
+    def published(self) -> dict[str, Any] | None:
+        """The latest signed checkpoint as the public page shows it (for outsiders to keep; times UTC ISO 8601,
+        ``stamped`` the RFC 3161 time-stamp's time or None), or None when there is none."""
+        import base64
+
+        from evidence.isoledger_verify import read_timestamp
+
+        checkpoints = self.deps.checkpoints
+        if checkpoints is None:
+            return None
+        checkpoints.maybe_make()  # one is due after some minutes even when nothing new came in since the last catch-up
+        found = checkpoints.latest()
+        if found is None:
+            return None
+        stamped = None
+        if found.timestamp_token:
+            try:
+                stamped = read_timestamp(base64.b64decode(found.timestamp_token))[1].isoformat()
+            except ValueError:
+                stamped = None
+        return {"tree_size": found.tree_size, "root_hash": found.root_hash, "made_at": found.made_at,
+                "note": found.note, "stamped": stamped, "key": checkpoints.key.verifier_key,
+                "every_events": checkpoints.every_events, "every_minutes": round(checkpoints.every_seconds / 60)}
+
     def verifier_key(self) -> str:
         """The installation's checkpoint verifier key (public)."""
         return str(self.deps.checkpoints.key.verifier_key)

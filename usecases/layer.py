@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from usecases.accounts import Accounts
+from usecases.departments import Departments
 from usecases.deps import Deps
 from usecases.documents import Documents
 from usecases.evidence import Evidence
@@ -31,6 +32,7 @@ class UseCases:
     history: Histories
     evidence: Evidence
     accounts: Accounts
+    departments: Departments
     health: Health
 
     @classmethod
@@ -39,4 +41,4 @@ class UseCases:
         history = Histories(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
-                   Accounts(deps, seen), Health(deps))
+                   Accounts(deps, seen), Departments(deps, seen), Health(deps))

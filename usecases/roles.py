@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger.record import CONFIDENTIAL_ROLES, READER_ROLES
 
-ALL = ("admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
+ALL = ("admin", "agency_admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
        "internal_auditor", "inspector")
 MEMBERS = ("iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
            "internal_auditor", "inspector")  # everyone who reads an agency's documents
@@ -17,4 +17,7 @@ GRANTORS = CONFIDENTIAL_ROLES  # read a confidential record's files by role, and
 RECORD_OVERSIGHT = ("records_controller", "agency_leader", "internal_auditor", "inspector")
 FEED = ("iso_secretary", "agency_leader", "records_controller", "internal_auditor", "inspector")
 AUDIT = ("admin", "internal_auditor", "inspector")
-USER_READERS = ("admin", "iso_secretary", "agency_leader", "internal_auditor", "inspector")  # inspector: supervised
+DOC_CONTROLLERS = ("iso_secretary", "records_controller")  # the records controller when its agency lets it
+ACCOUNT_MANAGERS = ("admin", "agency_admin")  # the agency administrator: its own agency only
+USER_READERS = ("admin", "agency_admin", "iso_secretary", "agency_leader", "internal_auditor",
+                "inspector")  # inspector: supervised

@@ -68,11 +68,29 @@ class Verification:
         return LedgerCheck(report, self._named(actor, report.first_break))
 
     def run(self, *, agencies: list[str] | None = None, files: bool = True,
-            progress: Callable[[int], None] | None = None) -> IntegrityReport:
-        """``ledger.verification.verify_ledger`` over this installation (the operator's `isoledger verify`)."""
+            progress: Callable[[int], None] | None = None, since: Any = None) -> IntegrityReport:
+        """``ledger.verification.verify_ledger`` over this installation (the operator's `isoledger verify`);
+        ``since`` a verified checkpoint (``last_verified()``): only what came after it, the earlier events held
+        against its signed root and the stored tree."""
+        checkpoints = self.deps.checkpoints
         return verify_ledger(self.deps.ledger, self.deps.archive if files else None, agencies=agencies,
-                             snapshot_interval=SNAPSHOT_INTERVAL, tree=self.deps.checkpoints.verify_tree,
+                             snapshot_interval=SNAPSHOT_INTERVAL, tree=lambda: checkpoints.verify_tree(since),
+                             since=since.tree_size if since else 0, after=since.last_position if since else 0,
                              progress=progress)
+
+    def last_verified(self) -> Any:
+        """The largest checkpoint an earlier verification reproduced (None: there is none; verify everything)."""
+        return self.deps.checkpoints.last_verified()
+
+    def events_after(self, since: Any) -> int:
+        """How many events a verification ``since`` that checkpoint walks (for a progress bar)."""
+        after = since.last_position if since else 0
+        return max((self.deps.ledger.recorder.max_notification_id() or 0) - after, 0)
+
+    def record_verified(self, report: IntegrityReport, since: Any) -> None:
+        """Notes the checkpoint ``report`` reproduced, so the next verification starts there."""
+        self.deps.checkpoints.record_verified(report.verified_size, report.verified_position,
+                                              "incremental" if since else "full")
 
     def _named(self, actor: Actor, brk: Finding | None) -> bool:
         if brk is None or "admin" in actor.roles:

@@ -13,6 +13,7 @@ AGENCY: What = ("cơ quan", "agency")
 DOCUMENT: What = ("tài liệu", "document")
 RECORD: What = ("hồ sơ", "record")
 USER: What = ("tài khoản", "user")
+DEPARTMENT: What = ("phòng ban", "department")
 
 
 class Who(Protocol):
@@ -80,6 +81,7 @@ class Visibility:
         finders: tuple[tuple[str, What, Callable[[str], str | None]], ...] = (
             ("document_id", DOCUMENT, lambda i: _agency_of(ledger.document, i)),
             ("record_id", RECORD, lambda i: _agency_of(ledger.record, i)),
+            ("department_id", DEPARTMENT, lambda i: (directory.find_department(i) or {}).get("agency_id")),
             ("user_id", USER, lambda i: (directory.find_account(i) or {}).get("agency_id")),
             ("agency_id", AGENCY, lambda i: i if directory.find_agency(i) is not None else None),
             ("position", ("sự kiện", "event"), lambda i: self.agency_of_event(int(i)) if i.isdigit() else None),

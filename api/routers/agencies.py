@@ -29,13 +29,14 @@ from ledger.files import FileRef
 router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
 
 Admin = Annotated[Principal, Depends(allow("admin"))]
+Manager = Annotated[Principal, Depends(allow(*R.ACCOUNT_MANAGERS))]  # the agency administrator: own agency only
 Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 UserReader = Annotated[Principal, Depends(allow(*R.USER_READERS))]
 SignatureOwner = Annotated[Principal, Depends(allow("admin", *R.LEADERS))]
 SealKeeper = Annotated[Principal, Depends(allow("admin", "agency_leader", "records_controller"))]
 PNG_FILE = {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
 AGENCY_COLS = ["agency_id", "name", "supervised_by", "version"]
-USER_COLS = ["username", "agency_id", "full_name", "roles", "email", "status", "version"]
+USER_COLS = ["username", "agency_id", "full_name", "roles", "email", "status", "version", "department"]
 
 
 @router.post("/agencies", status_code=201, response_model=AgencyOut, responses=responses(401, 403, 404, 409, 422),
@@ -69,11 +70,11 @@ def get_agency(ctx: Ctx, agency_id: str, p: Anyone, rid: RequestId, response: Re
 
 @router.post("/agencies/{agency_id}/users", status_code=201, response_model=UserOut,
              responses=responses(401, 403, 404, 409, 422), summary="Tạo tài khoản / create an account")
-def create_user(ctx: Ctx, agency_id: str, body: UserCreate, p: Admin, rid: RequestId, key: IdemKey,
+def create_user(ctx: Ctx, agency_id: str, body: UserCreate, p: Manager, rid: RequestId, key: IdemKey,
                 response: Response) -> UserOut:
-    state, generated = ctx.uc.accounts.create_account(
+    state, generated = ctx.uc.accounts.create(
         p.actor(rid), agency_id, username=body.username, full_name=body.full_name, roles=list(body.roles),
-        email=body.email, password=body.password)
+        email=body.email, department=body.department, password=body.password)
     response.headers.update(etag(state["version"]))
     response.headers["Location"] = f"/api/v1/users/{state['username']}"
     return UserOut(**state, initial_password=generated)
@@ -89,12 +90,14 @@ def list_users(ctx: Ctx, agency_id: str, p: UserReader, rid: RequestId, limit: p
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, responses=responses(401, 403, 404, 409, 412, 422),
-              summary="Đổi vai trò, khóa, mở khóa, vô hiệu hóa / change roles, lock, unlock, deactivate")
-def patch_user(ctx: Ctx, user_id: str, body: UserPatch, p: Admin, rid: RequestId, expected: IfMatch,
+              summary="Đổi tên, thư điện tử, phòng ban, vai trò; khóa, mở khóa, vô hiệu hóa / change name, e-mail, "
+                      "department, roles; lock, unlock, deactivate")
+def patch_user(ctx: Ctx, user_id: str, body: UserPatch, p: Manager, rid: RequestId, expected: IfMatch,
                key: IdemKey, response: Response) -> UserOut:
-    state = ctx.uc.accounts.change_account(
-        p.actor(rid), user_id, roles=list(body.roles) if body.roles is not None else None, action=body.action,
-        reason=body.reason, password=body.password, expected_version=expected)
+    state = ctx.uc.accounts.change(
+        p.actor(rid), user_id, full_name=body.full_name, email=body.email, department=body.department,
+        roles=None if body.roles is None else list(body.roles), action=body.action, reason=body.reason,
+        password=body.password, expected_version=expected)
     response.headers.update(etag(state["version"]))
     return UserOut(**state)
 

@@ -31,7 +31,7 @@ from api.security import Principal
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)
 
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
-Secretary = Annotated[Principal, Depends(allow("iso_secretary"))]
+Secretary = Annotated[Principal, Depends(allow(*R.DOC_CONTROLLERS))]  # records controller: if the agency says so
 Leader = Annotated[Principal, Depends(allow(*R.LEADERS))]
 Reviser = Annotated[Principal, Depends(allow(*R.REVISERS))]
 ReviewerP = Annotated[Principal, Depends(allow(*R.REVIEWERS))]

@@ -89,7 +89,8 @@ def signature_out(r: SignatureReport) -> SignatureOut:
             fingerprint=c.fingerprint_sha256, subject=c.subject, issuer=c.issuer, serial=c.serial,
             common_name=c.common_name, organization=c.organization, issuer_name=c.issuer_name,
             valid_from=_iso(c.valid_from), valid_until=_iso(c.valid_until)) if c else None,
-        ok=r.ok, intact=r.intact, valid=r.valid, trusted=r.trusted, revoked=r.revoked,
+        ok=r.ok, intact=r.intact, valid=r.valid, trusted=r.trusted, trust_root=r.trust_root,
+        trust_root_name=r.trust_root_name, revoked=r.revoked,
         revocation=r.revocation, revoked_at=_iso(r.revoked_at),  # type: ignore[arg-type]
         coverage=r.coverage, modification_level=r.modification_level, pades_level=r.pades_level,
         timestamp_valid=r.timestamp_valid, timestamp_time=_iso(r.timestamp_time),

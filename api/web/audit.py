@@ -1,4 +1,5 @@
-"""Auditor and inspector pages: timelines with hashes, the state on a past date, integrity, CSV and PDF exports."""
+"""Auditor and inspector pages: timelines with hashes, the state on a past date, integrity, CSV and PDF exports,
+and the evidence bundle."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from api import roles as R
 from api.security import Principal
@@ -20,6 +21,7 @@ from ledger.errors import InvalidInput
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 KINDS = {"documents": ("Document", frozenset(R.DOC_HISTORY)), "records": ("Record", frozenset(R.RECORD_OVERSIGHT))}
 AUDITORS = ("internal_auditor", "inspector", "admin")
+CONFIDENTIAL_EXPORT = frozenset({"records_controller", "agency_leader"})  # as the API's record evidence route
 
 
 def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> datetime | None:
@@ -80,7 +82,51 @@ def history_page(request: Request, user: User, aggregate_id: str,
     return render(request, "history.html", kind=kind, state=state, then=then, moment=moment,
                   events=events, pager=pager, chain=chain, files_checked=files_checked,
                   file_problems=problems, day=(moment.astimezone(VN).date().isoformat() if moment else ""),
-                  at_time=at_time or "", export_query=("?" + query) if query else "")
+                  at_time=at_time or "", export_query=("?" + query) if query else "",
+                  may_export=may_export(user, kind, state))
+
+
+def may_export(user: Principal, kind: str, state: dict[str, Any]) -> bool:
+    """Whoever may read the history may take its evidence bundle, except a confidential record's (it holds the
+    record's files): only its records controller and the agency leader."""
+    return not (kind == "records" and state.get("confidentiality") == "confidential"
+                and not user.roles & CONFIDENTIAL_EXPORT)
+
+
+@router.get("/documents/{aggregate_id}/evidence.zip")
+@router.get("/records/{aggregate_id}/evidence.zip")
+def evidence_bundle(request: Request, user: User, aggregate_id: str) -> StreamingResponse:
+    """The evidence bundle of the API (the evidence use case), built into a spooled file and streamed."""
+    import tempfile
+
+    from api.files import content_disposition
+
+    kind = request.url.path.split("/")[1]
+    state = load(request, user, kind, aggregate_id)
+    if not may_export(user, kind, state):
+        raise PageError(403, "Hồ sơ mật: chỉ người kiểm soát hồ sơ và lãnh đạo cơ quan được tải gói chứng cứ có tệp "
+                        "của hồ sơ.", "A confidential record's evidence bundle holds its files: only the records "
+                        "controller and the agency leader may download it.")
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    try:
+        ctx_of(request).uc.evidence.bundle(user.actor(request_id(request)), kind,  # type: ignore[arg-type]
+                                           aggregate_id, spool)
+    except BaseException:
+        spool.close()
+        raise
+    size = spool.tell()
+    spool.seek(0)
+
+    def chunks() -> Any:
+        try:
+            while block := spool.read(1 << 20):
+                yield block
+        finally:
+            spool.close()
+
+    return StreamingResponse(chunks(), media_type="application/zip", headers={
+        "Content-Length": str(size),
+        "Content-Disposition": content_disposition(f"Chung cu - {state.get('code') or state['id']}.zip")})
 
 
 def _rows(request: Request, state: dict[str, Any], moment: datetime | None) -> tuple[list[str], list[list[Any]]]:

@@ -36,6 +36,10 @@ class LoginRequired(Exception):
     """No valid session: the page sends the browser to the sign-in page."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user signed in with a one-time password: every page but the password page sends them there."""
+
+
 class PageError(Exception):
     """A page that cannot be shown: rendered as a plain Vietnamese (or English) error page."""
 
@@ -129,6 +133,9 @@ def signed_in(request: Request) -> Principal:
     p = user_of(request)
     if p is None:
         raise LoginRequired()
+    if request.url.path not in ("/account/password", "/logout") and ctx_of(request).uc.accounts.must_change_password(
+            p.username):
+        raise PasswordChangeRequired()
     request.state.principal = p
     return p
 
@@ -272,6 +279,8 @@ class WebRoute(APIRoute):
             except LoginRequired:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return redirect(f"/login?next={quote(target)}")
+            except PasswordChangeRequired:
+                return redirect("/account/password")
             except PageError as e:
                 return error_page(request, e.status, e.message_vi, e.message_en)
             except RequestValidationError:

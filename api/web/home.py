@@ -230,5 +230,24 @@ def public_page(request: Request, agency_id: str,
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
-    agency, items = ctx_of(request).uc.registers.public(agency_id, every, q=q)
-    return render(request, "public.html", name=agency["name"], items=items, q=q)
+    uc = ctx_of(request).uc
+    agency, items = uc.registers.public(agency_id, every, q=q)
+    return render(request, "public.html", name=agency["name"], items=items, q=q, checkpoint=published(uc))
+
+
+def published(uc: Any) -> dict[str, Any] | None:
+    """The latest signed checkpoint as the public page shows it (for outsiders to keep), or None."""
+    found = uc.evidence.published()
+    if found is None:
+        return None
+    return {**found, "made_at": _vn_minute(found["made_at"]),
+            "stamped": _vn_minute(found["stamped"]) if found["stamped"] else None}
+
+
+def _vn_minute(iso: str) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam's time, of a UTC ISO 8601 instant."""
+    from datetime import datetime
+
+    from api.web.core import VN
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(VN).strftime("%d/%m/%Y %H:%M")

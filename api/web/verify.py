@@ -13,6 +13,7 @@ from api.files import read_pdf
 from api.web import forms
 from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of, render
 from api.web.home import User
+from signing import indications
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -34,4 +35,5 @@ def verify(request: Request, user: User, form: Form) -> HTMLResponse:
         msg = en if lang_of(request) == "en" else vi
         return render(request, "verify.html", status=status, errors={"file" if field == "file" else "_": msg})
     checked = {"filename": upload.filename, "sha256": hashlib.sha256(data).hexdigest()}
-    return render(request, "verify.html", checked=checked, reports=reports)
+    described = [(r, indications.describe(r)) for r in reports]  # the same card and words as a version's report
+    return render(request, "verify.html", checked=checked, reports=described, times=indications.SIGNING_TIME)

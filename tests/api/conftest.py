@@ -27,7 +27,7 @@ from tests.factories import OTHER, OWN, SUPERVISOR, WORLD_PASSWORD, WORLD_PEOPLE
 PASSWORD, PEOPLE = WORLD_PASSWORD, WORLD_PEOPLE
 ROLE_USER = {"admin": "admin", "iso_secretary": "thuky", "agency_leader": "giamdoc",
              "department_leader": "truongphong", "records_controller": "vanthu", "staff": "chuyenvien",
-             "internal_auditor": "danhgia", "inspector": "kiemtra"}
+             "internal_auditor": "danhgia", "inspector": "kiemtra", "agency_admin": "quantri"}
 
 
 def pdf_bytes(title: str = "QT-01 Quy trinh", size: int = 0) -> bytes:

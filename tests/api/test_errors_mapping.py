@@ -31,7 +31,7 @@ EXPECTED = {
     se.PdfDecodeLimitError: 422, se.SignerError: 422, se.SignerCredentialsError: 422, se.CertificateError: 422,
     se.CertificateExpiredError: 422, se.CertificateNotYetValidError: 422, se.CertificateRevokedError: 422,
     se.CertificateUntrustedError: 422, se.TimestampUnavailableError: 503, se.RevocationInfoUnavailableError: 503,
-    se.AppearanceError: 422, se.SigningFailedError: 500,
+    se.AppearanceError: 422, se.LevelUnavailableError: 422, se.SigningFailedError: 500,
     SettingsError: 500,
 }
 FAMILIES = (_family(le, le.IsoledgerError) + _family(ae, ae.ArchiveError) + _family(se, se.SigningError)

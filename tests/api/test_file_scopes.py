@@ -92,10 +92,21 @@ def test_every_route_that_stores_a_file_stores_it_where_verify_looks(api: Any) -
     assert kept.status_code == 201, kept.text  # a record file that is not shredded
     driven |= {("POST", "/api/v1/records/{record_id}/files"),
                ("POST", "/api/v1/records/{record_id}/destruction/execute")}
+    from signing.samples import sample_seal_png, sample_signature_png
+
+    png = {"file": ("chu-ky.png", io.BytesIO(sample_signature_png()), "image/png")}
+    assert api.call("PUT", "/api/v1/users/giamdoc/signature-image", "giamdoc", files=png).status_code == 200
+    seal = {"file": ("con-dau.png", io.BytesIO(sample_seal_png()), "image/png")}
+    assert api.call("PUT", f"/api/v1/agencies/{OWN}/seal-image", "giamdoc", files=seal).status_code == 200
+    driven |= {("PUT", "/api/v1/users/{user_id}/signature-image"), ("PUT", "/api/v1/agencies/{agency_id}/seal-image")}
+    checked = api.call("POST", "/api/v1/signatures/verify", "giamdoc",
+                       files={"file": ("Quy trình.pdf", io.BytesIO(pdf_bytes("x")), "application/pdf")})
+    assert checked.status_code == 200, checked.text
+    driven.add(("POST", "/api/v1/signatures/verify"))  # takes a file, stores nothing
     assert file_routes(api) == driven, "a route that takes a file is not driven by this test"
 
     found = list(references(api.services.ledger))
-    assert {r.kind for r in found} == set(FileKind)  # versions, signed copy, record file, destruction minutes
+    assert {r.kind for r in found} == set(FileKind)  # versions, signed copy, record file, minutes, images
     for r in found:
         assert r.scope == file_scope(r.kind, r.aggregate_id), (r.kind, r.ref.key)
         assert api.archive.verify(r.ref, r.scope).ok, r.ref.key

@@ -31,7 +31,7 @@ from projections.db import Database
 from projections.runner import Projector
 from signing import PadesLevel, SigningConfig, build_signing_service
 from signing.testing import PASSPHRASE, LoopbackPki, served_pki
-from tests.api.conftest import OTHER, OWN, PEOPLE, ROLE_USER, SUPERVISOR, Api, build_world, make_api, pdf_bytes
+from tests.api.conftest import OTHER, OWN, PASSWORD, PEOPLE, ROLE_USER, SUPERVISOR, Api, build_world, make_api, pdf_bytes
 from tests.conftest import BACKEND, Clock
 
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/session"),
@@ -39,8 +39,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/public/documents/{document_id}/file"), ("GET", "/api/v1/checkpoints/latest"),
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
           ("GET", "/verifier/isoledger_verify.py")}
-ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image)?|users/\{user_id\}(/signature-image)?"
-                        r"|audit/verify)$")
+ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
+                        r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
@@ -60,10 +60,11 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import agencies, audit, auth, documents, evidence, health, public, records, signing
+    from api.routers import (accounts, agencies, audit, auth, departments, documents, evidence, health, public,
+                             records, signing)
     out = []
-    for router in [m.router for m in (health, auth, agencies, documents, signing, records, audit, evidence,
-                                      public)] + [evidence.verifier_router]:
+    for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
+                                      audit, evidence, public)] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
                 for method in sorted(r.methods):
@@ -263,6 +264,31 @@ def _other_than(user: str | None, agency: str) -> str:
     return "truongphong" if user == LEADER[agency] else LEADER[agency]
 
 
+def _department(w: World, agency: str) -> str:
+    dep = w.api.ctx.directory.create_department(ADMIN, agency, code=f"P-{w.n()}", name="Phòng Hành chính")
+    return str(dep["id"])
+
+
+OLD_PASSWORD = "mat-khau-cu-truoc-khi-doi"
+
+
+def _old_password(w: World, agency: str, user: str | None) -> Values:
+    """The caller signs in first, then their password is an old one that the request changes back."""
+    if user:
+        w.api.login(user)
+        w.api.ctx.store.set_password_hash(user, w.api.ctx.passwords.hash(OLD_PASSWORD))
+    return {}
+
+
+def controlled(prepare: Callable[[World, str, str | None], Values]) -> Callable[[World, str, str | None], Values]:
+    """The agency lets its records controller control documents (Điều 4.5), then ``prepare``."""
+    def run(w: World, agency: str, user: str | None) -> Values:
+        if not w.api.ctx.directory.agency(agency)["records_controller_controls_documents"]:
+            w.api.ctx.directory.set_agency_rules(ADMIN, agency, records_controller_controls_documents=True)
+        return prepare(w, agency, user)
+    return run
+
+
 V1 = "/api/v1"
 CASES: dict[tuple[str, str], Case] = {
     # signing in
@@ -283,19 +309,33 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/users/{{user_id}}/signature-image"): Case(200, lambda w, a, u: {"user_id": w.signature_image(a)}),
     ("PUT", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": a}, png_upload),
     ("GET", f"{V1}/agencies/{{agency_id}}/seal-image"): Case(200, lambda w, a, u: {"agency_id": w.seal_image(a)}),
+    ("POST", f"{V1}/users/{{user_id}}/password-reset"): Case(200, lambda w, a, u: {"user_id": w.account(a)}),
+    ("POST", f"{V1}/auth/password"): Case(204, _old_password, body(lambda w: {
+        "current_password": OLD_PASSWORD, "new_password": PASSWORD})),
+    # departments and the agency's approval rules
+    ("POST", f"{V1}/agencies/{{agency_id}}/departments"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
+        "code": f"P-{w.n()}", "name": "Phòng Kế hoạch – Tài chính", "leader": None})),
+    ("GET", f"{V1}/agencies/{{agency_id}}/departments"): Case(200, lambda w, a, u: {"agency_id": a}),
+    ("GET", f"{V1}/departments/{{department_id}}"): Case(200, lambda w, a, u: {"department_id": _department(w, a)}),
+    ("PATCH", f"{V1}/departments/{{department_id}}"): Case(
+        200, lambda w, a, u: {"department_id": _department(w, a)}, body(lambda w: {"name": "Phòng Tổng hợp"})),
+    ("GET", f"{V1}/agencies/{{agency_id}}/rules"): Case(200, lambda w, a, u: {"agency_id": a}),
+    ("PATCH", f"{V1}/agencies/{{agency_id}}/rules"): Case(200, lambda w, a, u: {"agency_id": a}, body(lambda w: {
+        "delegated_kinds": ["form", "instruction", "other", "procedure", "regulation"]})),
     # documents
-    ("POST", f"{V1}/agencies/{{agency_id}}/documents"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
-        "code": f"BM-{w.n()}", "title": "Biểu mẫu", "kind": "form", "department": "Văn phòng"})),
+    ("POST", f"{V1}/agencies/{{agency_id}}/documents"): Case(
+        201, controlled(lambda w, a, u: {"agency_id": a}),
+        body(lambda w: {"code": f"BM-{w.n()}", "title": "Biểu mẫu", "kind": "form", "department": "Văn phòng"})),
     ("GET", f"{V1}/agencies/{{agency_id}}/documents"): Case(200, lambda w, a, u: {"agency_id": a}),
     ("GET", f"{V1}/documents/{{document_id}}"): Case(200, doc(lambda w, a, u: w.draft(a))),
     ("POST", f"{V1}/documents/{{document_id}}/versions"): Case(
-        201, doc(lambda w, a, u: w.document(a)), upload(change_summary="Lần đầu")),
+        201, controlled(doc(lambda w, a, u: w.document(a))), upload(change_summary="Lần đầu")),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/revise"): Case(
         200, doc(lambda w, a, u: w.draft(a, author=u)), upload(change_summary="Sửa lỗi chính tả")),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/submit"): Case(
-        200, doc(lambda w, a, u: w.draft(a)), lambda w, v: {"json": {"reviewers": [], "approver": "giamdoc"}}),
+        200, controlled(doc(lambda w, a, u: w.draft(a))), lambda w, v: {"json": {"reviewers": [], "approver": "giamdoc"}}),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/reviews"): Case(
-        200, doc(lambda w, a, u: w.submitted(a, _other_than(u, a), reviewers=(u or "chuyenvien",))),
+        200, doc(lambda w, a, u: w.submitted(a, _other_than(u, a), reviewers=(u or CONTROLLER[a],))),
         body(lambda w: {"verdict": "agree", "comment": "Đồng ý"})),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/approve"): Case(
         200, doc(lambda w, a, u: w.submitted(a, u))),
@@ -304,7 +344,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/sign"): Case(
         200, doc(lambda w, a, u: w.approved(a, u, kind="procedure")), _sign),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/issue"): Case(
-        200, doc(lambda w, a, u: w.approved(a)),
+        200, controlled(doc(lambda w, a, u: w.approved(a))),
         body(lambda w: {"effective_from": "2026-04-01", "distribution": ["Văn phòng"]})),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/withdraw"): Case(
         200, doc(lambda w, a, u: w.draft(a)), body(lambda w: {"reason": "Không còn cần"})),

@@ -84,7 +84,7 @@ def test_font_is_rescaled_to_1000_units_per_em() -> None:
 
 def test_signing_time_is_shown_in_vietnam_time() -> None:
     moment = datetime.fromisoformat("2026-03-05T02:30:00+00:00")
-    assert vietnam_time(moment) == "2026-03-05T09:30:00+07:00"
+    assert vietnam_time(moment) == "05/03/2026 09:30:00 +07:00"
     assert "Ký xem xét" in stamp_text(Meaning.REVIEW, "A", "B", moment)
 
 

@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from isoledger.bootstrap import bootstrap
-from isoledger.demo import load_demo
+from api.server import build
+from isoledger.demo_pki import ROOT_NAME
 from isoledger.settings import Settings
 from ledger.files import FileRef
-from signing import SigningConfig, build_signing_service
 from tests.pdf_checks import overlap, signature_widgets
 
 
 def test_the_demo_trusts_its_own_root_and_shows_an_untrusted_signature_beside_a_trusted_one(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    services = bootstrap(Settings.from_env({"ISOLEDGER_HOME": str(home)}))
+    app = build(Settings.from_env({"ISOLEDGER_HOME": str(home)}), out=io.StringIO())  # what `serve` runs
+    ctx = app.state.ctx
     try:
-        load_demo(services)
-        ledger = services.ledger
+        ledger = ctx.ledger
         qt02 = ledger.document(str(ledger._unique_id("document", "so-khcn-tra-vinh", "QT-02")))
         version = qt02["versions"][0]
         assert [s["meaning"] for s in version["signatures"]] == ["review", "approval"]
-        pdf = services.archive.read_bytes(FileRef.from_dict(version["file"]), qt02["id"])
+        pdf = ctx.archive.read_bytes(FileRef.from_dict(version["file"]), qt02["id"])
+        assert (home / "trust-roots").is_dir()
+        service = ctx.signing()  # the server's signing service, trusting $ISOLEDGER_HOME/trust-roots
+        try:
+            review, approval = service.validate(pdf)
+        finally:
+            service.close()
     finally:
-        services.close()
-    assert (home / "trust-roots").is_dir()
-    config = SigningConfig.from_env({"ISOLEDGER_HOME": str(home)})  # what the demo server reads
-    with build_signing_service(config) as service:
-        review, approval = service.validate(pdf)
+        app.state.services.close()
     assert review.intact and review.valid and not review.trusted
     assert approval.ok and approval.trusted
+    assert approval.trust_root_name == ROOT_NAME  # the demo's root, as a real installation names its national root
+    assert review.trust_root is None and review.trust_root_name is None
     first, second = signature_widgets(pdf)
     assert first.visible and second.visible and not overlap(first.rect, second.rect)

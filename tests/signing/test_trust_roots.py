@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from isoledger.settings import Settings
 from signing import SigningConfig, build_signing_service
 from signing.errors import SigningConfigError
 from signing.signers import Pkcs12Signer
@@ -26,7 +27,7 @@ def test_a_directory_of_roots_is_read_whole_and_other_files_are_ignored(
     shutil.copy(pki.root_cert_path, roots / "ban-co-yeu-root.crt")
     (roots / "README.txt").write_text("Chứng thư gốc tin cậy của cơ quan", encoding="utf-8")
     signed = _signed(pdf, leader)
-    config = SigningConfig.from_env({"ISOLEDGER_TRUST_ROOTS": str(roots)})
+    config = Settings.from_env({"ISOLEDGER_HOME": str(tmp_path), "ISOLEDGER_TRUST_ROOTS": str(roots)}).signing
     with build_signing_service(config) as service:
         [report] = service.validate(signed)
     assert report.trusted and report.ok

@@ -1,0 +1,44 @@
+"""Passwords over HTTP: an administrator resets an account's to a one-time password; everyone changes their own."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field
+
+from api import roles as R
+from api.deps import Ctx, IdemKey, RequestId, allow
+from api.errors import responses
+from api.idempotency import IdempotentRoute
+from api.security import Principal
+
+router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
+Manager = Annotated[Principal, Depends(allow(*R.ACCOUNT_MANAGERS))]
+Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
+
+
+class PasswordReset(BaseModel):
+    username: str
+    one_time_password: str = Field(description="Chỉ trả về một lần; phải đổi khi đăng nhập / returned once; to be "
+                                               "changed at next sign-in")
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+@router.post("/users/{user_id}/password-reset", response_model=PasswordReset,
+             responses=responses(401, 403, 404, 422),
+             summary="Đặt lại mật khẩu dùng một lần / reset to a one-time password")
+def reset_password(ctx: Ctx, user_id: str, p: Manager, rid: RequestId, key: IdemKey) -> PasswordReset:
+    one_time = ctx.uc.accounts.reset_password(p.actor(rid), user_id)
+    return PasswordReset(username=user_id, one_time_password=one_time)
+
+
+@router.post("/auth/password", status_code=204, responses=responses(401, 403, 422),
+             summary="Đổi mật khẩu của mình / change your own password")
+def change_password(ctx: Ctx, body: PasswordChange, p: Anyone, key: IdemKey) -> Response:
+    ctx.uc.accounts.change_own_password(p.username, current=body.current_password, new=body.new_password)
+    return Response(status_code=204)
