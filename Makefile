@@ -53,10 +53,10 @@ bench: install
 	$(PY) bench/api.py
 	$(PY) bench/evidence.py
 
-# ruff on every package, and mypy --strict on the domain.
+# ruff on every package, and mypy --strict on the domain and the use cases.
 lint: install
-	$(VENV)/bin/ruff check ledger projections isoledger evidence api signing archive
-	$(VENV)/bin/mypy --strict ledger
+	$(VENV)/bin/ruff check ledger projections isoledger evidence usecases api signing archive
+	$(VENV)/bin/mypy --strict ledger usecases
 
 clean:
 	rm -rf $(VENV) var

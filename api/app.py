@@ -13,8 +13,9 @@ from api.context import ApiContext
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
 from api.routers import signing as signing_routes
-from api.security import Passwords, Throttle, Tokens
+from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
+from isoledger.bootstrap import use_cases
 from ledger.directory import Directory
 
 DESCRIPTION = """API của **ISO điện tử** (isoledger): sổ cái sự kiện của tài liệu và hồ sơ theo TCVN ISO 9001:2015.
@@ -56,14 +57,16 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     store = ApiStore(services.db)
     store.create_tables()
     services.projector.create_tables()
-    key = secret_key or services.settings.secret_key()
-    ctx = ApiContext(services=services, archive=archive, directory=Directory(services.ledger), store=store,
-                     passwords=Passwords(fast=fast_passwords), tokens=Tokens(key, token_ttl),
-                     throttle=throttle or Throttle(store), pkcs11_for=pkcs11_for, secure_cookies=secure_cookies)
     if signing is not None:
-        ctx.signing = lambda: signing
-    elif signing_factory is not None:
-        ctx.signing = _lazy(signing_factory)
+        factory: Callable[[], Any] | None = lambda: signing  # noqa: E731
+    else:
+        factory = _lazy(signing_factory) if signing_factory is not None else None
+    key = secret_key or services.settings.secret_key()
+    authentication = Authentication(Directory(services.ledger), store, Passwords(fast=fast_passwords),
+                                    Tokens(key, token_ttl), throttle or Throttle(store))
+    uc = use_cases(services, archive=archive, directory=authentication.directory, signing=factory,
+                   pkcs11_for=pkcs11_for, credentials=authentication)
+    ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies)
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
                                                        "audit", "evidence", "public", "health")])

@@ -8,12 +8,14 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.context import ApiContext, Principal, forbidden_role
+from api.context import ApiContext
 from api.errors import ApiError
-from api.security import unauthorized
+from api.schemas import CommandOut
+from api.security import Principal, unauthorized
+from usecases.outcome import Done
 
 SESSION_COOKIE = "isoledger_session"
 CSRF_COOKIE = "isoledger_csrf"
@@ -35,16 +37,25 @@ def authenticate(request: Request, ctx: ApiContext,
                  credentials: HTTPAuthorizationCredentials | None) -> Principal:
     """Bearer token, or the session cookie (then unsafe methods need the CSRF header)."""
     if credentials is not None and credentials.scheme.lower() == "bearer":
-        return ctx.principal(credentials.credentials)
+        return ctx.auth.principal(credentials.credentials)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise unauthorized()
     if request.method not in SAFE:
         sent = request.headers.get(CSRF_HEADER, "")
-        if not sent or not hmac.compare_digest(sent, ctx.tokens.csrf_for(cookie)):
+        if not sent or not hmac.compare_digest(sent, ctx.auth.tokens.csrf_for(cookie)):
             raise ApiError(403, "csrf_failed", "Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF).",
                            "Missing or wrong CSRF token.", field=CSRF_HEADER)
-    return ctx.principal(cookie, via_cookie=True)
+    return ctx.auth.principal(cookie, via_cookie=True)
+
+
+def forbidden_role(roles: frozenset[str]) -> ApiError:
+    from ledger.actors import ROLES
+
+    names_vi = ", ".join(ROLES[r][0] for r in sorted(roles))
+    names_en = ", ".join(ROLES[r][1] for r in sorted(roles))
+    return ApiError(403, "role_required", f"Chỉ {names_vi} được thực hiện thao tác này.",
+                    f"Only {names_en} may do this.")
 
 
 def allow(*roles: str) -> Callable[..., Principal]:
@@ -55,13 +66,34 @@ def allow(*roles: str) -> Callable[..., Principal]:
                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
         p = authenticate(request, ctx, credentials)
         if not p.roles & allowed:
-            ctx.check_reachable(p, request.path_params)  # another agency's (or no) resource: 404, not 403
+            ctx.uc.visibility.check_reachable(p, request.path_params)  # another agency's (or no) resource: 404, not 403
             raise forbidden_role(allowed)
         request.state.principal = p
         return p
 
     dependency.roles = allowed  # type: ignore[attr-defined]  # read by the role matrix test
     return dependency
+
+
+def set_session(response: Response, ctx: ApiContext, token: str) -> str:
+    """Sets the session cookie (HttpOnly) and its CSRF cookie (read by the page's script); returns the CSRF token."""
+    tokens = ctx.auth.tokens
+    csrf = tokens.csrf_for(token)
+    response.set_cookie(SESSION_COOKIE, token, max_age=tokens.ttl, httponly=True, secure=ctx.secure_cookies,
+                        samesite="strict", path="/")
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=tokens.ttl, httponly=False, secure=ctx.secure_cookies,
+                        samesite="strict", path="/")
+    return csrf
+
+
+def clear_session(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+def address_of(request: Request) -> str:
+    """The client's address (throttling counts failed sign-ins per account and per address)."""
+    return request.client.host if request.client else "unknown"
 
 
 def request_id(request: Request) -> str:
@@ -103,6 +135,12 @@ IdemKey = Annotated[str | None, Depends(idempotency_key)]
 
 def etag(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
+
+
+def command_out(response: Response, done: Done) -> CommandOut:
+    """A command's answer: the aggregate's new version, also as its ETag."""
+    response.headers.update(etag(done.version))
+    return CommandOut(id=done.id, version=done.version, n=done.n, file=done.file_dict())  # type: ignore[arg-type]
 
 
 def principal_dep(*roles: str) -> Any:

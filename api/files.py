@@ -1,16 +1,19 @@
-"""Files in and out: uploads go to the archive in pieces; downloads stream verified bytes."""
+"""Files in and out over HTTP: an upload as the use cases take it, an opened file as a streamed response."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from api.errors import ApiError
-from ledger.files import FileRef
+from usecases.files import OpenFile, Upload
+
+MAX_P12 = 64 * 1024
+MAX_VERIFY = 64 * 1024 * 1024
+FILE_TYPES = {"content": {"application/pdf": {}, "application/octet-stream": {}},
+              "description": "Các byte của tệp, đã kiểm tra SHA-256 / the verified bytes"}
 
 
 def declared_size(request: Request) -> int | None:
@@ -21,20 +24,27 @@ def declared_size(request: Request) -> int | None:
         return None
 
 
-def store_upload(archive: Any, upload: UploadFile, scope: str, request: Request) -> FileRef:
-    """Stores the upload's bytes (read in pieces; Starlette spools big parts to disk, never all in memory)."""
-    if not upload.filename:
-        raise ApiError(422, "invalid_input", "Tệp tải lên không có tên.", "The uploaded file has no name.",
-                       field="file")
-    size = declared_size(request)
-    limit = getattr(archive, "max_size", None)
-    if size is not None and limit is not None and size > limit + 64 * 1024:  # multipart framing allowance
-        from archive.errors import FileTooLarge
+def upload_of(file: UploadFile, request: Request) -> Upload:
+    """The upload as the use cases store it (Starlette spools big parts to disk, never all in memory)."""
+    return Upload(file.filename, file.file, declared_size(request))
 
-        raise FileTooLarge(limit)
-    upload.file.seek(0)
-    ref: FileRef = archive.put(upload.file, upload.filename, scope)
-    return ref
+
+def read_limited(upload: UploadFile, limit: int, field: str, vi: str, en: str) -> bytes:
+    """The whole upload in memory (a key to sign with, a PDF to check: never stored), refused over ``limit``."""
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, "file_too_large", vi, en, field=field)
+    return data
+
+
+def read_p12(upload: UploadFile) -> bytes:
+    """A PKCS#12 key file sent once to sign with (never stored), refused over 64 KiB."""
+    return read_limited(upload, MAX_P12, "p12", "Tệp khóa PKCS#12 quá lớn.", "The PKCS#12 file is too large.")
+
+
+def read_pdf(upload: UploadFile) -> bytes:
+    """A PDF to verify, in memory (never stored), refused over 64 MiB."""
+    return read_limited(upload, MAX_VERIFY, "file", "Tệp lớn hơn 64 MiB.", "The file is larger than 64 MiB.")
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
@@ -43,26 +53,10 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(archive: Any, ref_dict: dict[str, Any], scope: str, *, inline: bool = False,
-             before_serving: Callable[[], object] | None = None) -> StreamingResponse:
-    """Opens the object first (errors become problems before any byte is sent), then streams it.
-
-    ``before_serving`` runs once the object opened and before the response exists (recording a confidential
-    read); if it raises, the object is closed and nothing is served."""
-    ref = FileRef.from_dict(ref_dict)
-    stream = archive.open(ref, scope)
-    if before_serving is not None:
-        try:
-            before_serving()
-        except BaseException:
-            stream.close()
-            raise
-
-    def chunks() -> Iterator[bytes]:
-        with stream:
-            yield from stream
-
+def streamed(opened: OpenFile, *, inline: bool = False) -> StreamingResponse:
+    """The opened file's verified bytes, streamed, with its name, size and hash."""
+    ref = opened.ref
     headers = {"Content-Length": str(ref.size), "ETag": f'"{ref.sha256}"',
                "Content-Disposition": content_disposition(ref.filename, "inline" if inline else "attachment"),
                "X-Content-SHA256": ref.sha256, "X-Content-Type-Options": "nosniff"}
-    return StreamingResponse(chunks(), media_type=ref.media_type, headers=headers)
+    return StreamingResponse(opened.chunks(), media_type=ref.media_type, headers=headers)

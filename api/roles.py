@@ -1,23 +1,20 @@
-"""Who may call what: the role sets the routers name (agency scope is checked per resource)."""
+"""The role sets, as the routers name them: those of the use cases (``usecases.roles``)."""
 
 from __future__ import annotations
 
-from ledger.record import CONFIDENTIAL_ROLES, READER_ROLES
-
-ALL = ("admin", "agency_admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
-       "internal_auditor", "inspector")
-MEMBERS = ("iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
-           "internal_auditor", "inspector")  # everyone who reads an agency's documents
-LEADERS = ("agency_leader", "department_leader")
-DOC_HISTORY = ("iso_secretary", "agency_leader", "department_leader", "internal_auditor", "inspector")
-REVIEWERS = ("iso_secretary", "agency_leader", "department_leader", "records_controller", "staff")
-REVISERS = ("iso_secretary", "agency_leader", "department_leader", "staff")
-RECORD_READERS = READER_ROLES  # the ledger's own list: a grant goes only to someone who reads records
-GRANTORS = CONFIDENTIAL_ROLES  # read a confidential record's files by role, and grant access to others
-RECORD_OVERSIGHT = ("records_controller", "agency_leader", "internal_auditor", "inspector")
-FEED = ("iso_secretary", "agency_leader", "records_controller", "internal_auditor", "inspector")
-AUDIT = ("admin", "internal_auditor", "inspector")
-DOC_CONTROLLERS = ("iso_secretary", "records_controller")  # the records controller when its agency lets it
-ACCOUNT_MANAGERS = ("admin", "agency_admin")  # the agency administrator: its own agency only
-USER_READERS = ("admin", "agency_admin", "iso_secretary", "agency_leader", "internal_auditor",
-                "inspector")  # inspector: supervised
+from usecases.roles import (  # noqa: F401 - re-exported for the routers
+    ACCOUNT_MANAGERS,
+    ALL,
+    AUDIT,
+    DOC_CONTROLLERS,
+    DOC_HISTORY,
+    FEED,
+    GRANTORS,
+    LEADERS,
+    MEMBERS,
+    RECORD_OVERSIGHT,
+    RECORD_READERS,
+    REVIEWERS,
+    REVISERS,
+    USER_READERS,
+)

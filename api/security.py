@@ -1,4 +1,4 @@
-"""Passwords (Argon2id), signed expiring tokens (HMAC-SHA256), CSRF tokens and login throttling (in the database)."""
+"""Signing in: passwords (Argon2id), signed expiring tokens (HMAC-SHA256), CSRF tokens, throttling, the principal."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from api.errors import ApiError
 from api.store import ApiStore
+from ledger.actors import Actor
+from ledger.directory import Directory
 
 
 class Passwords:
@@ -123,3 +125,86 @@ class Throttle:
 
     def succeeded(self, username: str) -> None:
         self.store.clear_failures(f"u:{username}")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user of a request."""
+
+    username: str
+    agency_id: str
+    roles: frozenset[str]
+    full_name: str
+    via_cookie: bool = False
+    session: str = ""
+    expires: int = 0  # the token's expiry (epoch seconds)
+
+    def actor(self, request_id: str) -> Actor:
+        return Actor(self.username, self.agency_id, self.roles, request_id=request_id)
+
+
+@dataclass
+class Authentication:
+    """Who a token or a password belongs to, and signing out; the account's state is read on every request."""
+
+    directory: Directory
+    store: ApiStore
+    passwords: Passwords
+    tokens: Tokens
+    throttle: Throttle
+
+    def sign_in(self, username: str, password: str, address: str) -> str:
+        """A new token for ``username``, or 401 (throttled per account and address), 403 for a locked account."""
+        username = username.strip().lower()
+        self.throttle.check(username, address)
+        account = self.directory.find_account(username)
+        hashed = self.store.password_hash(username) if account else None
+        if not self.passwords.verify(hashed, password) or account is None:
+            self.throttle.failed(username, address)
+            raise ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.",
+                           "Wrong username or password.", field="password")
+        if account["status"] != "active":
+            raise ApiError(403, "account_inactive", "Tài khoản đang bị khóa hoặc đã bị vô hiệu hóa.",
+                           "The account is locked or deactivated.", field="username")
+        self.throttle.succeeded(username)
+        return self.tokens.issue(username)
+
+    def principal(self, token: str, *, via_cookie: bool = False) -> Principal:
+        claims = self.tokens.read(token)
+        if claims.session and self.store.is_revoked(claims.session):
+            raise unauthorized("Phiên đăng nhập đã kết thúc (đã đăng xuất); hãy đăng nhập lại.",
+                               "This token was signed out; sign in again.")
+        account = self.directory.find_account(claims.user)
+        if account is None or account["status"] != "active":
+            raise unauthorized("Tài khoản không còn được phép đăng nhập.", "The account may no longer sign in.")
+        return Principal(account["username"], account["agency_id"], frozenset(account["roles"]),
+                         account["full_name"], via_cookie, claims.session, claims.expires)
+
+    def set_password(self, username: str, password: str) -> None:
+        """Keeps ``password``'s Argon2id hash for ``username``."""
+        self.store.set_password_hash(username, self.passwords.hash(password))
+
+    # ---- the credentials the accounts use case keeps (usecases.accounts.Credentials) ----------------------
+    def hash(self, password: str) -> str:
+        return self.passwords.hash(password)
+
+    def verify(self, hashed: str | None, password: str) -> bool:
+        return self.passwords.verify(hashed, password)
+
+    def password_hash(self, username: str) -> str | None:
+        return self.store.password_hash(username)
+
+    def set_password_hash(self, username: str, hashed: str) -> None:
+        self.store.set_password_hash(username, hashed)
+
+    def require_password_change(self, username: str, required: bool) -> None:
+        self.store.require_password_change(username, required)
+
+    def must_change_password(self, username: str) -> bool:
+        return self.store.must_change_password(username)
+
+    def sign_out(self, p: Principal) -> None:
+        """Revokes the token ``p`` signed in with (bearer or cookie) until it would have expired, in every
+        process; tokens issued before sessions had ids cannot be revoked one by one (they expire)."""
+        if p.session:
+            self.store.revoke(p.session, float(p.expires), now=time.time())

@@ -23,17 +23,17 @@ def ensure_admin(ctx: ApiContext, *, password: str | None = None, out: TextIO | 
     """
     if ctx.directory.find_account("admin") is not None:
         return None
+    accounts = ctx.uc.accounts
     if ctx.directory.find_agency(HOME_AGENCY) is None:
-        ctx.directory.create_agency(SYSTEM, agency_id=HOME_AGENCY, name=HOME_AGENCY_NAME, supervised_by=[])
+        accounts.create_agency(SYSTEM, agency_id=HOME_AGENCY, name=HOME_AGENCY_NAME, supervised_by=[])
     given = password or None
     chosen = given or secrets.token_urlsafe(15)
     try:
-        ctx.directory.create_account(SYSTEM, username="admin", agency_id=HOME_AGENCY,
-                                     full_name="Quản trị hệ thống", roles=["admin"])
+        accounts.create_account(SYSTEM, HOME_AGENCY, username="admin", full_name="Quản trị hệ thống",
+                                roles=["admin"], email="", password=chosen)
     except LedgerError:
         return None  # another process created it at the same moment
-    ctx.store.set_password_hash("admin", ctx.passwords.hash(chosen))
-    ctx.services.projector.catch_up()
+    ctx.fresh()
     if given is None:
         print("Tài khoản quản trị / administrator account: admin", file=out or sys.stdout)
         print(f"Mật khẩu (chỉ hiện một lần) / password (shown once): {chosen}", file=out or sys.stdout, flush=True)
@@ -55,17 +55,17 @@ def seed_demo_directory(ctx: ApiContext, demo: dict[str, Any], *, password: str 
     agencies = [(supervisor, getattr(demo_module, "SUPERVISOR_NAME", supervisor), [])] if supervisor else []
     agencies.append((demo_module.AGENCY_ID, demo_module.AGENCY_NAME,
                      [supervisor] if supervisor else []))
+    accounts = ctx.uc.accounts
     for agency_id, name, sup in agencies:
         if ctx.directory.find_agency(agency_id) is None:
-            ctx.directory.create_agency(admin, agency_id=agency_id, name=name, supervised_by=sup)
+            accounts.create_agency(admin, agency_id=agency_id, name=name, supervised_by=sup)
     created = {}
     for username, (full_name, roles, agency_id) in demo.get("people", {}).items():
         if ctx.directory.find_account(username) is not None:
             continue
-        ctx.directory.create_account(admin, username=username, agency_id=agency_id, full_name=full_name,
-                                     roles=list(roles))
         chosen = password or secrets.token_urlsafe(9)
-        ctx.store.set_password_hash(username, ctx.passwords.hash(chosen))
+        accounts.create_account(admin, agency_id, username=username, full_name=full_name, roles=list(roles),
+                                email="", password=chosen)
         created[username] = chosen
-    ctx.services.projector.catch_up()
+    ctx.fresh()
     return created

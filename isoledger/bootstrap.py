@@ -1,10 +1,11 @@
-"""Wires the ledger and its projections from Settings, in one place."""
+"""The composition root: the ledger, its projections, the archive and the use cases, wired from Settings once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from archive import Archive, open_store
 from evidence.checkpoints import CheckpointKey, Checkpoints
@@ -12,8 +13,12 @@ from evidence.timestamp import CheckpointTimestamper
 from isoledger.settings import Settings
 from ledger.application import Ledger
 from ledger.config import is_postgres
+from ledger.directory import Directory
 from projections.db import Database
 from projections.runner import Projector
+from projections.worker import ProjectionWorker
+from usecases.deps import Deps
+from usecases.layer import UseCases
 
 
 @dataclass
@@ -63,3 +68,14 @@ def open_checkpoints(services: Services, *, clock: Callable[[], datetime] | None
                                            clock=clock or services.ledger.clock, timestamp=services.timestamper)
         services.projector.on_caught_up = services.checkpoints.maybe_make
     return services.checkpoints
+
+
+def use_cases(services: Services, *, archive: Any = None, directory: Directory | None = None,
+              signing: Callable[[], Any] | None = None, pkcs11_for: Callable[[str], Any] | None = None,
+              credentials: Any = None) -> UseCases:
+    """The service layer over ``services``, built once per process by whoever serves it (the app, the CLI)."""
+    deps = Deps(ledger=services.ledger, directory=directory or Directory(services.ledger), db=services.db,
+                projections=ProjectionWorker(services.projector), archive=archive or services.archive,
+                checkpoints=open_checkpoints(services), signing=signing, pkcs11_for=pkcs11_for,
+                credentials=credentials)
+    return UseCases.over(deps)

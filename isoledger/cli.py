@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from isoledger.bootstrap import bootstrap
+from isoledger.bootstrap import bootstrap, use_cases
 from isoledger.settings import Settings, SettingsError
 from ledger.errors import LedgerError
 from signing.errors import SigningConfigError
@@ -57,27 +57,19 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
     """Recompute the hash chains, the Merkle tree against the signed checkpoints, the snapshots and the stored
     files; exit 0 when intact, 1 naming the first break. By default only what is new since the last verified
     checkpoint (the earlier events: its signed root against the stored tree, and their count); --full: all."""
-    from ledger.application import SNAPSHOT_INTERVAL
-    from ledger.verification import verify_ledger
-
     services = bootstrap(_settings())
     try:
-        checkpoints = services.checkpoints
-        assert checkpoints is not None
-        since = None if full else checkpoints.last_verified()
-        after = since.last_position if since else 0
+        verification = use_cases(services).verification
+        since = None if full else verification.last_verified()
         if since is not None:
             console.print(f"Kiểm tra gia tăng từ điểm kiểm tra cỡ {since.tree_size} (đã xác minh lúc "
                           f"{_vntime(since.verified_at)}); --full để kiểm tra toàn bộ / incremental since the "
                           f"checkpoint of {since.tree_size} events verified at {_vntime(since.verified_at)}; "
                           "--full checks everything", markup=False)
-        total = max((services.ledger.recorder.max_notification_id() or 0) - after, 0)
+        total = verification.events_after(since)
         with _progress() as progress:
             task = progress.add_task("Kiểm tra / checking", total=total)
-            report = verify_ledger(services.ledger, services.archive, agencies=agency,
-                                   snapshot_interval=SNAPSHOT_INTERVAL, tree=lambda: checkpoints.verify_tree(since),
-                                   since=since.tree_size if since else 0, after=after,
-                                   progress=lambda n: progress.advance(task, n))
+            report = verification.run(agencies=agency, since=since, progress=lambda n: progress.advance(task, n))
         brk = report.first_break
         if brk is not None and brk.check == "chain":
             console.print(f"[red]HỎNG / BROKEN[/] at position {brk.position}: aggregate {brk.aggregate_id} "
@@ -100,8 +92,7 @@ def verify(agency: Annotated[list[str] | None, typer.Option(
         if not report.intact:
             raise typer.Exit(1)
         if agency is None and report.verified_size:
-            checkpoints.record_verified(report.verified_size, report.verified_position,
-                                        "incremental" if since else "full")
+            verification.record_verified(report, since)
             console.print(f"Đã ghi nhận: điểm kiểm tra cỡ {report.verified_size} đã xác minh; lần sau bắt đầu từ "
                           f"đó / recorded: the checkpoint of {report.verified_size} events is verified; the next "
                           "verification starts there", markup=False)
@@ -205,9 +196,8 @@ def history(aggregate_id: str,
     services = bootstrap(_settings())
     try:
         when = _parse_instant(as_of) if as_of else None
-        events = services.ledger.history(aggregate_id, as_of=when)
-        state = services.ledger.state_at(aggregate_id, as_of=when) if when else \
-            services.ledger.state_at(aggregate_id)
+        found = use_cases(services).history.replay(aggregate_id, when)
+        events, state = found["events"], found["state"]
         if as_json:
             typer.echo(json.dumps({"state": state, "events": events}, ensure_ascii=False, indent=2))
             return

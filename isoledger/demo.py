@@ -157,7 +157,7 @@ def load_demo(services: Services) -> dict[str, Any]:
 
     ledger = services.ledger
     try:
-        ledger.document(str(ledger._unique_id("document", AGENCY_ID, "QT-01")))
+        ledger.document(ledger.document_id(AGENCY_ID, "QT-01"))
         return {"loaded": False, "message": "đã có sẵn / already loaded", "people": DEMO_PEOPLE}
     except NotFound:
         pass

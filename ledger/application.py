@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import threading
 from collections.abc import Callable
@@ -211,6 +212,20 @@ class Ledger(Application[UUID]):
             actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=minutes_file,
             erased_hashes=erased_hashes, today=self.today()))
 
+    def rehearse_destruction(self, actor: Actor, record_id: str, *, executed_by: str, witnesses: list[str],
+                             method: str, expected_version: int | None = None) -> list[str]:
+        """Whether ``record_destruction`` would be accepted now, tried on a copy that is never saved (shredding
+        the files cannot be undone if the ledger then refused the event); the hashes of the record's files."""
+        trial = copy.deepcopy(self._get(Record, record_id))
+        if expected_version is not None and trial.version != expected_version:
+            raise StaleVersion(current=trial.version, expected=expected_version)
+        known = sorted({f["file"]["sha256"] for f in trial.files})
+        stand_in = {"key": "scopes/x/" + "0" * 64, "sha256": "0" * 64, "size": 0, "media_type": "application/pdf",
+                    "filename": "x"}
+        trial.destroy(actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=stand_in,
+                      erased_hashes=known, today=self.today())
+        return known
+
     def grant_record_access(self, actor: Actor, record_id: str, *, grantee: str, reason: str,
                             until: date | str | None = None, expected_version: int | None = None) -> None:
         """Lets ``grantee`` (an active account of the record's agency) read a confidential record's files."""
@@ -326,6 +341,11 @@ class Ledger(Application[UUID]):
         if not out and as_of is None:
             raise NotFound()
         return out
+
+    @classmethod
+    def document_id(cls, agency_id: str, code: str) -> str:
+        """The id of ``agency_id``'s document ``code`` (whether it is registered or not)."""
+        return str(cls._unique_id("document", agency_id, code))
 
     # ---- plumbing -------------------------------------------------------------------------
     @staticmethod

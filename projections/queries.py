@@ -68,6 +68,51 @@ def register_where(agency_id: str, today: date, *, status: str = "in_force", kin
     return sql, params
 
 
+NOT_DESTROYED = "(destruction IS NULL OR destruction <> 'executed')"
+# record register filter -> condition over the records view (None: every record); "due" compares with today
+RECORD_FILTERS = {
+    "open": f"closed_on IS NULL AND {NOT_DESTROYED}",
+    "closed": f"closed_on IS NOT NULL AND {NOT_DESTROYED}",
+    "on_loan": "on_loan=1",
+    "held": "on_hold=1",
+    "destroyed": "destruction = 'executed'",
+    "due": f"retention_ends_on IS NOT NULL AND retention_ends_on <= ? AND {NOT_DESTROYED}",
+    "all": None,
+}
+
+
+def records_where(agency_id: str, today: date, *, status: str = "all", series: str | None = None,
+                  q: str | None = None) -> tuple[str, list[Any]]:
+    """``FROM records WHERE ...`` for one agency and filter (``due``: retention ended by ``today``, not destroyed
+    yet), with its params (to page on)."""
+    sql, params = "FROM records WHERE agency_id=?", [agency_id]
+    condition = RECORD_FILTERS[status]
+    if condition:
+        sql += f" AND {condition}"
+        if "?" in condition:
+            params.append(today.isoformat())
+    if series:
+        sql += " AND series=?"
+        params.append(series)
+    if q:
+        sql += " AND search LIKE ?"
+        params.append(search_pattern(q))
+    return sql, params
+
+
+def loans_where(agency_id: str, today: date, *, current: bool = True, overdue: bool = False
+                ) -> tuple[str, list[Any]]:
+    """``FROM loans l JOIN records r ... WHERE ...``: one agency's loans, those not returned (``current``), or
+    only those past their due date on ``today`` (``overdue``), with its params."""
+    sql, params = "FROM loans l JOIN records r ON r.id=l.record_id WHERE l.agency_id=?", [agency_id]
+    if current or overdue:
+        sql += " AND l.returned_on IS NULL"
+    if overdue:
+        sql += " AND l.due_on < ?"
+        params.append(today.isoformat())
+    return sql, params
+
+
 def documents(db: Database, agency_id: str, *, today: date, status: str = "in_force", kind: str | None = None,
               q: str | None = None, after: str = "", limit: int = 50) -> list[dict[str, Any]]:
     """The register on ``today``: ``in_force`` (default), ``upcoming`` (issued, not yet in force), ``draft``
@@ -86,13 +131,8 @@ def inbox(db: Database, user_id: str, agency_id: str) -> list[dict[str, Any]]:
 
 def loans(db: Database, agency_id: str, *, today: date, overdue_only: bool = False) -> list[dict[str, Any]]:
     """Loans not yet returned, with ``overdue`` computed for ``today``."""
-    sql = ("SELECT l.*, r.code, r.title FROM loans l JOIN records r ON r.id=l.record_id "
-           "WHERE l.agency_id=? AND l.returned_on IS NULL")
-    params: list[Any] = [agency_id]
-    if overdue_only:
-        sql += " AND l.due_on<?"
-        params.append(today.isoformat())
-    rows = _rows(db, sql + " ORDER BY l.due_on, r.code", tuple(params))
+    base, params = loans_where(agency_id, today, overdue=overdue_only)
+    rows = _rows(db, f"SELECT l.*, r.code, r.title {base} ORDER BY l.due_on, r.code", tuple(params))
     for row in rows:
         row["overdue"] = row["due_on"] < today.isoformat()
     return rows
@@ -100,9 +140,8 @@ def loans(db: Database, agency_id: str, *, today: date, overdue_only: bool = Fal
 
 def retention_due(db: Database, agency_id: str, *, today: date) -> list[dict[str, Any]]:
     """Records whose retention has ended and which are not destroyed yet."""
-    return _rows(db, "SELECT * FROM records WHERE agency_id=? AND retention_ends_on IS NOT NULL "
-                     "AND retention_ends_on<=? AND (destruction IS NULL OR destruction<>'executed') "
-                     "ORDER BY retention_ends_on, code", (agency_id, today.isoformat()))
+    base, params = records_where(agency_id, today, status="due")
+    return _rows(db, f"SELECT * {base} ORDER BY retention_ends_on, code", tuple(params))
 
 
 def audit_trail(db: Database, *, aggregate_id: str | None = None, agency_ids: list[str] | None = None,

@@ -1,24 +1,31 @@
-"""Accounts administered: create, change name, e-mail, department and roles, lock, unlock, deactivate, reset a
-password to a one-time one; and every user's change of their own password."""
+"""Agencies and their accounts: create, list, administer, one-time and own passwords, signature and seal images."""
 
 from __future__ import annotations
 
+import io
+import json
 import secrets
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from ledger.actors import Actor
-from ledger.directory import Directory
 from ledger.errors import InvalidInput, NotAllowed
-from usecases.departments import AGENCY, manages, not_found
+from ledger.files import FileRef
+from signing.version import account_scope, agency_scope
+from usecases import roles as R
+from usecases.departments import manages
+from usecases.deps import Deps
+from usecases.visibility import AGENCY, USER, Visibility, not_found
 
-USER = ("tài khoản", "user")
+T = TypeVar("T")
 MIN_PASSWORD = 10
+Read = Callable[[Any, str, list[Any]], T]
 
 
 class Credentials(Protocol):
-    """Where password hashes live (outside the ledger: they are secrets, not facts)."""
+    """Where password hashes live (the API's store; outside the ledger: they are secrets, not facts)."""
 
+    def set_password(self, username: str, password: str) -> None: ...
     def hash(self, password: str) -> str: ...
     def verify(self, hashed: str | None, password: str) -> bool: ...
     def password_hash(self, username: str) -> str | None: ...
@@ -36,14 +43,146 @@ def check_password(password: Any, field: str = "password") -> str:
     return password
 
 
-@dataclass
 class Accounts:
-    directory: Directory
-    credentials: Credentials
+    def __init__(self, deps: Deps, visibility: Visibility) -> None:
+        self.deps, self.visibility = deps, visibility
 
+    @property
+    def credentials(self) -> Credentials:
+        return self.deps.credentials  # type: ignore[no-any-return]
+
+    def _visible(self, actor: Actor) -> list[str] | None:
+        """The agencies ``actor`` reads (None: every agency, the administrator)."""
+        if "admin" in actor.roles:
+            return None
+        own = [actor.agency_id] if "agency_admin" in actor.roles else []
+        return own + [a for a in self.visibility.visible_agencies(actor, frozenset(R.MEMBERS)) if a not in own]
+
+    # ---- agencies ---------------------------------------------------------------------------
+    def create_agency(self, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> dict[str, Any]:
+        state = self.deps.directory.create_agency(actor, agency_id=agency_id, name=name, supervised_by=supervised_by)
+        self.deps.projections.after_command()
+        return state
+
+    def agencies(self, actor: Actor, read: Read[T]) -> T:
+        """The agencies ``actor`` may see, through ``read(cursor, base, params)`` (``base``: FROM ... WHERE ...)."""
+        self.deps.projections.fresh()
+        visible = self._visible(actor)
+        base, params = "FROM agencies WHERE 1=1", []
+        if visible is not None:
+            visible = visible or [""]
+            base += f" AND agency_id IN ({','.join('?' * len(visible))})"
+            params = list(visible)
+        with self.deps.db.transaction(write=False) as cur:
+            return read(cur, base, params)
+
+    def agency(self, actor: Actor, agency_id: str) -> dict[str, Any]:
+        visible = self._visible(actor)
+        if visible is not None and agency_id not in visible:
+            raise not_found(AGENCY)
+        return self.visibility.agency(agency_id)
+
+    def update_agency(self, actor: Actor, agency_id: str, *, name: str | None = None,
+                      supervised_by: list[str] | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        state = self.deps.directory.update_agency(actor, agency_id, name=name, supervised_by=supervised_by,
+                                                  expected_version=expected_version)
+        self.deps.projections.after_command()
+        return state
+
+    def agency_list(self, actor: Actor, *, besides: str | None = None) -> list[dict[str, Any]]:
+        """The agencies ``actor`` may see (``supervised_by`` decoded), by id; without ``besides``."""
+        def read(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
+            extra = " AND agency_id<>?" if besides is not None else ""
+            cur.execute(f"SELECT agency_id, name, supervised_by {base}{extra} ORDER BY agency_id",
+                        params + ([besides] if besides is not None else []))
+            return [{"agency_id": a, "name": n, "supervised_by": json.loads(s)} for a, n, s in cur.fetchall()]
+
+        return self.agencies(actor, read)
+
+    def agency_name(self, agency_id: str) -> str:
+        """The agency's name, as pages show it (its id when there is no such agency)."""
+        found = self.deps.directory.find_agency(agency_id)
+        return str(found["name"]) if found else agency_id
+
+    def set_seal_image(self, actor: Actor, agency_id: str, png: Callable[[], bytes], filename: str | None, *,
+                       expected_version: int | None = None) -> tuple[FileRef, dict[str, Any]]:
+        """Stores the agency's seal (``png()`` reads it, once the agency is found to be the caller's; a checked
+        PNG) and records it; drawn on approval stamps."""
+        from signing.images import check_png
+
+        self._own_agency(actor, agency_id)
+        data = check_png(png(), "seal_image").data
+        ref: FileRef = self.deps.archive.put(io.BytesIO(data), filename or "con-dau.png", agency_scope(agency_id))
+        state = self.deps.directory.set_seal_image(actor, agency_id, file=ref.to_dict(),
+                                                   expected_version=expected_version)
+        self.deps.projections.after_command()
+        return ref, state
+
+    def seal_image(self, actor: Actor, agency_id: str) -> tuple[FileRef, bytes]:
+        return self._image(self._own_agency(actor, agency_id, read=True).get("seal_image"), agency_scope(agency_id))
+
+    def _own_agency(self, actor: Actor, agency_id: str, *, read: bool = False) -> dict[str, Any]:
+        if not ("admin" in actor.roles or agency_id == actor.agency_id
+                or (read and self.visibility.sees(actor, agency_id))):
+            raise not_found(AGENCY)
+        return self.visibility.agency(agency_id)
+
+    # ---- accounts ---------------------------------------------------------------------------
+    def create_account(self, actor: Actor, agency_id: str, *, username: str, full_name: str, roles: list[str],
+                       email: str, password: str | None) -> tuple[dict[str, Any], str | None]:
+        """The new account, and the password generated for it when none was given (shown once)."""
+        self.visibility.agency(agency_id)
+        chosen = password or secrets.token_urlsafe(12)
+        state = self.deps.directory.create_account(actor, username=username, agency_id=agency_id,
+                                                   full_name=full_name, roles=roles, email=email)
+        self.credentials.set_password(state["username"], chosen)
+        self.deps.projections.after_command()
+        return state, None if password else chosen
+
+    def accounts(self, actor: Actor, agency_id: str, read: Read[T]) -> T:
+        """The agency's accounts (``roles`` as JSON text) through ``read(cursor, base, params)``."""
+        if not manages(actor.roles, actor.agency_id, agency_id):
+            self.visibility.check_visible(actor, agency_id, frozenset(R.USER_READERS))
+        self.visibility.agency(agency_id)
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            return read(cur, "FROM users WHERE agency_id=?", [agency_id])
+
+    def set_signature_image(self, actor: Actor, username: str, png: Callable[[], bytes], filename: str | None, *,
+                            expected_version: int | None = None) -> tuple[FileRef, dict[str, Any]]:
+        """Stores a leader's signature image (``png()`` reads it, once the account is found to be one the caller
+        may change; a checked PNG) and records it; drawn on their stamps."""
+        from signing.images import check_png
+
+        self._own_account(actor, username)
+        data = check_png(png(), "signature_image").data
+        ref: FileRef = self.deps.archive.put(io.BytesIO(data), filename or "chu-ky.png", account_scope(username))
+        state = self.deps.directory.set_signature_image(actor, username, file=ref.to_dict(),
+                                                        expected_version=expected_version)
+        self.deps.projections.after_command()
+        return ref, state
+
+    def signature_image(self, actor: Actor, username: str) -> tuple[FileRef, bytes]:
+        return self._image(self._own_account(actor, username, read=True).get("signature_image"),
+                           account_scope(username))
+
+    def _own_account(self, actor: Actor, username: str, *, read: bool = False) -> dict[str, Any]:
+        account = self.deps.directory.find_account(username)
+        if account is None or not ("admin" in actor.roles or account["agency_id"] == actor.agency_id
+                                   or (read and self.visibility.sees(actor, account["agency_id"]))):
+            raise not_found(USER)
+        return account
+
+    def _image(self, file: dict[str, Any] | None, scope: str) -> tuple[FileRef, bytes]:
+        if not file:
+            raise not_found(("ảnh", "image"))
+        ref = FileRef.from_dict(file)
+        return ref, self.deps.archive.read_bytes(ref, scope)
+
+    # ---- accounts administered (the province administrator anywhere, an agency administrator at home) ----
     def managed(self, actor: Actor, username: str) -> dict[str, Any]:
         """The account, if ``actor`` administers its agency (404 otherwise, never 403)."""
-        account = self.directory.find_account(username)
+        account = self.deps.directory.find_account(username)
         if account is None or not manages(actor.roles, actor.agency_id, account["agency_id"]):
             raise not_found(USER)
         return account
@@ -52,15 +191,16 @@ class Accounts:
                email: str = "", department: str | None = None, password: str | None = None
                ) -> tuple[dict[str, Any], str | None]:
         """The new account and, when no password was given, the one-time password it must change at sign-in."""
-        if not manages(actor.roles, actor.agency_id, agency_id) or self.directory.find_agency(agency_id) is None:
+        if not manages(actor.roles, actor.agency_id, agency_id) or self.deps.directory.find_agency(agency_id) is None:
             raise not_found(AGENCY)
         given = check_password(password) if password is not None else None
         chosen = given or secrets.token_urlsafe(12)
         hashed = self.credentials.hash(chosen)
-        state = self.directory.create_account(actor, username=username, agency_id=agency_id, full_name=full_name,
+        state = self.deps.directory.create_account(actor, username=username, agency_id=agency_id, full_name=full_name,
                                               roles=roles, email=email, department=department)
         self.credentials.set_password_hash(state["username"], hashed)
         self.credentials.require_password_change(state["username"], given is None)
+        self.deps.projections.after_command()
         return state, None if given else chosen
 
     def change(self, actor: Actor, username: str, *, full_name: str | None = None, email: str | None = None,
@@ -69,7 +209,7 @@ class Accounts:
                ) -> dict[str, Any]:
         """Applies each given change in turn; ``expected_version`` (If-Match) guards the first one."""
         state = self.managed(actor, username)
-        d = self.directory
+        d = self.deps.directory
         steps: list[Any] = []
         if full_name is not None or email is not None:
             steps.append(lambda ev: d.change_details(actor, username, full_name=full_name, email=email,
@@ -90,6 +230,7 @@ class Accounts:
             expected_version = None
         if new_hash is not None:
             self.credentials.set_password_hash(username, new_hash)
+        self.deps.projections.after_command()
         return state
 
     def reset_password(self, actor: Actor, username: str) -> str:
@@ -103,6 +244,23 @@ class Accounts:
         self.credentials.require_password_change(username, True)
         return password
 
+    def account_list(self, actor: Actor, agency_id: str) -> list[dict[str, Any]]:
+        """The agency's accounts by full name (``roles`` decoded), for whoever may read them."""
+        def read(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
+            cur.execute(f"SELECT username, full_name, roles, email, status, department, version {base} "
+                        "ORDER BY full_name, username", params)
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            for r in rows:
+                r["roles"] = json.loads(r["roles"])
+            return rows
+
+        return self.accounts(actor, agency_id, read)
+
+    def must_change_password(self, username: str) -> bool:
+        """Whether ``username`` signed in with a one-time password they have yet to change."""
+        return self.credentials.must_change_password(username)
+
     def change_own_password(self, username: str, *, current: str, new: str) -> None:
         if not self.credentials.verify(self.credentials.password_hash(username), current or ""):
             raise InvalidInput("Mật khẩu hiện tại không đúng.", "The current password is wrong.",
@@ -113,3 +271,28 @@ class Accounts:
                                "The new password must differ from the current one.", field="new_password")
         self.credentials.set_password_hash(username, self.credentials.hash(new))
         self.credentials.require_password_change(username, False)
+
+    # ---- who can be picked ------------------------------------------------------------------
+    def active(self, agency_id: str) -> list[tuple[str, str, set[str]]]:
+        """The agency's active accounts: (username, full name, roles), by full name."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT username, full_name, roles FROM users WHERE agency_id=? AND status='active' "
+                        "ORDER BY full_name, username", (agency_id,))
+            return [(u, n, set(json.loads(r))) for u, n, r in cur.fetchall()]
+
+    def people(self, agency_id: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+        """Who of the agency holds one of ``roles``: (username, "Full Name (username)")."""
+        return [(u, f"{n} ({u})") for u, n, held in self.active(agency_id) if held & set(roles)]
+
+    def grantable(self, state: dict[str, Any]) -> list[tuple[str, str]]:
+        """Who may be granted a confidential record's files: active accounts of its agency that read records,
+        do not read these files by role and hold no current grant."""
+        today = self.deps.ledger.today().isoformat()
+        out = []
+        for username, full_name, held in self.active(state["agency_id"]):
+            grant = state["grants"].get(username)
+            current = grant is not None and (grant["until"] is None or grant["until"] >= today)
+            if held & set(R.RECORD_READERS) and not held & set(R.GRANTORS) and not current:
+                out.append((username, f"{full_name} ({username})"))
+        return out

@@ -4,21 +4,18 @@ at home; reads for the agency's own people (and the inspectors who supervise it)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ledger.actors import Actor
 from ledger.department import LEADERSHIP, LEADERSHIP_NAME
 from ledger.directory import Directory
-from ledger.errors import NotFound
+from usecases.deps import Deps
+from usecases.visibility import AGENCY, DEPARTMENT, Visibility, not_found
 
-AGENCY = ("cơ quan", "agency")
-DEPARTMENT = ("phòng ban", "department")
+T = TypeVar("T")
+Read = Callable[[Any, str, list[Any]], T]
 MANAGERS = ("admin", "agency_admin")
-
-
-def not_found(what: tuple[str, str]) -> NotFound:
-    return NotFound(f"Không tìm thấy {what[0]}.", f"No such {what[1]}.", field="id")
+COLUMNS = "id, agency_id, code, name, parent_id, leader, closed, version"
 
 
 def manages(roles: frozenset[str], home: str, agency_id: str) -> bool:
@@ -26,12 +23,19 @@ def manages(roles: frozenset[str], home: str, agency_id: str) -> bool:
     return "admin" in roles or ("agency_admin" in roles and home == agency_id)
 
 
-@dataclass
 class Departments:
-    """The use cases on departments; ``sees(roles, home, agency_id)`` says whose departments a reader may see."""
+    """The use cases on departments and an agency's approval rules; readers are the agency's own people and the
+    inspectors of the agencies that supervise it (``Visibility.sees``)."""
 
-    directory: Directory
-    sees: Callable[[frozenset[str], str, str], bool]
+    def __init__(self, deps: Deps, visibility: Visibility) -> None:
+        self.deps, self.visibility = deps, visibility
+
+    @property
+    def directory(self) -> Directory:
+        return self.deps.directory
+
+    def sees(self, roles: frozenset[str], home: str, agency_id: str) -> bool:
+        return home == agency_id or ("inspector" in roles and agency_id in self.visibility.supervised_by(home))
 
     # ---- scope ----------------------------------------------------------------------------
     def check_manages(self, actor: Actor, agency_id: str) -> None:
@@ -58,12 +62,61 @@ class Departments:
     def get(self, actor: Actor, department_id: str) -> dict[str, Any]:
         return self._visible(actor, department_id, manage=False)
 
+    def history(self, actor: Actor, department_id: str) -> list[Any]:
+        """The department's events, oldest first, if ``actor`` may see it."""
+        return self.deps.ledger.history(self.get(actor, department_id)["id"])
+
+    def page(self, actor: Actor, agency_id: str, read: Read[T], *, closed: bool = False) -> T:
+        """The agency's departments (closed ones too with ``closed``) through ``read(cursor, base, params)``."""
+        self.check_sees(actor, agency_id)
+        return self._read(agency_id, read, closed=closed)
+
+    def listed(self, actor: Actor, agency_id: str, *, closed: bool = True) -> list[dict[str, Any]]:
+        """The agency's departments by code, for someone who administers it."""
+        self.check_manages(actor, agency_id)
+
+        def read(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
+            cur.execute(f"SELECT {COLUMNS} {base} ORDER BY code", params)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+        return self._read(agency_id, read, closed=closed)
+
+    def _read(self, agency_id: str, read: Read[T], *, closed: bool) -> T:
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            return read(cur, "FROM departments WHERE agency_id=?" + ("" if closed else " AND closed=0"), [agency_id])
+
+    def rules(self, actor: Actor, agency_id: str) -> dict[str, Any]:
+        """The agency (its approval rules among its state), for anyone who may see its departments."""
+        self.check_sees(actor, agency_id)
+        return self.visibility.agency(agency_id)
+
+    def managed_agency(self, actor: Actor, agency_id: str) -> dict[str, Any]:
+        """The agency, if ``actor`` administers it (404 otherwise)."""
+        self.check_manages(actor, agency_id)
+        return self.visibility.agency(agency_id)
+
+    def set_rules(self, actor: Actor, agency_id: str, *, delegated_kinds: Any = None,
+                  records_controller_controls_documents: Any = None,
+                  expected_version: int | None = None) -> dict[str, Any]:
+        """Which kinds department leaders approve, and whether the records controller controls documents."""
+        self.check_manages(actor, agency_id)
+        state = self.directory.set_agency_rules(
+            actor, agency_id, delegated_kinds=delegated_kinds,
+            records_controller_controls_documents=records_controller_controls_documents,
+            expected_version=expected_version)
+        self.deps.projections.after_command()
+        return state
+
     # ---- commands -------------------------------------------------------------------------
     def create(self, actor: Actor, agency_id: str, *, code: str, name: str, parent_id: str | None = None,
                leader: str | None = None) -> dict[str, Any]:
         self.check_manages(actor, agency_id)
-        return self.directory.create_department(actor, agency_id, code=code, name=name, parent_id=parent_id,
-                                                leader=leader)
+        state = self.directory.create_department(actor, agency_id, code=code, name=name, parent_id=parent_id,
+                                                 leader=leader)
+        self.deps.projections.after_command()
+        return state
 
     def change(self, actor: Actor, department_id: str, *, name: str | None = None, leader: str | None = None,
                change_leader: bool = False, close: bool = False, reason: str = "",
@@ -81,6 +134,7 @@ class Departments:
         if close:
             state = self.directory.close_department(actor, department_id, reason=reason,
                                                     expected_version=expected_version)
+        self.deps.projections.after_command()
         return state
 
 

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
 from api import roles as R
-from api.admin_cases import accounts
-from api.context import Principal
 from api.deps import Ctx, IdemKey, RequestId, allow
 from api.errors import responses
 from api.idempotency import IdempotentRoute
+from api.security import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
 Manager = Annotated[Principal, Depends(allow(*R.ACCOUNT_MANAGERS))]
@@ -34,13 +33,12 @@ class PasswordChange(BaseModel):
              responses=responses(401, 403, 404, 422),
              summary="Đặt lại mật khẩu dùng một lần / reset to a one-time password")
 def reset_password(ctx: Ctx, user_id: str, p: Manager, rid: RequestId, key: IdemKey) -> PasswordReset:
-    one_time = accounts(ctx.directory, ctx.passwords, ctx.store).reset_password(p.actor(rid), user_id)
+    one_time = ctx.uc.accounts.reset_password(p.actor(rid), user_id)
     return PasswordReset(username=user_id, one_time_password=one_time)
 
 
 @router.post("/auth/password", status_code=204, responses=responses(401, 403, 422),
              summary="Đổi mật khẩu của mình / change your own password")
 def change_password(ctx: Ctx, body: PasswordChange, p: Anyone, key: IdemKey) -> Response:
-    accounts(ctx.directory, ctx.passwords, ctx.store).change_own_password(p.username, current=body.current_password,
-                                                                          new=body.new_password)
+    ctx.uc.accounts.change_own_password(p.username, current=body.current_password, new=body.new_password)
     return Response(status_code=204)

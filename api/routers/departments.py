@@ -8,8 +8,6 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api import paging
 from api import roles as R
-from api.admin_cases import departments
-from api.context import Principal
 from api.department_schemas import (
     AgencyRulesOut,
     AgencyRulesPatch,
@@ -21,6 +19,7 @@ from api.department_schemas import (
 from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, etag
 from api.errors import responses
 from api.idempotency import IdempotentRoute
+from api.security import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
 
@@ -33,9 +32,8 @@ COLS = ["id", "agency_id", "code", "name", "parent_id", "leader", "closed", "ver
              responses=responses(401, 403, 404, 409, 422), summary="Tạo phòng ban / create a department")
 def create_department(ctx: Ctx, agency_id: str, body: DepartmentCreate, p: Manager, rid: RequestId, key: IdemKey,
                       response: Response) -> DepartmentOut:
-    state = departments(ctx).create(p.actor(rid), agency_id, code=body.code, name=body.name,
-                                    parent_id=body.parent_id, leader=body.leader)
-    ctx.after_command()
+    state = ctx.uc.departments.create(p.actor(rid), agency_id, code=body.code, name=body.name,
+                                      parent_id=body.parent_id, leader=body.leader)
     response.headers.update(etag(state["version"]))
     response.headers["Location"] = f"/api/v1/departments/{state['id']}"
     return DepartmentOut(**state)
@@ -46,18 +44,15 @@ def create_department(ctx: Ctx, agency_id: str, body: DepartmentCreate, p: Manag
 def list_departments(ctx: Ctx, agency_id: str, p: Anyone, limit: paging.Limit = 50, cursor: paging.Cursor = None,
                      closed: Annotated[bool, Query(description="Cả phòng ban đã giải thể / include closed")] = False,
                      ) -> DepartmentPage:
-    departments(ctx).check_sees(p.actor(""), agency_id)
-    ctx.fresh()
-    sql = f"SELECT {', '.join(COLS)} FROM departments WHERE agency_id=?" + ("" if closed else " AND closed=0")
-    with ctx.db.transaction(write=False) as cur:
-        rows, nxt = paging.page(cur, sql, [agency_id], ["code"], cursor, limit, COLS)
+    rows, nxt = ctx.uc.departments.page(p.actor(""), agency_id, lambda cur, base, params: paging.page(
+        cur, f"SELECT {', '.join(COLS)} {base}", params, ["code"], cursor, limit, COLS), closed=closed)
     return DepartmentPage(items=[DepartmentOut(**dict(r, closed=bool(r["closed"]))) for r in rows], next_cursor=nxt)
 
 
 @router.get("/departments/{department_id}", response_model=DepartmentOut, responses=responses(401, 403, 404),
             summary="Một phòng ban / one department")
 def get_department(ctx: Ctx, department_id: str, p: Anyone, response: Response) -> DepartmentOut:
-    state = departments(ctx).get(p.actor(""), department_id)
+    state = ctx.uc.departments.get(p.actor(""), department_id)
     response.headers.update(etag(state["version"]))
     return DepartmentOut(**state)
 
@@ -67,10 +62,9 @@ def get_department(ctx: Ctx, department_id: str, p: Anyone, response: Response) 
               summary="Đổi tên, đổi lãnh đạo, giải thể phòng ban / rename, change the leader, close")
 def patch_department(ctx: Ctx, department_id: str, body: DepartmentPatch, p: Manager, rid: RequestId,
                      expected: IfMatch, key: IdemKey, response: Response) -> DepartmentOut:
-    state = departments(ctx).change(p.actor(rid), department_id, name=body.name, leader=body.leader or None,
-                                    change_leader="leader" in body.model_fields_set,
-                                    close=body.action == "close", reason=body.reason, expected_version=expected)
-    ctx.after_command()
+    state = ctx.uc.departments.change(p.actor(rid), department_id, name=body.name, leader=body.leader or None,
+                                      change_leader="leader" in body.model_fields_set,
+                                      close=body.action == "close", reason=body.reason, expected_version=expected)
     response.headers.update(etag(state["version"]))
     return DepartmentOut(**state)
 
@@ -78,8 +72,7 @@ def patch_department(ctx: Ctx, department_id: str, body: DepartmentPatch, p: Man
 @router.get("/agencies/{agency_id}/rules", response_model=AgencyRulesOut, responses=responses(401, 403, 404),
             summary="Quy tắc phê duyệt của cơ quan / the agency's approval rules")
 def get_rules(ctx: Ctx, agency_id: str, p: Anyone, response: Response) -> AgencyRulesOut:
-    departments(ctx).check_sees(p.actor(""), agency_id)
-    state = ctx.agency(agency_id)
+    state = ctx.uc.departments.rules(p.actor(""), agency_id)
     response.headers.update(etag(state["version"]))
     return AgencyRulesOut(**state)
 
@@ -90,11 +83,8 @@ def get_rules(ctx: Ctx, agency_id: str, p: Anyone, response: Response) -> Agency
                       "to department leaders; let the records controller control documents")
 def patch_rules(ctx: Ctx, agency_id: str, body: AgencyRulesPatch, p: Manager, rid: RequestId, expected: IfMatch,
                 key: IdemKey, response: Response) -> AgencyRulesOut:
-    actor = p.actor(rid)
-    departments(ctx).check_manages(actor, agency_id)
-    state = ctx.directory.set_agency_rules(
-        actor, agency_id, delegated_kinds=body.delegated_kinds,
+    state = ctx.uc.departments.set_rules(
+        p.actor(rid), agency_id, delegated_kinds=body.delegated_kinds,
         records_controller_controls_documents=body.records_controller_controls_documents, expected_version=expected)
-    ctx.after_command()
     response.headers.update(etag(state["version"]))
     return AgencyRulesOut(**state)

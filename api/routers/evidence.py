@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
@@ -12,11 +11,12 @@ from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from api import roles as R
-from api.context import ApiContext, Principal
-from api.deps import Ctx, allow
+from api.context import ApiContext
+from api.deps import Ctx, RequestId, allow
 from api.errors import ApiError, not_found, responses
 from api.files import content_disposition
-from evidence.bundle import export_bundle
+from api.security import Principal
+from usecases.history import Kind
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
 FeedReader = Annotated[Principal, Depends(allow(*R.FEED))]
@@ -62,8 +62,7 @@ class ConsistencyOut(BaseModel):
 
 
 def _checkpoints(ctx: ApiContext) -> Any:
-    ctx.fresh()  # catching up makes the checkpoint that is due
-    return ctx.services.checkpoints
+    return ctx.uc.evidence.checkpoints()
 
 
 @router.get("/checkpoints/latest", response_model=CheckpointOut, responses=responses(404),
@@ -88,7 +87,7 @@ def checkpoints(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 @router.get("/checkpoints/key", response_class=PlainTextResponse, responses=responses(),
             summary="Khóa công khai kiểm tra điểm kiểm tra / the checkpoint verifier key (public)")
 def verifier_key(ctx: Ctx) -> str:
-    return str(ctx.services.checkpoints.key.verifier_key) + "\n"
+    return ctx.uc.evidence.verifier_key() + "\n"
 
 
 @router.get("/checkpoints/consistency", response_model=ConsistencyOut, responses=responses(404, 422),
@@ -105,25 +104,22 @@ def consistency(ctx: Ctx, from_: Annotated[int, Query(alias="from", ge=1, le=2**
 
 @router.get("/events/{position}/proof", response_model=InclusionOut, responses=responses(401, 403, 404, 422),
             summary="Chứng minh một sự kiện nằm trong cây / inclusion proof of one event")
-def inclusion(ctx: Ctx, p: FeedReader, position: Annotated[int, Path(ge=1, le=2**62)],
+def inclusion(ctx: Ctx, p: FeedReader, rid: RequestId, position: Annotated[int, Path(ge=1, le=2**62)],
               tree_size: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> Any:
-    if ctx.agency_of_event(position) not in ctx.visible_agencies(p, frozenset(R.FEED)):
-        raise not_found("sự kiện", "event")
-    found = _checkpoints(ctx).inclusion(position, tree_size)
+    found = ctx.uc.evidence.inclusion(p.actor(rid), position, tree_size)
     if found is None:
         raise not_found("điểm kiểm tra chứa sự kiện này", "checkpoint that includes this event")
     return found
 
 
-def _bundle_response(ctx: ApiContext, state: dict[str, Any]) -> StreamingResponse:
+def _bundle_response(ctx: ApiContext, p: Principal, rid: str, kind: Kind, aggregate_id: str) -> StreamingResponse:
     """Builds the bundle into a spooled file (memory up to 8 MiB, then disk) and streams it."""
-    ctx.fresh()
-    validate = None
-    if ctx.signing is not None:
-        service = ctx.signing()
-        validate = lambda pdf: [asdict(r) for r in service.validate(pdf, offline=True)]  # noqa: E731
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
-    export_bundle(ctx.ledger, ctx.archive, ctx.db, ctx.services.checkpoints, state["id"], spool, validate=validate)
+    try:
+        state = ctx.uc.evidence.bundle(p.actor(rid), kind, aggregate_id, spool)
+    except BaseException:
+        spool.close()
+        raise
     size = spool.tell()
     spool.seek(0)
 
@@ -145,20 +141,15 @@ ZIP = {200: {"content": {"application/zip": {}}, "description": "Gói chứng c�
 @router.get("/documents/{document_id}/evidence", response_class=StreamingResponse,
             responses={**ZIP, **responses(401, 403, 404, 422)},
             summary="Gói chứng cứ của tài liệu, kiểm tra ngoại tuyến / a document's evidence bundle")
-def document_evidence(ctx: Ctx, document_id: str, p: DocAuditor) -> StreamingResponse:
-    return _bundle_response(ctx, ctx.document(p, document_id, frozenset(R.DOC_HISTORY)))
+def document_evidence(ctx: Ctx, document_id: str, p: DocAuditor, rid: RequestId) -> StreamingResponse:
+    return _bundle_response(ctx, p, rid, "documents", document_id)
 
 
 @router.get("/records/{record_id}/evidence", response_class=StreamingResponse,
             responses={**ZIP, **responses(401, 403, 404, 422)},
             summary="Gói chứng cứ của hồ sơ, kiểm tra ngoại tuyến / a record's evidence bundle")
-def record_evidence(ctx: Ctx, record_id: str, p: RecAuditor) -> StreamingResponse:
-    state = ctx.record(p, record_id, frozenset(R.RECORD_OVERSIGHT))
-    if state.get("confidentiality") == "confidential" and not p.roles & {"records_controller", "agency_leader"}:
-        raise ApiError(403, "confidential", "Hồ sơ mật: chỉ người kiểm soát hồ sơ và lãnh đạo cơ quan được xuất "
-                       "gói chứng cứ có tệp của hồ sơ.", "A confidential record's evidence bundle holds its files: "
-                       "only the records controller and the agency leader may export it.")
-    return _bundle_response(ctx, state)
+def record_evidence(ctx: Ctx, record_id: str, p: RecAuditor, rid: RequestId) -> StreamingResponse:
+    return _bundle_response(ctx, p, rid, "records", record_id)
 
 
 verifier_router = APIRouter(tags=["evidence"])

@@ -9,17 +9,13 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from jinja2 import Environment, select_autoescape
 
 from api import paging
-from api.context import ApiContext
 from api.deps import Ctx
-from api.errors import not_found, responses
-from api.files import download
-from api.routers.documents import FILE_TYPES
+from api.errors import responses
+from api.files import FILE_TYPES, streamed
 from api.schemas import PublicPage
 from ledger.document import KINDS
-from projections import queries
 
 router = APIRouter(tags=["public"])
-AGENCY = ("cơ quan", "agency")
 
 _PAGE = Environment(autoescape=select_autoescape(default=True)).from_string("""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>Tài liệu đang có hiệu lực — {{ name }}</title>
@@ -34,13 +30,12 @@ _PAGE = Environment(autoescape=select_autoescape(default=True)).from_string("""<
 </body></html>""")
 
 
-def _in_force(ctx: ApiContext, agency_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
-    agency = ctx.agency(agency_id)
-    ctx.fresh()
-    cols = ["id", "code", "title", "kind", "department", "in_force", "effective_from"]
-    base, params = queries.register_where(agency_id, ctx.ledger.today())
-    with ctx.db.transaction(write=False) as cur:
-        rows, nxt = paging.page(cur, f"SELECT {', '.join(cols)} {base}", params, ["code"], cursor, limit, cols)
+COLUMNS = ["id", "code", "title", "kind", "department", "in_force", "effective_from"]
+
+
+def _in_force(ctx: Ctx, agency_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    agency, (rows, nxt) = ctx.uc.registers.public(agency_id, lambda cur, base, params: paging.page(
+        cur, f"SELECT {', '.join(COLUMNS)} {base}", params, ["code"], cursor, limit, COLUMNS))
     items = [dict(r, file_url=f"/api/v1/public/documents/{r['id']}/file") for r in rows]
     return {"agency_id": agency_id, "agency_name": agency["name"], "items": items, "next_cursor": nxt}
 
@@ -71,14 +66,4 @@ def _vndate(iso: str | None) -> str:
             responses={200: FILE_TYPES, **responses(404, 410, 503)},
             summary="Tệp của phiên bản đang có hiệu lực / the file of the version in force")
 def public_file(ctx: Ctx, document_id: str) -> StreamingResponse:
-    try:
-        state = ctx.ledger.document(document_id)
-    except Exception as e:
-        from ledger.errors import NotFound
-
-        if isinstance(e, NotFound):
-            raise not_found("tài liệu", "document") from None
-        raise
-    if state["in_force"] is None:
-        raise not_found("tài liệu", "document")
-    return download(ctx.archive, state["versions"][state["in_force"] - 1]["file"], document_id, inline=True)
+    return streamed(ctx.uc.documents.open_public_file(document_id), inline=True)

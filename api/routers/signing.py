@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from api import roles as R
-from api.context import ApiContext, Principal
-from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow
-from api.errors import ApiError, responses
+from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, command_out
+from api.errors import responses
+from api.files import read_p12, read_pdf
 from api.idempotency import IdempotentRoute
-from api.routers.documents import own, run, version_of
 from api.schemas import (
     CommandOut,
     SignatureCertificateOut,
@@ -22,7 +21,7 @@ from api.schemas import (
     SignatureWords,
     VerifyReportOut,
 )
-from ledger.files import FileKind, FileRef, file_scope
+from api.security import Principal
 from signing.indications import describe
 from signing.results import SignatureReport
 
@@ -31,42 +30,6 @@ log = logging.getLogger("isoledger.api")
 Leader = Annotated[Principal, Depends(allow(*R.LEADERS))]
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
 Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
-MAX_P12 = 64 * 1024
-MAX_VERIFY = 64 * 1024 * 1024
-
-
-def signing_service(ctx: ApiContext) -> Any:
-    if ctx.signing is None:
-        raise ApiError(503, "signing_unavailable", "Dịch vụ ký số chưa được cấu hình.",
-                       "Signing is not configured on this server.")
-    return ctx.signing()
-
-
-def open_signer(ctx: ApiContext, p: Principal, p12: UploadFile | None, passphrase: str | None) -> Any:
-    from signing import open_pkcs11_signer, open_pkcs12_signer
-
-    if p12 is not None:
-        data = p12.file.read(MAX_P12 + 1)
-        if len(data) > MAX_P12:
-            raise ApiError(413, "file_too_large", "Tệp khóa PKCS#12 quá lớn.", "The PKCS#12 file is too large.",
-                           field="p12")
-        return open_pkcs12_signer(data, passphrase or "")
-    settings = ctx.pkcs11_for(p.username) if ctx.pkcs11_for else None
-    if settings is None:
-        raise ApiError(422, "signer_required", "Hãy gửi tệp khóa PKCS#12 (p12) và mật khẩu, hoặc nhờ quản trị "
-                       "cấu hình thiết bị ký (PKCS#11) cho tài khoản.",
-                       "Send a PKCS#12 file (p12) with its passphrase, or have a PKCS#11 slot configured for you.",
-                       field="p12")
-    return open_pkcs11_signer(settings)
-
-
-def version_signing(ctx: ApiContext) -> Any:
-    """The signing use case over this app's ledger, archive, directory and signing service."""
-    from signing.version import VersionSigning
-
-    return VersionSigning(ctx.ledger, ctx.archive, ctx.directory, signing_service(ctx))
-
-
 Position = Literal["bottom-right", "bottom-left", "bottom-center", "top-right", "top-left"]
 Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 
@@ -95,31 +58,22 @@ def sign(ctx: Ctx, document_id: str, n: int, p: Leader, rid: RequestId, expected
          level: Annotated[Level | None, Form(description="Mức PAdES của chữ ký này; mặc định theo cấu hình / PAdES "
                                                          "level of this signature; default as configured")] = None
          ) -> CommandOut:
-    from signing.version import StampChoice
-
-    own(ctx, p, document_id)
-    choice = StampChoice.from_fields(page=page, box=box, position=position, style=style, images=images,
-                                     level=level)
-    use = version_signing(ctx)
-    use.version_file(document_id, n)  # 404 or 415 before the key is opened
-    signer = open_signer(ctx, p, p12, passphrase)
+    stamp = {"page": page, "box": box, "position": position, "style": style, "images": images, "level": level}
+    key_file = (lambda: read_p12(p12)) if p12 is not None else None
+    done = ctx.uc.signing.sign(p.actor(rid), document_id, n, p12=key_file, passphrase=passphrase, meaning=meaning,
+                               stamp=stamp, expected_version=expected)
     del passphrase
-    stored = use.sign(p.actor(rid), document_id, n, signer, meaning=meaning, choice=choice,
-                      expected_version=expected)
-    return run(ctx, p, document_id, response, lambda: None, n=n, file=stored)
+    return command_out(response, done)
 
 
 @router.get("/documents/{document_id}/versions/{n}/signatures", response_model=SignatureReportOut,
             responses=responses(401, 403, 404, 410, 422, 503),
             summary="Kết quả kiểm tra chữ ký số / validation report of every signature")
-def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, offline: bool = False) -> SignatureReportOut:
-    state = ctx.document(p, document_id, frozenset(R.MEMBERS))
-    ref = FileRef.from_dict(version_of(state, n)["file"])
-    out: list[SignatureOut] = []
-    if ref.media_type == "application/pdf":
-        pdf = ctx.archive.read_bytes(ref, file_scope(FileKind.VERSION, document_id))
-        out = [signature_out(r) for r in signing_service(ctx).validate(pdf, offline=offline)]
-    return SignatureReportOut(document_id=document_id, n=n, sha256=ref.sha256, signatures=out)
+def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, rid: RequestId, offline: bool = False
+               ) -> SignatureReportOut:
+    checked = ctx.uc.signing.signatures(p.actor(rid), document_id, n, offline=offline)
+    return SignatureReportOut(document_id=document_id, n=n, sha256=checked.file.sha256,
+                              signatures=[signature_out(r) for r in checked.reports])
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -147,21 +101,13 @@ def signature_out(r: SignatureReport) -> SignatureOut:
     )
 
 
-def read_upload(upload: UploadFile) -> bytes:
-    """The uploaded PDF to verify, in memory (never stored), refused over 64 MiB."""
-    data = upload.file.read(MAX_VERIFY + 1)
-    if len(data) > MAX_VERIFY:
-        raise ApiError(413, "file_too_large", "Tệp lớn hơn 64 MiB.", "The file is larger than 64 MiB.", field="file")
-    return data
-
-
 @router.post("/signatures/verify", response_model=VerifyReportOut, responses=responses(401, 403, 413, 415, 422, 503),
              summary="Kiểm tra chữ ký số của một tệp PDF bất kỳ (không lưu tệp) / verify any signed PDF, not stored")
 def verify(ctx: Ctx, p: Anyone, file: Annotated[UploadFile, File(description="Tệp PDF đã ký số")],
            offline: bool = False) -> VerifyReportOut:
     import hashlib
 
-    data = read_upload(file)
-    reports = signing_service(ctx).validate(data, offline=offline)  # a file that is no PDF: 415
+    data = read_pdf(file)
+    reports = ctx.uc.signing.validate(data, offline=offline)  # a file that is no PDF: 415
     return VerifyReportOut(filename=file.filename or "", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                            signatures=[signature_out(r) for r in reports])

@@ -3,17 +3,14 @@ rules and accounts (also an agency's own administrator, for its agency only), an
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from api.admin_cases import accounts
-from api.admin_cases import departments as department_cases
-from api.context import Principal
 from api.deps import request_id
+from api.security import Principal
 from api.web import i18n
 from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render, signed_in
 from ledger.actors import ROLES, Actor
@@ -22,7 +19,7 @@ from ledger.department import LEADERSHIP
 from ledger.document import KINDS
 from ledger.errors import InvalidInput
 from usecases.accounts import Accounts
-from usecases.departments import department_label, manages
+from usecases.departments import Departments, department_label, manages
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -50,8 +47,11 @@ def _actor(request: Request, user: Principal) -> Actor:
 
 
 def _accounts(request: Request) -> Accounts:
-    ctx = ctx_of(request)
-    return accounts(ctx.directory, ctx.passwords, ctx.store)
+    return ctx_of(request).uc.accounts
+
+
+def _department_cases(request: Request) -> Departments:
+    return ctx_of(request).uc.departments
 
 
 def _ok(request: Request) -> str | None:
@@ -68,37 +68,22 @@ def _text(form: FormData, name: str) -> str:
     return str(form.get(name, "") or "").strip()
 
 
-def _rows(request: Request, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-    ctx = ctx_of(request)
-    ctx.fresh()
-    with ctx.db.transaction(write=False) as cur:
-        cur.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+def _departments(request: Request, user: Principal, agency_id: str, *, closed: bool = True) -> list[dict[str, Any]]:
+    return _department_cases(request).listed(_actor(request, user), agency_id, closed=closed)
 
 
-def _departments(request: Request, agency_id: str, *, closed: bool = True) -> list[dict[str, Any]]:
-    return _rows(request, "SELECT id, code, name, parent_id, leader, closed, version FROM departments "
-                          "WHERE agency_id=?" + ("" if closed else " AND closed=0") + " ORDER BY code", (agency_id,))
-
-
-def _users(request: Request, agency_id: str) -> list[dict[str, Any]]:
-    rows = _rows(request, "SELECT username, full_name, roles, email, status, department, version FROM users "
-                          "WHERE agency_id=? ORDER BY full_name, username", (agency_id,))
-    for r in rows:
-        r["roles"] = json.loads(r["roles"])
-    return rows
+def _users(request: Request, user: Principal, agency_id: str) -> list[dict[str, Any]]:
+    return _accounts(request).account_list(_actor(request, user), agency_id)
 
 
 def _managed_agency(request: Request, user: Principal, agency_id: str) -> dict[str, Any]:
-    department_cases(ctx_of(request)).check_manages(_actor(request, user), agency_id)
-    return ctx_of(request).agency(agency_id)
+    return _department_cases(request).managed_agency(_actor(request, user), agency_id)
 
 
-def _department_options(request: Request, agency_id: str) -> list[tuple[str, str]]:
+def _department_options(request: Request, user: Principal, agency_id: str) -> list[tuple[str, str]]:
     lang = lang_of(request)
     return [(LEADERSHIP, department_label(LEADERSHIP, {}, lang))] + [
-        (d["id"], f"{d['name']} ({d['code']})") for d in _departments(request, agency_id, closed=False)]
+        (d["id"], f"{d['name']} ({d['code']})") for d in _departments(request, user, agency_id, closed=False)]
 
 
 def _role_options(request: Request, user: Principal) -> list[tuple[str, str]]:
@@ -112,27 +97,21 @@ def admin_home(request: Request, user: User) -> Response:
     need(user, *MANAGERS)
     if "admin" not in user.roles:
         return redirect(f"/admin/agencies/{user.agency_id}")
-    agencies = _rows(request, "SELECT agency_id, name, supervised_by FROM agencies ORDER BY agency_id", ())
-    for a in agencies:
-        a["supervised_by"] = json.loads(a["supervised_by"])
+    agencies = _accounts(request).agency_list(_actor(request, user))
     return render(request, "admin_home.html", agencies=agencies, ok=_ok(request))
 
 
 @router.post("/admin/agencies", response_class=HTMLResponse)
 def create_agency(request: Request, user: User, form: Form) -> Response:
     need(user, "admin")
-    ctx = ctx_of(request)
     try:
-        state = ctx.directory.create_agency(_actor(request, user), agency_id=_text(form, "agency_id"),
-                                            name=_text(form, "name"), supervised_by=form.getlist("supervised_by"))
+        state = _accounts(request).create_agency(_actor(request, user), agency_id=_text(form, "agency_id"),
+                                                 name=_text(form, "name"), supervised_by=form.getlist("supervised_by"))
     except KNOWN as e:
         status, errors = _errors(request, e)
-        agencies = _rows(request, "SELECT agency_id, name, supervised_by FROM agencies ORDER BY agency_id", ())
-        for a in agencies:
-            a["supervised_by"] = json.loads(a["supervised_by"])
+        agencies = _accounts(request).agency_list(_actor(request, user))
         return render(request, "admin_home.html", status=status, agencies=agencies, errors=errors,
                       form={"agency_id": _text(form, "agency_id"), "name": _text(form, "name")})
-    ctx.after_command()
     return redirect(f"/admin/agencies/{state['agency_id']}?ok=agency")
 
 
@@ -140,14 +119,14 @@ def create_agency(request: Request, user: User, form: Form) -> Response:
 def agency_page(request: Request, user: Principal, agency_id: str, status: int = 200, **values: Any) -> HTMLResponse:
     agency = _managed_agency(request, user, agency_id)
     lang = lang_of(request)
-    deps = _departments(request, agency_id)
+    deps = _departments(request, user, agency_id)
     names = {d["id"]: d["name"] for d in deps}
-    people = _users(request, agency_id)
+    people = _users(request, user, agency_id)
     for p in people:
         p["department_name"] = department_label(p["department"], names, lang)
         p["role_names"] = ", ".join(i18n.role(r, lang) for r in p["roles"])
         p["status_name"] = i18n.pick(STATUS[p["status"]], lang)
-    listed = _rows(request, "SELECT agency_id, name FROM agencies WHERE agency_id<>? ORDER BY agency_id", (agency_id,))
+    listed = _accounts(request).agency_list(_actor(request, user), besides=agency_id)
     others = [(a["agency_id"], a["name"]) for a in listed]
     full = {u["username"]: u["full_name"] for u in people}
     for d in deps:
@@ -169,65 +148,58 @@ def agency_view(request: Request, user: User, agency_id: str) -> HTMLResponse:
 @router.post("/admin/agencies/{agency_id}", response_class=HTMLResponse)
 def update_agency(request: Request, user: User, agency_id: str, form: Form) -> Response:
     need(user, "admin")
-    ctx = ctx_of(request)
     try:
         _managed_agency(request, user, agency_id)
-        ctx.directory.update_agency(_actor(request, user), agency_id, name=_text(form, "name"),
-                                    supervised_by=form.getlist("supervised_by"),
-                                    expected_version=int(_text(form, "version") or 0) or None)
+        _accounts(request).update_agency(_actor(request, user), agency_id, name=_text(form, "name"),
+                                         supervised_by=form.getlist("supervised_by"),
+                                         expected_version=int(_text(form, "version") or 0) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return agency_page(request, user, agency_id, status, errors=errors, error_scope="agency")
-    ctx.after_command()
     return redirect(f"/admin/agencies/{agency_id}?ok=agency")
 
 
 @router.post("/admin/agencies/{agency_id}/rules", response_class=HTMLResponse)
 def set_rules(request: Request, user: User, agency_id: str, form: Form) -> Response:
     need(user, *MANAGERS)
-    ctx = ctx_of(request)
     try:
-        _managed_agency(request, user, agency_id)
-        ctx.directory.set_agency_rules(_actor(request, user), agency_id,
-                                       delegated_kinds=form.getlist("delegated_kinds"),
-                                       records_controller_controls_documents=form.get("controls") == "yes",
-                                       expected_version=int(_text(form, "version") or 0) or None)
+        _department_cases(request).set_rules(_actor(request, user), agency_id,
+                                             delegated_kinds=form.getlist("delegated_kinds"),
+                                             records_controller_controls_documents=form.get("controls") == "yes",
+                                             expected_version=int(_text(form, "version") or 0) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return agency_page(request, user, agency_id, status, errors=errors)
-    ctx.after_command()
     return redirect(f"/admin/agencies/{agency_id}?ok=rules")
 
 
 @router.post("/admin/agencies/{agency_id}/departments", response_class=HTMLResponse)
 def create_department(request: Request, user: User, agency_id: str, form: Form) -> Response:
     need(user, *MANAGERS)
-    ctx = ctx_of(request)
     try:
-        department_cases(ctx).create(_actor(request, user), agency_id, code=_text(form, "code"),
-                                     name=_text(form, "name"), parent_id=_text(form, "parent_id") or None,
-                                     leader=_text(form, "leader") or None)
+        _department_cases(request).create(_actor(request, user), agency_id, code=_text(form, "code"),
+                                          name=_text(form, "name"), parent_id=_text(form, "parent_id") or None,
+                                          leader=_text(form, "leader") or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return agency_page(request, user, agency_id, status, errors=errors, error_scope="dep",
                            form={k: _text(form, k) for k in ("code", "name", "parent_id", "leader")})
-    ctx.after_command()
     return redirect(f"/admin/agencies/{agency_id}?ok=department")
 
 
 # ---- one department ------------------------------------------------------------------------------------------
 def department_page(request: Request, user: Principal, department_id: str, status: int = 200,
                     **values: Any) -> HTMLResponse:
-    ctx = ctx_of(request)
-    dep = department_cases(ctx).get(_actor(request, user), department_id)
+    cases = _department_cases(request)
+    dep = cases.get(_actor(request, user), department_id)
     if not manages(user.roles, user.agency_id, dep["agency_id"]):
         need(user, "admin")  # a reader of the department who does not administer it: this page is not theirs
-    people = _users(request, dep["agency_id"])
+    people = _users(request, user, dep["agency_id"])
     members = [u for u in people if u["department"] == dep["id"]]
     return render(request, "admin_department.html", status=status, dep=dep, members=members,
-                  agency=ctx.agency(dep["agency_id"]),
+                  agency=cases.managed_agency(_actor(request, user), dep["agency_id"]),
                   leaders=[(u["username"], u["full_name"]) for u in people if u["status"] == "active"],
-                  history=ctx.ledger.history(dep["id"]), **{"ok": _ok(request), **values})
+                  history=cases.history(_actor(request, user), dep["id"]), **{"ok": _ok(request), **values})
 
 
 @router.get("/admin/departments/{department_id}", response_class=HTMLResponse)
@@ -239,8 +211,7 @@ def department_view(request: Request, user: User, department_id: str) -> HTMLRes
 @router.post("/admin/departments/{department_id}", response_class=HTMLResponse)
 def change_department(request: Request, user: User, department_id: str, form: Form) -> Response:
     need(user, *MANAGERS)
-    ctx = ctx_of(request)
-    cases = department_cases(ctx)
+    cases = _department_cases(request)
     try:
         dep = cases.get(_actor(request, user), department_id)
         name = _text(form, "name")
@@ -251,21 +222,20 @@ def change_department(request: Request, user: User, department_id: str, form: Fo
     except KNOWN as e:
         status, errors = _errors(request, e)
         return department_page(request, user, department_id, status, errors=errors)
-    ctx.after_command()
     return redirect(f"/admin/departments/{department_id}?ok=department")
 
 
 # ---- accounts ----------------------------------------------------------------------------------------------------
 def account_page(request: Request, user: Principal, username: str, status: int = 200, **values: Any) -> HTMLResponse:
-    ctx = ctx_of(request)
     account = _accounts(request).managed(_actor(request, user), username)
     lang = lang_of(request)
-    names = {d["id"]: d["name"] for d in _departments(request, account["agency_id"])}
+    names = {d["id"]: d["name"] for d in _departments(request, user, account["agency_id"])}
     return render(request, "admin_account.html", status=status, account=account,
-                  agency=ctx.agency(account["agency_id"]), status_name=i18n.pick(STATUS[account["status"]], lang),
+                  agency=_managed_agency(request, user, account["agency_id"]),
+                  status_name=i18n.pick(STATUS[account["status"]], lang),
                   department_name=department_label(account["department"], names, lang),
                   departments=([] if account["department"] else [("", i18n.pick(UNPLACED, lang))])
-                  + _department_options(request, account["agency_id"]),
+                  + _department_options(request, user, account["agency_id"]),
                   roles=_role_options(request, user), **{"ok": _ok(request), **values})
 
 
@@ -274,13 +244,12 @@ def new_account_page(request: Request, user: User, agency_id: str) -> HTMLRespon
     need(user, *MANAGERS)
     agency = _managed_agency(request, user, agency_id)
     return render(request, "admin_account_new.html", agency=agency, roles=_role_options(request, user),
-                  departments=_department_options(request, agency_id))
+                  departments=_department_options(request, user, agency_id))
 
 
 @router.post("/admin/agencies/{agency_id}/accounts", response_class=HTMLResponse)
 def create_account(request: Request, user: User, agency_id: str, form: Form) -> Response:
     need(user, *MANAGERS)
-    ctx = ctx_of(request)
     try:
         state, one_time = _accounts(request).create(
             _actor(request, user), agency_id, username=_text(form, "username").lower(),
@@ -292,8 +261,8 @@ def create_account(request: Request, user: User, agency_id: str, form: Form) -> 
         kept = {k: _text(form, k) for k in ("username", "full_name", "email", "department")}
         kept["roles"] = form.getlist("roles")  # type: ignore[assignment]
         return render(request, "admin_account_new.html", status=status, agency=agency, errors=errors, form=kept,
-                      roles=_role_options(request, user), departments=_department_options(request, agency_id))
-    ctx.after_command()
+                      roles=_role_options(request, user),
+                      departments=_department_options(request, user, agency_id))
     return account_page(request, user, state["username"], 201, one_time=one_time,
                         ok=i18n.pick(("Đã tạo tài khoản.", "The account is created."), lang_of(request)))
 
@@ -307,7 +276,6 @@ def account_view(request: Request, user: User, username: str) -> HTMLResponse:
 @router.post("/admin/accounts/{username}", response_class=HTMLResponse)
 def change_account(request: Request, user: User, username: str, form: Form) -> Response:
     need(user, *MANAGERS)
-    ctx = ctx_of(request)
     cases = _accounts(request)
     try:
         current = cases.managed(_actor(request, user), username)
@@ -321,7 +289,6 @@ def change_account(request: Request, user: User, username: str, form: Form) -> R
     except KNOWN as e:
         status, errors = _errors(request, e)
         return account_page(request, user, username, status, errors=errors)
-    ctx.after_command()
     return redirect(f"/admin/accounts/{username}?ok=account")
 
 
@@ -331,7 +298,6 @@ def account_action(request: Request, user: User, username: str, action: str, for
     if action not in ("lock", "unlock", "deactivate", "reset-password"):
         return render(request, "error.html", status=404, message=i18n.pick(
             ("Không tìm thấy trang.", "No such page."), lang_of(request)))
-    ctx = ctx_of(request)
     cases = _accounts(request)
     try:
         if action == "reset-password":
@@ -342,7 +308,6 @@ def account_action(request: Request, user: User, username: str, action: str, for
     except KNOWN as e:
         status, errors = _errors(request, e)
         return account_page(request, user, username, status, errors=errors)
-    ctx.after_command()
     done = {"lock": "locked", "unlock": "unlocked", "deactivate": "deactivated"}[action]
     return redirect(f"/admin/accounts/{username}?ok={done}")
 
@@ -350,7 +315,7 @@ def account_action(request: Request, user: User, username: str, action: str, for
 # ---- everyone's own password --------------------------------------------------------------------------------------
 @router.get("/account/password", response_class=HTMLResponse)
 def password_page(request: Request, user: User) -> HTMLResponse:
-    required = ctx_of(request).store.must_change_password(user.username)
+    required = _accounts(request).must_change_password(user.username)
     return render(request, "admin_password.html", required=required, ok=_ok(request))
 
 
@@ -365,6 +330,6 @@ def change_password(request: Request, user: User, form: Form) -> Response:
                                                new=new)
     except KNOWN as e:
         status, errors = _errors(request, e)
-        required = ctx_of(request).store.must_change_password(user.username)
+        required = _accounts(request).must_change_password(user.username)
         return render(request, "admin_password.html", status=status, errors=errors, required=required)
     return redirect("/account/password?ok=password")

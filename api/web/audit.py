@@ -6,55 +6,22 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
-from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from api import roles as R
-from api.context import Principal
+from api.security import Principal
 from api.web import export, forms, i18n, paging
 from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render, vndate, vntime
-from api.web.documents import describe
+from api.web.documents import describe, request_id
 from api.web.home import User
 from ledger.errors import InvalidInput
-from ledger.files import FileKind, FileRef, file_scope, stored_scope
-from ledger.integrity import GENESIS, canonical_bytes, chain_hash
-from projections import queries
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 KINDS = {"documents": ("Document", frozenset(R.DOC_HISTORY)), "records": ("Record", frozenset(R.RECORD_OVERSIGHT))}
 AUDITORS = ("internal_auditor", "inspector", "admin")
 CONFIDENTIAL_EXPORT = frozenset({"records_controller", "agency_leader"})  # as the API's record evidence route
-
-
-def check_chain(ledger: Any, aggregate_id: str) -> dict[str, Any]:
-    """Recomputes one aggregate's hash chain: intact, or the first event that does not hold."""
-    decode = ledger.mapper.transcoder.decode
-    previous, count = GENESIS, 0
-    for stored in ledger.recorder.select_events(UUID(aggregate_id)):
-        fields = decode(stored.state)
-        recomputed = chain_hash(previous, canonical_bytes(aggregate_id, stored.originator_version, stored.topic,
-                                                          fields))
-        if stored.originator_version != count + 1 or fields.get("prev_hash") != previous or \
-                fields.get("hash") != recomputed:
-            return {"intact": False, "events": count, "broken_at": stored.originator_version}
-        previous, count = recomputed, count + 1
-    return {"intact": True, "events": count, "broken_at": None}
-
-
-def stored_files(state: dict[str, Any]) -> list[tuple[FileRef, str]]:
-    """The files the page checks, each with its scope: a document's versions; a record's files, or once it is
-    destroyed, its destruction minutes."""
-    if state["type"] == "Document":
-        return [(FileRef.from_dict(v["file"]), file_scope(FileKind.VERSION, state["id"])) for v in state["versions"]]
-    out = [] if state.get("destroyed") else [(FileRef.from_dict(f["file"]), file_scope(FileKind.RECORD, state["id"]))
-                                             for f in state["files"]]
-    minutes = (state.get("destruction") or {}).get("minutes_file")
-    if minutes:
-        ref = FileRef.from_dict(minutes)
-        out.append((ref, stored_scope(FileKind.EVIDENCE, state["id"], ref)))
-    return out
 
 
 def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> datetime | None:
@@ -78,17 +45,13 @@ def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> dateti
 def load(request: Request, user: Principal, kind: str, aggregate_id: str) -> dict[str, Any]:
     if kind not in KINDS:
         raise PageError(404, "Không tìm thấy trang.", "No such page.")
-    ctx = ctx_of(request)
-    _, roles = KINDS[kind]
-    if kind == "documents":
-        return ctx.document(user, aggregate_id, roles)
-    return ctx.record(user, aggregate_id, roles)
+    return ctx_of(request).uc.history.load(user.actor(request_id(request)), kind, aggregate_id)  # type: ignore[arg-type]
 
 
 def timeline(request: Request, state: dict[str, Any], moment: datetime | None) -> list[dict[str, Any]]:
     lang = lang_of(request)
     out = []
-    for ev in ctx_of(request).ledger.history(state["id"]):
+    for ev in ctx_of(request).uc.history.events(state["id"]):
         at = datetime.fromisoformat(ev["timestamp"])
         out.append({"version": ev["version"], "at": ev["timestamp"], "type": ev["type"],
                     "label": i18n.label(i18n.EVENTS, ev["type"], lang), "actor": ev["meta"].get("user_id", ""),
@@ -107,21 +70,17 @@ def history_page(request: Request, user: User, aggregate_id: str,
                  start: Annotated[int | None, Query(ge=1)] = None) -> HTMLResponse:
     kind = request.url.path.split("/")[1]
     state = load(request, user, kind, aggregate_id)
-    ctx = ctx_of(request)
+    uc = ctx_of(request).uc
     moment = as_of_moment(day, at_time, at)
-    then = ctx.ledger.state_at(aggregate_id, as_of=moment) if moment else state
-    chain = check_chain(ctx.ledger, aggregate_id)
-    problems = []
-    files = stored_files(state)
-    for ref, scope in files:
-        result = ctx.archive.verify(ref, scope)
-        if not result.ok:
-            problems.append({"name": ref.filename,
-                             "problem": result.problem_en if lang_of(request) == "en" else result.problem_vi})
+    then = uc.history.state_at(aggregate_id, moment) if moment else state
+    chain = uc.verification.chain(aggregate_id)
+    files_checked, found = uc.verification.files(state)
+    en = lang_of(request) == "en"
+    problems = [{"name": f["name"], "problem": f["problem_en"] if en else f["problem_vi"]} for f in found]
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "start"])
     events, pager = paging.numbered(request, timeline(request, state, moment), start, paging.TIMELINE_PAGE)
     return render(request, "history.html", kind=kind, state=state, then=then, moment=moment,
-                  events=events, pager=pager, chain=chain, files_checked=len(files),
+                  events=events, pager=pager, chain=chain, files_checked=files_checked,
                   file_problems=problems, day=(moment.astimezone(VN).date().isoformat() if moment else ""),
                   at_time=at_time or "", export_query=("?" + query) if query else "",
                   may_export=may_export(user, kind, state))
@@ -137,12 +96,10 @@ def may_export(user: Principal, kind: str, state: dict[str, Any]) -> bool:
 @router.get("/documents/{aggregate_id}/evidence.zip")
 @router.get("/records/{aggregate_id}/evidence.zip")
 def evidence_bundle(request: Request, user: User, aggregate_id: str) -> StreamingResponse:
-    """The evidence bundle of the API (evidence.bundle), built into a spooled file and streamed."""
+    """The evidence bundle of the API (the evidence use case), built into a spooled file and streamed."""
     import tempfile
-    from dataclasses import asdict
 
     from api.files import content_disposition
-    from evidence.bundle import export_bundle
 
     kind = request.url.path.split("/")[1]
     state = load(request, user, kind, aggregate_id)
@@ -150,14 +107,13 @@ def evidence_bundle(request: Request, user: User, aggregate_id: str) -> Streamin
         raise PageError(403, "Hồ sơ mật: chỉ người kiểm soát hồ sơ và lãnh đạo cơ quan được tải gói chứng cứ có tệp "
                         "của hồ sơ.", "A confidential record's evidence bundle holds its files: only the records "
                         "controller and the agency leader may download it.")
-    ctx = ctx_of(request)
-    ctx.fresh()
-    validate = None
-    if ctx.signing is not None:
-        service = ctx.signing()
-        validate = lambda pdf: [asdict(r) for r in service.validate(pdf, offline=True)]  # noqa: E731
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
-    export_bundle(ctx.ledger, ctx.archive, ctx.db, ctx.services.checkpoints, state["id"], spool, validate=validate)
+    try:
+        ctx_of(request).uc.evidence.bundle(user.actor(request_id(request)), kind,  # type: ignore[arg-type]
+                                           aggregate_id, spool)
+    except BaseException:
+        spool.close()
+        raise
     size = spool.tell()
     spool.seek(0)
 
@@ -220,7 +176,7 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
                verify: bool = False) -> HTMLResponse:
     need(user, *AUDITORS)
     ctx = ctx_of(request)
-    visible = ctx.visible_agencies(user, frozenset(AUDITORS))
+    visible = ctx.uc.visibility.visible_agencies(user, frozenset(AUDITORS))
     if "admin" in user.roles and agency:
         visible = [*visible, agency]
     agency = agency or (visible[0] if visible else None)
@@ -229,24 +185,11 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
     docs: list[Any] = []
     recs: list[Any] = []
     if agency:
-        ctx.fresh()
-        with ctx.db.transaction(write=False) as cur:
-            table, params = queries.register(ctx.ledger.today())
-            cur.execute(f"SELECT id, code, title, in_force, version FROM {table} WHERE agency_id=? ORDER BY code",
-                        (*params, agency))
-            docs = cur.fetchall()
-            cur.execute("SELECT id, code, title, destruction, version FROM records WHERE agency_id=? ORDER BY code",
-                        (agency,))
-            recs = cur.fetchall()
+        docs, recs = ctx.uc.registers.everything(agency)
     report = None
-    if verify and agency:
-        from api.routers.audit import verify as verify_report
-
-        report = verify_report(ctx, user, True, agency)
-    names = []
-    for a in visible:
-        found = ctx.directory.find_agency(a)
-        names.append((a, found["name"] if found else a))
+    if verify and agency:  # the check the API's GET /audit/verify makes, the same use case
+        report = ctx.uc.verification.check_ledger(user.actor(request_id(request)), agency_id=agency).to_dict()
+    names = [(a, ctx.uc.accounts.agency_name(a)) for a in visible]
     return render(request, "audit.html", agencies=names, agency=agency, docs=docs, recs=recs, report=report)
 
 

@@ -18,11 +18,12 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
 
-from api.context import ApiContext, Principal
-from api.deps import CSRF_COOKIE, SESSION_COOKIE
+from api.context import ApiContext
+from api.deps import SESSION_COOKIE
 from api.errors import ApiError, archive_status, ledger_status, signing_status
+from api.security import Principal
 from api.web import forms, i18n
-from archive import errors as ae
+from archive.errors import ArchiveError
 from ledger.errors import LedgerError
 from signing import errors as se
 
@@ -122,7 +123,7 @@ def user_of(request: Request) -> Principal | None:
     if not cookie:
         return None
     try:
-        return ctx_of(request).principal(cookie, via_cookie=True)
+        return ctx_of(request).auth.principal(cookie, via_cookie=True)
     except ApiError:
         return None
 
@@ -132,7 +133,7 @@ def signed_in(request: Request) -> Principal:
     p = user_of(request)
     if p is None:
         raise LoginRequired()
-    if request.url.path not in ("/account/password", "/logout") and ctx_of(request).store.must_change_password(
+    if request.url.path not in ("/account/password", "/logout") and ctx_of(request).uc.accounts.must_change_password(
             p.username):
         raise PasswordChangeRequired()
     request.state.principal = p
@@ -148,7 +149,7 @@ def need(p: Principal, *roles: str) -> None:
 
 def csrf_token(request: Request) -> str:
     cookie = request.cookies.get(SESSION_COOKIE, "")
-    return ctx_of(request).tokens.csrf_for(cookie) if cookie else ""
+    return ctx_of(request).auth.tokens.csrf_for(cookie) if cookie else ""
 
 
 async def form_data(request: Request) -> FormData:
@@ -156,7 +157,7 @@ async def form_data(request: Request) -> FormData:
     form = await request.form(max_files=20, max_fields=200)
     cookie = request.cookies.get(SESSION_COOKIE, "")
     sent = str(form.get("csrf", "") or request.headers.get("X-CSRF-Token", ""))
-    if not cookie or not sent or not hmac.compare_digest(sent, ctx_of(request).tokens.csrf_for(cookie)):
+    if not cookie or not sent or not hmac.compare_digest(sent, ctx_of(request).auth.tokens.csrf_for(cookie)):
         await form.close()
         raise PageError(403, "Biểu mẫu đã hết hạn hoặc thiếu mã chống giả mạo (CSRF). Hãy tải lại trang và thử lại.",
                         "The form has expired or lacks its anti-forgery (CSRF) token. Reload the page and retry.")
@@ -172,7 +173,7 @@ SECTIONS = ("documents", "records", "loans", "audit")
 def agency_in_view(request: Request, p: Principal, roles: tuple[str, ...] | frozenset[str]) -> str:
     """The agency a list page shows: ``?agency=`` when ``p`` may read it there (else 404), otherwise their own,
     or for an inspector the first agency they supervise. The pages' links keep it (see ``render``)."""
-    visible = ctx_of(request).visible_agencies(p, frozenset(roles))
+    visible = ctx_of(request).uc.visibility.visible_agencies(p, frozenset(roles))
     asked = request.query_params.get("agency")
     if asked:
         if asked not in visible:
@@ -195,7 +196,7 @@ def _agency_shown(request: Request, p: Principal | None, values: dict[str, Any])
         if isinstance(item, dict) and item.get("agency_id"):
             return str(item["agency_id"])
     asked = request.query_params.get("agency")  # a page that checks the parameter itself (the audit page)
-    if p is not None and asked and ctx_of(request).sees(p, asked):
+    if p is not None and asked and ctx_of(request).uc.visibility.sees(p, asked):
         return asked
     return None
 
@@ -206,9 +207,8 @@ def _switcher(request: Request, p: Principal, shown: str | None) -> dict[str, An
         return None
     ctx, lang = ctx_of(request), lang_of(request)
     options = []
-    for a in ctx.visible_agencies(p, EVERY_ROLE):
-        found = ctx.directory.find_agency(a)
-        name = found["name"] if found else a
+    for a in ctx.uc.visibility.visible_agencies(p, EVERY_ROLE):
+        name = ctx.uc.accounts.agency_name(a)
         options.append((a, name + (i18n.pick((" (cơ quan của bạn)", " (your agency)"), lang)
                                    if a == p.agency_id else "")))
     section = request.url.path.strip("/").split("/")[0]
@@ -222,8 +222,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     agency = None
     shown = _agency_shown(request, p, values)
     if p is not None:
-        found = ctx_of(request).directory.find_agency(p.agency_id)
-        agency = found["name"] if found else p.agency_id
+        agency = ctx_of(request).uc.accounts.agency_name(p.agency_id)
 
     def in_view(url: str) -> str:
         """``url`` keeping the agency shown, when it is not the user's own (an inspector's supervised one)."""
@@ -252,7 +251,7 @@ def message_of(e: Exception) -> tuple[int, str, str, str | None]:
     """(status, Vietnamese, English, field) of any error the services raise."""
     if isinstance(e, LedgerError):
         return ledger_status(e), e.message_vi, e.message_en, e.field
-    if isinstance(e, ae.ArchiveError):
+    if isinstance(e, ArchiveError):
         return archive_status(e), e.message_vi, e.message_en, e.field
     if isinstance(e, se.SigningError):
         return signing_status(e), e.message_vi, e.message_en, e.field
@@ -261,7 +260,7 @@ def message_of(e: Exception) -> tuple[int, str, str, str | None]:
     raise e
 
 
-KNOWN = (LedgerError, ae.ArchiveError, se.SigningError, ApiError)
+KNOWN = (LedgerError, ArchiveError, se.SigningError, ApiError)
 
 
 def error_page(request: Request, status: int, vi: str, en: str) -> HTMLResponse:
@@ -294,19 +293,6 @@ class WebRoute(APIRoute):
                 return error_page(request, status, vi, en)
 
         return route
-
-
-def set_session(response: Response, ctx: ApiContext, token: str) -> None:
-    csrf = ctx.tokens.csrf_for(token)
-    response.set_cookie(SESSION_COOKIE, token, max_age=ctx.tokens.ttl, httponly=True, secure=ctx.secure_cookies,
-                        samesite="strict", path="/")
-    response.set_cookie(CSRF_COOKIE, csrf, max_age=ctx.tokens.ttl, httponly=False, secure=ctx.secure_cookies,
-                        samesite="strict", path="/")
-
-
-def clear_session(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
 
 
 def safe_next(url: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -11,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from api import roles as R
-from api.context import Principal
-from api.files import download, store_upload
+from api.files import read_p12, streamed, upload_of
+from api.security import Principal
 from api.web import forms, i18n, paging
 from api.web.core import (
     KNOWN,
@@ -30,11 +29,8 @@ from api.web.core import (
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
-from ledger.files import FileKind, FileRef, file_scope
-from projections import queries
 from projections.views import Ev, summary
 from signing import indications
-from signing.errors import SigningError
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -74,12 +70,8 @@ def changes_since(request: Request, aggregate_id: str, version: int | None) -> l
     """The events after ``version``: who did what while the user was looking at the page."""
     if version is None:
         return []
-    out = []
-    for ev in ctx_of(request).ledger.history(aggregate_id):
-        if ev["version"] > version:
-            out.append({"at": ev["timestamp"], "actor": ev["meta"].get("user_id", ""),
-                        "summary": describe(ev, lang_of(request))})
-    return out
+    return [{"at": ev["timestamp"], "actor": ev["meta"].get("user_id", ""), "summary": describe(ev, lang_of(request))}
+            for ev in ctx_of(request).uc.history.events(aggregate_id, after=version)]
 
 
 def describe(ev: dict[str, Any], lang: str = "vi") -> str:
@@ -102,19 +94,11 @@ def register_page(request: Request, user: User, status: str = "in_force",
     agency = agency_in_view(request, user, R.MEMBERS)  # an inspector's: the supervised agency chosen
     if status not in i18n.REGISTER_STATUS:
         status = "in_force"
-    ctx.fresh()
-    base, params = queries.register_where(agency, ctx.ledger.today(), status=status, kind=kind, q=q)
-    pending = "('draft','submitted','approved','rejected')"
-    with ctx.db.transaction(write=False) as cur:
-        rows, pager = paging.keyset(request, cur, "id, code, title, kind, department, status, in_force, "
-                                    "effective_from, upcoming, upcoming_from, latest", base, params, after=after,
-                                    before=before)
-        ids = [r["id"] for r in rows]
-        working: dict[str, tuple[int, str]] = {}
-        if ids:
-            cur.execute(f"SELECT document_id, n, status FROM versions WHERE agency_id=? AND status IN {pending} "
-                        f"AND document_id IN ({','.join('?' * len(ids))})", (agency, *ids))
-            working = {d: (n, st) for d, n, st in cur.fetchall()}
+    rows, pager = ctx.uc.registers.documents(
+        user.actor(request_id(request)), agency, lambda cur, base, params: paging.keyset(
+            request, cur, "id, code, title, kind, department, status, in_force, effective_from, upcoming, "
+            "upcoming_from, latest", base, params, after=after, before=before), status=status, kind=kind, q=q)
+    working = ctx.uc.registers.working_versions(agency, [r["id"] for r in rows])
     for row in rows:
         row["working"] = working.get(row["id"])
     lang = lang_of(request)
@@ -142,14 +126,13 @@ def register_document(request: Request, user: User, form: Form) -> Response:
     ctx = ctx_of(request)
     try:
         forms.check(form, "register")
-        doc_id = ctx.ledger.register_document(
-            user.actor(request_id(request)), code=forms.text(form, "code"), title=forms.text(form, "title"),
-            kind=forms.text(form, "kind"), department=forms.text(form, "department"))
+        done = ctx.uc.documents.register(
+            user.actor(request_id(request)), user.agency_id, code=forms.text(form, "code"),
+            title=forms.text(form, "title"), kind=forms.text(form, "kind"), department=forms.text(form, "department"))
     except KNOWN as e:
         status, values = failure(request, "register", e)
         return new_document_form(request, status, form=forms.values(form), **values)
-    ctx.after_command()
-    return redirect(f"/documents/{doc_id}?ok=registered")
+    return redirect(f"/documents/{done.id}?ok=registered")
 
 
 def request_id(request: Request) -> str:
@@ -160,17 +143,11 @@ def request_id(request: Request) -> str:
 
 # ---- one document ---------------------------------------------------------------------------
 def load(request: Request, user: Principal, document_id: str) -> dict[str, Any]:
-    return ctx_of(request).document(user, document_id, DOC_READERS)  # 404 for another agency
+    return ctx_of(request).uc.documents.get(user.actor(request_id(request)), document_id)  # 404: another agency's
 
 
 def people(request: Request, agency_id: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
-    ctx = ctx_of(request)
-    ctx.fresh()
-    with ctx.db.transaction(write=False) as cur:
-        cur.execute("SELECT username, full_name, roles FROM users WHERE agency_id=? AND status='active' "
-                    "ORDER BY full_name", (agency_id,))
-        rows = cur.fetchall()
-    return [(u, f"{n} ({u})") for u, n, r in rows if set(json.loads(r)) & set(roles)]
+    return ctx_of(request).uc.accounts.people(agency_id, roles)
 
 
 def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
@@ -243,7 +220,7 @@ def command(request: Request, user: Principal, document_id: str, form: FormData,
     ``again(status, **values)`` renders the page the form was on (the document page unless said otherwise)."""
     ctx = ctx_of(request)
     try:
-        state = ctx.document(user, document_id, DOC_READERS, command=True)
+        state = ctx.uc.visibility.document(user, document_id, DOC_READERS, command=True)
         expected = forms.expected(form)
         if expected is not None and state["version"] != expected:
             raise ConcurrencyConflict("Tài liệu đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
@@ -264,7 +241,6 @@ def command(request: Request, user: Principal, document_id: str, form: FormData,
         if again is not None:
             return again(status, **values)
         return detail(request, user, document_id, status, **values)
-    ctx.after_command()
     return redirect(then or f"/documents/{document_id}?ok={ok}")
 
 
@@ -276,9 +252,8 @@ def create_draft(request: Request, user: User, document_id: str, form: Form) -> 
         summary_text = forms.text(form, "change_summary")
         if not summary_text:
             raise InvalidInput("Hãy tóm tắt nội dung thay đổi.", "Summarise the change.", field="change_summary")
-        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.VERSION, document_id), request)
-        ctx.ledger.create_draft(user.actor(request_id(request)), document_id, file=ref.to_dict(),
-                                change_summary=summary_text)
+        ctx.uc.documents.create_draft(user.actor(request_id(request)), document_id,
+                                      upload_of(forms.upload(form), request), change_summary=summary_text)
     return command(request, user, document_id, form, "draft", "drafted", run)
 
 
@@ -290,9 +265,8 @@ def revise(request: Request, user: User, document_id: str, n: int, form: Form) -
         summary_text = forms.text(form, "change_summary")
         if not summary_text:
             raise InvalidInput("Hãy tóm tắt nội dung sửa đổi.", "Summarise the change.", field="change_summary")
-        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.VERSION, document_id), request)
-        ctx.ledger.revise_draft(user.actor(request_id(request)), document_id, n, file=ref.to_dict(),
-                                change_summary=summary_text)
+        ctx.uc.documents.revise_draft(user.actor(request_id(request)), document_id, n,
+                                      upload_of(forms.upload(form), request), change_summary=summary_text)
     return command(request, user, document_id, form, "revise", "revised", run)
 
 
@@ -304,7 +278,7 @@ def submit(request: Request, user: User, document_id: str, n: int, form: Form) -
         approver = forms.text(form, "approver")
         if not approver:
             raise InvalidInput("Hãy chọn người phê duyệt.", "Choose the approver.", field="approver")
-        ctx.ledger.submit_for_review(user.actor(request_id(request)), document_id, n,
+        ctx.uc.documents.submit(user.actor(request_id(request)), document_id, n,
                                      reviewers=forms.lines(form, "reviewers"), approver=approver)
     return command(request, user, document_id, form, "submit", "submitted", run)
 
@@ -312,7 +286,7 @@ def submit(request: Request, user: User, document_id: str, n: int, form: Form) -
 @router.post("/documents/{document_id}/versions/{n}/review", response_class=HTMLResponse)
 def review(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, document_id, form, "review", "reviewed", lambda: ctx.ledger.review(
+    return command(request, user, document_id, form, "review", "reviewed", lambda: ctx.uc.documents.review(
         user.actor(request_id(request)), document_id, n, verdict=forms.text(form, "verdict"),
         comment=forms.text(form, "comment")))
 
@@ -321,7 +295,7 @@ def review(request: Request, user: User, document_id: str, n: int, form: Form) -
 def approve(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
     ctx = ctx_of(request)
     return command(request, user, document_id, form, "approve", "approved",
-                   lambda: ctx.ledger.approve(user.actor(request_id(request)), document_id, n))
+                   lambda: ctx.uc.documents.approve(user.actor(request_id(request)), document_id, n))
 
 
 @router.post("/documents/{document_id}/versions/{n}/reject", response_class=HTMLResponse)
@@ -333,7 +307,7 @@ def reject(request: Request, user: User, document_id: str, n: int, form: Form) -
         if not reason:
             raise InvalidInput("Hãy ghi lý do từ chối để người soạn biết cần sửa gì.",
                                "Give the reason, so the author knows what to change.", field="reason")
-        ctx.ledger.reject(user.actor(request_id(request)), document_id, n, reason=reason)
+        ctx.uc.documents.reject(user.actor(request_id(request)), document_id, n, reason=reason)
     return command(request, user, document_id, form, "reject", "rejected", run)
 
 
@@ -346,7 +320,7 @@ def issue(request: Request, user: User, document_id: str, n: int, form: Form) ->
         if not distribution:
             raise InvalidInput("Hãy ghi nơi nhận (mỗi dòng một phòng ban hoặc người).",
                                "List the distribution (one department or person per line).", field="distribution")
-        ctx.ledger.issue(user.actor(request_id(request)), document_id, n,
+        ctx.uc.documents.issue(user.actor(request_id(request)), document_id, n,
                          effective_from=forms.day(form, "effective_from"), distribution=distribution)
     return command(request, user, document_id, form, "issue", "issued", run)
 
@@ -358,40 +332,22 @@ POSITIONS = {"bottom-right": ("Góc dưới bên phải (chỗ ký của văn b�
 
 def stamp_form(request: Request, document_id: str, acts: dict[str, Any]) -> dict[str, Any] | None:
     """What the sign form offers about the stamp: the pages (with their size), the presets, the PAdES levels."""
-    from api.routers.signing import signing_service
-    from signing.placement import page_sizes
-
-    ctx = ctx_of(request)
-    working = acts["working"]
-    ref = FileRef.from_dict(working["file"])
-    if ctx.signing is None or ref.media_type != "application/pdf":
+    options = ctx_of(request).uc.signing.stamp_options(document_id, acts["working"])
+    if options is None:
         return None  # the sign form says why when it is sent
-    service = signing_service(ctx)
     lang = lang_of(request)
-    try:
-        pages = page_sizes(ctx.archive.read_bytes(ref, document_id))
-    except SigningError:
-        return None
-    return {"pages": pages, "n": working["n"],
+    default = options["default"]
+    return {"pages": options["pages"], "n": options["n"],
             "positions": [(k, i18n.pick(v, lang)) for k, v in POSITIONS.items()],
-            "levels": [(lv.value, lv.value + (i18n.pick((" (mặc định)", " (default)"), lang)
-                                              if lv is service.config.level else ""))
-                       for lv in service.available_levels()],
-            "level": service.config.level.value}
+            "levels": [(level, level + (i18n.pick((" (mặc định)", " (default)"), lang) if level == default else ""))
+                       for level in options["levels"]],
+            "level": default}
 
 
 @router.get("/documents/{document_id}/versions/{n}/pages/{page}.png")
 def page_image(request: Request, user: User, document_id: str, n: int, page: int) -> Response:
     """Page ``page`` of the version's PDF as a PNG (pdftoppm, 60 dpi), where the leader places the stamp."""
-    from signing.rendering import render_page
-
-    state = load(request, user, document_id)
-    if not 1 <= n <= len(state["versions"]):
-        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
-    ref = FileRef.from_dict(state["versions"][n - 1]["file"])
-    if ref.media_type != "application/pdf":
-        raise PageError(404, "Phiên bản này không phải tệp PDF.", "This version is not a PDF.")
-    png = render_page(ctx_of(request).archive.read_bytes(ref, document_id), page)
+    png = ctx_of(request).uc.signing.page_png(user.actor(request_id(request)), document_id, n, page)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 
@@ -401,26 +357,17 @@ MEANINGS = {"review": ("Ký xem xét (trước khi phê duyệt)", "Review signa
 
 def token_of(request: Request, user: Principal) -> Any:
     """The PKCS#11 token the server holds for this user (its settings), or None."""
-    find = ctx_of(request).pkcs11_for
-    return find(user.username) if find else None
+    return ctx_of(request).uc.signing.token_of(user.username)
 
 
 @router.post("/documents/{document_id}/versions/{n}/sign", response_class=HTMLResponse)
 def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
-    from api.routers.signing import open_signer, version_signing
-    from signing.version import StampChoice
-
     ctx = ctx_of(request)
 
     def run() -> None:
         meaning = forms.text(form, "meaning") or "approval"
         if meaning not in MEANINGS:
             raise InvalidInput("Hãy chọn ý nghĩa của chữ ký.", "Choose what the signature means.", field="meaning")
-        choice = StampChoice.from_fields(page=forms.text(form, "page"), box=forms.text(form, "box"),
-                                         position=forms.text(form, "position"), style=forms.text(form, "style"),
-                                         images=forms.text(form, "images") or "1", level=forms.text(form, "level"))
-        use = version_signing(ctx)
-        use.version_file(document_id, n)
         source = forms.text(form, "source") or "p12"
         if source == "pkcs11":
             if token_of(request, user) is None:
@@ -428,14 +375,17 @@ def sign(request: Request, user: User, document_id: str, n: int, form: Form) -> 
                                    "hãy dùng tệp .p12.",
                                    "No PKCS#11 token is configured for you on the server; use a .p12 file.",
                                    field="source")
-            signer = open_signer(ctx, user, None, None)  # the server's token for this user
+            p12 = None  # the server's token for this user
         elif source == "p12":
-            p12 = forms.upload(form, "p12")
-            signer = open_signer(ctx, user, p12, str(form.get("passphrase", "")))  # type: ignore[arg-type]
+            upload = forms.upload(form, "p12")
+            p12 = lambda: read_p12(upload)  # noqa: E731
         else:
             raise InvalidInput("Hãy chọn chứng thư số để ký.", "Choose the certificate to sign with.", field="source")
+        stamp = {name: forms.text(form, name) for name in ("page", "box", "position", "style", "level")}
+        stamp["images"] = forms.text(form, "images") or "1"
         # the key is used once, for this signature (the use case closes it); the passphrase is never stored
-        use.sign(user.actor(request_id(request)), document_id, n, signer, meaning=meaning, choice=choice)
+        ctx.uc.signing.sign(user.actor(request_id(request)), document_id, n, p12=p12,
+                            passphrase=str(form.get("passphrase", "")), meaning=meaning, stamp=stamp)
     return command(request, user, document_id, form, "sign", "signed", run,
                    then=f"/documents/{document_id}/versions/{n}/signatures?ok=signed")
 
@@ -481,7 +431,7 @@ def withdraw_page(request: Request, user: User, document_id: str, n: int) -> HTM
 def withdraw(request: Request, user: User, document_id: str, n: int, form: Form) -> Response:
     need(user, *ENDERS)
     ctx = ctx_of(request)
-    return command(request, user, document_id, form, "withdraw", "withdrawn", lambda: ctx.ledger.withdraw(
+    return command(request, user, document_id, form, "withdraw", "withdrawn", lambda: ctx.uc.documents.withdraw(
         user.actor(request_id(request)), document_id, n,
         reason=reason_of(form, "Hãy ghi lý do thu hồi; lý do được lưu trong lịch sử tài liệu.",
                          "Give the reason for withdrawing; it is kept in the document's history.")),
@@ -497,7 +447,7 @@ def obsolete_page(request: Request, user: User, document_id: str) -> HTMLRespons
 def obsolete(request: Request, user: User, document_id: str, form: Form) -> Response:
     need(user, *ENDERS)
     ctx = ctx_of(request)
-    return command(request, user, document_id, form, "obsolete", "obsoleted", lambda: ctx.ledger.obsolete(
+    return command(request, user, document_id, form, "obsolete", "obsoleted", lambda: ctx.uc.documents.obsolete(
         user.actor(request_id(request)), document_id,
         reason=reason_of(form, "Hãy ghi lý do hủy bỏ tài liệu; lý do được lưu trong lịch sử.",
                          "Give the reason for making the document obsolete; it is kept in its history.")),
@@ -507,25 +457,14 @@ def obsolete(request: Request, user: User, document_id: str, form: Form) -> Resp
 # ---- files and signatures -------------------------------------------------------------------
 @router.get("/documents/{document_id}/versions/{n}/file")
 def version_file(request: Request, user: User, document_id: str, n: int) -> Response:
-    state = load(request, user, document_id)
-    if not 1 <= n <= len(state["versions"]):
-        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
-    return download(ctx_of(request).archive, state["versions"][n - 1]["file"], document_id, inline=True)
+    return streamed(ctx_of(request).uc.documents.open_file(user.actor(request_id(request)), document_id, n),
+                    inline=True)
 
 
 @router.get("/documents/{document_id}/versions/{n}/signatures", response_class=HTMLResponse)
 def signatures(request: Request, user: User, document_id: str, n: int, ok: str | None = None) -> HTMLResponse:
-    from api.routers.signing import signing_service
-
-    ctx = ctx_of(request)
-    state = load(request, user, document_id)
-    if not 1 <= n <= len(state["versions"]):
-        raise PageError(404, f"Không có phiên bản {n}.", f"There is no version {n}.")
-    ver = state["versions"][n - 1]
-    ref = FileRef.from_dict(ver["file"])
-    reports = []
-    if ref.media_type == "application/pdf" and ver["signatures"]:
-        found = signing_service(ctx).validate(ctx.archive.read_bytes(ref, document_id))
-        reports = [(r, indications.describe(r)) for r in found]  # the same words as the API's report
-    return render(request, "signatures.html", doc=state, ver=ver, reports=reports, times=indications.SIGNING_TIME,
-                  ok=ok_message(request, ok))
+    checked = ctx_of(request).uc.signing.signatures(user.actor(request_id(request)), document_id, n,
+                                                     recorded_only=True)
+    reports = [(r, indications.describe(r)) for r in checked.reports]  # the same words as the API's report
+    return render(request, "signatures.html", doc=checked.document, ver=checked.version, reports=reports,
+                  times=indications.SIGNING_TIME, ok=ok_message(request, ok))

@@ -12,27 +12,24 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from api.context import Principal
+from api.deps import address_of, clear_session, request_id, set_session
 from api.errors import ApiError
-from api.routers.auth import authenticate
+from api.security import Principal
 from api.web import i18n
 from api.web.core import (
     LANG_COOKIE,
     PageError,
     WebRoute,
     agency_in_view,
-    clear_session,
     ctx_of,
     form_data,
     lang_of,
     redirect,
     render,
     safe_next,
-    set_session,
     signed_in,
     vndate,
 )
-from projections import queries
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -48,7 +45,7 @@ LOGIN_REFUSED = ("Biểu mẫu đăng nhập đã hết hạn hoặc thiếu mã
 
 def _login_pair(request: Request, nonce: str, issued: int) -> tuple[str, str]:
     """(cookie, form field) of a pre-session token: the cookie is signed and dated, the field derives from it."""
-    tokens = ctx_of(request).tokens
+    tokens = ctx_of(request).auth.tokens
     cookie = f"{nonce}.{issued}.{tokens.csrf_for(f'login-cookie|{nonce}|{issued}')}"
     return cookie, tokens.csrf_for(f"login-form|{nonce}|{issued}")
 
@@ -107,7 +104,7 @@ async def login(request: Request) -> Response:
         try:
             from starlette.concurrency import run_in_threadpool
 
-            token = await run_in_threadpool(authenticate, ctx, request, username, password)
+            token = await run_in_threadpool(ctx.auth.sign_in, username, password, address_of(request))
         except ApiError as e:
             errors[e.field or "password"] = e.message_en if en else e.message_vi
         else:
@@ -121,7 +118,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 def logout(request: Request, user: User, form: Annotated[FormData, Depends(form_data)]) -> Response:
-    ctx_of(request).sign_out(user)  # the session token is revoked, not only forgotten by this browser
+    ctx_of(request).auth.sign_out(user)  # the session token is revoked, not only forgotten by this browser
     response = redirect("/login?ok=signed_out")
     clear_session(response)
     return response
@@ -138,9 +135,8 @@ def language(code: str, next: str = "/") -> Response:  # noqa: A002
 
 def _tasks(request: Request, p: Principal) -> list[dict[str, Any]]:
     ctx, lang = ctx_of(request), lang_of(request)
-    ctx.fresh()
     out = []
-    for t in queries.inbox(ctx.db, p.username, p.agency_id):
+    for t in ctx.uc.registers.inbox(p.actor(request_id(request))):
         out.append({"task": t["task"], "url": f"/documents/{t['document_id']}#v{t['n']}",
                     "text": f"{i18n.label(i18n.TASKS, t['task'], lang)}: {t['code']} — {t['title']} "
                             f"({i18n.pick(('phiên bản', 'version'), lang)} {t['n']})",
@@ -166,14 +162,13 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
     if "iso_secretary" in p.roles:
         box(_("Chờ ban hành", "Ready to issue"), [t for t in tasks if t["task"] == "issue"])
     if p.roles & {"records_controller", "agency_leader", "internal_auditor"}:
-        today = ctx.ledger.today()
-        soon = (today + timedelta(days=7)).isoformat()
-        loans = [r for r in queries.loans(ctx.db, p.agency_id, today=today) if r["due_on"] <= soon]
+        soon = (ctx.uc.registers.today() + timedelta(days=7)).isoformat()
+        current, due = ctx.uc.registers.due(p.agency_id)
+        loans = [r for r in current if r["due_on"] <= soon]
         box(_("Hồ sơ mượn sắp đến hạn hoặc quá hạn", "Loans due soon or overdue"),
             [{"url": f"/records/{r['record_id']}", "text": f"{r['code']} — {r['title']} ({r['borrower']})",
               "note": (_("Quá hạn từ ", "Overdue since ") if r["overdue"] else _("Hạn trả ", "Due ")) +
               vndate(r["due_on"]), "note_class": "overdue" if r["overdue"] else "warn"} for r in loans], "/loans")
-        due = queries.retention_due(ctx.db, p.agency_id, today=today)
         box(_("Hồ sơ hết thời hạn bảo quản, chờ hủy", "Records due for destruction"),
             [{"url": f"/records/{r['id']}", "text": f"{r['code']} — {r['title']}",
               "note": _("hết hạn ", "ended ") + vndate(r["retention_ends_on"]) +
@@ -182,16 +177,12 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
               (_(" · đã duyệt hủy", " · approved") if r["destruction"] == "approved" else "")}
              for r in due], "/records?status=due")
     if "agency_leader" in p.roles:
-        with ctx.db.transaction(write=False) as cur:
-            cur.execute("SELECT id, code, title FROM records WHERE agency_id=? AND destruction='proposed' "
-                        "ORDER BY code", (p.agency_id,))
-            proposals = cur.fetchall()
+        proposals = ctx.uc.registers.proposals(p.agency_id)
         box(_("Đề nghị hủy hồ sơ chờ bạn duyệt", "Destruction proposals to decide"),
             [{"url": f"/records/{i}", "text": f"{c} — {t}"} for i, c, t in proposals])
     if "internal_auditor" in p.roles:
-        found = ctx.directory.find_agency(p.agency_id)
         box(_("Kiểm tra lịch sử và tính toàn vẹn", "Check histories and integrity"),
-            [{"url": f"/audit?agency={p.agency_id}", "text": found["name"] if found else p.agency_id}], "/audit")
+            [{"url": f"/audit?agency={p.agency_id}", "text": ctx.uc.accounts.agency_name(p.agency_id)}], "/audit")
     return boxes
 
 
@@ -202,25 +193,11 @@ def supervised(request: Request, p: Principal) -> list[dict[str, Any]]:
     ctx = ctx_of(request)
     if request.query_params.get("agency"):
         agency_in_view(request, p, frozenset({"inspector"}))  # 404 for an agency they do not supervise
-    today = ctx.ledger.today()
     out = []
-    for a in ctx.supervised_by(p.agency_id):
-        found = ctx.directory.find_agency(a)
-        with ctx.db.transaction(write=False) as cur:
-            base, params = queries.register_where(a, today, status="all")  # in force on today, not at issue
-            cur.execute(f"SELECT COUNT(*), SUM(CASE WHEN in_force IS NOT NULL THEN 1 ELSE 0 END) {base}", params)
-            docs, in_force = cur.fetchone()
-            cur.execute("SELECT COUNT(DISTINCT document_id) FROM versions WHERE agency_id=? "
-                        "AND status IN ('draft','submitted','approved','rejected')", (a,))
-            pending = cur.fetchone()[0]
-            cur.execute("SELECT COUNT(*), SUM(CASE WHEN on_hold=1 THEN 1 ELSE 0 END) FROM records WHERE agency_id=? "
-                        "AND (destruction IS NULL OR destruction<>'executed')", (a,))
-            recs, held = cur.fetchone()
-        loans = queries.loans(ctx.db, a, today=today)
-        due = queries.retention_due(ctx.db, a, today=today)
-        out.append({"id": a, "name": found["name"] if found else a, "docs": docs or 0, "in_force": in_force or 0,
-                    "pending": pending or 0, "records": recs or 0, "held": held or 0, "loans": len(loans),
-                    "overdue": sum(1 for r in loans if r["overdue"]), "due": len(due)})
+    for a in ctx.uc.visibility.supervised_by(p.agency_id):
+        loans, due = ctx.uc.registers.due(a)
+        out.append({"id": a, "name": ctx.uc.accounts.agency_name(a), **ctx.uc.registers.counts(a),
+                    "loans": len(loans), "overdue": sum(1 for r in loans if r["overdue"]), "due": len(due)})
     return out
 
 
@@ -247,42 +224,24 @@ def inbox(request: Request, user: User) -> HTMLResponse:
 @router.get("/cong-khai/{agency_id}", response_class=HTMLResponse)
 def public_page(request: Request, agency_id: str,
                 q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
-    ctx = ctx_of(request)
-    agency = ctx.directory.find_agency(agency_id)
-    if agency is None:
-        raise PageError(404, "Không tìm thấy cơ quan.", "No such agency.")
-    ctx.fresh()
-    base, params = queries.register_where(agency_id, ctx.ledger.today(), q=q)
-    sql = f"SELECT id, code, title, kind, in_force, effective_from {base}"
-    with ctx.db.transaction(write=False) as cur:
-        cur.execute(sql + " ORDER BY code LIMIT 500", tuple(params))
+    def every(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
+        cur.execute(f"SELECT id, code, title, kind, in_force, effective_from {base} ORDER BY code LIMIT 500",
+                    tuple(params))
         names = [d[0] for d in cur.description]
-        items = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    return render(request, "public.html", name=agency["name"], items=items, q=q, checkpoint=published(ctx))
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    uc = ctx_of(request).uc
+    agency, items = uc.registers.public(agency_id, every, q=q)
+    return render(request, "public.html", name=agency["name"], items=items, q=q, checkpoint=published(uc))
 
 
-def published(ctx: Any) -> dict[str, Any] | None:
+def published(uc: Any) -> dict[str, Any] | None:
     """The latest signed checkpoint as the public page shows it (for outsiders to keep), or None."""
-    import base64
-
-    from evidence.isoledger_verify import read_timestamp
-
-    checkpoints = ctx.services.checkpoints
-    if checkpoints is None:
-        return None
-    checkpoints.maybe_make()  # one is due after some minutes even when nothing new came in since the last catch-up
-    found = checkpoints.latest()
+    found = uc.evidence.published()
     if found is None:
         return None
-    stamped = None
-    if found.timestamp_token:
-        try:
-            stamped = _vn_minute(read_timestamp(base64.b64decode(found.timestamp_token))[1].isoformat())
-        except ValueError:
-            stamped = None
-    return {"tree_size": found.tree_size, "root_hash": found.root_hash, "made_at": _vn_minute(found.made_at),
-            "note": found.note, "stamped": stamped, "key": checkpoints.key.verifier_key,
-            "every_events": checkpoints.every_events, "every_minutes": round(checkpoints.every_seconds / 60)}
+    return {**found, "made_at": _vn_minute(found["made_at"]),
+            "stamped": _vn_minute(found["stamped"]) if found["stamped"] else None}
 
 
 def _vn_minute(iso: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -11,9 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from api import roles as R
-from api.context import Principal
-from api.files import store_upload
-from api.routers.records import as_seen_by, serve_file
+from api.files import streamed, upload_of
+from api.security import Principal
 from api.web import forms, i18n, paging
 from api.web.core import (
     KNOWN,
@@ -29,14 +27,12 @@ from api.web.core import (
 from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
-from ledger.files import FileKind, file_scope
 from ledger.record import CONFIDENTIALITY, METHODS
-from projections import queries
-from projections.text import search_pattern
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
 READERS = frozenset(R.RECORD_READERS)
+STATUSES = ("all", "open", "closed", "on_loan", "held", "due", "destroyed")
 FIELDS = {
     "open": ("code", "title", "series", "retention_years", "legal_basis", "confidentiality"),
     "file": ("file", "description"), "close": ("closed_on",), "hold": ("reason",), "release": (),
@@ -59,29 +55,10 @@ def register_page(request: Request, user: User, status: str = "all",
                   before: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     need(user, *R.RECORD_READERS)
     agency = agency_in_view(request, user, R.RECORD_READERS)  # an inspector's: the supervised agency chosen
-    ctx = ctx_of(request)
-    ctx.fresh()
-    base = "FROM records WHERE agency_id=?"
-    params: list[Any] = [agency]
-    if status == "open":
-        base += " AND closed_on IS NULL AND (destruction IS NULL OR destruction <> 'executed')"
-    elif status == "closed":
-        base += " AND closed_on IS NOT NULL AND (destruction IS NULL OR destruction <> 'executed')"
-    elif status == "on_loan":
-        base += " AND on_loan=1"
-    elif status == "held":
-        base += " AND on_hold=1"
-    elif status == "destroyed":
-        base += " AND destruction = 'executed'"
-    elif status == "due":  # retention ended, not destroyed yet
-        base += (" AND retention_ends_on IS NOT NULL AND retention_ends_on<=? "
-                 "AND (destruction IS NULL OR destruction<>'executed')")
-        params.append(ctx.ledger.today().isoformat())
-    if q:
-        base += " AND search LIKE ?"
-        params.append(search_pattern(q))
-    with ctx.db.transaction(write=False) as cur:
-        rows, pager = paging.keyset(request, cur, "*", base, params, after=after, before=before)
+    rows, pager = ctx_of(request).uc.registers.records(
+        user.actor(request_id(request)), agency,
+        lambda cur, base, params: paging.keyset(request, cur, "*", base, params, after=after, before=before),
+        status=status if status in STATUSES else "all", q=q)
     _ = i18n.chooser(lang_of(request))
     statuses = [("all", _("Tất cả", "All")), ("open", _("Đang mở", "Open")), ("closed", _("Đã kết thúc", "Closed")),
                 ("on_loan", _("Đang cho mượn", "On loan")), ("held", _("Đang phong tỏa", "On legal hold")),
@@ -112,25 +89,25 @@ def open_record(request: Request, user: User, form: Form) -> Response:
         if years_text and not years_text.isdigit():
             raise InvalidInput("Thời hạn bảo quản là số năm, hoặc để trống nếu vĩnh viễn.",
                                "Retention is a number of years, or empty for permanent.", field="retention_years")
-        rec_id = ctx.ledger.open_record(
-            user.actor(request_id(request)), code=forms.text(form, "code"), title=forms.text(form, "title"),
-            series=forms.text(form, "series"), retention_years=int(years_text) if years_text else None,
-            legal_basis=forms.text(form, "legal_basis"), confidentiality=forms.text(form, "confidentiality"))
+        done = ctx.uc.records.open(
+            user.actor(request_id(request)), user.agency_id, code=forms.text(form, "code"),
+            title=forms.text(form, "title"), series=forms.text(form, "series"),
+            retention_years=int(years_text) if years_text else None, legal_basis=forms.text(form, "legal_basis"),
+            confidentiality=forms.text(form, "confidentiality"))
     except KNOWN as e:
         status, values = fail(request, "open", e)
         return new_form(request, status, form=forms.values(form), **values)
-    ctx.after_command()
-    return redirect(f"/records/{rec_id}?ok=opened")
+    return redirect(f"/records/{done.id}?ok=opened")
 
 
 def detail(request: Request, user: Principal, record_id: str, status: int = 200, **values: Any) -> HTMLResponse:
-    ctx = ctx_of(request)
-    state = ctx.record(user, record_id, READERS)
+    uc = ctx_of(request).uc
+    actor = user.actor(request_id(request))
+    state = uc.records.get(actor, record_id)  # a confidential record's files withheld from who may not read them
     lang = lang_of(request)
     mine = state["agency_id"] == user.agency_id
     controller = mine and "records_controller" in user.roles and not state["destroyed"]
     d = state["destruction"] or {}
-    access = ctx.ledger.file_access(user.actor(request_id(request)), record_id)
     secret = state["confidentiality"] == "confidential"
     grantor = mine and bool(user.roles & set(R.GRANTORS)) and secret and not state["destroyed"]
     acts = {"file": controller and state["closed_on"] is None, "close": controller and state["closed_on"] is None,
@@ -141,48 +118,17 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
             "approve_destruction": mine and "agency_leader" in user.roles and d.get("status") == "proposed",
             "execute": controller and d.get("status") == "approved", "grant": grantor,
             "revoke": False}
-    today = ctx.ledger.today().isoformat()
-    grants = grant_rows(ctx, record_id, today) if secret else []
+    today = uc.registers.today().isoformat()
+    grants = uc.records.grants(actor, record_id) if secret else []
     revocable = [(g["grantee"], f"{g['full_name'] or g['grantee']} ({g['grantee']})") for g in grants
                  if g["state"] == "active"]
     acts["revoke"] = grantor and bool(revocable)
-    return render(request, "record.html", status=status, rec=as_seen_by(state, access), acts=acts,
-                  today=ctx.ledger.today().isoformat(), secret=secret, grants=grants,
-                  grantees=candidates(ctx, state, today) if grantor else [], revocable=revocable,
+    return render(request, "record.html", status=status, rec=state, acts=acts, today=today, secret=secret,
+                  grants=grants, grantees=uc.accounts.grantable(state) if grantor else [], revocable=revocable,
                   foreign=state["agency_id"] != user.agency_id,
                   confidentiality=i18n.confidentiality(state["confidentiality"], lang),
                   methods=[(k, i18n.label(i18n.METHODS, k, lang)) for k in METHODS],
                   history_reader=bool(user.roles & set(R.RECORD_OVERSIGHT)), **values)
-
-
-def grant_rows(ctx: Any, record_id: str, today: str) -> list[dict[str, Any]]:
-    """Every grant of the record, newest first, with its state and how often the grantee read a file."""
-    ctx.fresh()
-    with ctx.db.transaction(write=False) as cur:
-        cur.execute("SELECT g.grantee, g.granted_by, g.reason, g.until, g.granted_at, g.revoked_at, g.revoked_by, "
-                    "g.reads, u.full_name FROM record_grants g LEFT JOIN users u ON u.username=g.grantee "
-                    "WHERE g.record_id=? ORDER BY g.seq DESC", (record_id,))
-        cols = [c[0] for c in cur.description]
-        rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-    for r in rows:
-        r["state"] = "revoked" if r["revoked_at"] else "expired" if r["until"] and r["until"] < today else "active"
-    return rows
-
-
-def candidates(ctx: Any, state: dict[str, Any], today: str) -> list[tuple[str, str]]:
-    """Who may be granted: active accounts of the agency that read records and do not read these files already."""
-    with ctx.db.transaction(write=False) as cur:
-        cur.execute("SELECT username, full_name, roles FROM users WHERE agency_id=? AND status='active' "
-                    "ORDER BY full_name, username", (state["agency_id"],))
-        rows = cur.fetchall()
-    out = []
-    for username, full_name, roles in rows:
-        held = set(json.loads(roles))
-        grant = state["grants"].get(username)
-        current = grant is not None and (grant["until"] is None or grant["until"] >= today)
-        if held & set(R.RECORD_READERS) and not held & set(R.GRANTORS) and not current:
-            out.append((username, f"{full_name} ({username})"))
-    return out
 
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
@@ -194,7 +140,7 @@ def command(request: Request, user: Principal, record_id: str, form: FormData, a
             run: Callable[[], Any]) -> Response:
     ctx = ctx_of(request)
     try:
-        state = ctx.record(user, record_id, READERS, command=True)
+        state = ctx.uc.visibility.record(user, record_id, READERS, command=True)
         expected = forms.expected(form)
         if expected is not None and state["version"] != expected:
             raise ConcurrencyConflict("Hồ sơ đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
@@ -212,7 +158,6 @@ def command(request: Request, user: Principal, record_id: str, form: FormData, a
         else:
             values["form"] = forms.values(form)
         return detail(request, user, record_id, status, **values)
-    ctx.after_command()
     return redirect(f"/records/{record_id}?ok={ok}")
 
 
@@ -228,23 +173,22 @@ def add_file(request: Request, user: User, record_id: str, form: Form) -> Respon
     ctx = ctx_of(request)
 
     def run() -> None:
-        ref = store_upload(ctx.archive, forms.upload(form), file_scope(FileKind.RECORD, record_id), request)
-        ctx.ledger.add_file(user.actor(request_id(request)), record_id, file=ref.to_dict(),
-                            description=forms.text(form, "description"))
+        ctx.uc.records.add_file(user.actor(request_id(request)), record_id, upload_of(forms.upload(form), request),
+                                description=forms.text(form, "description"))
     return command(request, user, record_id, form, "file", "file_added", run)
 
 
 @router.post("/records/{record_id}/close", response_class=HTMLResponse)
 def close(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "close", "closed", lambda: ctx.ledger.close_record(
+    return command(request, user, record_id, form, "close", "closed", lambda: ctx.uc.records.close(
         user.actor(request_id(request)), record_id, closed_on=forms.day(form, "closed_on", required=False)))
 
 
 @router.post("/records/{record_id}/hold", response_class=HTMLResponse)
 def hold(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "hold", "held", lambda: ctx.ledger.place_hold(
+    return command(request, user, record_id, form, "hold", "held", lambda: ctx.uc.records.place_hold(
         user.actor(request_id(request)), record_id,
         reason=required(form, "reason", "Hãy ghi lý do phong tỏa.", "Give the reason for the hold.")))
 
@@ -253,13 +197,13 @@ def hold(request: Request, user: User, record_id: str, form: Form) -> Response:
 def release(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
     return command(request, user, record_id, form, "release", "released",
-                   lambda: ctx.ledger.release_hold(user.actor(request_id(request)), record_id))
+                   lambda: ctx.uc.records.release_hold(user.actor(request_id(request)), record_id))
 
 
 @router.post("/records/{record_id}/lend", response_class=HTMLResponse)
 def lend(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "lend", "lent", lambda: ctx.ledger.lend(
+    return command(request, user, record_id, form, "lend", "lent", lambda: ctx.uc.records.lend(
         user.actor(request_id(request)), record_id,
         borrower=required(form, "borrower", "Hãy ghi người mượn.", "Enter the borrower."),
         purpose=required(form, "purpose", "Hãy ghi mục đích mượn.", "Enter the purpose."),
@@ -270,14 +214,14 @@ def lend(request: Request, user: User, record_id: str, form: Form) -> Response:
 @router.post("/records/{record_id}/extend", response_class=HTMLResponse)
 def extend(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "extend", "extended", lambda: ctx.ledger.extend_loan(
+    return command(request, user, record_id, form, "extend", "extended", lambda: ctx.uc.records.extend_loan(
         user.actor(request_id(request)), record_id, due_on=forms.day(form, "due_on")))
 
 
 @router.post("/records/{record_id}/return", response_class=HTMLResponse)
 def take_back(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "return", "returned", lambda: ctx.ledger.take_back(
+    return command(request, user, record_id, form, "return", "returned", lambda: ctx.uc.records.take_back(
         user.actor(request_id(request)), record_id,
         received_by=required(form, "received_by", "Hãy ghi người nhận lại.", "Enter who received it."),
         note=forms.text(form, "note")))
@@ -286,7 +230,7 @@ def take_back(request: Request, user: User, record_id: str, form: Form) -> Respo
 @router.post("/records/{record_id}/destruction/propose", response_class=HTMLResponse)
 def propose(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "propose", "proposed", lambda: ctx.ledger.propose_destruction(
+    return command(request, user, record_id, form, "propose", "proposed", lambda: ctx.uc.records.propose_destruction(
         user.actor(request_id(request)), record_id,
         reason=required(form, "reason", "Hãy ghi lý do đề nghị hủy.", "Give the reason.")))
 
@@ -295,7 +239,7 @@ def propose(request: Request, user: User, record_id: str, form: Form) -> Respons
 def approve_destruction(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
     return command(request, user, record_id, form, "approve_destruction", "destruction_approved",
-                   lambda: ctx.ledger.approve_destruction(
+                   lambda: ctx.uc.records.approve_destruction(
                        user.actor(request_id(request)), record_id,
                        decision_no=required(form, "decision_no", "Hãy ghi số quyết định hủy.",
                                             "Enter the decision number."),
@@ -306,10 +250,6 @@ def approve_destruction(request: Request, user: User, record_id: str, form: Form
 
 @router.post("/records/{record_id}/destruction/execute", response_class=HTMLResponse)
 def execute(request: Request, user: User, record_id: str, form: Form) -> Response:
-    from fastapi import Response as Plain
-
-    from api.routers.records import execute_destruction
-
     ctx = ctx_of(request)
 
     def run() -> None:
@@ -321,17 +261,17 @@ def execute(request: Request, user: User, record_id: str, form: Form) -> Respons
         method = forms.text(form, "method") or "crypto_shredding"
         if method not in METHODS:
             raise InvalidInput("Phương pháp hủy không hợp lệ.", "Unknown method.", field="method")
-        # The API's own command: rehearsed first, because shredding cannot be undone if the ledger refused it.
-        execute_destruction(ctx, request, record_id, user, request_id(request), None, None, Plain(), minutes,
-                            required(form, "executed_by", "Hãy ghi người thực hiện hủy.", "Enter who executed it."),
-                            witnesses, method)  # type: ignore[arg-type]
+        ctx.uc.records.execute_destruction(  # rehearsed first: shredding cannot be undone if the ledger refused it
+            user.actor(request_id(request)), record_id, upload_of(minutes, request),
+            executed_by=required(form, "executed_by", "Hãy ghi người thực hiện hủy.", "Enter who executed it."),
+            witnesses=witnesses, method=method)
     return command(request, user, record_id, form, "execute", "destroyed", run)
 
 
 @router.post("/records/{record_id}/access-grants", response_class=HTMLResponse)
 def grant(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "grant", "granted", lambda: ctx.ledger.grant_record_access(
+    return command(request, user, record_id, form, "grant", "granted", lambda: ctx.uc.records.grant_access(
         user.actor(request_id(request)), record_id,
         grantee=required(form, "grantee", "Hãy chọn người được cấp quyền.", "Choose who is granted access."),
         reason=required(form, "reason", "Hãy ghi lý do cấp quyền.", "Give the reason for the grant."),
@@ -341,7 +281,7 @@ def grant(request: Request, user: User, record_id: str, form: Form) -> Response:
 @router.post("/records/{record_id}/access-grants/revoke", response_class=HTMLResponse)
 def revoke(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
-    return command(request, user, record_id, form, "revoke", "revoked", lambda: ctx.ledger.revoke_record_access(
+    return command(request, user, record_id, form, "revoke", "revoked", lambda: ctx.uc.records.revoke_access(
         user.actor(request_id(request)), record_id,
         grantee=required(form, "grantee", "Hãy chọn người bị thu hồi quyền.", "Choose whose access ends."),
         reason=required(form, "reason", "Hãy ghi lý do thu hồi.", "Give the reason for revoking.")))
@@ -349,15 +289,14 @@ def revoke(request: Request, user: User, record_id: str, form: Form) -> Response
 
 @router.get("/records/{record_id}/files/{index}")
 def record_file(request: Request, user: User, record_id: str, index: int) -> Response:
-    # The API's own path: refusals before the archive is touched, a confidential read recorded before any byte.
-    return serve_file(ctx_of(request), user, request_id(request), record_id, index, READERS, inline=True)
+    # Refusals before the archive is touched, a confidential read recorded before any byte (as the API's).
+    return streamed(ctx_of(request).uc.records.open_file(user.actor(request_id(request)), record_id, index),
+                    inline=True)
 
 
 @router.get("/loans", response_class=HTMLResponse)
 def loans_page(request: Request, user: User, overdue: bool = False) -> HTMLResponse:
     need(user, *R.RECORD_OVERSIGHT)
     agency = agency_in_view(request, user, R.RECORD_OVERSIGHT)
-    ctx = ctx_of(request)
-    ctx.fresh()
-    rows = queries.loans(ctx.db, agency, today=ctx.ledger.today(), overdue_only=overdue)
+    rows = ctx_of(request).uc.registers.loans(user.actor(request_id(request)), agency, overdue=overdue)
     return render(request, "loans.html", rows=rows, overdue=overdue)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
+from api.files import read_pdf
 from api.web import forms
 from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of, render
 from api.web.home import User
@@ -25,12 +26,10 @@ def verify_page(request: Request, user: User) -> HTMLResponse:
 
 @router.post("/verify", response_class=HTMLResponse)
 def verify(request: Request, user: User, form: Form) -> HTMLResponse:
-    from api.routers.signing import read_upload, signing_service
-
     try:
         upload = forms.upload(form)
-        data = read_upload(upload)
-        reports = signing_service(ctx_of(request)).validate(data)  # never stored
+        data = read_pdf(upload)
+        reports = ctx_of(request).uc.signing.validate(data)  # never stored
     except KNOWN as e:
         status, vi, en, field = message_of(e)
         msg = en if lang_of(request) == "en" else vi

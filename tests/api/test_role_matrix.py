@@ -131,7 +131,7 @@ class World:
         doc = self.document(agency)
         position = self.api.ctx.services.projector.catch_up().position
         self.api.ctx.services.checkpoints.make()
-        assert self.api.ctx.agency_of_event(position) == agency, doc
+        assert self.api.ctx.uc.visibility.agency_of_event(position) == agency, doc
         return str(position)
 
     # records

@@ -1,0 +1,44 @@
+"""``UseCases``: every use case over one ``Deps``, as the composition root builds it once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from usecases.accounts import Accounts
+from usecases.departments import Departments
+from usecases.deps import Deps
+from usecases.documents import Documents
+from usecases.evidence import Evidence
+from usecases.health import Health
+from usecases.history import Histories
+from usecases.records import Records
+from usecases.registers import Registers
+from usecases.signing import Signing
+from usecases.verification import Verification
+from usecases.visibility import Visibility
+
+
+@dataclass(frozen=True)
+class UseCases:
+    """The service layer the API routes, the web pages and the CLI call (``uc.records.lend(actor, ...)``)."""
+
+    deps: Deps
+    visibility: Visibility
+    documents: Documents
+    records: Records
+    signing: Signing
+    verification: Verification
+    registers: Registers
+    history: Histories
+    evidence: Evidence
+    accounts: Accounts
+    departments: Departments
+    health: Health
+
+    @classmethod
+    def over(cls, deps: Deps) -> UseCases:
+        seen = Visibility(deps)
+        history = Histories(deps, seen)
+        return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
+                   Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
+                   Accounts(deps, seen), Departments(deps, seen), Health(deps))

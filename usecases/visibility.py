@@ -1,0 +1,137 @@
+"""Who may see what: an agency's own people, the inspectors of the agencies that supervise it; else 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from ledger.errors import LedgerError, NotFound
+from usecases.deps import Deps
+
+What = tuple[str, str]  # (Vietnamese, English) name of what is looked for
+AGENCY: What = ("cơ quan", "agency")
+DOCUMENT: What = ("tài liệu", "document")
+RECORD: What = ("hồ sơ", "record")
+USER: What = ("tài khoản", "user")
+DEPARTMENT: What = ("phòng ban", "department")
+
+
+class Who(Protocol):
+    """Anyone acting or reading: an ``Actor`` of the ledger, or the API's signed-in principal."""
+
+    @property
+    def agency_id(self) -> str: ...
+
+    @property
+    def roles(self) -> frozenset[str]: ...
+
+
+def not_found(what: What) -> NotFound:
+    return NotFound(f"Không tìm thấy {what[0]}.", f"No such {what[1]}.", field="id")
+
+
+class Visibility:
+    """The one policy of which agency's data a caller reads, used by every use case and entry point."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def supervised_by(self, agency_id: str) -> list[str]:
+        """Agencies that ``agency_id`` supervises (its inspectors may read them)."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT agency_id FROM agency_supervisors WHERE supervisor_id=? ORDER BY agency_id",
+                        (agency_id,))
+            return [r[0] for r in cur.fetchall()]
+
+    def visible_agencies(self, who: Who, roles: frozenset[str]) -> list[str]:
+        """The agencies whose data ``who`` may read with something open to ``roles``."""
+        out = []
+        if (who.roles & roles) - {"inspector"}:
+            out.append(who.agency_id)
+        if "inspector" in who.roles and "inspector" in roles:
+            out.extend(a for a in self.supervised_by(who.agency_id) if a not in out)
+        return out
+
+    def check_visible(self, who: Who, agency_id: str, roles: frozenset[str], what: What = AGENCY) -> None:
+        """404 unless ``who`` may read ``agency_id``'s data (never a 403 that reveals it exists)."""
+        if agency_id == who.agency_id and (who.roles & roles) - {"inspector"}:
+            return
+        if "inspector" in who.roles and "inspector" in roles and agency_id in self.supervised_by(who.agency_id):
+            return
+        raise not_found(what)
+
+    def sees(self, who: Who, agency_id: str) -> bool:
+        """Whether ``agency_id`` is ``who``'s own agency or one their inspectors supervise."""
+        return agency_id == who.agency_id or ("inspector" in who.roles
+                                             and agency_id in self.supervised_by(who.agency_id))
+
+    @staticmethod
+    def check_own(who: Who, agency_id: str, what: What = AGENCY) -> None:
+        """Commands act only within the caller's own agency."""
+        if agency_id != who.agency_id:
+            raise not_found(what)
+
+    def check_reachable(self, who: Who, params: Mapping[str, Any]) -> None:
+        """404 when ``params`` name something that does not exist or belongs to an agency ``who`` cannot see.
+
+        Checked before a role refusal, so a 403 never confirms that another agency's resource exists.
+        """
+        ledger, directory = self.deps.ledger, self.deps.directory
+        finders: tuple[tuple[str, What, Callable[[str], str | None]], ...] = (
+            ("document_id", DOCUMENT, lambda i: _agency_of(ledger.document, i)),
+            ("record_id", RECORD, lambda i: _agency_of(ledger.record, i)),
+            ("department_id", DEPARTMENT, lambda i: (directory.find_department(i) or {}).get("agency_id")),
+            ("user_id", USER, lambda i: (directory.find_account(i) or {}).get("agency_id")),
+            ("agency_id", AGENCY, lambda i: i if directory.find_agency(i) is not None else None),
+            ("position", ("sự kiện", "event"), lambda i: self.agency_of_event(int(i)) if i.isdigit() else None),
+        )
+        for name, what, find in finders:
+            if name in params:
+                agency = find(str(params[name]))
+                if agency is None or not self.sees(who, agency):
+                    raise not_found(what)
+                return
+
+    def agency_of_event(self, position: int) -> str | None:
+        """The agency of the event at notification ``position`` (None when there is none)."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT agency_id FROM audit WHERE position=?", (position,))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def document(self, who: Who, document_id: str, roles: frozenset[str], *, command: bool = False
+                 ) -> dict[str, Any]:
+        """The document now, if ``who`` may read it with ``roles`` (or act on it: ``command``); else 404."""
+        return self._aggregate(who, document_id, roles, command, self.deps.ledger.document, DOCUMENT)
+
+    def record(self, who: Who, record_id: str, roles: frozenset[str], *, command: bool = False) -> dict[str, Any]:
+        """The record now, if ``who`` may read it with ``roles`` (or act on it: ``command``); else 404."""
+        return self._aggregate(who, record_id, roles, command, self.deps.ledger.record, RECORD)
+
+    def _aggregate(self, who: Who, aggregate_id: str, roles: frozenset[str], command: bool,
+                   load: Callable[[str], dict[str, Any]], what: What) -> dict[str, Any]:
+        try:
+            state = load(aggregate_id)
+        except NotFound:
+            raise not_found(what) from None
+        if command:
+            self.check_own(who, state["agency_id"], what)
+        else:
+            self.check_visible(who, state["agency_id"], roles, what)
+        return state
+
+    def agency(self, agency_id: str) -> dict[str, Any]:
+        """The agency, or 404."""
+        found = self.deps.directory.find_agency(agency_id)
+        if found is None:
+            raise not_found(AGENCY)
+        return found
+
+
+def _agency_of(load: Callable[[str], dict[str, Any]], aggregate_id: str) -> str | None:
+    try:
+        return str(load(aggregate_id)["agency_id"])
+    except LedgerError:
+        return None
