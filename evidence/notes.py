@@ -11,7 +11,6 @@ import base64
 import hashlib
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -59,25 +58,9 @@ class Opened:
 
 
 def open_note(note: str, name: str, public: Ed25519PublicKey) -> Opened:
-    """Splits a note into its text and whether ``name``'s key signed that text."""
-    text, sep, signatures = note.rpartition("\n\n")
-    if not sep:
-        raise ValueError("a signed note has a blank line before its signatures")
-    text += "\n"
-    wanted = key_hash(name, public)
-    for line in signatures.splitlines():
-        parts = line.split(" ")
-        if len(parts) != 3 or parts[0] != DASH or parts[1] != name:
-            continue
-        try:
-            blob = base64.b64decode(parts[2], validate=True)
-        except ValueError:
-            continue
-        if blob[:4] != wanted:
-            continue
-        try:
-            public.verify(blob[4:], text.encode())
-            return Opened(text, True)
-        except InvalidSignature:
-            return Opened(text, False)
-    return Opened(text, False)
+    """Splits a note into its text and whether ``name``'s key signed that text (the standalone verifier's own
+    reading, so the server and an auditor's copy of the tool can never read a note differently)."""
+    from evidence import isoledger_verify
+
+    text, signed = isoledger_verify.open_note(note, name, public)
+    return Opened(text, signed)
