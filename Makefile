@@ -32,7 +32,7 @@ run: install
 demo: install
 	$(VENV)/bin/isoledger demo
 
-# The behaviour tests run on SQLite, then the backend-dependent ones again on a throwaway PostgreSQL
+# The behaviour tests run on SQLite, then the backend-dependent ones (evidence included) again on a throwaway PostgreSQL
 # server that the test session starts on a free loopback port and stops afterwards, even on failure.
 test: install lint test-sqlite test-postgres
 
@@ -43,7 +43,7 @@ test-sqlite:
 	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests/web -q
 
 test-postgres:
-	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api -q
+	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api tests/evidence -q
 
 # Every capability's figure beside its raw baseline, measured in the same run (~12 minutes in all).
 bench: install
