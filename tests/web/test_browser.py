@@ -37,9 +37,21 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, leader_token: Any) -> Iterator[tuple[str, Site]]:
+    with served(build_site(tmp_path_factory.mktemp("web") / "home", tokens={"truongphong": leader_token})) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@contextmanager
+def served(site: Site) -> Iterator[tuple[str, Site]]:
+    """``site`` served by uvicorn on a free loopback port, for a browser; closed afterwards."""
     import uvicorn
 
-    site = build_site(tmp_path_factory.mktemp("web") / "home", tokens={"truongphong": leader_token})
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning",
                                         access_log=False, lifespan="off"))
@@ -57,8 +69,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, leader_token: Any) -> Itera
         close_site(site)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -4,51 +4,27 @@ signs in with the one-time password, must choose their own, and works; locked, t
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.web.conftest import OWN, Site, build_site, close_site
-from tests.web.test_browser import CHROMIUM, FLAGS, Session, _free_port, submit
+from tests.web.conftest import OWN, Site, build_site
+from tests.web.test_browser import CHROMIUM, Session, chromium, served, submit
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Site]]:
-    import uvicorn
-
-    site = build_site(tmp_path_factory.mktemp("web-admin") / "home")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning",
-                                        access_log=False, lifespan="off"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", site
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        close_site(site)
+    with served(build_site(tmp_path_factory.mktemp("web-admin") / "home")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def test_an_agency_administrator_adds_a_department_and_a_person_who_then_chooses_a_password(browser, server):

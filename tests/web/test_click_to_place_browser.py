@@ -5,8 +5,6 @@ sits where the click was, on that page. The page logs no console error."""
 from __future__ import annotations
 
 import io
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +14,8 @@ import pytest
 
 from signing.testing import sample_pdf
 from tests.pdf_checks import signature_widgets
-from tests.web.conftest import Browser, Site, build_site, close_site, make_p12
-from tests.web.test_browser import CHROMIUM, FLAGS, Session, _free_port, settle, submit
+from tests.web.conftest import Browser, Site, build_site, make_p12
+from tests.web.test_browser import CHROMIUM, Session, chromium, served, settle, submit
 from tests.web.test_document_pages import register, version_of
 
 with warnings.catch_warnings():
@@ -31,36 +29,14 @@ APPROVAL_STAMP = (360.0, 110.0)  # the approval stamp's size in points (signing/
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Site]]:
-    import uvicorn
-
-    site = build_site(tmp_path_factory.mktemp("web") / "home")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning",
-                                        access_log=False, lifespan="off"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", site
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        close_site(site)
+    with served(build_site(tmp_path_factory.mktemp("web") / "home")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def approved_three_pages(site: Site) -> str:
