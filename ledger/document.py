@@ -14,6 +14,7 @@ from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.approval import DEFAULT_DELEGATED, check_approving_role
 from ledger.errors import InvalidInput, NotAllowed, RuleViolation
+from ledger.people import AgencyRules, unchecked
 
 # kind -> (Vietnamese label, English label, requires an approval signature before issue)
 KINDS: dict[str, tuple[str, str, bool]] = {
@@ -85,8 +86,9 @@ class Document(LedgerAggregate):
                             change_summary=v.text(change_summary, "change_summary", max_len=2000), meta=meta)
 
     def submit(self, actor: Actor, n: int, *, reviewers: list[str], approver: str,
-               controllers: tuple[str, ...] = SECRETARY) -> None:
+               controllers: tuple[str, ...] = SECRETARY, people: AgencyRules | None = None) -> None:
         meta = self._meta(actor, *controllers)
+        (people or unchecked(self.agency_id)).check_people(self.kind, reviewers, approver)
         ver = self._numbered(n)
         if ver["status"] not in ("draft", "rejected"):
             raise RuleViolation(f"Phiên bản {n} không ở trạng thái dự thảo.", f"Version {n} is not a draft.",
@@ -156,7 +158,7 @@ class Document(LedgerAggregate):
                      timestamp_time=timestamp_time, meta=meta)
 
     def issue(self, actor: Actor, n: int, *, effective_from: date | str, distribution: list[str],
-              today: date, controllers: tuple[str, ...] = SECRETARY) -> None:
+              today: date, controllers: tuple[str, ...] = SECRETARY, people: AgencyRules | None = None) -> None:
         """Issues version ``n``; it replaces the version in force from ``effective_from`` (at once if that
         day has come). Refused while another issued version is still waiting for its effective date."""
         meta = self._meta(actor, *controllers)
@@ -167,7 +169,7 @@ class Document(LedgerAggregate):
                                 f"A {KINDS[self.kind][1].lower()} must be signed for approval before issue.",
                                 code="signature_required")
         effective = v.iso_date(effective_from, "effective_from").isoformat()
-        dist = [v.text(d, "distribution", max_len=200) for d in v.user_ids(distribution, "distribution")]
+        dist = (people or unchecked(self.agency_id)).pick("issue", "distribution", distribution)
         upcoming = effect.upcoming_on(self.versions, today)
         if upcoming is not None:
             day = _vn(self.versions[upcoming - 1]["effective_from"])

@@ -12,6 +12,7 @@ from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
+from ledger.people import AgencyRules, label, unchecked
 
 CONFIDENTIALITY = {"public": "Công khai", "internal": "Nội bộ", "confidential": "Mật"}
 METHODS = ("crypto_shredding", "shredding", "burning", "pulping")
@@ -90,19 +91,20 @@ class Record(LedgerAggregate):
             raise RuleViolation("Hồ sơ không bị phong tỏa.", "The record is not under legal hold.", code="not_held")
         self._hold_released(meta=meta)
 
-    def lend(self, actor: Actor, *, borrower: str, purpose: str, due_on: date | str, approved_by: str,
-             today: date) -> None:
+    def lend(self, actor: Actor, *, borrower: Any, purpose: str, due_on: date | str, approved_by: str,
+             today: date, people: AgencyRules | None = None) -> None:
         meta = self._meta(actor)
         if self.loan is not None:
-            raise RuleViolation(f"Hồ sơ đang được {self.loan['borrower']} mượn, hạn trả "
+            raise RuleViolation(f"Hồ sơ đang được {label(self.loan['borrower'])} mượn, hạn trả "
                                 f"{_vn(self.loan['due_on'])}.",
-                                f"The record is on loan to {self.loan['borrower']} until {self.loan['due_on']}.",
-                                code="already_on_loan")
+                                f"The record is on loan to {label(self.loan['borrower'])} until "
+                                f"{self.loan['due_on']}.", code="already_on_loan")
         due = v.iso_date(due_on, "due_on")
         if due < today:
             raise InvalidInput("Hạn trả không được trước hôm nay.", "due_on cannot be in the past.", field="due_on")
-        self._borrowed(borrower=v.text(borrower, "borrower", max_len=200), purpose=v.text(purpose, "purpose"),
-                       due_on=due.isoformat(), approved_by=v.text(approved_by, "approved_by", max_len=200),
+        people = people or unchecked(self.agency_id)
+        self._borrowed(borrower=people.pick("lend", "borrower", borrower), purpose=v.text(purpose, "purpose"),
+                       due_on=due.isoformat(), approved_by=people.pick("lend", "approved_by", approved_by),
                        borrowed_on=today.isoformat(), meta=meta)
 
     def extend_loan(self, actor: Actor, *, due_on: date | str) -> None:
@@ -114,10 +116,12 @@ class Record(LedgerAggregate):
                                field="due_on")
         self._loan_extended(due_on=due.isoformat(), meta=meta)
 
-    def take_back(self, actor: Actor, *, received_by: str, note: str = "", today: date) -> None:
+    def take_back(self, actor: Actor, *, received_by: str, note: str = "", today: date,
+                  people: AgencyRules | None = None) -> None:
         meta = self._meta(actor)
         self._current_loan()
-        self._returned(received_by=v.text(received_by, "received_by", max_len=200),
+        people = people or unchecked(self.agency_id)
+        self._returned(received_by=people.pick("return", "received_by", received_by),
                        note=v.text(note, "note", max_len=2000, required=False), returned_on=today.isoformat(),
                        meta=meta)
 
@@ -129,19 +133,21 @@ class Record(LedgerAggregate):
         self._check_destroyable(today)
         self._destruction_proposed(reason=v.text(reason, "reason", max_len=2000), meta=meta)
 
-    def approve_destruction(self, actor: Actor, *, decision_no: str, decided_by: str, council: list[str]) -> None:
+    def approve_destruction(self, actor: Actor, *, decision_no: str, decided_by: str, council: list[Any],
+                            people: AgencyRules | None = None) -> None:
         meta = actor.meta("agency_leader")
         self.check_same_agency(meta)
         self._check_not_destroyed()
         if self.destruction is None or self.destruction["status"] != "proposed":
             raise RuleViolation("Chưa có đề nghị hủy chờ phê duyệt.", "No destruction proposal awaits approval.",
                                 code="no_destruction_proposal")
+        people = people or unchecked(self.agency_id)
         self._destruction_approved(decision_no=v.text(decision_no, "decision_no", max_len=100),
-                                   decided_by=v.text(decided_by, "decided_by", max_len=200),
-                                   council=v.user_ids(council, "council", at_least=1), meta=meta)
+                                   decided_by=people.pick("approve_destruction", "decided_by", decided_by),
+                                   council=people.pick("approve_destruction", "council", council), meta=meta)
 
-    def destroy(self, actor: Actor, *, executed_by: str, witnesses: list[str], method: str, minutes_file: Any,
-                erased_hashes: list[str], today: date) -> None:
+    def destroy(self, actor: Actor, *, executed_by: str, witnesses: list[Any], method: str, minutes_file: Any,
+                erased_hashes: list[str], today: date, people: AgencyRules | None = None) -> None:
         meta = self._meta(actor)
         if self.destruction is None or self.destruction["status"] != "approved":
             raise RuleViolation("Chưa có quyết định hủy được phê duyệt.", "There is no approved destruction decision.",
@@ -152,8 +158,9 @@ class Record(LedgerAggregate):
         if not set(erased) <= known:
             raise InvalidInput("Danh sách tệp đã xóa có mã băm không thuộc hồ sơ.",
                                "erased_hashes names files that are not in this record.", field="erased_hashes")
-        self._destroyed(executed_by=v.text(executed_by, "executed_by", max_len=200),
-                        witnesses=v.user_ids(witnesses, "witnesses", at_least=1),
+        people = people or unchecked(self.agency_id)
+        self._destroyed(executed_by=people.pick("execute_destruction", "executed_by", executed_by),
+                        witnesses=people.pick("execute_destruction", "witnesses", witnesses),
                         method=v.choice(method, "method", METHODS), minutes_file=v.file_ref(minutes_file,
                                                                                             "minutes_file"),
                         erased_hashes=erased, meta=meta)
@@ -293,8 +300,8 @@ class Record(LedgerAggregate):
             raise RuleViolation(f"Hồ sơ đang bị phong tỏa: {self.hold}.", f"The record is under legal hold: "
                                 f"{self.hold}.", code="legal_hold")
         if self.loan is not None:
-            raise RuleViolation(f"Hồ sơ đang được {self.loan['borrower']} mượn.",
-                                f"The record is on loan to {self.loan['borrower']}.", code="on_loan")
+            raise RuleViolation(f"Hồ sơ đang được {label(self.loan['borrower'])} mượn.",
+                                f"The record is on loan to {label(self.loan['borrower'])}.", code="on_loan")
 
     # ---- events ---------------------------------------------------------------------------
     @event("Opened")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ledger.people import from_key
 from projections.db import Database
 from projections.text import search_pattern
 
@@ -135,6 +136,7 @@ def loans(db: Database, agency_id: str, *, today: date, overdue_only: bool = Fal
     rows = _rows(db, f"SELECT l.*, r.code, r.title {base} ORDER BY l.due_on, r.code", tuple(params))
     for row in rows:
         row["overdue"] = row["due_on"] < today.isoformat()
+        row["borrower"] = from_key(row["borrower"])
     return rows
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ledger import people
 from ledger.document import KINDS
 from projections.db import delete_owned, insert_rows, select_owned
 from projections.text import fold
@@ -336,8 +337,9 @@ def _borrowed(p: Page, e: Ev) -> None:
     rec["on_loan"] = 1
     loans = p.loans[e.aggregate_id]
     seq = len(loans) + 1
-    loans[seq] = {"record_id": e.aggregate_id, "seq": seq, "agency_id": rec["agency_id"], "borrower": f["borrower"],
-                  "purpose": f["purpose"], "due_on": f["due_on"], "approved_by": f["approved_by"],
+    loans[seq] = {"record_id": e.aggregate_id, "seq": seq, "agency_id": rec["agency_id"],
+                  "borrower": people.key(f["borrower"]), "purpose": f["purpose"], "due_on": f["due_on"],
+                  "approved_by": f["approved_by"],
                   "borrowed_on": f["borrowed_on"], "returned_on": None, "received_by": None}
 
 
@@ -455,8 +457,8 @@ def summary(e: Ev, lang: str = "vi") -> str:
                                f"Record closed on {en_date(f['closed_on'])}"),
         "LegalHoldPlaced": lambda: pick(f"Phong tỏa hồ sơ: {f['reason']}", f"Legal hold placed: {f['reason']}"),
         "LegalHoldReleased": lambda: pick("Gỡ phong tỏa hồ sơ", "Legal hold released"),
-        "Borrowed": lambda: pick(f"Cho {f['borrower']} mượn, hạn trả {vn_date(f['due_on'])}",
-                                 f"Lent to {f['borrower']}, due {en_date(f['due_on'])}"),
+        "Borrowed": lambda: pick(f"Cho {people.label(f['borrower'])} mượn, hạn trả {vn_date(f['due_on'])}",
+                                 f"Lent to {people.label(f['borrower'])}, due {en_date(f['due_on'])}"),
         "LoanExtended": lambda: pick(f"Gia hạn mượn đến {vn_date(f['due_on'])}",
                                      f"Loan extended to {en_date(f['due_on'])}"),
         "Returned": lambda: pick(f"Nhận lại hồ sơ ({f['received_by']})", f"Returned ({f['received_by']})"),
