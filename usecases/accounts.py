@@ -9,11 +9,12 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from ledger.actors import Actor
+from ledger.department import LEADERSHIP
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.files import FileRef
 from signing.version import account_scope, agency_scope
 from usecases import roles as R
-from usecases.departments import manages
+from usecases.departments import department_label, manages
 from usecases.deps import Deps
 from usecases.visibility import AGENCY, USER, Visibility, not_found
 
@@ -280,6 +281,39 @@ class Accounts:
             cur.execute("SELECT username, full_name, roles FROM users WHERE agency_id=? AND status='active' "
                         "ORDER BY full_name, username", (agency_id,))
             return [(u, n, set(json.loads(r))) for u, n, r in cur.fetchall()]
+
+    def picker(self, agency_id: str, lang: str = "vi") -> list[dict[str, Any]]:
+        """The agency's active accounts as a picker lists them, by full name: username, full name, the name of
+        their department (or the leadership), roles."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, name FROM departments WHERE agency_id=?", (agency_id,))
+            units = {str(i): str(n) for i, n in cur.fetchall()}
+            cur.execute("SELECT username, full_name, roles, department FROM users WHERE agency_id=? AND "
+                        "status='active' ORDER BY full_name, username", (agency_id,))
+            rows = cur.fetchall()
+        return [{"username": u, "full_name": n, "roles": set(json.loads(r)),
+                 "department": department_label(d, units, lang)} for u, n, r, d in rows]
+
+    def units(self, agency_id: str, lang: str = "vi") -> list[tuple[str, str]]:
+        """Where a document may be distributed besides people: the leadership, then the open departments by name."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, name FROM departments WHERE agency_id=? AND closed=0 ORDER BY name", (agency_id,))
+            rows = [(str(i), str(n)) for i, n in cur.fetchall()]
+        return [(LEADERSHIP, department_label(LEADERSHIP, {}, lang)), *rows]
+
+    def names(self, agency_id: str, lang: str = "vi") -> dict[str, str]:
+        """What a page shows for a name a fact holds: each account's full name (any status) by username, each
+        department's name by id, and the leadership's."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, name FROM departments WHERE agency_id=?", (agency_id,))
+            out = {str(i): str(n) for i, n in cur.fetchall()}
+            cur.execute("SELECT username, full_name FROM users WHERE agency_id=?", (agency_id,))
+            out.update({str(u): str(n) for u, n in cur.fetchall()})
+        out[LEADERSHIP] = department_label(LEADERSHIP, {}, lang)
+        return out
 
     def people(self, agency_id: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
         """Who of the agency holds one of ``roles``: (username, "Full Name (username)")."""

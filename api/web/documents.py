@@ -13,6 +13,7 @@ from api import roles as R
 from api.files import read_p12, streamed, upload_of
 from api.security import Principal
 from api.web import forms, i18n, paging
+from api.web import people as picker
 from api.web.core import (
     KNOWN,
     PageError,
@@ -147,7 +148,7 @@ def load(request: Request, user: Principal, document_id: str) -> dict[str, Any]:
 
 
 def people(request: Request, agency_id: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
-    return ctx_of(request).uc.accounts.people(agency_id, roles)
+    return picker.choices(request, agency_id, roles)
 
 
 def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +200,8 @@ def detail(request: Request, user: Principal, document_id: str, status: int = 20
     lang = lang_of(request)
     return render(request, "document.html", status=status, doc=state, acts=acts,
                   reviewers=people(request, user.agency_id, R.REVIEWERS),
-                  approvers=people(request, user.agency_id, R.LEADERS),
+                  approvers=people(request, user.agency_id, R.LEADERS), who=picker.namer(request, state["agency_id"]),
+                  recipients=picker.recipients(request, user.agency_id) if acts.get("issue") else [],
                   kind_label=i18n.kind(state["kind"], lang), history_reader=bool(user.roles & set(R.DOC_HISTORY)),
                   verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()],
                   meanings=[(k, i18n.pick(MEANINGS[k], lang)) for k in acts.get("meanings", [])],
@@ -316,10 +318,10 @@ def issue(request: Request, user: User, document_id: str, n: int, form: Form) ->
     ctx = ctx_of(request)
 
     def run() -> None:
-        distribution = forms.lines(form, "distribution")
+        distribution = picker.many(form, "distribution")
         if not distribution:
-            raise InvalidInput("Hãy ghi nơi nhận (mỗi dòng một phòng ban hoặc người).",
-                               "List the distribution (one department or person per line).", field="distribution")
+            raise InvalidInput("Hãy chọn nơi nhận (phòng ban hoặc cá nhân).",
+                               "Choose the distribution (departments or people).", field="distribution")
         ctx.uc.documents.issue(user.actor(request_id(request)), document_id, n,
                          effective_from=forms.day(form, "effective_from"), distribution=distribution)
     return command(request, user, document_id, form, "issue", "issued", run)

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.files import streamed, upload_of
 from api.security import Principal
-from api.web import forms, i18n, paging
+from api.web import forms, i18n, paging, people
 from api.web.core import (
     KNOWN,
     WebRoute,
@@ -123,7 +123,14 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
     revocable = [(g["grantee"], f"{g['full_name'] or g['grantee']} ({g['grantee']})") for g in grants
                  if g["state"] == "active"]
     acts["revoke"] = grantor and bool(revocable)
+    agency = state["agency_id"]
+    pick_from = {} if not mine else {
+        "accounts": people.choices(request, agency),
+        "borrowers": people.choices(request, agency, external=True),
+        "loan_approvers": people.choices(request, agency, R.LEADERS),
+        "deciders": people.choices(request, agency, ("agency_leader",))}
     return render(request, "record.html", status=status, rec=state, acts=acts, today=today, secret=secret,
+                  who=people.namer(request, agency), pick=pick_from, external=people.EXTERNAL,
                   grants=grants, grantees=uc.accounts.grantable(state) if grantor else [], revocable=revocable,
                   foreign=state["agency_id"] != user.agency_id,
                   confidentiality=i18n.confidentiality(state["confidentiality"], lang),
@@ -205,10 +212,9 @@ def lend(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
     return command(request, user, record_id, form, "lend", "lent", lambda: ctx.uc.records.lend(
         user.actor(request_id(request)), record_id,
-        borrower=required(form, "borrower", "Hãy ghi người mượn.", "Enter the borrower."),
+        borrower=people.one(form, "borrower"),
         purpose=required(form, "purpose", "Hãy ghi mục đích mượn.", "Enter the purpose."),
-        due_on=forms.day(form, "due_on"),
-        approved_by=required(form, "approved_by", "Hãy ghi người duyệt cho mượn.", "Enter who approved the loan.")))
+        due_on=forms.day(form, "due_on"), approved_by=people.one(form, "approved_by")))
 
 
 @router.post("/records/{record_id}/extend", response_class=HTMLResponse)
@@ -223,7 +229,7 @@ def take_back(request: Request, user: User, record_id: str, form: Form) -> Respo
     ctx = ctx_of(request)
     return command(request, user, record_id, form, "return", "returned", lambda: ctx.uc.records.take_back(
         user.actor(request_id(request)), record_id,
-        received_by=required(form, "received_by", "Hãy ghi người nhận lại.", "Enter who received it."),
+        received_by=people.one(form, "received_by"),
         note=forms.text(form, "note")))
 
 
@@ -243,9 +249,15 @@ def approve_destruction(request: Request, user: User, record_id: str, form: Form
                        user.actor(request_id(request)), record_id,
                        decision_no=required(form, "decision_no", "Hãy ghi số quyết định hủy.",
                                             "Enter the decision number."),
-                       decided_by=required(form, "decided_by", "Hãy ghi người ký quyết định.",
-                                           "Enter who decided."),
-                       council=forms.lines(form, "council")))
+                       decided_by=people.one(form, "decided_by"), council=council(form)))
+
+
+def council(form: FormData) -> list[Any]:
+    members = people.many(form, "council")
+    if not members:
+        raise InvalidInput("Hãy chọn thành viên hội đồng, hoặc ghi người ngoài cơ quan (mỗi dòng một người).",
+                           "Choose the council's members, or type outsiders one per line.", field="council")
+    return members
 
 
 @router.post("/records/{record_id}/destruction/execute", response_class=HTMLResponse)
@@ -254,17 +266,16 @@ def execute(request: Request, user: User, record_id: str, form: Form) -> Respons
 
     def run() -> None:
         minutes = forms.upload(form, "minutes_file")
-        witnesses = forms.lines(form, "witnesses")
+        witnesses = people.many(form, "witnesses")
         if not witnesses:
-            raise InvalidInput("Hãy ghi người chứng kiến (mỗi dòng một người).", "List the witnesses, one per line.",
-                               field="witnesses")
+            raise InvalidInput("Hãy chọn người chứng kiến, hoặc ghi người ngoài cơ quan (mỗi dòng một người).",
+                               "Choose the witnesses, or type outsiders one per line.", field="witnesses")
         method = forms.text(form, "method") or "crypto_shredding"
         if method not in METHODS:
             raise InvalidInput("Phương pháp hủy không hợp lệ.", "Unknown method.", field="method")
         ctx.uc.records.execute_destruction(  # rehearsed first: shredding cannot be undone if the ledger refused it
             user.actor(request_id(request)), record_id, upload_of(minutes, request),
-            executed_by=required(form, "executed_by", "Hãy ghi người thực hiện hủy.", "Enter who executed it."),
-            witnesses=witnesses, method=method)
+            executed_by=people.one(form, "executed_by"), witnesses=witnesses, method=method)
     return command(request, user, record_id, form, "execute", "destroyed", run)
 
 
@@ -299,4 +310,4 @@ def loans_page(request: Request, user: User, overdue: bool = False) -> HTMLRespo
     need(user, *R.RECORD_OVERSIGHT)
     agency = agency_in_view(request, user, R.RECORD_OVERSIGHT)
     rows = ctx_of(request).uc.registers.loans(user.actor(request_id(request)), agency, overdue=overdue)
-    return render(request, "loans.html", rows=rows, overdue=overdue)
+    return render(request, "loans.html", rows=rows, overdue=overdue, who=people.namer(request, agency))
