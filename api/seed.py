@@ -46,7 +46,7 @@ def seed_demo_directory(ctx: ApiContext, demo: dict[str, Any], *, password: str 
     """Agencies and accounts for the people the demo dataset acts as (isoledger.demo.DEMO_PEOPLE).
 
     Hook for ``isoledger.demo.load_demo``'s result: ``{"people": {username: (full_name, roles, agency)}}``.
-    Returns username -> password of the accounts it created.
+    Returns username -> password of the accounts it created, or that the demo created without a password.
     """
     from isoledger import demo as demo_module
 
@@ -61,11 +61,14 @@ def seed_demo_directory(ctx: ApiContext, demo: dict[str, Any], *, password: str 
             accounts.create_agency(admin, agency_id=agency_id, name=name, supervised_by=sup)
     created = {}
     for username, (full_name, roles, agency_id) in demo.get("people", {}).items():
-        if ctx.directory.find_account(username) is not None:
-            continue
         chosen = password or secrets.token_urlsafe(9)
-        accounts.create_account(admin, agency_id, username=username, full_name=full_name, roles=list(roles),
-                                email="", password=chosen)
+        if ctx.directory.find_account(username) is None:
+            accounts.create_account(admin, agency_id, username=username, full_name=full_name, roles=list(roles),
+                                    email="", password=chosen)
+        elif ctx.store.password_hash(username) is None:  # the demo's own account (placed in its department)
+            ctx.auth.set_password(username, chosen)
+        else:
+            continue
         created[username] = chosen
     ctx.fresh()
     return created
