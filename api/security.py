@@ -18,6 +18,7 @@ from api.errors import ApiError
 from api.store import ApiStore
 from ledger.actors import Actor
 from ledger.directory import Directory
+from ledger.vocabulary import AccountStatus
 
 
 class Passwords:
@@ -163,7 +164,7 @@ class Authentication:
             self.throttle.failed(username, address)
             raise ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.",
                            "Wrong username or password.", field="password")
-        if account["status"] != "active":
+        if account["status"] != AccountStatus.ACTIVE:
             raise ApiError(403, "account_inactive", "Tài khoản đang bị khóa hoặc đã bị vô hiệu hóa.",
                            "The account is locked or deactivated.", field="username")
         self.throttle.succeeded(username)
@@ -175,7 +176,7 @@ class Authentication:
             raise unauthorized("Phiên đăng nhập đã kết thúc (đã đăng xuất); hãy đăng nhập lại.",
                                "This token was signed out; sign in again.")
         account = self.directory.find_account(claims.user)
-        if account is None or account["status"] != "active":
+        if account is None or account["status"] != AccountStatus.ACTIVE:
             raise unauthorized("Tài khoản không còn được phép đăng nhập.", "The account may no longer sign in.")
         return Principal(account["username"], account["agency_id"], frozenset(account["roles"]),
                          account["full_name"], via_cookie, claims.session, claims.expires)

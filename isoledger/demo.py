@@ -13,6 +13,7 @@ from ledger.actors import Actor
 from ledger.clock import clocked
 from ledger.errors import NotFound
 from ledger.files import FileRef
+from ledger.vocabulary import Role
 
 AGENCY_ID = "so-khcn-tra-vinh"
 AGENCY_NAME = "Sở Khoa học và Công nghệ tỉnh Trà Vinh"
@@ -25,18 +26,18 @@ STARTS = ("2024-12-05", "08:00")
 # username -> (full name, roles, agency): one account per role and a leader per department, for `serve` to print
 # (their departments: isoledger.demo_agency).
 DEMO_PEOPLE: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "thuky": ("Lê Thị Thu Hà", ("iso_secretary", "staff"), AGENCY_ID),
-    "giamdoc": ("Nguyễn Văn Ánh", ("agency_leader",), AGENCY_ID),
-    "chanhvanphong": ("Nguyễn Thị Mỹ Linh", ("department_leader",), AGENCY_ID),
-    "truongphong": ("Trần Quốc Bảo", ("department_leader",), AGENCY_ID),
-    "phophong": ("Phạm Thị Diễm", ("department_leader",), AGENCY_ID),
-    "truongqlcn": ("Thạch Văn Sơn", ("department_leader",), AGENCY_ID),
-    "chanhthanhtra": ("Lâm Văn Phước", ("department_leader",), AGENCY_ID),
-    "vanthu": ("Đặng Minh Khoa", ("records_controller",), AGENCY_ID),
-    "chuyenvien": ("Huỳnh Thị Ngọc Ánh", ("staff",), AGENCY_ID),
-    "danhgia": ("Võ Thành Đạt", ("internal_auditor",), AGENCY_ID),
-    "quantri": ("Trương Văn Hậu", ("agency_admin",), AGENCY_ID),
-    "kiemtra": ("Thạch Thị Sà Rây", ("inspector",), SUPERVISOR_ID),
+    "thuky": ("Lê Thị Thu Hà", (Role.ISO_SECRETARY, Role.STAFF), AGENCY_ID),
+    "giamdoc": ("Nguyễn Văn Ánh", (Role.AGENCY_LEADER,), AGENCY_ID),
+    "chanhvanphong": ("Nguyễn Thị Mỹ Linh", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "truongphong": ("Trần Quốc Bảo", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "phophong": ("Phạm Thị Diễm", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "truongqlcn": ("Thạch Văn Sơn", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "chanhthanhtra": ("Lâm Văn Phước", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "vanthu": ("Đặng Minh Khoa", (Role.RECORDS_CONTROLLER,), AGENCY_ID),
+    "chuyenvien": ("Huỳnh Thị Ngọc Ánh", (Role.STAFF,), AGENCY_ID),
+    "danhgia": ("Võ Thành Đạt", (Role.INTERNAL_AUDITOR,), AGENCY_ID),
+    "quantri": ("Trương Văn Hậu", (Role.AGENCY_ADMIN,), AGENCY_ID),
+    "kiemtra": ("Thạch Thị Sà Rây", (Role.INSPECTOR,), SUPERVISOR_ID),
 }
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ledger.actors import Actor
 from ledger.department import LEADERSHIP
 from ledger.directory import Directory
+from ledger.vocabulary import Role
 
-ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}), request_id="demo")
+ADMIN = Actor("admin", "quan-tri-tinh", frozenset({Role.ADMIN}), request_id="demo")
 
 # agency -> (code, name, leader) of its departments, as the Sở KH&CN Trà Vinh is organised.
 DEMO_DEPARTMENTS: dict[str, list[tuple[str, str, str | None]]] = {

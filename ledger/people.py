@@ -11,11 +11,12 @@ from ledger import validation as v
 from ledger.approval import may_approve
 from ledger.department import LEADERSHIP
 from ledger.errors import InvalidInput
+from ledger.vocabulary import AccountStatus, Role
 
 Facts = Callable[[str], dict[str, Any]]
 Person = str | dict[str, Any]  # a username, or {"external": {"name": ..., "organisation": ...}}
 
-LEADER_ROLES = ("agency_leader", "department_leader")
+LEADER_ROLES = (Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,14 @@ PERSON_FIELDS: dict[str, dict[str, Who]] = {
     "issue": {"distribution": Who(many=True, departments=True)},
     "lend": {"borrower": Who(external=True), "approved_by": Who(roles=LEADER_ROLES)},
     "return": {"received_by": Who()},
-    "approve_destruction": {"decided_by": Who(roles=("agency_leader",)),
+    "approve_destruction": {"decided_by": Who(roles=(Role.AGENCY_LEADER,)),
                             "council": Who(external=True, many=True, at_least=1)},
     "execute_destruction": {"executed_by": Who(), "witnesses": Who(external=True, many=True, at_least=1)},
     "grant_access": {"grantee": Who()},
     "department": {"leader": Who()},
 }
-ROLE_WORDS = {"agency_leader": ("lãnh đạo cơ quan", "an agency leader"),
-              "department_leader": ("lãnh đạo phòng ban", "a department leader")}
+ROLE_WORDS: dict[str, tuple[str, str]] = {Role.AGENCY_LEADER: ("lãnh đạo cơ quan", "an agency leader"),
+              Role.DEPARTMENT_LEADER: ("lãnh đạo phòng ban", "a department leader")}
 
 
 def external(value: Any, field: str) -> dict[str, Any]:
@@ -146,7 +147,7 @@ class AgencyRules:
             what_en = "a department or an account" if departments else "an account"
             raise InvalidInput(f"«{username}» không phải {what_vi} của cơ quan.",
                                f"'{username}' is not {what_en} of this agency.", field=field, code="unknown_person")
-        if acc.get("status") != "active":
+        if acc.get("status") != AccountStatus.ACTIVE:
             raise InvalidInput(f"Tài khoản «{username}» không còn hoạt động.",
                                f"The account '{username}' is no longer active.", field=field, code="inactive_person")
         return acc
@@ -164,7 +165,7 @@ class AgencyRules:
         acc = self.member(approver.strip(), "approver")
         if not may_approve(acc.get("roles", ()), kind, self.delegated):
             label_vi, label_en = KINDS[kind][0], KINDS[kind][1].lower()
-            if "department_leader" in acc.get("roles", ()):
+            if Role.DEPARTMENT_LEADER in acc.get("roles", ()):
                 vi = (f"«{approver}» là lãnh đạo phòng ban; «{label_vi}» do lãnh đạo cơ quan phê duyệt "
                       "(cơ quan chưa ủy quyền loại tài liệu này cho lãnh đạo phòng ban).")
                 en = (f"'{approver}' is a department leader; a {label_en} is approved by the agency leader "
@@ -179,4 +180,4 @@ def unchecked(agency_id: str = "") -> AgencyRules:
     """Rules that check no account (a ledger used on its own, as the domain tests use it)."""
     from ledger.approval import DEFAULT_DELEGATED
 
-    return AgencyRules(agency_id, DEFAULT_DELEGATED, ("iso_secretary",), None)
+    return AgencyRules(agency_id, DEFAULT_DELEGATED, (Role.ISO_SECRETARY,), None)

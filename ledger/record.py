@@ -13,15 +13,16 @@ from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
 from ledger.people import AgencyRules, label, unchecked
+from ledger.vocabulary import AccountStatus, DestructionStatus, Role
 
 CONFIDENTIALITY = {"public": "Công khai", "internal": "Nội bộ", "confidential": "Mật"}
 METHODS = ("crypto_shredding", "shredding", "burning", "pulping")
 MAX_RETENTION_YEARS = 100
 # Who reads records at all (the register, a record, its files) in their own agency.
-READER_ROLES = ("records_controller", "iso_secretary", "agency_leader", "department_leader", "internal_auditor",
-                "inspector")
+READER_ROLES = (Role.RECORDS_CONTROLLER, Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER,
+                Role.INTERNAL_AUDITOR, Role.INSPECTOR)
 # Who reads a confidential ("Mật") record's files by their role, and decides who else may (access grants).
-CONFIDENTIAL_ROLES = ("records_controller", "agency_leader")
+CONFIDENTIAL_ROLES = (Role.RECORDS_CONTROLLER, Role.AGENCY_LEADER)
 
 
 def retention_ends_on(closed_on: str | None, years: int | None) -> date | None:
@@ -47,7 +48,7 @@ class Record(LedgerAggregate):
     @classmethod
     def open(cls, actor: Actor, *, id: UUID, code: str, title: str, series: str,  # noqa: A002
              retention_years: int | None, legal_basis: str, confidentiality: str = "internal") -> Record:
-        meta = actor.meta("records_controller")
+        meta = actor.meta(Role.RECORDS_CONTROLLER)
         if retention_years is not None and (
             isinstance(retention_years, bool) or not isinstance(retention_years, int)
             or not 1 <= retention_years <= MAX_RETENTION_YEARS
@@ -135,10 +136,10 @@ class Record(LedgerAggregate):
 
     def approve_destruction(self, actor: Actor, *, decision_no: str, decided_by: str, council: list[Any],
                             people: AgencyRules | None = None) -> None:
-        meta = actor.meta("agency_leader")
+        meta = actor.meta(Role.AGENCY_LEADER)
         self.check_same_agency(meta)
         self._check_not_destroyed()
-        if self.destruction is None or self.destruction["status"] != "proposed":
+        if self.destruction is None or self.destruction["status"] != DestructionStatus.PROPOSED:
             raise RuleViolation("Chưa có đề nghị hủy chờ phê duyệt.", "No destruction proposal awaits approval.",
                                 code="no_destruction_proposal")
         people = people or unchecked(self.agency_id)
@@ -149,7 +150,7 @@ class Record(LedgerAggregate):
     def destroy(self, actor: Actor, *, executed_by: str, witnesses: list[Any], method: str, minutes_file: Any,
                 erased_hashes: list[str], today: date, people: AgencyRules | None = None) -> None:
         meta = self._meta(actor)
-        if self.destruction is None or self.destruction["status"] != "approved":
+        if self.destruction is None or self.destruction["status"] != DestructionStatus.APPROVED:
             raise RuleViolation("Chưa có quyết định hủy được phê duyệt.", "There is no approved destruction decision.",
                                 code="destruction_not_approved")
         self._check_destroyable(today)
@@ -172,7 +173,7 @@ class Record(LedgerAggregate):
         account as the directory holds it: username, agency_id, roles, status)."""
         meta = self._grant_meta(actor)
         username = str(grantee.get("username", ""))
-        if grantee.get("agency_id") != self.agency_id or grantee.get("status") != "active":
+        if grantee.get("agency_id") != self.agency_id or grantee.get("status") != AccountStatus.ACTIVE:
             raise InvalidInput(f"Tài khoản {username} không phải tài khoản đang hoạt động của cơ quan.",
                                f"{username} is not an active account of this agency.", field="grantee")
         roles = set(grantee.get("roles") or ())
@@ -264,7 +265,7 @@ class Record(LedgerAggregate):
         return meta
 
     def _meta(self, actor: Actor) -> dict[str, str]:
-        meta = actor.meta("records_controller")
+        meta = actor.meta(Role.RECORDS_CONTROLLER)
         self.check_same_agency(meta)
         self._check_not_destroyed()
         return meta
@@ -356,20 +357,20 @@ class Record(LedgerAggregate):
 
     @event("DestructionProposed")
     def _destruction_proposed(self, reason: str, meta: dict[str, str]) -> None:
-        self.destruction = {"status": "proposed", "reason": reason}
+        self.destruction = {"status": DestructionStatus.PROPOSED, "reason": reason}
 
     @event("DestructionApproved")
     def _destruction_approved(self, decision_no: str, decided_by: str, council: list[str],
                               meta: dict[str, str]) -> None:
         assert self.destruction is not None
-        self.destruction.update(status="approved", decision_no=decision_no, decided_by=decided_by,
+        self.destruction.update(status=DestructionStatus.APPROVED, decision_no=decision_no, decided_by=decided_by,
                                 council=list(council))
 
     @event("Destroyed")
     def _destroyed(self, executed_by: str, witnesses: list[str], method: str, minutes_file: dict[str, Any],
                    erased_hashes: list[str], meta: dict[str, str]) -> None:
         assert self.destruction is not None
-        self.destruction.update(status="executed", executed_by=executed_by, witnesses=list(witnesses),
+        self.destruction.update(status=DestructionStatus.EXECUTED, executed_by=executed_by, witnesses=list(witnesses),
                                 method=method, minutes_file=minutes_file, erased_hashes=list(erased_hashes))
         self.destroyed = True
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from ledger.people import from_key
+from ledger.vocabulary import RecordState
 from projections.db import Database
 from projections.text import search_pattern
 
@@ -142,7 +143,7 @@ def loans(db: Database, agency_id: str, *, today: date, overdue_only: bool = Fal
 
 def retention_due(db: Database, agency_id: str, *, today: date) -> list[dict[str, Any]]:
     """Records whose retention has ended and which are not destroyed yet."""
-    base, params = records_where(agency_id, today, status="due")
+    base, params = records_where(agency_id, today, status=RecordState.DUE)
     return _rows(db, f"SELECT * {base} ORDER BY retention_ends_on, code", tuple(params))
 
 

@@ -12,6 +12,7 @@ from ledger.actors import Actor
 from ledger.department import LEADERSHIP
 from ledger.errors import InvalidInput, NotAllowed
 from ledger.files import FileRef
+from ledger.vocabulary import AccountStatus, Role
 from signing.version import account_scope, agency_scope
 from usecases import roles as R
 from usecases.departments import department_label, manages
@@ -54,9 +55,9 @@ class Accounts:
 
     def _visible(self, actor: Actor) -> list[str] | None:
         """The agencies ``actor`` reads (None: every agency, the administrator)."""
-        if "admin" in actor.roles:
+        if Role.ADMIN in actor.roles:
             return None
-        own = [actor.agency_id] if "agency_admin" in actor.roles else []
+        own = [actor.agency_id] if Role.AGENCY_ADMIN in actor.roles else []
         return own + [a for a in self.visibility.visible_agencies(actor, frozenset(R.MEMBERS)) if a not in own]
 
     # ---- agencies ---------------------------------------------------------------------------
@@ -123,7 +124,7 @@ class Accounts:
         return self._image(self._own_agency(actor, agency_id, read=True).get("seal_image"), agency_scope(agency_id))
 
     def _own_agency(self, actor: Actor, agency_id: str, *, read: bool = False) -> dict[str, Any]:
-        if not ("admin" in actor.roles or agency_id == actor.agency_id
+        if not (Role.ADMIN in actor.roles or agency_id == actor.agency_id
                 or (read and self.visibility.sees(actor, agency_id))):
             raise not_found(AGENCY)
         return self.visibility.agency(agency_id)
@@ -169,7 +170,7 @@ class Accounts:
 
     def _own_account(self, actor: Actor, username: str, *, read: bool = False) -> dict[str, Any]:
         account = self.deps.directory.find_account(username)
-        if account is None or not ("admin" in actor.roles or account["agency_id"] == actor.agency_id
+        if account is None or not (Role.ADMIN in actor.roles or account["agency_id"] == actor.agency_id
                                    or (read and self.visibility.sees(actor, account["agency_id"]))):
             raise not_found(USER)
         return account
@@ -237,7 +238,7 @@ class Accounts:
     def reset_password(self, actor: Actor, username: str) -> str:
         """A new one-time password for ``username``, to be changed at their next sign-in."""
         account = self.managed(actor, username)
-        if account["status"] == "deactivated":
+        if account["status"] == AccountStatus.DEACTIVATED:
             raise NotAllowed("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.",
                              code="account_deactivated")
         password = secrets.token_urlsafe(12)

@@ -38,13 +38,14 @@ from api.schemas import (
 )
 from api.security import Principal
 from ledger.people import from_key
+from ledger.vocabulary import Role
 
 router = APIRouter(prefix="/api/v1", tags=["records"], route_class=IdempotentRoute)
 
 Reader = Annotated[Principal, Depends(allow(*R.RECORD_READERS))]
 Oversight = Annotated[Principal, Depends(allow(*R.RECORD_OVERSIGHT))]
-Controller = Annotated[Principal, Depends(allow("records_controller"))]
-AgencyLeader = Annotated[Principal, Depends(allow("agency_leader"))]
+Controller = Annotated[Principal, Depends(allow(Role.RECORDS_CONTROLLER))]
+AgencyLeader = Annotated[Principal, Depends(allow(Role.AGENCY_LEADER))]
 Grantor = Annotated[Principal, Depends(allow(*R.GRANTORS))]
 CMD = responses(400, 401, 403, 404, 409, 412, 422)
 UPLOAD = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503)

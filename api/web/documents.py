@@ -30,6 +30,7 @@ from api.web.core import (
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
+from ledger.vocabulary import PENDING, Role, VersionStatus
 from projections.views import Ev, summary
 from signing import indications
 
@@ -43,8 +44,8 @@ FORM_FIELDS = {
     "issue": ("effective_from", "distribution"),
     "register": ("code", "title", "kind", "department"), "withdraw": ("reason",), "obsolete": ("reason",),
 }
-ENDERS = ("iso_secretary", "agency_leader")  # who may withdraw a version or make a document obsolete
-ENDED = ("superseded", "withdrawn")
+ENDERS = (Role.ISO_SECRETARY, Role.AGENCY_LEADER)  # who may withdraw a version or make a document obsolete
+ENDED = (VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN)
 
 
 def ok_message(request: Request, ok: str | None) -> str | None:
@@ -111,7 +112,7 @@ def register_page(request: Request, user: User, status: str = "in_force",
 
 @router.get("/documents/new", response_class=HTMLResponse)
 def new_document_page(request: Request, user: User) -> HTMLResponse:
-    need(user, "iso_secretary")
+    need(user, Role.ISO_SECRETARY)
     return new_document_form(request)
 
 
@@ -123,7 +124,7 @@ def new_document_form(request: Request, status: int = 200, **values: Any) -> HTM
 
 @router.post("/documents/new", response_class=HTMLResponse)
 def register_document(request: Request, user: User, form: Form) -> Response:
-    need(user, "iso_secretary")
+    need(user, Role.ISO_SECRETARY)
     ctx = ctx_of(request)
     try:
         forms.check(form, "register")
@@ -155,9 +156,8 @@ def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
     """Which forms this person may use now, for the version in progress (at most one)."""
     me, roles = user.username, user.roles
     active = state["obsolete_reason"] is None and state["agency_id"] == user.agency_id
-    working = next((v for v in state["versions"] if v["status"] in ("draft", "submitted", "approved", "rejected")),
-                   None)
-    out: dict[str, Any] = {"working": working, "draft": active and working is None and "iso_secretary" in roles}
+    working = next((v for v in state["versions"] if v["status"] in PENDING), None)
+    out: dict[str, Any] = {"working": working, "draft": active and working is None and Role.ISO_SECRETARY in roles}
     ender = active and bool(roles & set(ENDERS))
     out["withdraw"] = [v for v in state["versions"] if v["status"] not in ENDED] if ender else []
     out["obsolete"] = ender
@@ -165,8 +165,8 @@ def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
         return out
     s = working["status"]
     out["revise"] = s in ("draft", "rejected") and bool(roles & set(R.REVISERS)) and (
-        me == working["author"] or "iso_secretary" in roles)
-    out["submit"] = s in ("draft", "rejected") and "iso_secretary" in roles
+        me == working["author"] or Role.ISO_SECRETARY in roles)
+    out["submit"] = s in ("draft", "rejected") and Role.ISO_SECRETARY in roles
     out["review"] = s == "submitted" and me in working["reviewers"] and me not in working["reviews"]
     out["decide"] = s == "submitted" and me == working["approver"]
     leader = bool(roles & set(R.LEADERS))
@@ -174,13 +174,13 @@ def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
     signed_review = any(x["signer"] == me and x["meaning"] == "review" for x in working["signatures"])
     meanings = []
     if (leader and unsigned and s in ("submitted", "approved") and not signed_review
-            and ("department_leader" in roles or me in working["reviewers"])):
+            and (Role.DEPARTMENT_LEADER in roles or me in working["reviewers"])):
         meanings.append("review")  # ký xem xét: before the approval signature
-    if leader and unsigned and s == "approved" and (me == working["approver"] or "agency_leader" in roles):
+    if leader and unsigned and s == "approved" and (me == working["approver"] or Role.AGENCY_LEADER in roles):
         meanings.append("approval")
     out["meanings"] = meanings
     out["sign"] = bool(meanings)
-    out["issue"] = s == "approved" and "iso_secretary" in roles
+    out["issue"] = s == "approved" and Role.ISO_SECRETARY in roles
     out["needs_signature"] = KINDS[state["kind"]][2] and not working["signed_for_approval"]
     out["show_pdf"] = (out["review"] or out["decide"] or out["sign"]) and working["file"]["media_type"] == \
         "application/pdf"

@@ -28,11 +28,12 @@ from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.record import CONFIDENTIALITY, METHODS
+from ledger.vocabulary import DestructionStatus, GrantState, RecordState, Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
 READERS = frozenset(R.RECORD_READERS)
-STATUSES = ("all", "open", "closed", "on_loan", "held", "due", "destroyed")
+STATUSES = ("all", *RecordState)
 FIELDS = {
     "open": ("code", "title", "series", "retention_years", "legal_basis", "confidentiality"),
     "file": ("file", "description"), "close": ("closed_on",), "hold": ("reason",), "release": (),
@@ -75,13 +76,13 @@ def new_form(request: Request, status: int = 200, **values: Any) -> HTMLResponse
 
 @router.get("/records/new", response_class=HTMLResponse)
 def new_record_page(request: Request, user: User) -> HTMLResponse:
-    need(user, "records_controller")
+    need(user, Role.RECORDS_CONTROLLER)
     return new_form(request)
 
 
 @router.post("/records/new", response_class=HTMLResponse)
 def open_record(request: Request, user: User, form: Form) -> Response:
-    need(user, "records_controller")
+    need(user, Role.RECORDS_CONTROLLER)
     ctx = ctx_of(request)
     try:
         forms.check(form, "open")
@@ -106,7 +107,7 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
     state = uc.records.get(actor, record_id)  # a confidential record's files withheld from who may not read them
     lang = lang_of(request)
     mine = state["agency_id"] == user.agency_id
-    controller = mine and "records_controller" in user.roles and not state["destroyed"]
+    controller = mine and Role.RECORDS_CONTROLLER in user.roles and not state["destroyed"]
     d = state["destruction"] or {}
     secret = state["confidentiality"] == "confidential"
     grantor = mine and bool(user.roles & set(R.GRANTORS)) and secret and not state["destroyed"]
@@ -115,20 +116,21 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
             "lend": controller and state["loan"] is None, "extend": controller and state["loan"] is not None,
             "return": controller and state["loan"] is not None,
             "propose": controller and not d and state["retention_ends_on"] is not None,
-            "approve_destruction": mine and "agency_leader" in user.roles and d.get("status") == "proposed",
-            "execute": controller and d.get("status") == "approved", "grant": grantor,
+            "approve_destruction": mine and Role.AGENCY_LEADER in user.roles
+            and d.get("status") == DestructionStatus.PROPOSED,
+            "execute": controller and d.get("status") == DestructionStatus.APPROVED, "grant": grantor,
             "revoke": False}
     today = uc.registers.today().isoformat()
     grants = uc.records.grants(actor, record_id) if secret else []
     revocable = [(g["grantee"], f"{g['full_name'] or g['grantee']} ({g['grantee']})") for g in grants
-                 if g["state"] == "active"]
+                 if g["state"] == GrantState.ACTIVE]
     acts["revoke"] = grantor and bool(revocable)
     agency = state["agency_id"]
     pick_from = {} if not mine else {
         "accounts": people.choices(request, agency),
         "borrowers": people.choices(request, agency, external=True),
         "loan_approvers": people.choices(request, agency, R.LEADERS),
-        "deciders": people.choices(request, agency, ("agency_leader",))}
+        "deciders": people.choices(request, agency, (Role.AGENCY_LEADER,))}
     return render(request, "record.html", status=status, rec=state, acts=acts, today=today, secret=secret,
                   who=people.namer(request, agency), pick=pick_from, external=people.EXTERNAL,
                   grants=grants, grantees=uc.accounts.grantable(state) if grantor else [], revocable=revocable,
