@@ -26,8 +26,8 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
 Form = Annotated[FormData, Depends(form_data)]
 MANAGERS = (Role.ADMIN, Role.AGENCY_ADMIN)
-STATUS = {"active": ("Đang hoạt động", "Active"), "locked": ("Bị khóa", "Locked"),
-          "deactivated": ("Đã vô hiệu hóa", "Deactivated")}
+STATUS = {AccountStatus.ACTIVE: ("Đang hoạt động", "Active"), AccountStatus.LOCKED: ("Bị khóa", "Locked"),
+          AccountStatus.DEACTIVATED: ("Đã vô hiệu hóa", "Deactivated")}
 UNPLACED = ("(chưa xếp phòng ban)", "(not yet in a department)")
 DONE = {
     "agency": ("Đã lưu thông tin cơ quan.", "The agency is saved."),

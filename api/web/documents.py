@@ -164,23 +164,24 @@ def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
     if working is None or not active:
         return out
     s = working["status"]
-    out["revise"] = s in ("draft", "rejected") and bool(roles & set(R.REVISERS)) and (
+    out["revise"] = s in (VersionStatus.DRAFT, VersionStatus.REJECTED) and bool(roles & set(R.REVISERS)) and (
         me == working["author"] or Role.ISO_SECRETARY in roles)
-    out["submit"] = s in ("draft", "rejected") and Role.ISO_SECRETARY in roles
-    out["review"] = s == "submitted" and me in working["reviewers"] and me not in working["reviews"]
-    out["decide"] = s == "submitted" and me == working["approver"]
+    out["submit"] = s in (VersionStatus.DRAFT, VersionStatus.REJECTED) and Role.ISO_SECRETARY in roles
+    out["review"] = s == VersionStatus.SUBMITTED and me in working["reviewers"] and me not in working["reviews"]
+    out["decide"] = s == VersionStatus.SUBMITTED and me == working["approver"]
     leader = bool(roles & set(R.LEADERS))
     unsigned = not working["signed_for_approval"]
     signed_review = any(x["signer"] == me and x["meaning"] == "review" for x in working["signatures"])
     meanings = []
-    if (leader and unsigned and s in ("submitted", "approved") and not signed_review
+    if (leader and unsigned and s in (VersionStatus.SUBMITTED, VersionStatus.APPROVED) and not signed_review
             and (Role.DEPARTMENT_LEADER in roles or me in working["reviewers"])):
         meanings.append("review")  # ký xem xét: before the approval signature
-    if leader and unsigned and s == "approved" and (me == working["approver"] or Role.AGENCY_LEADER in roles):
+    if leader and unsigned and s == VersionStatus.APPROVED and (me == working["approver"]
+                                                                or Role.AGENCY_LEADER in roles):
         meanings.append("approval")
     out["meanings"] = meanings
     out["sign"] = bool(meanings)
-    out["issue"] = s == "approved" and Role.ISO_SECRETARY in roles
+    out["issue"] = s == VersionStatus.APPROVED and Role.ISO_SECRETARY in roles
     out["needs_signature"] = KINDS[state["kind"]][2] and not working["signed_for_approval"]
     out["show_pdf"] = (out["review"] or out["decide"] or out["sign"]) and working["file"]["media_type"] == \
         "application/pdf"
