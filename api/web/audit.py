@@ -16,6 +16,7 @@ from api.web import export, forms, i18n, paging
 from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render, vndate, vntime
 from api.web.documents import describe, request_id
 from api.web.home import User
+from api.web.people import namer
 from ledger.errors import InvalidInput
 from ledger.vocabulary import Role
 
@@ -81,6 +82,7 @@ def history_page(request: Request, user: User, aggregate_id: str,
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "start"])
     events, pager = paging.numbered(request, timeline(request, state, moment), start, paging.TIMELINE_PAGE)
     return render(request, "history.html", kind=kind, state=state, then=then, moment=moment,
+                  who=namer(request, state["agency_id"]),
                   events=events, pager=pager, chain=chain, files_checked=files_checked,
                   file_problems=problems, day=(moment.astimezone(VN).date().isoformat() if moment else ""),
                   at_time=at_time or "", export_query=("?" + query) if query else "",

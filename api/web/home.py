@@ -30,6 +30,7 @@ from api.web.core import (
     signed_in,
     vndate,
 )
+from api.web.people import namer
 from ledger.vocabulary import DestructionStatus, Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -166,8 +167,9 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
         soon = (ctx.uc.registers.today() + timedelta(days=7)).isoformat()
         current, due = ctx.uc.registers.due(p.agency_id)
         loans = [r for r in current if r["due_on"] <= soon]
+        who = namer(request, p.agency_id)
         box(_("Hồ sơ mượn sắp đến hạn hoặc quá hạn", "Loans due soon or overdue"),
-            [{"url": f"/records/{r['record_id']}", "text": f"{r['code']} — {r['title']} ({r['borrower']})",
+            [{"url": f"/records/{r['record_id']}", "text": f"{r['code']} — {r['title']} ({who(r['borrower'])})",
               "note": (_("Quá hạn từ ", "Overdue since ") if r["overdue"] else _("Hạn trả ", "Due ")) +
               vndate(r["due_on"]), "note_class": "overdue" if r["overdue"] else "warn"} for r in loans], "/loans")
         box(_("Hồ sơ hết thời hạn bảo quản, chờ hủy", "Records due for destruction"),
