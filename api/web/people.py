@@ -14,7 +14,7 @@ from api.web.core import ctx_of, lang_of
 from ledger.errors import InvalidInput
 from ledger.people import is_external, label
 
-EXTERNAL = "external"  # the picker's choice "someone from outside the agency": name and organisation typed beside it
+EXTERNAL = "_external"  # the picker's choice of an outsider (never a username: those start with a letter or digit)
 _OUTSIDER = re.compile(r"^(?P<name>.+?)\s*\((?P<organisation>[^()]*)\)\s*$")
 
 
@@ -24,7 +24,7 @@ def choices(request: Request, agency_id: str, roles: Iterable[str] | None = None
     when given), by name; with ``external`` last, the choice of someone from outside the agency."""
     wanted = set(roles) if roles is not None else None
     lang = lang_of(request)
-    out = [(p["username"], f"{p['full_name']} — {p['department']}")
+    out = [(p["username"], p["full_name"] if p["department"] == "—" else f"{p['full_name']} — {p['department']}")
            for p in ctx_of(request).uc.accounts.picker(agency_id, lang) if wanted is None or p["roles"] & wanted]
     if external:
         out.append((EXTERNAL, i18n.pick(("Người ngoài cơ quan (ghi họ tên, đơn vị bên dưới)",

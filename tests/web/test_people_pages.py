@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+from api.web.people import EXTERNAL
 from ledger.actors import Actor
 from signing.testing import sample_pdf
 from tests.web.conftest import OWN, Browser, Site
@@ -42,7 +43,7 @@ def test_the_loan_form_picks_the_borrower_and_the_approver_by_name_and_departmen
     borrowers = options(page, "borrower")
     assert borrowers["danhgia"] == "Võ Thành Đạt — Phòng Quản lý khoa học"
     assert borrowers["giamdoc"] == "Nguyễn Văn Ánh — Ban lãnh đạo"
-    assert "external" in borrowers and 'name="borrower_name"' in page and 'name="borrower_organisation"' in page
+    assert EXTERNAL in borrowers and 'name="borrower_name"' in page and 'name="borrower_organisation"' in page
     assert set(options(page, "approved_by")) == {"", "giamdoc", "truongphong"}  # leaders only
     r = web.post(f"/records/{rec}/lend", {"borrower": "khong-co-ai", "purpose": "Đánh giá", "due_on": "31/12/2099",
                                           "approved_by": "giamdoc"}, page=f"/records/{rec}")
@@ -59,10 +60,10 @@ def test_the_loan_form_picks_the_borrower_and_the_approver_by_name_and_departmen
 def test_an_outsider_borrows_and_is_shown_as_such_in_the_record_and_the_loans(web: Browser, site: Site) -> None:
     web.login("vanthu")
     rec = open_record(web)
-    r = web.post(f"/records/{rec}/lend", {"borrower": "external", "borrower_name": "", "purpose": "Thanh tra",
+    r = web.post(f"/records/{rec}/lend", {"borrower": EXTERNAL, "borrower_name": "", "purpose": "Thanh tra",
                                           "due_on": "31/12/2099", "approved_by": "giamdoc"}, page=f"/records/{rec}")
     assert r.status_code == 422 and 'id="e-lend-borrower"' in r.text and "họ tên người ngoài cơ quan" in r.text
-    r = web.post(f"/records/{rec}/lend", {"borrower": "external", "borrower_name": "Nguyễn Thị Hoa",
+    r = web.post(f"/records/{rec}/lend", {"borrower": EXTERNAL, "borrower_name": "Nguyễn Thị Hoa",
                                           "borrower_organisation": "Thanh tra tỉnh Trà Vinh", "purpose": "Thanh tra",
                                           "due_on": "31/12/2099", "approved_by": "giamdoc"}, page=f"/records/{rec}")
     assert r.status_code == 303, r.text
