@@ -78,7 +78,10 @@ def key(value: Person) -> str:
 
 def from_key(text: str | None) -> Person | None:
     if text is not None and text.startswith('{"external"'):
-        return json.loads(text)  # type: ignore[no-any-return]
+        try:
+            return json.loads(text)  # type: ignore[no-any-return]
+        except ValueError:
+            return text  # old free text that only looks like an outsider
     return text
 
 
