@@ -26,10 +26,11 @@ METHODS = {"five_whys": ("5 Tại sao", "Five whys"), "fishbone": ("Biểu đồ
            "other": ("Phương pháp khác", "Other")}
 RESULTS = {"effective": ("Có hiệu lực", "Effective"), "ineffective": ("Không có hiệu lực", "Ineffective")}
 
-MEMBERS = ("staff", "department_leader", "iso_secretary", "internal_auditor", "agency_leader", "records_controller")
-MANAGERS = ("department_leader", "iso_secretary", "agency_leader")
-CHECKERS = ("iso_secretary", "internal_auditor", "agency_leader", "department_leader")
-LEADERS = ("department_leader", "agency_leader")
+# The roles a step names, the broadest first: the first one the actor holds is the one the event records.
+MEMBERS = ("agency_leader", "iso_secretary", "department_leader", "internal_auditor", "records_controller", "staff")
+MANAGERS = ("agency_leader", "iso_secretary", "department_leader")
+CHECKERS = ("agency_leader", "iso_secretary", "internal_auditor", "department_leader")
+LEADERS = ("agency_leader", "department_leader")
 OPEN_STATES = ("raised", "contained", "analysed", "planned", "verified", "effective", "reopened")
 
 

@@ -22,9 +22,10 @@ TREATMENTS = {"accept": ("Chấp nhận", "Accept"), "mitigate": ("Giảm thiể
 FITTING = {"risk": ("accept", "mitigate", "avoid", "transfer"), "opportunity": ("pursue", "accept")}
 SCORES = {"risk": ("likelihood", "impact"), "opportunity": ("benefit", "effort")}
 
-MANAGERS = ("department_leader", "iso_secretary", "agency_leader")
-LEADERS = ("department_leader", "agency_leader")
-MEMBERS = ("staff", "department_leader", "iso_secretary", "agency_leader", "records_controller", "internal_auditor")
+# The roles a step names, the broadest first: the first one the actor holds is the one the event records.
+MANAGERS = ("agency_leader", "iso_secretary", "department_leader")
+LEADERS = ("agency_leader", "department_leader")
+MEMBERS = ("agency_leader", "iso_secretary", "department_leader", "internal_auditor", "records_controller", "staff")
 
 
 def _score(name: str, label: tuple[str, str]) -> Field:
