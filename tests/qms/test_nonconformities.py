@@ -18,7 +18,6 @@ from tests.qms.org import (
     STAFF_2,
     STRANGER,
     Org,
-    org,  # noqa: F401
 )
 
 PLAN = {"plan": "Rà soát sổ theo dõi hồ sơ đề tài; phân công người nhắc hạn.",

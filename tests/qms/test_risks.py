@@ -22,7 +22,6 @@ from tests.qms.org import (
     STAFF_2,
     STRANGER,
     Org,
-    org,  # noqa: F401
 )
 
 DESCRIPTION = "Hồ sơ thanh toán kinh phí đề tài khoa học nộp trễ so với kế hoạch quý."
@@ -105,7 +104,8 @@ def test_a_risk_is_scored_on_its_own_two_axes_each_from_one_to_five(org) -> None
     case_id = identify(org)
     for values, field in (({"likelihood": 3}, "impact"), ({"impact": 3}, "likelihood"),
                           ({"likelihood": 3, "impact": 3, "benefit": 2}, "benefit"),
-                          ({"likelihood": 6, "impact": 3}, "likelihood"), ({"likelihood": 0, "impact": 3}, "likelihood"),
+                          ({"likelihood": 6, "impact": 3}, "likelihood"),
+                          ({"likelihood": 0, "impact": 3}, "likelihood"),
                           ({"likelihood": 2.5, "impact": 3}, "likelihood")):
         with pytest.raises(InvalidInput) as refused:
             ledger.take_step(KHTC_LEADER, case_id, "assess", values=values)
@@ -159,7 +159,8 @@ def test_only_the_departments_own_leader_or_the_agency_leader_decides_the_treatm
     treatment = {"treatment": "mitigate", "plan": "Nhắc hằng tháng.", "reassess_on": "2026-06-30"}
     with pytest.raises(NotAllowed) as wrong_leader:
         ledger.take_step(QLKH_LEADER, case_id, "treat", values=treatment)
-    assert wrong_leader.value.code == "not_department_leader" and "Kế hoạch - Tài chính" in wrong_leader.value.message_vi
+    assert wrong_leader.value.code == "not_department_leader"
+    assert "Kế hoạch - Tài chính" in wrong_leader.value.message_vi
     with pytest.raises(NotAllowed):
         ledger.take_step(SECRETARY, case_id, "treat", values=treatment)
     with pytest.raises(RuleViolation) as past:
