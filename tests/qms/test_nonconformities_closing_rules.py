@@ -91,3 +91,37 @@ def test_no_sequence_of_steps_breaks_the_closing_rules(org, clock, data, length)
                 assert not any(a["status"] == "open" for a in actions)
             before = after
         clock.advance(days=1)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fates=st.lists(st.sampled_from(("done", "cancelled", "open")), min_size=1, max_size=4),
+       order=st.randoms(use_true_random=False))
+def test_implementation_is_verified_only_with_an_action_done_and_none_open(org, clock, fates, order) -> None:  # type: ignore[no-untyped-def]
+    """Whatever becomes of each action, in whatever order: verification needs one done (a cancelled one never counts)
+    and none still open."""
+    ledger = org.ledger
+    with clocked(clock):
+        case_id = ledger.open_case(AUDITOR, "nonconformity", values={
+            "year": ledger.today().year, "department": org.khtc, "source": "direct",
+            "title": "Hồ sơ đề tài xử lý quá hạn", "description": "3/20 hồ sơ xử lý quá hạn."})
+        ledger.take_step(KHTC_LEADER, case_id, "analyse", values=values_for("analyse", STAFF, "", ""))
+        ledger.take_step(KHTC_LEADER, case_id, "plan", values=values_for("plan", STAFF, "", ""))
+        for _ in fates:
+            ledger.take_step(KHTC_LEADER, case_id, "actions", values=values_for("actions", STAFF, "", ""))
+        moves = [(f"A{n + 1}", fate) for n, fate in enumerate(fates) if fate != "open"]
+        order.shuffle(moves)
+        for action_id, fate in moves:
+            if fate == "done":
+                ledger.take_step(STAFF, case_id, "complete_action", values={"action_id": action_id})
+            else:
+                ledger.take_step(KHTC_LEADER, case_id, "cancel_action", values={"action_id": action_id},
+                                 reason="Không còn cần thiết sau khi đổi quy trình.")
+        try:
+            ledger.take_step(SECRETARY, case_id, "verify", values={"note": "Đã kiểm tra."})
+            verified = True
+        except LedgerError as refused:
+            verified = False
+            assert refused.code == ("actions_open" if "open" in fates else "no_action_done")
+        clock.advance(days=1)
+    assert verified == ("done" in fates and "open" not in fates)
+    assert ledger.case(case_id)["derived"]["done_actions"] == fates.count("done")
