@@ -29,11 +29,13 @@ def cells_of(cases: Iterable[Mapping[str, Any]]) -> Counter[tuple[int, int]]:
     return counts
 
 
-def risk_svg(counts: Mapping[tuple[int, int], int], matrix: Matrix, *, title: str, lang: str = "vi") -> str:
-    """The heat map as a standalone SVG document (``title`` names what it shows, e.g. the department)."""
+def risk_svg(counts: Mapping[tuple[int, int], int], matrix: Matrix, *, title: str, lang: str = "vi",
+             heading: str | None = None) -> str:
+    """The heat map as a standalone SVG document: ``title`` names what it shows (for screen readers and as a
+    tooltip), ``heading`` is the line written above the grid (by default the title)."""
     i = 1 if lang == "en" else 0
     rows_label, columns_label = matrix.axes[0][1][i], matrix.axes[1][1][i]
-    width, height = LEFT + 5 * CELL + 24, TOP + 5 * CELL + 112
+    width, height = LEFT + 5 * CELL + 48, TOP + 5 * CELL + 112
     total = sum(counts.values())
     summary = f"{rows_label} × {columns_label}: {total} {WORDS['count'][i]}"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -42,7 +44,8 @@ def risk_svg(counts: Mapping[tuple[int, int], int], matrix: Matrix, *, title: st
            f'data-total="{total}">',
            f'<title id="heatmap-title">{escape(title)}</title>',
            f'<desc id="heatmap-desc">{escape(summary)}</desc>',
-           f'<text x="{LEFT}" y="24" font-size="15" font-weight="bold" fill="#1f2a3c">{escape(title)}</text>']
+           f'<text x="8" y="24" font-size="14" font-weight="bold" fill="#1f2a3c" data-heading="1">'
+           f'{escape(heading or title)}</text>']
     for row in range(1, 6):
         y = TOP + (5 - row) * CELL
         out.append(f'<text x="{LEFT - 10}" y="{y + CELL / 2 + 5}" font-size="13" text-anchor="end">{row}</text>')

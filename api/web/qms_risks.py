@@ -40,7 +40,7 @@ def risk_heatmap(request: Request, user: User,
     matrix = matrix_on("risk", uc.registers.today())
     where = names[department_id] if department_id else uc.accounts.agency_name(agency)
     title = (f"Bản đồ nhiệt rủi ro — {where}", f"Risk heat map — {where}")[lang == "en"]
-    svg = heatmap.risk_svg(heatmap.cells_of(cases), matrix, title=title, lang=lang)
+    svg = heatmap.risk_svg(heatmap.cells_of(cases), matrix, title=title, lang=lang, heading=where)
     rows = []
     for c in cases:
         now = latest(c["data"])
