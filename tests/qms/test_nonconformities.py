@@ -131,6 +131,8 @@ def test_a_cancelled_action_does_not_count_as_done(org) -> None:
     case_id = planned(org)
     ledger.take_step(KHTC_LEADER, case_id, "actions", values={"action": "Mua phần mềm nhắc hạn",
                                                               "owner": STAFF.user_id, "due": "2026-04-30"})
+    with pytest.raises(NotAllowed):
+        ledger.take_step(STAFF, case_id, "verify", values={"note": "Đã làm"})
     with pytest.raises(RuleViolation) as still_open:
         ledger.take_step(SECRETARY, case_id, "verify", values={"note": "Đã làm"})
     assert still_open.value.code == "actions_open"
@@ -208,6 +210,8 @@ def test_containment_and_analysis_belong_to_the_departments_leader_or_the_secret
     assert other_leader.value.code == "not_department_leader"
     with pytest.raises(NotAllowed):
         ledger.take_step(STAFF, case_id, "contain", values={"correction": "Xử lý ngay"})
+    with pytest.raises(NotAllowed):
+        ledger.take_step(STAFF, case_id, "analyse", values={"method": "five_whys", "causes": ["Thiếu người"]})
     with pytest.raises(InvalidInput) as empty:
         ledger.take_step(KHTC_LEADER, case_id, "analyse", values={"method": "five_whys", "causes": []})
     assert empty.value.field == "causes"

@@ -224,6 +224,9 @@ def test_nothing_is_reassessed_or_closed_while_an_action_is_open(org) -> None:
     case_id = treated(org)
     ledger.take_step(KHTC_LEADER, case_id, "actions", values={"action": "Gửi công văn nhắc", "owner": STAFF.user_id,
                                                               "due": "2026-03-20"})
+    with pytest.raises(NotAllowed):
+        ledger.take_step(STAFF, case_id, "residual", values={"likelihood": 2, "impact": 2,
+                                                             "reassess_on": "2026-09-30"})
     with pytest.raises(RuleViolation) as residual:
         ledger.take_step(KHTC_LEADER, case_id, "residual", values={"likelihood": 2, "impact": 2,
                                                                    "reassess_on": "2026-09-30"})
