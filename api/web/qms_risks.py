@@ -14,7 +14,7 @@ from api.web import heatmap
 from api.web.core import PageError, WebRoute, agency_in_view, ctx_of, lang_of, render
 from api.web.documents import request_id
 from api.web.home import User
-from ledger.qms.matrix import matrix_on
+from ledger.qms.matrix import matrix_named, matrix_on
 from ledger.qms.processes.risks import latest
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -46,8 +46,8 @@ def risk_heatmap(request: Request, user: User,
         now = latest(c["data"])
         rows.append({"title": c["title"], "department": names.get(c.get("department_id") or "", ""),
                      "cell": (now["likelihood"], now["impact"]) if now else None,
-                     "level": matrix.labels[now["level"]][lang == "en"] if now else None,
+                     "level": matrix_named(now["matrix"]).labels[now["level"]][lang == "en"] if now else None,
                      "matrix": now["matrix"] if now else None, "state": c["state"],
                      "overdue": c["derived"]["overdue_actions"], "reassess": c["derived"]["reassessment_due"]})
-    return render(request, "qms_risks_heatmap.html", svg=Markup(svg), departments=departments,  # noqa: S704
+    return render(request, "qms_risks_heatmap.html", svg=Markup(svg), departments=departments,
                   chosen=department_id or "", rows=rows, title=title)

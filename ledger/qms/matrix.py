@@ -43,12 +43,6 @@ class Matrix:
     def cell_level(self, row: int, column: int) -> str:
         return self.level(self.score(row, column))
 
-    def as_data(self) -> dict[str, object]:
-        """The matrix as plain values (for the API and the heat map's legend)."""
-        return {"version": self.version, "kind": self.kind, "since": self.since.isoformat(),
-                "axes": [a[0] for a in self.axes], "thresholds": [list(t) for t in self.thresholds],
-                "ease": self.ease}
-
 
 RISK_MATRIX_V1 = Matrix(
     version="R1", kind="risk", since=date(2024, 1, 1),
@@ -82,4 +76,5 @@ def matrix_on(kind: str, day: date) -> Matrix:
 
 
 def matrix_named(version: str) -> Matrix:
+    """The matrix of that version (the one a past assessment records)."""
     return next(m for m in MATRICES if m.version == version)
