@@ -57,3 +57,8 @@ def test_another_agencys_department_or_heat_map_is_not_found(site, web) -> None:
     web.login("kiemtra")  # the inspector of the supervising agency sees the agency it supervises
     seen = web.get(f"/qms/risks/heatmap?agency={OWN}")
     assert seen.status_code == 200 and sum(_cells(seen.text).values()) == 3
+
+
+def test_the_heat_map_needs_sign_in(web) -> None:
+    r = web.get("/qms/risks/heatmap", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
