@@ -265,3 +265,24 @@ def test_reopening_needs_a_reason_and_closing_only_follows_an_effective_check(or
         ledger.take_step(SECRETARY, case_id, "reopen", values={}, reason="Tháng 5 tái diễn 1 hồ sơ quá hạn.")
     assert ledger.case(case_id)["state"] == "reopened"
 
+
+
+def test_the_branch_of_the_effectiveness_check_is_declared_checked_and_drawn() -> None:
+    from ledger.qms.declaration import Field, Process, Step
+    from ledger.qms.diagram import to_dot
+    from ledger.qms.registry import process_named
+
+    dot = to_dot(process_named("nonconformity"))
+    assert '"verified" -> "effective"' in dot
+    assert '"verified" -> "reopened" [label="Kiểm tra hiệu lực: Không có hiệu lực", style=dashed];' in dot
+    result = Field("result", "choice", ("Kết luận", "Result"), choices={"ok": ("Đạt", "Pass"), "no": ("Không", "No")})
+    with pytest.raises(ValueError, match="unknown state 'nowhere'"):
+        Process(name="p", collection="p", label=("P", "P"), clause="0", states={"a": ("A", "A"), "b": ("B", "B")},
+                steps=(Step("open", ("Mở", "Open"), (), "a", ("staff",)),
+                       Step("check", ("Kiểm", "Check"), ("a",), "b", ("staff",), fields=(result,),
+                            branch=("result", {"no": "nowhere"}))))
+    with pytest.raises(ValueError, match="branch field 'verdict'"):
+        Process(name="p", collection="p", label=("P", "P"), clause="0", states={"a": ("A", "A"), "b": ("B", "B")},
+                steps=(Step("open", ("Mở", "Open"), (), "a", ("staff",)),
+                       Step("check", ("Kiểm", "Check"), ("a",), "b", ("staff",), fields=(result,),
+                            branch=("verdict", {"no": "a"}))))
