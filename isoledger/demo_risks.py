@@ -50,7 +50,7 @@ def _departments(d: Demo) -> None:
 def _risk(d: Demo, who: str, key: str, code: str, kind: str, title: str, description: str, cause: str,
           processes: list[str]) -> None:
     _open(d, who, "risk", key, {"year": 2026, "department": _dep(code), "kind": kind, "title": title,
-                                "description": description, "cause": cause, "processes": processes})
+                                "description": description, "cause": cause, "processes": "; ".join(processes)})
 
 
 def cycle_2025(d: Demo) -> None:
@@ -70,8 +70,8 @@ def cycle_2025(d: Demo) -> None:
           correction="Mời thành viên hội đồng ký bổ sung 2 biên bản; lưu bản gốc vào hồ sơ đề tài.")
     d.at("2025-10-29", "09:15")
     _take(d, "phophong", "NC-2025", "analyse", method="five_whys",
-          causes=["QT-05 không quy định thời hạn hoàn thiện biên bản sau cuộc họp hội đồng",
-                  "Thư ký hội đồng thay đổi theo từng đề tài, không có phiếu kiểm tra thành phần hồ sơ"])
+          causes="1. QT-05 không quy định thời hạn hoàn thiện biên bản sau cuộc họp hội đồng. 2. Thư ký hội đồng "
+                 "thay đổi theo từng đề tài, không có phiếu kiểm tra thành phần hồ sơ.")
     d.at("2025-10-30", "10:00")
     _take(d, "phophong", "NC-2025", "plan",
           plan="Ban hành phiếu kiểm tra thành phần hồ sơ nghiệm thu; sửa đổi QT-05: biên bản hoàn thiện trong "
@@ -201,8 +201,8 @@ def audit_2026(d: Demo) -> None:
     _take(d, "truongphong", "NC-2026", "contain", correction="Kiểm kê ngay 14 tài sản, lập danh sách tạm.")
     d.at("2026-10-28", "09:30")
     _take(d, "truongphong", "NC-2026", "analyse", method="fishbone",
-          causes=["Không quy định thời hạn ghi sổ sau khi nghiệm thu mua sắm",
-                  "Kế toán tài sản kiêm nhiệm, không có người thay khi nghỉ phép"])
+          causes="1. Không quy định thời hạn ghi sổ sau khi nghiệm thu mua sắm. 2. Kế toán tài sản kiêm nhiệm, "
+                 "không có người thay khi nghỉ phép.")
     d.at("2026-10-29", "10:15")
     _take(d, "truongphong", "NC-2026", "plan",
           plan="Cập nhật sổ; quy định ghi sổ trong 05 ngày làm việc sau nghiệm thu; phân công người thay thế.",

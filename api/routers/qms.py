@@ -93,7 +93,6 @@ def _annotation(f: Field) -> Any:
         "integer": int, "year": Annotated[int, PField(ge=1900, le=2200)], "number": float, "date": dt.date,
         "flag": bool, "person": person, "people": list[person], "department": str, "departments": list[str],
         "file": FileIn, "document": str, "ref": str, "refs": list[str],
-        "texts": list[Annotated[str, PField(max_length=f.max_len)]],
     }
     if f.kind == "choice":
         return Literal[tuple(f.choices)]

@@ -12,13 +12,14 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import admin, audit, documents, home, qms_risks, records, verify
+    from api.web import admin, audit, documents, home, records, verify
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
+    from api.web import qms_risks  # before the generic QMS pages: /qms/risks/heatmap is not a case
+    app.include_router(qms_risks.router)
     app.include_router(documents.router)
     app.include_router(audit.router)
     app.include_router(records.router)
     app.include_router(verify.router)
     app.include_router(admin.router)
-    app.include_router(qms_risks.router)

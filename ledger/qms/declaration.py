@@ -18,7 +18,7 @@ Label = tuple[str, str]  # (Vietnamese, English)
 
 # The kinds of value a step's field may take (see ledger.qms.fields for how each is checked).
 FIELD_KINDS = ("text", "long_text", "integer", "number", "date", "year", "choice", "person", "people", "department",
-               "departments", "file", "document", "flag", "ref", "refs", "texts")
+               "departments", "file", "document", "flag", "ref", "refs")
 
 
 @dataclass(frozen=True)

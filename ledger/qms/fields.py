@@ -72,8 +72,6 @@ def _check(f: Field, value: Any, agency_id: str, world: World) -> Any:
         return str(doc["id"])
     if kind == "ref":
         return _ref(f, value, agency_id, world)
-    if kind == "texts":  # a list of short texts (process names, causes...)
-        return _unique(f, [v.text(t, f.name, max_len=min(f.max_len, 500)) for t in _list(f, value)])
     return _unique(f, [_ref(f, r, agency_id, world) for r in _list(f, value)])  # refs
 
 

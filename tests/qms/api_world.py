@@ -7,7 +7,7 @@ from tests.factories import OWN
 
 ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
 RISK = {"year": 2026, "kind": "risk", "title": "Giải ngân vốn đề tài chậm",
-        "description": "Hồ sơ thanh toán nộp trễ so với kế hoạch quý.", "processes": ["Quản lý tài chính đề tài"]}
+        "description": "Hồ sơ thanh toán nộp trễ so với kế hoạch quý.", "processes": "Quản lý tài chính đề tài"}
 
 
 def department(api, code: str = "KHTC", leader: str | None = "truongphong") -> str:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ def planned(o: Org, **extra):  # type: ignore[no-untyped-def]
     case_id = raised(o, **extra)
     o.ledger.take_step(KHTC_LEADER, case_id, "contain", values={"correction": "Xử lý ngay 3 hồ sơ quá hạn."})
     o.ledger.take_step(KHTC_LEADER, case_id, "analyse", values={"method": "five_whys",
-                                                               "causes": ["Không có người theo dõi hạn xử lý"]})
+                                                               "causes": "Không có người theo dõi hạn xử lý"})
     o.ledger.take_step(KHTC_LEADER, case_id, "plan", values=PLAN)
     return case_id
 
@@ -110,7 +110,7 @@ def test_an_ineffective_check_reopens_the_nonconformity_for_a_new_analysis_and_p
             ledger.take_step(SECRETARY, case_id, "close", values={})
         assert closing.value.code == "wrong_state"
         ledger.take_step(KHTC_LEADER, case_id, "analyse", values={
-            "method": "fishbone", "causes": ["Phần mềm không cảnh báo hạn", "Không có người theo dõi hạn xử lý"]})
+            "method": "fishbone", "causes": "Phần mềm không cảnh báo hạn; Không có người theo dõi hạn xử lý"})
         ledger.take_step(KHTC_LEADER, case_id, "plan", values=PLAN | {"criteria": "Sáu tháng không quá hạn.",
                                                                       "check_on": "2026-09-30"})
         with pytest.raises(RuleViolation) as old_round:  # the first plan's done action does not verify the second
@@ -123,7 +123,7 @@ def test_an_ineffective_check_reopens_the_nonconformity_for_a_new_analysis_and_p
     case = ledger.case(case_id)
     assert case["state"] == "verified" and case["data"]["round"] == 2
     assert [a["round"] for a in case["data"]["actions"]] == [1, 2]
-    assert [a["causes"] for a in case["data"]["analyses"]][0] == ["Không có người theo dõi hạn xử lý"]
+    assert [a["causes"] for a in case["data"]["analyses"]][0] == "Không có người theo dõi hạn xử lý"
 
 
 def test_a_cancelled_action_does_not_count_as_done(org) -> None:
@@ -159,7 +159,7 @@ def test_a_cancelled_action_does_not_count_as_done(org) -> None:
 def test_the_plan_is_approved_by_the_responsible_departments_leader_with_its_criteria(org) -> None:
     ledger = org.ledger
     case_id = raised(org)
-    ledger.take_step(SECRETARY, case_id, "analyse", values={"method": "brainstorming", "causes": ["Thiếu nhân lực"]})
+    ledger.take_step(SECRETARY, case_id, "analyse", values={"method": "brainstorming", "causes": "Thiếu nhân lực"})
     with pytest.raises(NotAllowed) as other_leader:
         ledger.take_step(QLKH_LEADER, case_id, "plan", values=PLAN)
     assert other_leader.value.code == "not_department_leader"
@@ -197,7 +197,7 @@ def test_raising_a_nonconformity_checks_its_source_department_and_dates(org) -> 
     assert title.value.field == "title"
     risk = ledger.open_case(KHTC_LEADER, "risk", values={
         "year": 2026, "department": org.khtc, "kind": "risk", "title": "Chậm xử lý hồ sơ",
-        "description": "Hồ sơ tồn đọng cuối năm", "processes": ["Quản lý đề tài"]})
+        "description": "Hồ sơ tồn đọng cuối năm", "processes": "Quản lý đề tài"})
     case_id = raised(org, who=STAFF, source="missed_objective", ref=risk)
     assert ledger.case(case_id)["data"]["ref"] == risk and ledger.case(case_id)["state"] == "raised"
 
@@ -211,9 +211,9 @@ def test_containment_and_analysis_belong_to_the_departments_leader_or_the_secret
     with pytest.raises(NotAllowed):
         ledger.take_step(STAFF, case_id, "contain", values={"correction": "Xử lý ngay"})
     with pytest.raises(NotAllowed):
-        ledger.take_step(STAFF, case_id, "analyse", values={"method": "five_whys", "causes": ["Thiếu người"]})
+        ledger.take_step(STAFF, case_id, "analyse", values={"method": "five_whys", "causes": "Thiếu người"})
     with pytest.raises(InvalidInput) as empty:
-        ledger.take_step(KHTC_LEADER, case_id, "analyse", values={"method": "five_whys", "causes": []})
+        ledger.take_step(KHTC_LEADER, case_id, "analyse", values={"method": "five_whys", "causes": ""})
     assert empty.value.field == "causes"
     ledger.take_step(SECRETARY, case_id, "contain", values={"correction": "Xử lý ngay 3 hồ sơ."})
     with pytest.raises(RuleViolation) as again:

@@ -17,7 +17,7 @@ def test_a_nonconformity_is_analysed_planned_verified_and_reopened_by_an_ineffec
         assert r.status_code == status, (name, r.text)
         return r.json()  # type: ignore[no-any-return]
 
-    step("analyse", "truongphong", {"method": "five_whys", "causes": ["Không có người theo dõi hạn"]})
+    step("analyse", "truongphong", {"method": "five_whys", "causes": "Không có người theo dõi hạn"})
     assert step("plan", "thuky", {"plan": "p", "criteria": "c", "check_on": "2099-01-01"}, 403)
     step("plan", "truongphong", {"plan": "Phân công người nhắc hạn.", "criteria": "Ba tháng không quá hạn.",
                                  "check_on": "2099-01-01"})

@@ -23,7 +23,7 @@ MODES = ("onward",) * 58 + ("offered", "any")  # not cancelling the case nor reo
 
 def values_for(step: str, owner, action: str, result: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {"contain": {"correction": "Xử lý ngay các hồ sơ quá hạn."},
-            "analyse": {"method": "five_whys", "causes": ["Không có người theo dõi hạn xử lý"]},
+            "analyse": {"method": "five_whys", "causes": "Không có người theo dõi hạn xử lý"},
             "plan": {"plan": "Phân công người nhắc hạn.", "criteria": "Ba tháng không quá hạn.",
                      "check_on": "2099-12-31"},
             "actions": {"action": "Lập sổ theo dõi hạn", "owner": owner.user_id, "due": "2099-12-31"},

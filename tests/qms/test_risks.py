@@ -30,7 +30,7 @@ DESCRIPTION = "Hồ sơ thanh toán kinh phí đề tài khoa học nộp trễ 
 def identify(o: Org, who=KHTC_LEADER, **extra):  # type: ignore[no-untyped-def]
     values = {"year": 2026, "department": o.khtc, "kind": "risk", "title": "Giải ngân vốn đề tài chậm",
               "description": DESCRIPTION, "cause": "Chủ nhiệm đề tài chậm nộp chứng từ",
-              "processes": ["Quản lý tài chính đề tài khoa học"]}
+              "processes": "Quản lý tài chính đề tài khoa học"}
     return o.ledger.open_case(who, "risk", values={**values, **extra})
 
 
@@ -86,7 +86,7 @@ def test_a_risk_goes_from_identified_to_closed_with_its_levels_recorded(org) -> 
 def test_an_opportunity_is_scored_on_benefit_and_effort_and_pursued(org) -> None:
     ledger = org.ledger
     case_id = identify(org, who=QLKH_LEADER, department=org.qlkh, kind="opportunity",
-                       title="Dùng phần mềm quản lý đề tài dùng chung của Bộ", processes=["Quản lý đề tài"])
+                       title="Dùng phần mềm quản lý đề tài dùng chung của Bộ", processes="Quản lý đề tài")
     ledger.take_step(QLKH_LEADER, case_id, "assess", values={"benefit": 5, "effort": 2})
     assessment = ledger.case(case_id)["data"]["assessments"][0]
     assert (assessment["score"], assessment["level"], assessment["matrix"]) == (20, "critical", "O1")
@@ -116,7 +116,7 @@ def test_a_risk_is_scored_on_its_own_two_axes_each_from_one_to_five(org) -> None
 def test_identifying_a_risk_is_refused_without_what_it_threatens_or_outside_ones_own_department(org) -> None:
     ledger = org.ledger
     with pytest.raises(InvalidInput) as untied:
-        identify(org, processes=[])
+        identify(org, processes="")
     assert untied.value.field == "processes"
     with pytest.raises(NotAllowed) as other_department:
         identify(org, who=QLKH_LEADER)
@@ -135,14 +135,11 @@ def test_identifying_a_risk_is_refused_without_what_it_threatens_or_outside_ones
     with pytest.raises(RuleViolation) as year:
         identify(org, year=2030)
     assert year.value.field == "year"
-    with pytest.raises(InvalidInput) as twice:
-        identify(org, processes=["Quản lý đề tài", "Quản lý đề tài"])
-    assert twice.value.field == "processes"
     with pytest.raises(InvalidInput):  # another agency's secretary: our department is not one of theirs
         identify(org, who=STRANGER)
     # the secretary and the agency leader identify for any department; a linked case ties it too
     first = identify(org, who=SECRETARY, department=org.qlkh)
-    second = identify(org, who=LEADER, processes=[], refs=[first])
+    second = identify(org, who=LEADER, processes="", refs=[first])
     assert ledger.case(second)["data"]["refs"] == [first]
 
 

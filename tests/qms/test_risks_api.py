@@ -47,7 +47,7 @@ def test_refused_risk_steps_are_problem_json_naming_why(api, world) -> None:
     r = api.call("POST", f"/api/v1/agencies/{OWN}/risks", "truongphong", json=RISK | {"department": other})
     assert r.status_code == 403 and r.json()["code"] == "not_department_leader"
     r = api.call("POST", f"/api/v1/agencies/{OWN}/risks", "truongphong",
-                 json=RISK | {"department": dep, "processes": "Quản lý đề tài"})
+                 json=RISK | {"department": dep, "processes": ["Quản lý đề tài"]})
     assert r.status_code == 422
     r = api.call("POST", f"/api/v1/risks/{risk_id}/assess", "truongphong", json={"likelihood": 1, "impact": 1,
                                                                              "colour": "đỏ"})
@@ -62,7 +62,7 @@ def test_another_agencys_risk_and_nonconformity_are_not_found(api, world) -> Non
                  f"/api/v1/agencies/{OWN}/risks", f"/api/v1/agencies/{OWN}/nonconformities"):
         assert api.call("GET", path, "thuky-b").status_code == 404, path
     for path, body in ((f"/api/v1/risks/{risk_id}/assess", {"likelihood": 1, "impact": 1}),
-                       (f"/api/v1/nonconformities/{nc}/analyse", {"method": "other", "causes": ["x"]}),
+                       (f"/api/v1/nonconformities/{nc}/analyse", {"method": "other", "causes": "x"}),
                        (f"/api/v1/nonconformities/{nc}/cancel", {"reason": "x"}),
                        (f"/api/v1/agencies/{OWN}/risks", RISK | {"department": dep})):
         assert api.call("POST", path, "giamdoc-b", json=body).status_code == 404, path

@@ -27,7 +27,7 @@ def test_a_new_matrix_version_never_changes_a_past_score(org, clock, projector, 
     with clocked(clock):
         case_id = ledger.open_case(KHTC_LEADER, "risk", values={
             "year": ledger.today().year, "department": org.khtc, "kind": "risk", "title": "Giải ngân đề tài chậm",
-            "description": "Chứng từ nộp trễ.", "processes": ["Quản lý tài chính đề tài"]})
+            "description": "Chứng từ nộp trễ.", "processes": "Quản lý tài chính đề tài"})
         ledger.take_step(KHTC_LEADER, case_id, "assess", values={"likelihood": first[0], "impact": first[1]})
         made = ledger.case(case_id)["data"]["assessments"][0]
         newer = replace(M.matrix_on("risk", ledger.today()), version=f"T{len(original)}",

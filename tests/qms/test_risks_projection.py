@@ -14,10 +14,10 @@ def test_a_rebuild_of_the_case_views_equals_the_incrementally_kept_ones(org, clo
     with clocked(clock):
         risk = ledger.open_case(KHTC_LEADER, "risk", values={
             "year": 2026, "department": org.khtc, "kind": "risk", "title": "Giải ngân đề tài chậm",
-            "description": "Chứng từ nộp trễ.", "processes": ["Quản lý tài chính đề tài"]})
+            "description": "Chứng từ nộp trễ.", "processes": "Quản lý tài chính đề tài"})
         opportunity = ledger.open_case(QLKH_LEADER, "risk", values={
             "year": 2026, "department": org.qlkh, "kind": "opportunity", "title": "Kết nối dữ liệu đề tài quốc gia",
-            "description": "Giảm trùng lặp đề tài.", "processes": ["Quản lý đề tài"]})
+            "description": "Giảm trùng lặp đề tài.", "processes": "Quản lý đề tài"})
         nc = ledger.open_case(AUDITOR, "nonconformity", values={
             "year": 2026, "department": org.khtc, "source": "audit_finding", "ref": risk,
             "title": "Hồ sơ đề tài xử lý quá hạn", "description": "3/20 hồ sơ xử lý quá hạn."})
@@ -30,7 +30,7 @@ def test_a_rebuild_of_the_case_views_equals_the_incrementally_kept_ones(org, clo
                                             "due": "2026-03-20"}),
             (STAFF, risk, "complete_action", {"action_id": "A1"}),
             (KHTC_LEADER, risk, "residual", {"likelihood": 2, "impact": 3, "reassess_on": "2026-09-30"}),
-            (KHTC_LEADER, nc, "analyse", {"method": "five_whys", "causes": ["Không có người theo dõi hạn"]}),
+            (KHTC_LEADER, nc, "analyse", {"method": "five_whys", "causes": "Không có người theo dõi hạn"}),
             (KHTC_LEADER, nc, "plan", {"plan": "Phân công.", "criteria": "Ba tháng không quá hạn.",
                                        "check_on": "2026-06-30"}),
             (KHTC_LEADER, nc, "actions", {"action": "Lập sổ theo dõi", "owner": STAFF.user_id, "due": "2026-04-30"}),

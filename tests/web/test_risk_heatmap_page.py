@@ -19,7 +19,7 @@ def _risks(site) -> tuple[str, str]:  # type: ignore[no-untyped-def]
                                                 ("Chứng từ thiếu chữ ký", 4, 4, khtc, leader),
                                                 ("Hội đồng nghiệm thu <vắng> & hoãn", 2, 3, qlkh, site.actor("thuky"))):
         opened = qms.open(who, OWN, "risks", values={"year": 2026, "department": dep, "kind": "risk", "title": title,
-                                                     "description": "Mô tả", "processes": ["Quản lý đề tài"]})
+                                                     "description": "Mô tả", "processes": "Quản lý đề tài"})
         qms.take(who, "risks", opened.id, "assess", values={"likelihood": likelihood, "impact": impact})
     return khtc, qlkh
 

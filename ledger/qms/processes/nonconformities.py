@@ -156,7 +156,7 @@ NONCONFORMITIES = register(Process(
         Step("analyse", ("Phân tích nguyên nhân", "Analyse the cause"), ("raised", "contained", "analysed",
                                                                        "reopened"), "analysed", MANAGERS,
              fields=(Field("method", "choice", ("Phương pháp", "Method"), choices=METHODS),
-                     Field("causes", "texts", ("Nguyên nhân gốc", "Root causes"), max_len=500)),
+                     Field("causes", "long_text", ("Nguyên nhân gốc", "Root causes"))),
              rules=(own_department(),), effect=analysed),
         Step("plan", ("Phê duyệt kế hoạch khắc phục", "Approve the corrective-action plan"), ("analysed",), "planned",
              LEADERS,

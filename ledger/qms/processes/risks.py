@@ -141,7 +141,7 @@ RISKS = register(Process(
                      Field("cause", "long_text", ("Nguyên nhân, nguồn gốc", "Cause or source"), required=False),
                      Field("refs", "refs", ("Mục tiêu, hồ sơ liên quan", "Objectives or items concerned"),
                            required=False),
-                     Field("processes", "texts", ("Quá trình liên quan", "Processes concerned"), max_len=200,
+                     Field("processes", "text", ("Quá trình liên quan", "Processes concerned"), max_len=500,
                            required=False)),
              rules=(in_own_agency_year(), own_department(), tied)),
         Step("assess", ("Đánh giá", "Assess"), ("identified", "assessed"), "assessed", MANAGERS,
