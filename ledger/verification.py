@@ -12,7 +12,8 @@ from ledger.references import references
 from ledger.verify import Chain, ChainBreak, verify_chains, verify_snapshots
 
 ITEMS = ("Document", "Record")
-_WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record"), "Agency": ("cơ quan", "agency"),
+AGENCY_CHAINS = (*ITEMS, "Case")  # what a check of some agencies walks: their documents, records and QMS cases
+_WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record"), "Case": ("mục QMS", "QMS case"), "Agency": ("cơ quan", "agency"),
          "Account": ("tài khoản", "account"), "Department": ("phòng ban", "department")}
 
 
@@ -173,7 +174,7 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
              "verified_position": tree_report.latest_position if tree_report else 0}
     scope = tuple(sorted(agencies)) if agencies is not None else None
     members = {k: c for k, c in chains.chains.items()
-               if scope is None or (c.kind in ITEMS and c.agency_id in scope)}
+               if scope is None or (c.kind in AGENCY_CHAINS and c.agency_id in scope)}
     brk = chains.first_break
     counts = {"events": sum(c.walked for c in members.values()), "aggregates": len(members),
               "documents": sum(c.kind == "Document" for c in members.values()),
