@@ -3,11 +3,13 @@ objectives decision signed for approval by the agency leader (agency "so-khcn-a"
 
 from __future__ import annotations
 
-import hashlib
+import io
 from dataclasses import dataclass
 from typing import Any
 
 from ledger.actors import Actor
+from ledger.files import FileKind, file_scope
+from signing.testing import sample_pdf
 from tests.factories import CERT, OWN
 
 ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
@@ -26,10 +28,10 @@ class Year:
     decision: str  # the objectives decision, signed for approval by giamdoc
 
 
-def file_ref(content: str, scope: str = "test") -> dict[str, Any]:
-    digest = hashlib.sha256(content.encode()).hexdigest()
-    return {"key": f"scopes/{scope}/{digest}", "sha256": digest, "size": len(content.encode()),
-            "media_type": "application/pdf", "filename": f"{content}.pdf"}
+def stored_pdf(ctx: Any, title: str, scope: str) -> dict[str, Any]:
+    """A small PDF stored in the archive under ``scope`` (what a version's file is), as its reference."""
+    ref = ctx.uc.deps.archive.put(io.BytesIO(sample_pdf(1, title)), f"{title}.pdf", scope)
+    return dict(ref.to_dict())
 
 
 def planning_year(ctx: Any, year: int = 2026) -> Year:
@@ -46,11 +48,13 @@ def planning_year(ctx: Any, year: int = 2026) -> Year:
         "year": year, "statement": "Lấy sự hài lòng của người dân và doanh nghiệp làm thước đo chất lượng."})
     decision = ledger.register_document(SECRETARY, code=f"QD-MTCL-{year}", title=f"Mục tiêu chất lượng năm {year}",
                                         kind="quality_objectives", department="Văn phòng Sở")
-    n = ledger.create_draft(SECRETARY, decision, file=file_ref(f"mtcl-{year}"), change_summary="Ban hành")
+    scope = file_scope(FileKind.VERSION, decision)
+    n = ledger.create_draft(SECRETARY, decision, file=stored_pdf(ctx, f"QD muc tieu {year}", scope),
+                            change_summary="Ban hành")
     ledger.submit_for_review(SECRETARY, decision, n, reviewers=["truongphong"], approver="giamdoc")
     ledger.review(PLANNING_LEADER, decision, n, verdict="agree")
     ledger.approve(LEADER, decision, n)
-    ledger.record_signature(LEADER, decision, n, meaning="approval", signed_file=file_ref(f"mtcl-{year}-ky"),
+    ledger.record_signature(LEADER, decision, n, meaning="approval", signed_file=stored_pdf(ctx, f"QD muc tieu {year} da ky", scope),
                             certificate=CERT, pades_level="B-T", signing_time="2026-01-10T09:00:00+07:00",
                             timestamp_time="2026-01-10T09:00:01+07:00")
     ctx.uc.deps.projections.after_command()
@@ -67,3 +71,24 @@ def objective(y: Year, code: str = "MT-01", **extra: Any) -> dict[str, Any]:
             "plan_resources": "Phần mềm một cửa điện tử; 2 công chức bộ phận một cửa.",
             "plan_responsible": "Văn phòng Sở phối hợp các phòng chuyên môn", "plan_due": "2026-12-31",
             "plan_evaluation": "Thống kê hồ sơ đúng hạn trên hệ thống một cửa mỗi quý.", **extra}
+
+
+def measured_objective(api: Any) -> tuple[str, dict[str, Any]]:
+    """Over HTTP in the API tests' world: an objective registered by its department and measured for Q1 with an
+    uploaded evidence file; (its id, the evidence's reference)."""
+    y = planning_year(api.ctx)
+    r = api.call("POST", "/api/v1/agencies/so-khcn-a/objectives", "thuky", json=objective(y))
+    case_id = r.json()["id"]
+    for step, user, body in (("submit", "thuky", {"document": y.decision}), ("approve", "giamdoc", {}),
+                             ("allocate", "giamdoc", {"department": y.planning, "owner": "chuyenvien"}),
+                             ("register", "truongphong", {})):
+        assert api.call("POST", f"/api/v1/objectives/{case_id}/{step}", user, json=body).status_code == 200
+    up = api.call("POST", f"/api/v1/objectives/{case_id}/files", "chuyenvien",
+                  files={"file": ("Thống kê quý I.pdf", io.BytesIO(b"%PDF-1.4\nthong ke quy I\n%%EOF\n"),
+                                  "application/pdf")})
+    assert up.status_code == 201, up.text
+    ev = dict(up.json())
+    r = api.call("POST", f"/api/v1/objectives/{case_id}/measurements", "chuyenvien",
+                 json={"period": "Q1", "value": 96.2, "evidence": ev})
+    assert r.status_code == 200, r.text
+    return case_id, ev
