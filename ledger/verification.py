@@ -13,8 +13,9 @@ from ledger.verify import Chain, ChainBreak, verify_chains, verify_snapshots
 
 ITEMS = ("Document", "Record")
 AGENCY_CHAINS = (*ITEMS, "Case")  # what a check of some agencies walks: their documents, records and QMS cases
-_WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record"), "Case": ("mục QMS", "QMS case"), "Agency": ("cơ quan", "agency"),
-         "Account": ("tài khoản", "account"), "Department": ("phòng ban", "department")}
+_WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record"), "Agency": ("cơ quan", "agency"),
+         "Account": ("tài khoản", "account"), "Department": ("phòng ban", "department"),
+         "Case": ("mục QMS", "QMS case")}
 
 
 class TreeProblem(Protocol):

@@ -11,6 +11,7 @@ from usecases.documents import Documents
 from usecases.evidence import Evidence
 from usecases.health import Health
 from usecases.history import Histories
+from usecases.planning import Planning
 from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
@@ -36,6 +37,7 @@ class UseCases:
     departments: Departments
     health: Health
     qms: Qms
+    planning: Planning
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -43,4 +45,5 @@ class UseCases:
         history = Histories(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
-                   Accounts(deps, seen), Departments(deps, seen), Health(deps), Qms(deps, seen))
+                   Accounts(deps, seen), Departments(deps, seen), Health(deps), Qms(deps, seen),
+                   Planning(Qms(deps, seen), Departments(deps, seen)))

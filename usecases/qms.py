@@ -12,8 +12,8 @@ from ledger.actors import Actor
 from ledger.errors import InvalidInput, NotFound
 from ledger.files import FileKind, FileRef, file_scope
 from ledger.qms.declaration import Process
-from ledger.references import case_files
 from ledger.qms.registry import process_at, processes
+from ledger.references import case_files
 from usecases import roles as R
 from usecases.deps import Deps
 from usecases.files import OpenFile, Upload, open_stored, store

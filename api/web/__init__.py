@@ -21,3 +21,6 @@ def install(app: FastAPI) -> None:
     app.include_router(records.router)
     app.include_router(verify.router)
     app.include_router(admin.router)
+    from api.web import qms_planning
+
+    app.include_router(qms_planning.router)

@@ -54,7 +54,8 @@ def planning_year(ctx: Any, year: int = 2026) -> Year:
     ledger.submit_for_review(SECRETARY, decision, n, reviewers=["truongphong"], approver="giamdoc")
     ledger.review(PLANNING_LEADER, decision, n, verdict="agree")
     ledger.approve(LEADER, decision, n)
-    ledger.record_signature(LEADER, decision, n, meaning="approval", signed_file=stored_pdf(ctx, f"QD muc tieu {year} da ky", scope),
+    signed = stored_pdf(ctx, f"QD muc tieu {year} da ky", scope)
+    ledger.record_signature(LEADER, decision, n, meaning="approval", signed_file=signed,
                             certificate=CERT, pades_level="B-T", signing_time="2026-01-10T09:00:00+07:00",
                             timestamp_time="2026-01-10T09:00:01+07:00")
     ctx.uc.deps.projections.after_command()
