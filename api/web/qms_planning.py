@@ -9,13 +9,13 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from usecases import roles as R
 from api.deps import request_id
 from api.web import charts
 from api.web.audit import as_of_moment
 from api.web.core import WebRoute, agency_in_view, ctx_of, lang_of, need, render
 from api.web.home import User
 from ledger.qms.measures import DIRECTIONS, FREQUENCIES, STATUSES, period_label
+from usecases import roles as R
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 READERS = R.MEMBERS
