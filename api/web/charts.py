@@ -43,7 +43,7 @@ def _panel(obj: Mapping[str, Any], x0: float, y0: float, w: float, h: float, lan
     target, baseline = float(data.get("target", 0)), float(data.get("baseline", 0))
     status = str(derived.get("status", "not_measured"))
     colour = COLOURS.get(status, COLOURS["not_measured"])
-    top, bottom = (30.0, 22.0) if compact else (40.0, 34.0)
+    top, bottom = (40.0, 22.0) if compact else (40.0, 34.0)
     left, right = (38.0, 10.0) if compact else (52.0, 96.0)
     px, py, pw, ph = x0 + left, y0 + top, w - left - right, h - top - bottom
     values = [target, baseline, *(v for _, v in measured)]
@@ -62,10 +62,11 @@ def _panel(obj: Mapping[str, Any], x0: float, y0: float, w: float, h: float, lan
     out = [f'<g class="objective" data-id={quoteattr(str(obj.get("id", "")))} data-status="{status}">',
            f"<title>{escape(title)} — {escape(label_status)}</title>",
            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" fill="#fff" stroke="#d0d0d0"/>',
-           _text(x0 + 8, y0 + 16, title[:44] + "…" if compact and len(title) > 45 else title,
-                 size=11 if compact else 13, weight="bold", extra=' class="chart-title"'),
-           _text(x0 + w - 8, y0 + (16 if compact else 32), label_status, size=10 if compact else 11,
-                 anchor="end", fill=colour, weight="bold", extra=' class="chart-status"'),
+           _text(x0 + 8, y0 + 16, title[:39] + "…" if compact and len(title) > 40 else title,
+                 size=10 if compact else 13, weight="bold", extra=' class="chart-title"'),
+           _text(x0 + 8 if compact else x0 + w - 8, y0 + (30 if compact else 32), label_status,
+                 size=10 if compact else 11, anchor="start" if compact else "end", fill=colour, weight="bold",
+                 extra=' class="chart-status"'),
            f'<line x1="{px:.1f}" y1="{py + ph:.1f}" x2="{px + pw:.1f}" y2="{py + ph:.1f}" stroke="#888"/>',
            f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{px:.1f}" y2="{py + ph:.1f}" stroke="#888"/>']
     for v in (low + pad, high - pad) if high - pad != low + pad else (low + pad,):

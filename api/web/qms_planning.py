@@ -46,4 +46,5 @@ def department_page(request: Request, user: User, department_id: Annotated[str, 
                          for m in o["data"].get("measurements", [])]
     small = Markup(charts.department_chart(objectives, page["department"]["name"], lang))  # noqa: S704
     return render(request, "qms_planning_department.html", page=page, small=small, statuses=STATUSES,
-                  directions=DIRECTIONS, frequencies=FREQUENCIES, day=day or "")
+                  directions=DIRECTIONS, frequencies=FREQUENCIES, day=day or "",
+                  num=lambda v: charts.number(float(v), lang) if isinstance(v, int | float) else v)

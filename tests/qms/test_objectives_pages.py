@@ -79,7 +79,7 @@ def test_the_small_multiple_draws_one_panel_per_objective_of_the_department() ->
     assert [len(list(g.iter(f"{SVG}circle"))) for g in panels] == [3, 1, 9]
     whole = panels[1].find(f"{SVG}title")
     assert whole is not None and whole.text == "MT-02 — 100% nhiệm vụ KH&CN nghiệm thu đúng hạn — Có nguy cơ không đạt"
-    assert "MT-02 — 100% nhiệm vụ KH&CN nghiệm thu đúng …" in _texts(svg)  # shortened to fit its panel
+    assert "MT-02 — 100% nhiệm vụ KH&CN nghiệm thu …" in _texts(svg)  # shortened to fit its panel
     assert svg.get("aria-label") == "Mục tiêu chất lượng của Phòng Kế hoạch - Tài chính"
     assert ET.fromstring(department_chart([], "Phòng Trống")).get("aria-label", "").endswith("Phòng Trống")
 
