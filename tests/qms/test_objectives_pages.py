@@ -158,3 +158,18 @@ def test_the_department_page_shows_its_objectives_as_they_stood_on_a_day(api, ye
     then = client.get(f"/qms/departments/{year.planning}", params={"day": "30/06/2025", "year": 2026})
     assert then.status_code == 200 and "data-as-of" in then.text and "data-objective=" not in then.text
     assert client.get(f"/qms/departments/{year.planning}", params={"day": "31/02/2026"}).status_code == 422
+
+
+def test_the_pages_speak_english_and_the_supervising_inspector_reads_them(api, year) -> None:
+    ids = _year_of_objectives(api, year)
+    inspector = _signed_in(api, "kiemtra")
+    page = inspector.get("/qms/planning/2026", params={"agency": "so-khcn-a"})
+    assert page.status_code == 200 and f'data-objective="{ids["MT-01"]}"' in page.text
+    assert f"/qms/departments/{year.planning}?year=2026&amp;agency=so-khcn-a" in page.text  # links keep the agency
+    assert inspector.get("/qms/planning/2026", params={"agency": "so-tu-phap-b"}).status_code == 404
+    inspector.cookies.set("isoledger_lang", "en")
+    dep = inspector.get(f"/qms/departments/{year.planning}", params={"year": 2026})
+    assert dep.status_code == 200 and "quality objectives for 2026" in dep.text
+    small = ET.fromstring(re.findall(r"<svg.*?</svg>", dep.text, re.S)[0])
+    assert small.get("aria-label") == "Quality objectives of Phòng Kế hoạch - Tài chính" and "Q1" in _texts(small)
+    assert "On track" in dep.text
