@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ledger.actors import Actor
 from ledger.qms.declaration import Process
 from ledger.qms.registry import process_at
 from usecases.departments import Departments
 from usecases.qms import Qms
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def deadlines(process: Process, case: dict[str, Any], year: int, today: date) -> list[dict[str, Any]]:
@@ -24,9 +27,9 @@ def deadlines(process: Process, case: dict[str, Any], year: int, today: date) ->
         due = date(year, d.month, d.day)
         reached = order.index(case["state"]) >= order.index(d.state)
         stamp = case["data"].get(f"{d.state}_at")
+        day = datetime.fromisoformat(stamp).astimezone(VN).date() if isinstance(stamp, str) else None
         out.append({"state": d.state, "label": d.label, "due": due.isoformat(), "reached": reached,
-                    "late": (not reached and today > due) or bool(stamp and str(stamp)[:10] > due.isoformat()),
-                    "at": stamp})
+                    "late": (not reached and today > due) or bool(reached and day and day > due), "at": stamp})
     return out
 
 

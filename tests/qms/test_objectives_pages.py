@@ -173,3 +173,21 @@ def test_the_pages_speak_english_and_the_supervising_inspector_reads_them(api, y
     small = ET.fromstring(re.findall(r"<svg.*?</svg>", dep.text, re.S)[0])
     assert small.get("aria-label") == "Quality objectives of Phòng Kế hoạch - Tài chính" and "Q1" in _texts(small)
     assert "On track" in dep.text
+
+
+def test_a_deadline_is_met_or_missed_on_the_vietnamese_calendar() -> None:
+    from datetime import date
+
+    from usecases.planning import deadlines
+
+    def registered(at: str) -> dict[str, Any]:
+        marks = deadlines(OBJECTIVES, {"state": "registered", "data": {"registered_at": at}}, 2026, date(2026, 3, 2))
+        return next(d for d in marks if d["state"] == "registered")
+
+    assert registered("2026-02-28T09:00:00+00:00")["late"] is False  # 16:00 on 28/02 in Vietnam
+    assert registered("2026-02-28T18:00:00+00:00")["late"] is True  # 01:00 on 01/03 in Vietnam
+    approved = deadlines(OBJECTIVES, {"state": "submitted", "data": {}}, 2026, date(2026, 2, 28))
+    assert [(d["state"], d["reached"], d["late"]) for d in approved] == [("approved", False, False),
+                                                                         ("registered", False, False)]
+    overdue = deadlines(OBJECTIVES, {"state": "submitted", "data": {}}, 2026, date(2026, 3, 1))
+    assert [d["late"] for d in overdue] == [True, True]
