@@ -39,9 +39,14 @@ class Planning:
     def __init__(self, qms: Qms, departments: Departments) -> None:
         self.qms, self.departments = qms, departments
 
+    def today(self) -> date:
+        """Today in Vietnam, the day statuses and deadlines are read on."""
+        day: date = self.qms.deps.ledger.today()
+        return day
+
     def year(self, actor: Actor, agency_id: str, year: int) -> dict[str, Any]:
         """The year's policy and objectives, each with its deadlines; the counts per state; the late items."""
-        today = self.qms.deps.ledger.today()
+        today = self.today()
         policies = self.qms.listed(actor, agency_id, "policies", year=year)
         objectives = self.qms.listed(actor, agency_id, "objectives", year=year)
         names = self.department_names(actor, agency_id)

@@ -36,7 +36,7 @@ def department_page(request: Request, user: User, department_id: Annotated[str, 
     need(user, *READERS)
     ctx, lang = ctx_of(request), lang_of(request)
     moment = as_of_moment(day, None, None)
-    shown = year or (moment.year if moment else ctx.uc.deps.ledger.today().year)
+    shown = year or (moment.year if moment else ctx.uc.planning.today().year)
     page = ctx.uc.planning.department(user.actor(request_id(request)), department_id, shown, moment)
     request.state.agency = page["department"]["agency_id"]
     objectives: list[dict[str, Any]] = page["objectives"]
