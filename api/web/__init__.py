@@ -16,11 +16,11 @@ def install(app: FastAPI) -> None:
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
+    from api.web import qms_planning  # /qms/planning/…, /qms/departments/…: before any /qms/{collection}/{id}
+
+    app.include_router(qms_planning.router)
     app.include_router(documents.router)
     app.include_router(audit.router)
     app.include_router(records.router)
     app.include_router(verify.router)
     app.include_router(admin.router)
-    from api.web import qms_planning
-
-    app.include_router(qms_planning.router)

@@ -19,8 +19,10 @@ def test_the_demo_year_has_its_policies_and_objectives_per_department_with_measu
     services, _, _ = demo
     uc = services_uc(demo)
     secretary = actor("thuky")
-    assert [p["state"] for p in uc.qms.listed(secretary, AGENCY_ID, "policies")] == ["published", "published"]
+    policies = {p["year"]: p["id"] for p in uc.qms.listed(secretary, AGENCY_ID, "policies")}
+    assert {2025, 2026} <= set(policies)
     objectives = uc.qms.listed(secretary, AGENCY_ID, "objectives", year=2026)
+    assert {o["data"]["policy"] for o in objectives} == {policies[2026]}
     assert sorted(o["data"]["code"] for o in objectives) == [o.code for o in OBJECTIVES]
     assert {o["state"] for o in objectives} == {"registered"}
     by_code = {o["data"]["code"]: o for o in objectives}
