@@ -101,6 +101,10 @@ def test_the_objective_must_link_to_the_policy_of_its_own_year(api, year) -> Non
     assert r.status_code == 409 and r.json()["code"] == "wrong_policy"
     r = api.call("POST", "/api/v1/agencies/so-khcn-a/objectives", "thuky", json=objective(year, policy="khong-co"))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "policy"
+    other = _open(api, year, code="MT-09")  # a case, but not a quality policy
+    r = api.call("POST", "/api/v1/agencies/so-khcn-a/objectives", "thuky", json=objective(year, policy=other))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "policy"
+    assert "Chính sách chất lượng của năm" in r.json()["detail"]
 
 
 @pytest.mark.parametrize("missing", ["indicator", "target", "frequency", "plan_evaluation", "plan_due"])

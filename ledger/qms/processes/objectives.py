@@ -56,7 +56,7 @@ def _local_day(at: str) -> str:
 def _under_the_years_policy(t: Taking) -> None:
     """The linked case is the agency's quality policy of the objective's year."""
     policy = t.world.case(str(t.values["policy"]))
-    if policy is None or policy["process"] != "quality_policy" or policy["data"].get("year") != t.values["year"]:
+    if policy is None or policy["data"].get("year") != t.values["year"]:
         raise RuleViolation(f"Mục tiêu phải gắn với chính sách chất lượng năm {t.values['year']}.",
                             f"An objective must link to the quality policy of {t.values['year']}.",
                             field="policy", code="wrong_policy")
@@ -194,7 +194,8 @@ OBJECTIVES = register(Process(
     steps=(
         Step("draft", ("Soạn dự thảo", "Draft"), (), "draft", SECRETARY,
              fields=(Field("year", "year", ("Năm", "Year")),
-                     Field("policy", "ref", ("Chính sách chất lượng của năm", "The year's quality policy")),
+                     Field("policy", "ref", ("Chính sách chất lượng của năm", "The year's quality policy"),
+                           process="quality_policy"),
                      Field("code", "text", ("Mã mục tiêu", "Code"), max_len=30), *_definition(True)),
              rules=(in_own_agency_year(), _under_the_years_policy, _coherent_target)),
         Step("submit", ("Trình phê duyệt", "Submit"), ("draft",), "submitted", SECRETARY,
