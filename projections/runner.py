@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import directory, merkle, views
+from projections import directory, merkle, search, views
 from projections.db import Database
 from projections.views import Ev
 
@@ -51,7 +51,7 @@ class Projector:
             cur.execute("SELECT position FROM projection_tracking WHERE name=?", (SCHEMA,))
             row = cur.fetchone()
             if row is None or int(row[0]) != views.SCHEMA_VERSION:
-                for table in self.tables():
+                for table in (*search.INDEX_TABLES, *self.tables()):
                     cur.execute(f"DROP TABLE IF EXISTS {table}")
                 cur.execute("DELETE FROM projection_tracking WHERE name IN (?, ?)", (NAME, SCHEMA))
                 cur.execute("INSERT INTO projection_tracking VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -59,6 +59,8 @@ class Projector:
             for module in VIEW_MODULES:
                 for statement in module.SCHEMA:
                     cur.execute(statement)
+            for statement in search.schema(self.db.postgres):  # kept by the engine as the views' rows change
+                cur.execute(statement)
             cur.execute("INSERT INTO projection_tracking VALUES (?, 0) ON CONFLICT DO NOTHING", (NAME,))
 
     def position(self) -> int:
