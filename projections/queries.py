@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from projections.db import Database
 from projections import search
+from projections.db import Database
 
 
 def _rows(db: Database, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
