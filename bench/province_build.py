@@ -257,8 +257,9 @@ class Province:
             led.propose_destruction(a.controller, rec, reason="Hết thời hạn bảo quản")
             led.approve_destruction(a.leader, rec, decision_no=f"{a.records}/QĐ-{a.agency_id.upper()}",
                                     decided_by=a.leader.user_id, council=[a.leader.user_id, a.controller.user_id])
-            led.record_destruction(a.controller, rec, executed_by=a.controller.user_id,
-                                   witnesses=[person(rng), person(rng)], method="crypto_shredding",
+            witnesses = list(dict.fromkeys([person(rng), person(rng)]))  # two people, or one named twice
+            led.record_destruction(a.controller, rec, executed_by=a.controller.user_id, witnesses=witnesses,
+                                   method="crypto_shredding",
                                    minutes_file=file_ref(evidence_scope(rec), "minutes", "Biên bản hủy"),
                                    erased_hashes=[f["sha256"] for f in files])
         elif rng.random() < 0.01:

@@ -8,9 +8,21 @@ import unicodedata
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; anything else separates words
 
 
+class _Folded(dict[int, str]):
+    """Each character without its accents (NFD, then no combining marks; đ is d), worked out once per character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _Folded({ord("đ"): "d", ord("Đ"): "D"})
+
+
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
+    return text.translate(_FOLDED).lower()
 
 
 def words(text: str) -> str:
