@@ -60,6 +60,11 @@ RECORD_SEARCHES = ["ho so tiep nhan", "cong van den", "dat dai nam 2024", "khieu
                    "danh gia noi bo", "tai san cong", "xu ly don thu"]
 
 
+def say(text: str) -> None:
+    """Progress on stderr (a million events take a while); the table comes at the end on stdout."""
+    print(time.strftime("%H:%M:%S"), text, file=sys.stderr, flush=True)
+
+
 def pct(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -160,6 +165,7 @@ def run(url: str, home: Path, events: int, samples: int) -> list[tuple[str, str,
     rows: list[tuple[str, str, str, str]] = []
 
     started = time.perf_counter()
+    say(f"building about {events:,} events")
     province.build()
     took = time.perf_counter() - started
     total = ledger.recorder.max_notification_id() or 0
@@ -168,6 +174,7 @@ def run(url: str, home: Path, events: int, samples: int) -> list[tuple[str, str,
 
     # ---- rebuild beside read + decode ------------------------------------------------------------------
     projector, db = services.projector, services.db
+    say(f"built {total:,} events in {took:.0f} s; first catch-up of the views")
     t = time.perf_counter()
     projector.catch_up()
     first = time.perf_counter() - t
@@ -184,6 +191,7 @@ def run(url: str, home: Path, events: int, samples: int) -> list[tuple[str, str,
                 decode(note.state)
             start = page[-1].id
 
+    say("rebuild, beside read + decode")
     baseline = min(read_decode(), read_decode())
     rebuilt = projector.rebuild()
     assert rebuilt.events == total, (rebuilt.events, total)
@@ -198,6 +206,7 @@ def run(url: str, home: Path, events: int, samples: int) -> list[tuple[str, str,
 
     # ---- verify, full and incremental ------------------------------------------------------------------
     verification = ctx.uc.verification
+    say("verify, full then incremental")
     services.checkpoints.make()
     t = time.perf_counter()
     full = verification.run(files=False)
@@ -219,6 +228,7 @@ def run(url: str, home: Path, events: int, samples: int) -> list[tuple[str, str,
                  + (f", on course ({inc_s * 100_000 / max(more, 1):.0f} s per 100,000 new)")))
 
     # ---- HTTP reads beside the bare SQL ------------------------------------------------------------------
+    say("reads through HTTP beside the bare SQL")
     big = province.biggest()
     aid = big.agency_id
     bare = Bare(url)
