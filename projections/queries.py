@@ -21,16 +21,18 @@ REGISTER_COLUMNS = ("id", "agency_id", "code", "title", "kind", "department", "r
                     "latest", "search", "version", "updated_at")
 
 
-def register(today: date, q: str | None = None, *, postgres: bool = False) -> tuple[str, list[Any]]:
+def register(today: date, q: str | None = None, *, agency_id: str | None = None,
+             postgres: bool = False) -> tuple[str, list[Any]]:
     """The documents as they stand on ``today`` (Vietnam date), as a derived table to select FROM, named
     ``documents``, with its params: ``in_force``/``effective_from`` are the version in force that day and
     its date, ``upcoming``/``upcoming_from`` the version issued but not yet in force and its date; with words
-    ``q``, only the documents they find (``projections.search``). ``sort_key`` is what a page is ordered by: the
+    ``q``, only the documents they find (``projections.search``; ``agency_id`` narrows that search, the caller
+    still selects the agency). ``sort_key`` is what a page is ordered by: the
     code, or the rank of the match then the code."""
     day = today.isoformat()
     cols = ", ".join(REGISTER_COLUMNS)
     key, params = search.sort_key(q)
-    found = search.match("documents", q, postgres=postgres)
+    found = search.match("documents", q, agency_id, postgres=postgres)
     sql = (f"(SELECT {cols}, "
            "CASE WHEN issued_from<=? THEN issued WHEN replaces_from<=? THEN replaces END AS in_force, "
            "CASE WHEN issued_from<=? THEN issued_from WHEN replaces_from<=? THEN replaces_from END "
@@ -59,7 +61,7 @@ def register_where(agency_id: str, today: date, *, status: str = "in_force", kin
                    q: str | None = None, postgres: bool = False) -> tuple[str, list[Any]]:
     """``FROM <register on today> WHERE ...`` for one agency and filter, with its params (to page on by
     ``sort_key``); ``q`` searches code and title without regard to accents ("quy trinh" finds "quy trình")."""
-    table, params = register(today, q, postgres=postgres)
+    table, params = register(today, q, agency_id=agency_id, postgres=postgres)
     sql = f"FROM {table} WHERE agency_id=?"
     params.append(agency_id)
     condition = FILTERS[status]
@@ -89,7 +91,7 @@ def records_where(agency_id: str, today: date, *, status: str = "all", series: s
     """``FROM records WHERE ...`` for one agency and filter (``due``: retention ended by ``today``, not destroyed
     yet), with its params (to page on by ``sort_key``, as the register); ``q`` searches code, title and series."""
     key, params = search.sort_key(q)
-    found = search.match("records", q, postgres=postgres)
+    found = search.match("records", q, agency_id, postgres=postgres)
     sql = (f"FROM (SELECT records.*, {key} AS sort_key FROM records" + (f" WHERE {found[0]}" if found else "")
            + ") AS records WHERE agency_id=?")
     params += (found[1] if found else []) + [agency_id]

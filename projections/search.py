@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.text import query_words
+from projections.text import query_words, words
 
 # The SQLite full-text tables (external content: they index the views' rows and store nothing else).
 INDEX_TABLES = ("documents_fts", "records_fts")
@@ -28,22 +28,28 @@ def schema(postgres: bool) -> list[str]:
     for table in ("documents", "records"):
         fts = f"{table}_fts"
         statements += [
-            f"""CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search, content='{table}',
+            f"""CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(agency_id, search, content='{table}',
                 content_rowid='rowid', tokenize="unicode61 remove_diacritics 2")""",
             f"""CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN
-                INSERT INTO {fts}(rowid, search) VALUES (new.rowid, new.search); END""",
+                INSERT INTO {fts}(rowid, agency_id, search) VALUES (new.rowid, new.agency_id, new.search); END""",
             f"""CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN
-                INSERT INTO {fts}({fts}, rowid, search) VALUES ('delete', old.rowid, old.search); END""",
-            f"""CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF search ON {table} BEGIN
-                INSERT INTO {fts}({fts}, rowid, search) VALUES ('delete', old.rowid, old.search);
-                INSERT INTO {fts}(rowid, search) VALUES (new.rowid, new.search); END""",
+                INSERT INTO {fts}({fts}, rowid, agency_id, search)
+                VALUES ('delete', old.rowid, old.agency_id, old.search); END""",
+            f"""CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF agency_id, search ON {table} BEGIN
+                INSERT INTO {fts}({fts}, rowid, agency_id, search)
+                VALUES ('delete', old.rowid, old.agency_id, old.search);
+                INSERT INTO {fts}(rowid, agency_id, search) VALUES (new.rowid, new.agency_id, new.search); END""",
         ]
     return statements
 
 
-def match(table: str, q: str | None, *, postgres: bool) -> tuple[str, list[Any]] | None:
+def match(table: str, q: str | None, agency_id: str | None = None, *, postgres: bool) -> tuple[str, list[Any]] | None:
     """``(condition, params)`` choosing the rows of ``table`` (documents, records) that ``q`` finds, through
-    the engine's full-text index; None when ``q`` holds no word (nothing to search for: every row)."""
+    the engine's full-text index; None when ``q`` holds no word (nothing to search for: every row).
+
+    With ``agency_id``, SQLite's index is asked only for that agency's rows (its id's words are indexed beside
+    the text, so words common to a whole province cost no more than one agency's share of them); the caller
+    still compares ``agency_id`` itself, as ids sharing words ("so-01", "so-01-b") both match there."""
     found = query_words(q or "")
     if not found:
         return None
@@ -51,6 +57,8 @@ def match(table: str, q: str | None, *, postgres: bool) -> tuple[str, list[Any]]
         terms = " & ".join(found[:-1] + [f"{found[-1]}:*"])
         return "to_tsvector('simple', search) @@ to_tsquery('simple', ?)", [terms]
     terms = " AND ".join([f'"{w}"' for w in found[:-1]] + [f'"{found[-1]}"*'])
+    if agency_id and words(agency_id):
+        terms = f'agency_id : "{words(agency_id)}" AND search : ({terms})'
     return f"{table}.rowid IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [terms]
 
 

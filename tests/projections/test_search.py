@@ -16,9 +16,10 @@ from projections import queries
 from projections.db import Database
 from projections.runner import Projector
 from tests.conftest import BACKEND
-from tests.factories import AGENCY, ARCHIVIST, OTHER_AGENCY, SECRETARY, STRANGER
+from tests.factories import AGENCY, ARCHIVIST, OTHER_AGENCY, SECRETARY, STRANGER, actor
 
 TODAY = date(2026, 3, 2)
+NEIGHBOUR = actor("thu.ky.b", "iso_secretary", agency=AGENCY + "-b")
 DOCUMENTS = {
     "QT-01": "Quy trình tiếp nhận và giải quyết hồ sơ hành chính",
     "QT-02": "Quy trình tiếp nhận hồ sơ",
@@ -73,6 +74,8 @@ def corpus(ledger: Ledger) -> None:
         ledger.register_document(SECRETARY, code=code, title=title, kind="procedure", department="VP")
     ledger.register_document(STRANGER, code="QT-09", title="Quy trình tiếp nhận hồ sơ", kind="procedure",
                              department="VP")  # another agency's: never found
+    ledger.register_document(NEIGHBOUR, code="QT-08", title="Quy trình tiếp nhận hồ sơ", kind="procedure",
+                             department="VP")  # nor one of an agency whose id holds the words of AGENCY's
     for code, (title, series) in RECORDS.items():
         ledger.open_record(ARCHIVIST, code=code, title=title, series=series, retention_years=5,
                            legal_basis="Thông tư 10/2022/TT-BNV")
