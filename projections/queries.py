@@ -30,17 +30,17 @@ def register(today: date, q: str | None = None, *, agency_id: str | None = None,
     still selects the agency). ``sort_key`` is what a page is ordered by: the
     code, or the rank of the match then the code."""
     day = today.isoformat()
-    cols = ", ".join(REGISTER_COLUMNS)
-    key, params = search.sort_key(q)
-    found = search.match("documents", q, agency_id, postgres=postgres)
+    cols = ", ".join(f"documents.{c}" for c in REGISTER_COLUMNS)
+    key, params = search.sort_key("documents", q)
+    source, found = search.source("documents", q, agency_id, postgres=postgres)
     sql = (f"(SELECT {cols}, "
            "CASE WHEN issued_from<=? THEN issued WHEN replaces_from<=? THEN replaces END AS in_force, "
            "CASE WHEN issued_from<=? THEN issued_from WHEN replaces_from<=? THEN replaces_from END "
            "AS effective_from, "
            "CASE WHEN issued_from>? THEN issued END AS upcoming, "
-           f"CASE WHEN issued_from>? THEN issued_from END AS upcoming_from, {key} AS sort_key FROM documents"
-           + (f" WHERE {found[0]}" if found else "") + ") AS documents")
-    return sql, [day] * 6 + params + (found[1] if found else [])
+           f"CASE WHEN issued_from>? THEN issued_from END AS upcoming_from, {key} AS sort_key {source}) "
+           "AS documents")
+    return sql, [day] * 6 + params + found
 
 
 IN_PROGRESS = ("EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN "
@@ -90,11 +90,10 @@ def records_where(agency_id: str, today: date, *, status: str = "all", series: s
                   q: str | None = None, postgres: bool = False) -> tuple[str, list[Any]]:
     """``FROM records WHERE ...`` for one agency and filter (``due``: retention ended by ``today``, not destroyed
     yet), with its params (to page on by ``sort_key``, as the register); ``q`` searches code, title and series."""
-    key, params = search.sort_key(q)
-    found = search.match("records", q, agency_id, postgres=postgres)
-    sql = (f"FROM (SELECT records.*, {key} AS sort_key FROM records" + (f" WHERE {found[0]}" if found else "")
-           + ") AS records WHERE agency_id=?")
-    params += (found[1] if found else []) + [agency_id]
+    key, params = search.sort_key("records", q)
+    source, found = search.source("records", q, agency_id, postgres=postgres)
+    sql = f"FROM (SELECT records.*, {key} AS sort_key {source}) AS records WHERE agency_id=?"
+    params += [*found, agency_id]
     condition = RECORD_FILTERS[status]
     if condition:
         sql += f" AND {condition}"

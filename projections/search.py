@@ -43,30 +43,32 @@ def schema(postgres: bool) -> list[str]:
     return statements
 
 
-def match(table: str, q: str | None, agency_id: str | None = None, *, postgres: bool) -> tuple[str, list[Any]] | None:
-    """``(condition, params)`` choosing the rows of ``table`` (documents, records) that ``q`` finds, through
-    the engine's full-text index; None when ``q`` holds no word (nothing to search for: every row).
+def source(table: str, q: str | None, agency_id: str | None = None, *, postgres: bool) -> tuple[str, list[Any]]:
+    """``(FROM ..., params)``: the rows of ``table`` (documents, records) that ``q`` finds, through the engine's
+    full-text index; every row when ``q`` holds no word. Columns are to be named ``table.column``.
 
-    With ``agency_id``, SQLite's index is asked only for that agency's rows (its id's words are indexed beside
-    the text, so words common to a whole province cost no more than one agency's share of them); the caller
-    still compares ``agency_id`` itself, as ids sharing words ("so-01", "so-01-b") both match there."""
+    On SQLite the index is read first (a CROSS JOIN keeps that order) and, with ``agency_id``, asked only for that
+    agency's rows (its id's words are indexed beside the text), so words common to a whole province cost no more
+    than one agency's share; the caller still compares ``agency_id`` itself, as ids sharing words ("so-01",
+    "so-01-b") both match there."""
     found = query_words(q or "")
     if not found:
-        return None
+        return f"FROM {table}", []
     if postgres:
         terms = " & ".join(found[:-1] + [f"{found[-1]}:*"])
-        return "to_tsvector('simple', search) @@ to_tsquery('simple', ?)", [terms]
+        return f"FROM {table} WHERE to_tsvector('simple', search) @@ to_tsquery('simple', ?)", [terms]
     terms = " AND ".join([f'"{w}"' for w in found[:-1]] + [f'"{found[-1]}"*'])
     if agency_id and words(agency_id):
         terms = f'agency_id : "{words(agency_id)}" AND search : ({terms})'
-    return f"{table}.rowid IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)", [terms]
+    return (f"FROM {table}_fts CROSS JOIN {table} ON {table}.rowid = {table}_fts.rowid WHERE {table}_fts MATCH ?",
+            [terms])
 
 
-def sort_key(q: str | None) -> tuple[str, list[Any]]:
+def sort_key(table: str, q: str | None) -> tuple[str, list[Any]]:
     """``(expression, params)`` of the column a register is ordered and paged by: the code, or with words to
     search for, the rank (phrase first, then shorter first, as seven digits) followed by the code."""
     found = query_words(q or "")
     if not found:
-        return "code", []
-    return ("CAST((CASE WHEN (' ' || search) LIKE ? THEN 1 ELSE 2 END) * 1000000 + LENGTH(search) AS TEXT) "
-            "|| code", ["% " + " ".join(found) + "%"])
+        return f"{table}.code", []
+    return (f"CAST((CASE WHEN (' ' || {table}.search) LIKE ? THEN 1 ELSE 2 END) * 1000000 + LENGTH({table}.search) "
+            f"AS TEXT) || {table}.code", ["% " + " ".join(found) + "%"])
