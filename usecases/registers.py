@@ -3,7 +3,8 @@
 Each takes ``read(cursor, base, params)``: the entry point's own paging over ``SELECT ... <base>``, where
 ``base`` is ``FROM ... WHERE ...`` (the API pages by an opaque cursor, the pages by ``?after=``/``?before=``);
 the document and record registers are paged by their ``sort_key`` column (the code, or with a search the rank
-of the match then the code). The use case checks who may read the agency, brings the read models up to date and runs it in one transaction.
+of the match then the code). The use case checks who may read the agency, brings the read models up to date
+and runs it in one transaction.
 """
 
 from __future__ import annotations
