@@ -21,9 +21,12 @@ INDEX_TABLES = ("documents_fts", "records_fts")
 
 def schema(postgres: bool) -> list[str]:
     """The indexes, made once with the view tables (by the owner role on PostgreSQL; no extension needed)."""
-    if postgres:
-        return [f"CREATE INDEX IF NOT EXISTS {table}_words ON {table} USING GIN (to_tsvector('simple', search))"
-                for table in ("documents", "records")]
+    if postgres:  # the agency's words weighted A, the row's own D (to_tsvector's default)
+        return [statement for table in ("documents", "records") for statement in (
+            f"""ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS
+                (setweight(to_tsvector('simple', translate(agency_id, '-', ' ')), 'A')
+                 || to_tsvector('simple', search)) STORED""",
+            f"CREATE INDEX IF NOT EXISTS {table}_search_vector ON {table} USING GIN (search_vector)")]
     statements = []
     for table in ("documents", "records"):
         fts = f"{table}_fts"
@@ -47,16 +50,18 @@ def source(table: str, q: str | None, agency_id: str | None = None, *, postgres:
     """``(FROM ..., params)``: the rows of ``table`` (documents, records) that ``q`` finds, through the engine's
     full-text index; every row when ``q`` holds no word. Columns are to be named ``table.column``.
 
-    On SQLite the index is read first (a CROSS JOIN keeps that order) and, with ``agency_id``, asked only for that
-    agency's rows (its id's words are indexed beside the text), so words common to a whole province cost no more
-    than one agency's share; the caller still compares ``agency_id`` itself, as ids sharing words ("so-01",
-    "so-01-b") both match there."""
+    With ``agency_id`` the index is asked only for that agency's rows (its id's words are indexed beside the
+    text: an FTS5 column on SQLite, words of weight A in PostgreSQL's stored ``search_vector``), so words common
+    to a whole province cost no more than one agency's share; the caller still compares ``agency_id`` itself, as
+    ids sharing words ("so-01", "so-01-b") both match there. On SQLite the index is read first (a CROSS JOIN
+    keeps that order)."""
     found = query_words(q or "")
     if not found:
         return f"FROM {table}", []
     if postgres:
-        terms = " & ".join(found[:-1] + [f"{found[-1]}:*"])
-        return f"FROM {table} WHERE to_tsvector('simple', search) @@ to_tsquery('simple', ?)", [terms]
+        terms = " & ".join([f"{w}:D" for w in found[:-1]] + [f"{found[-1]}:*D"]
+                           + [f"{w}:A" for w in words(agency_id or "").split()])
+        return f"FROM {table} WHERE {table}.search_vector @@ to_tsquery('simple', ?)", [terms]
     terms = " AND ".join([f'"{w}"' for w in found[:-1]] + [f'"{found[-1]}"*'])
     if agency_id and words(agency_id):
         terms = f'agency_id : "{words(agency_id)}" AND search : ({terms})'
