@@ -12,6 +12,7 @@ from api import errors
 from api.context import ApiContext
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
+from api.routers import notifications as notification_routes
 from api.routers import signing as signing_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
@@ -69,11 +70,12 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies)
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
-                                                       "audit", "evidence", "public", "health")])
+                                                       "audit", "evidence", "public", "health",
+                                                       "notifications")])
     app.state.ctx = ctx
     errors.install(app)
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public):
+                   public, notification_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

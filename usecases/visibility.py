@@ -85,6 +85,7 @@ class Visibility:
             ("user_id", USER, lambda i: (directory.find_account(i) or {}).get("agency_id")),
             ("agency_id", AGENCY, lambda i: i if directory.find_agency(i) is not None else None),
             ("position", ("sự kiện", "event"), lambda i: self.agency_of_event(int(i)) if i.isdigit() else None),
+            ("notification_id", ("thông báo", "notification"), self.agency_of_notification),
         )
         for name, what, find in finders:
             if name in params:
@@ -98,6 +99,13 @@ class Visibility:
         self.deps.projections.fresh()
         with self.deps.db.transaction(write=False) as cur:
             cur.execute("SELECT agency_id FROM audit WHERE position=?", (position,))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def agency_of_notification(self, note_id: str) -> str | None:
+        """The agency a notification is about (None when there is none)."""
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT agency_id FROM notifications WHERE id=?", (note_id,))
             row = cur.fetchone()
         return None if row is None else str(row[0])
 

@@ -60,11 +60,11 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import (accounts, agencies, audit, auth, departments, documents, evidence, health, public,
-                             records, signing)
+    from api.routers import (accounts, agencies, audit, auth, departments, documents, evidence, health,
+                             notifications, public, records, signing)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
-                                      audit, evidence, public)] + [evidence.verifier_router]:
+                                      audit, evidence, public, notifications)] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
                 for method in sorted(r.methods):
@@ -199,6 +199,17 @@ class World:
         ref = self.api.archive.put(io.BytesIO(stamp_png()), "con-dau.png", agency_scope(agency))
         self.api.ctx.directory.set_seal_image(ADMIN, agency, file=ref.to_dict())
         return agency
+
+    # notifications
+    def notification(self, agency: str, user: str | None) -> str:
+        """A notification for ``user`` (the agency's leader for a shared one) about a draft of ``agency``."""
+        doc, who, n = self.draft(agency), user or LEADER[agency], self.n()
+        with self.api.ctx.db.transaction() as cur:
+            cur.execute("INSERT INTO notifications (id, user_id, agency_id, kind, subject, aggregate_id, n, title, "
+                        "actor, at, position, data, mail, mail_attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (f"t{n}:{who}", who, agency, "reviewed", "document", doc, 1, "QT", "thuky",
+                         "2026-03-02T02:00:00+00:00", None, "{}", "off", 0))
+        return f"t{n}:{who}"
 
     # people
     def account(self, agency: str) -> str:
@@ -392,6 +403,13 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{V1}/records/{{record_id}}/access-grants/{{grantee}}/revoke"): Case(
         200, lambda w, a, u: {"record_id": w.granted(a, GRANTEE[a]), "grantee": GRANTEE[a]},
         body(lambda w: {"reason": "Đã xong"})),
+    # notifications
+    ("GET", f"{V1}/notifications"): Case(200),
+    ("POST", f"{V1}/notifications/{{notification_id}}/read"): Case(
+        200, lambda w, a, u: {"notification_id": w.notification(a, u)}),
+    ("GET", f"{V1}/notifications/preferences"): Case(200),
+    ("PUT", f"{V1}/notifications/preferences"): Case(
+        200, request=body(lambda w: {"kind": "reviewed", "mode": "digest"})),
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),
