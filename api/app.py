@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -43,13 +44,14 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                signing_factory: Callable[[], Any] | None = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
-               throttle: Throttle | None = None) -> FastAPI:
+               throttle: Throttle | None = None, mail: Any = None) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
     ``services.archive`` or one opened from ``services.settings``; ``signing`` is a SigningService (or
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
+    ``mail`` (MailSettings with a host) starts the notifications' mail sender with the app, stopped with it.
     """
     if archive is None:
         archive = getattr(services, "archive", None)
@@ -68,11 +70,30 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     uc = use_cases(services, archive=archive, directory=authentication.directory, signing=factory,
                    pkcs11_for=pkcs11_for, credentials=authentication)
     ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies)
+    mailer = None
+    if mail is not None and mail.enabled:
+        from isoledger.mailer import MailSender
+
+        mailer = MailSender(uc, mail)
+        uc.deps.projections.listeners.append(mailer.wake)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if mailer is not None:
+            mailer.start()
+        try:
+            yield
+        finally:
+            if mailer is not None:
+                mailer.stop()
+
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
                                                        "audit", "evidence", "public", "health",
                                                        "notifications")])
     app.state.ctx = ctx
+    app.state.mailer = mailer
     errors.install(app)
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public, notification_routes):

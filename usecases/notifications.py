@@ -108,7 +108,8 @@ class Notifications:
         at = self.deps.ledger.clock().isoformat()
         with self.deps.db.transaction() as cur:
             cur.execute("UPDATE notifications SET read_at=? WHERE user_id=? AND read_at IS NULL", (at, actor.user_id))
-            return int(getattr(cur, "rowcount", 0) or 0)
+            changed: Any = getattr(cur, "raw", cur)
+            return int(changed.rowcount or 0)
 
     # ---- e-mail choices -------------------------------------------------------------------
     def preferences(self, actor: Actor) -> dict[str, str]:
