@@ -44,14 +44,15 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                signing_factory: Callable[[], Any] | None = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
-               throttle: Throttle | None = None, mail: Any = None) -> FastAPI:
+               throttle: Throttle | None = None, mail: Any = None, remind_every: float | None = None) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
     ``services.archive`` or one opened from ``services.settings``; ``signing`` is a SigningService (or
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
-    ``mail`` (MailSettings with a host) starts the notifications' mail sender with the app, stopped with it.
+    ``mail`` (MailSettings with a host) starts the notifications' mail sender with the app, stopped with it;
+    ``remind_every`` (seconds) the scheduled reminders (loans due, retention ended).
     """
     if archive is None:
         archive = getattr(services, "archive", None)
@@ -76,16 +77,22 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
 
         mailer = MailSender(uc, mail)
         uc.deps.projections.listeners.append(mailer.wake)
+    scheduler = None
+    if remind_every:
+        from isoledger.scheduler import Scheduler
+
+        scheduler = Scheduler(uc, remind_every, after=mailer.wake if mailer is not None else None)
+    background = [b for b in (mailer, scheduler) if b is not None]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if mailer is not None:
-            mailer.start()
+        for job in background:
+            job.start()
         try:
             yield
         finally:
-            if mailer is not None:
-                mailer.stop()
+            for job in background:
+                job.stop()
 
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   lifespan=lifespan,

@@ -81,6 +81,7 @@ class _Variables(BaseModel):
     smtp_timeout: float = _var("ISOLEDGER_SMTP_TIMEOUT", 20.0)
     smtp_ca_file: str | None = _var("ISOLEDGER_SMTP_CA_FILE")
     digest_hour: int = _var("ISOLEDGER_DIGEST_HOUR", 17)
+    remind_interval: int = _var("ISOLEDGER_REMIND_INTERVAL", 3600)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -169,6 +170,7 @@ class MailSettings:
     ca_file: Path | None = None
     public_url: str = "http://127.0.0.1:8000"
     digest_hour: int = 17
+    remind_interval: int = 3600  # seconds between the server's reminder runs; 0: only `isoledger remind`
 
     @property
     def enabled(self) -> bool:
@@ -293,7 +295,7 @@ def _build(v: _Variables) -> Settings:
                         sender=v.smtp_from or f"iso-dien-tu@{v.smtp_host or 'localhost'}", timeout=v.smtp_timeout,
                         ca_file=Path(v.smtp_ca_file) if v.smtp_ca_file else None,
                         public_url=(v.public_url or f"http://{v.host}:{v.port}").rstrip("/"),
-                        digest_hour=v.digest_hour)
+                        digest_hour=v.digest_hour, remind_interval=max(0, v.remind_interval))
     return Settings(environment=v.environment, home=home, database=DatabaseSettings(url, owner), storage=storage,
                     signing=signing, web=web, accounts=accounts, mail=mail)
 

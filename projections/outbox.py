@@ -20,6 +20,7 @@ from projections.text import fold
 from projections.views import Ev
 
 TABLES = ("outbox_versions",)
+KEPT = ("notifications", "notification_prefs", "mail_digests", "leases")  # not rebuilt: what happened after deciding
 START = "outbox-start"
 
 SCHEMA = [

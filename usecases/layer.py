@@ -14,6 +14,7 @@ from usecases.history import Histories
 from usecases.notifications import Notifications
 from usecases.records import Records
 from usecases.registers import Registers
+from usecases.reminders import Reminders
 from usecases.signing import Signing
 from usecases.verification import Verification
 from usecases.visibility import Visibility
@@ -36,11 +37,13 @@ class UseCases:
     departments: Departments
     health: Health
     notifications: Notifications
+    reminders: Reminders
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
         seen = Visibility(deps)
         history = Histories(deps, seen)
+        told = Notifications(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
-                   Accounts(deps, seen), Departments(deps, seen), Health(deps), Notifications(deps, seen))
+                   Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told))
