@@ -13,6 +13,7 @@ from api import errors
 from api.context import ApiContext
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
+from api.routers import acknowledgements as acknowledgement_routes
 from api.routers import notifications as notification_routes
 from api.routers import signing as signing_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
@@ -103,7 +104,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     app.state.mailer = mailer
     errors.install(app)
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public, notification_routes):
+                   public, notification_routes, acknowledgement_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

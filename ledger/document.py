@@ -345,6 +345,39 @@ class Document(LedgerAggregate):
         self.in_force = None
 
 
+    # ---- read and understood (đã đọc và hiểu) ------------------------------------------------
+    def acknowledge(self, actor: Actor, n: int) -> None:
+        """``actor`` has read and understood issued version ``n`` (once; whether they are on its distribution is
+        the directory's to say, checked by the caller)."""
+        meta = self._meta(actor, *sorted(actor.roles))
+        ver = self._numbered(n)
+        self._check_status(ver, "issued")
+        if actor.user_id in ver.get("acknowledged", {}):
+            raise RuleViolation(f"Bạn đã xác nhận đã đọc và hiểu phiên bản {n}.",
+                                f"You have already acknowledged version {n}.", code="already_acknowledged")
+        self._acknowledged(version=n, meta=meta)
+
+    def remind_acknowledgement(self, actor: Actor, n: int, *, users: list[str],
+                               controllers: tuple[str, ...] = SECRETARY) -> None:
+        """The document controller reminds ``users`` (those who have not yet acknowledged) to read version ``n``."""
+        meta = self._meta(actor, *controllers)
+        ver = self._numbered(n)
+        self._check_status(ver, "issued")
+        people = [u for u in v.user_ids(users, "users", at_least=1) if u not in ver.get("acknowledged", {})]
+        if not people:
+            raise RuleViolation("Mọi người được nhắc đã xác nhận đọc và hiểu.", "Everyone named has acknowledged it.",
+                                code="nobody_to_remind")
+        self._acknowledgement_reminded(version=n, users=people, meta=meta)
+
+    @event("Acknowledged")
+    def _acknowledged(self, version: int, meta: dict[str, str]) -> None:
+        self.versions[version - 1].setdefault("acknowledged", {})[meta["user_id"]] = True
+
+    @event("AcknowledgementReminded")
+    def _acknowledgement_reminded(self, version: int, users: list[str], meta: dict[str, str]) -> None:
+        pass
+
+
 def _vn(iso: str) -> str:
     y, m, d = iso[:10].split("-")
     return f"{d}/{m}/{y}"

@@ -106,13 +106,7 @@ class Notices:
         return [p["username"] for p in self.people(agency_id) if p["roles"] & roles]
 
     def members_of(self, agency_id: str, distribution: list[str]) -> list[str]:
-        """The people a distribution names: members of the departments it names (by id, code or name), and
-        accounts it names directly."""
-        names = {fold(d).strip() for d in distribution}
-        self.cur.execute("SELECT id, code, name FROM departments WHERE agency_id=? AND closed=0", (agency_id,))
-        depts = {i for i, c, n in self.cur.fetchall() if {fold(i), fold(c), fold(n).strip()} & names}
-        return [p["username"] for p in self.people(agency_id)
-                if (p["department"] in depts or fold(p["username"]) in names) and p["roles"] & DOC_READERS]
+        return [u for u, _ in distribution_members(self.cur, agency_id, distribution)]
 
     # ---- deciding -------------------------------------------------------------------------
     def tell(self, e: Ev, users: Iterable[str], kind: str, subject: str, agency_id: str, title: str,
@@ -126,6 +120,18 @@ class Notices:
             self.rows.append((f"{e.position}:{user}:{kind}", user, agency_id, kind, subject, e.aggregate_id, n, title,
                               actor, e.at, e.position, json.dumps(data, ensure_ascii=False), None, "pending", 0, None,
                               None, None, None))
+
+
+def distribution_members(cur: Any, agency_id: str, distribution: list[str]) -> list[tuple[str, str | None]]:
+    """The people a distribution names, with their department: the active members, who read documents, of the
+    departments it names (by id, code or name, accents and case aside), and the accounts it names directly."""
+    names = {fold(d).strip() for d in distribution}
+    cur.execute("SELECT id, code, name FROM departments WHERE agency_id=? AND closed=0", (agency_id,))
+    depts = {i for i, c, n in cur.fetchall() if {fold(i), fold(c), fold(n).strip()} & names}
+    cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active' ORDER BY username",
+                (agency_id,))
+    return [(u, d) for u, r, d in cur.fetchall()
+            if (d in depts or fold(u) in names) and frozenset(json.loads(r)) & DOC_READERS]
 
 
 SELF_KINDS = frozenset({"distributed"})  # the one who issues a version still has to read and understand it
@@ -221,6 +227,13 @@ def _destruction_proposed(notes: Notices, e: Ev) -> Touched:
     return None
 
 
+def _ack_reminded(notes: Notices, e: Ev) -> Touched:
+    doc, title = _doc(notes, e)
+    notes.tell(e, notes.who(doc["agency_id"], e.f["users"], DOC_READERS), "ack_reminder", "document",
+               doc["agency_id"], title, e.f["version"])
+    return None
+
+
 HANDLERS = {
     ("Document", "DraftCreated"): _drafted,
     ("Document", "SubmittedForReview"): _submitted,
@@ -230,4 +243,5 @@ HANDLERS = {
     ("Document", "Signed"): _to_author("signed"),
     ("Document", "Issued"): _to_author("issued"),
     ("Record", "DestructionProposed"): _destruction_proposed,
+    ("Document", "AcknowledgementReminded"): _ack_reminded,
 }

@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import directory, merkle, outbox, views
+from projections import acknowledgements, directory, merkle, outbox, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
-VIEW_MODULES: list[Any] = [views, directory, merkle, outbox]  # the outbox decides after the people are known
+# The outbox decides after the people are known.
+VIEW_MODULES: list[Any] = [views, directory, merkle, acknowledgements, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with

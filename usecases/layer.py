@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from usecases.accounts import Accounts
+from usecases.acknowledgements import Acknowledgements
 from usecases.departments import Departments
 from usecases.deps import Deps
 from usecases.documents import Documents
@@ -38,6 +39,7 @@ class UseCases:
     health: Health
     notifications: Notifications
     reminders: Reminders
+    acknowledgements: Acknowledgements
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -46,4 +48,5 @@ class UseCases:
         told = Notifications(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
-                   Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told))
+                   Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
+                   Acknowledgements(deps, seen))

@@ -24,6 +24,8 @@ KINDS: dict[str, tuple[str, str, bool]] = {
     "issued": ("Phiên bản của bạn đã được ban hành", "Your version was issued", True),
     "distributed": ("Tài liệu mới ban hành gửi đến phòng của bạn: hãy đọc và xác nhận đã hiểu",
                     "A document issued to your department: read it and confirm you understood it", True),
+    "ack_reminder": ("Nhắc: hãy đọc và xác nhận đã hiểu tài liệu đã ban hành",
+                     "Reminder: read and confirm you understood an issued document", True),
     "destruction_to_approve": ("Đề nghị hủy hồ sơ chờ bạn phê duyệt", "A record's destruction awaits your approval",
                                False),
     "loan_due": ("Hồ sơ mượn sắp đến hạn trả (còn 3 ngày)", "A borrowed record is due back in 3 days", True),

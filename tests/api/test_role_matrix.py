@@ -60,11 +60,12 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import (accounts, agencies, audit, auth, departments, documents, evidence, health,
-                             notifications, public, records, signing)
+    from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
+                             health, notifications, public, records, signing)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
-                                      audit, evidence, public, notifications)] + [evidence.verifier_router]:
+                                      audit, evidence, public, notifications, acknowledgements)
+                   ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
                 for method in sorted(r.methods):
@@ -199,6 +200,13 @@ class World:
         ref = self.api.archive.put(io.BytesIO(stamp_png()), "con-dau.png", agency_scope(agency))
         self.api.ctx.directory.set_seal_image(ADMIN, agency, file=ref.to_dict())
         return agency
+
+    def issued(self, agency: str, to: str | None = None) -> str:
+        """Version 1 issued, distributed to ``to`` (named directly; the agency's leader by default)."""
+        doc = self.approved(agency)
+        self.ledger.issue(self.person(SECRETARY[agency]), doc, 1, effective_from="2026-03-02",
+                          distribution=[to or LEADER[agency]])
+        return doc
 
     # notifications
     def notification(self, agency: str, user: str | None) -> str:
@@ -403,6 +411,13 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{V1}/records/{{record_id}}/access-grants/{{grantee}}/revoke"): Case(
         200, lambda w, a, u: {"record_id": w.granted(a, GRANTEE[a]), "grantee": GRANTEE[a]},
         body(lambda w: {"reason": "Đã xong"})),
+    # read and understood
+    ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/acknowledge"): Case(
+        200, doc(lambda w, a, u: w.issued(a, u))),
+    ("GET", f"{V1}/documents/{{document_id}}/versions/{{n}}/acknowledgements"): Case(
+        200, doc(lambda w, a, u: w.issued(a))),
+    ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/acknowledgements/remind"): Case(
+        200, controlled(doc(lambda w, a, u: w.issued(a)))),
     # notifications
     ("GET", f"{V1}/notifications"): Case(200),
     ("POST", f"{V1}/notifications/{{notification_id}}/read"): Case(
