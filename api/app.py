@@ -15,6 +15,7 @@ from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
 from api.routers import acknowledgements as acknowledgement_routes
 from api.routers import notifications as notification_routes
+from api.routers import periodic_review as periodic_review_routes
 from api.routers import signing as signing_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
@@ -104,7 +105,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     app.state.mailer = mailer
     errors.install(app)
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public, notification_routes, acknowledgement_routes):
+                   public, notification_routes, acknowledgement_routes, periodic_review_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

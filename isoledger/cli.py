@@ -242,7 +242,7 @@ def remind(day: Annotated[str | None, typer.Option("--date", help="the day to re
             return
         console.print(f"Nhắc việc ngày / reminders of {done.day}: {done.loan_due} sắp đến hạn trả / due soon, "
                       f"{done.loan_overdue} quá hạn / overdue, {done.retention_ended} hết thời hạn bảo quản / "
-                      f"retention ended")
+                      f"retention ended, {done.review_due_soon + done.review_due} xem xét định kỳ / periodic reviews")
         if mail and settings.mail.enabled:
             from isoledger.mailer import MailSender
 

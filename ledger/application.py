@@ -161,6 +161,16 @@ class Ledger(Application[UUID]):
         self._retrying(document_id, lambda d: d.remind_acknowledgement(
             actor, n, users=users, controllers=self._rules(d.agency_id).controllers))
 
+    def set_review_period(self, actor: Actor, document_id: str, *, months: int,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.set_review_period(
+            actor, months=months, controllers=self._rules(d.agency_id).controllers))
+
+    def confirm_unchanged(self, actor: Actor, document_id: str, *, comment: str,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.confirm_unchanged(
+            actor, comment=comment, controllers=self._rules(d.agency_id).controllers))
+
     def _retrying(self, document_id: str, command: Callable[[Document], Any], attempts: int = 5) -> None:
         """A change that does not depend on what the caller read: a concurrent write is retried, not refused."""
         for attempt in range(attempts):

@@ -35,6 +35,11 @@ CONTROLLERS = ("iso_secretary", "records_controller")  # when the agency lets it
 VERDICTS = ("agree", "agree_with_comments", "disagree")
 MEANINGS = ("review", "approval")
 PENDING = ("draft", "submitted", "approved", "rejected")
+# kind -> months between periodic reviews, until the document sets its own (ReviewPeriodSet)
+REVIEW_MONTHS = {"procedure": 12, "form": 24, "instruction": 24, "regulation": 24, "quality_policy": 12,
+                 "quality_objectives": 12, "context_analysis": 12, "audit_programme": 12, "audit_plan": 12,
+                 "management_review": 12, "improvement_programme": 12, "other": 24}
+MAX_REVIEW_MONTHS = 120
 STATUS_VI = {
     "draft": "Dự thảo", "submitted": "Đang xem xét", "approved": "Đã phê duyệt",
     "rejected": "Bị từ chối", "issued": "Đã ban hành", "superseded": "Đã bị thay thế",
@@ -44,6 +49,10 @@ STATUS_VI = {
 
 class Document(LedgerAggregate):
     """One controlled document of one agency, with its numbered versions."""
+
+    # Default for documents (and snapshots) from before periodic review periods existed; not annotated, so not a
+    # dataclass field. None: the kind's REVIEW_MONTHS.
+    review_months = cast("int | None", None)
 
     # ---- commands -------------------------------------------------------------------------
     @classmethod
@@ -375,6 +384,32 @@ class Document(LedgerAggregate):
 
     @event("AcknowledgementReminded")
     def _acknowledgement_reminded(self, version: int, users: list[str], meta: dict[str, str]) -> None:
+        pass
+
+
+    # ---- periodic review (xem xét định kỳ) ----------------------------------------------------
+    def set_review_period(self, actor: Actor, *, months: int, controllers: tuple[str, ...] = SECRETARY) -> None:
+        """How often the document is reviewed, in months (the kind's default until set)."""
+        meta = self._meta(actor, *controllers)
+        if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_REVIEW_MONTHS:
+            raise InvalidInput(f"Chu kỳ xem xét là số tháng từ 1 đến {MAX_REVIEW_MONTHS}.",
+                               f"The review period is 1 to {MAX_REVIEW_MONTHS} months.", field="months")
+        self._review_period_set(months=months, meta=meta)
+
+    def confirm_unchanged(self, actor: Actor, *, comment: str, controllers: tuple[str, ...] = SECRETARY) -> None:
+        """The periodic review ends with no change to the version in force (the other ending is a new draft)."""
+        meta = self._meta(actor, *controllers)
+        if self.in_force is None:
+            raise RuleViolation("Tài liệu chưa có phiên bản đang hiệu lực để xem xét.",
+                                "The document has no version in force to review.", code="nothing_in_force")
+        self._reviewed_no_change(version=self.in_force, comment=v.text(comment, "comment", max_len=4000), meta=meta)
+
+    @event("ReviewPeriodSet")
+    def _review_period_set(self, months: int, meta: dict[str, str]) -> None:
+        self.review_months = months
+
+    @event("ReviewedNoChange")
+    def _reviewed_no_change(self, version: int, comment: str, meta: dict[str, str]) -> None:
         pass
 
 

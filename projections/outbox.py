@@ -174,7 +174,9 @@ def _drafted(notes: Notices, e: Ev) -> Touched:
 
 def _submitted(notes: Notices, e: Ev) -> Touched:
     key = (e.aggregate_id, e.f["version"])
-    ver = notes.versions[key]
+    ver = notes.versions.get(key)
+    if ver is None:  # drafted before the outbox existed
+        return None
     ver.update(approver=e.f["approver"], reviewers=list(e.f["reviewers"]), reviews=0)
     doc, title = _doc(notes, e)
     if ver["reviewers"]:
@@ -188,7 +190,9 @@ def _submitted(notes: Notices, e: Ev) -> Touched:
 
 def _reviewed(notes: Notices, e: Ev) -> Touched:
     key = (e.aggregate_id, e.f["version"])
-    ver = notes.versions[key]
+    ver = notes.versions.get(key)
+    if ver is None:
+        return None
     ver["reviews"] += 1
     doc, title = _doc(notes, e)
     notes.tell(e, notes.who(doc["agency_id"], [ver["author"]], DOC_READERS), "reviewed", "document",

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import acknowledgements, directory, merkle, outbox, views
+from projections import acknowledgements, directory, merkle, outbox, periodic_review, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
 # The outbox decides after the people are known.
-VIEW_MODULES: list[Any] = [views, directory, merkle, acknowledgements, outbox]
+VIEW_MODULES: list[Any] = [views, directory, merkle, acknowledgements, periodic_review, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with

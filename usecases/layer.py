@@ -13,6 +13,7 @@ from usecases.evidence import Evidence
 from usecases.health import Health
 from usecases.history import Histories
 from usecases.notifications import Notifications
+from usecases.periodic_review import PeriodicReviews
 from usecases.records import Records
 from usecases.registers import Registers
 from usecases.reminders import Reminders
@@ -40,6 +41,7 @@ class UseCases:
     notifications: Notifications
     reminders: Reminders
     acknowledgements: Acknowledgements
+    periodic_reviews: PeriodicReviews
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -49,4 +51,4 @@ class UseCases:
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
-                   Acknowledgements(deps, seen))
+                   Acknowledgements(deps, seen), PeriodicReviews(deps, seen))

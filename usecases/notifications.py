@@ -31,6 +31,9 @@ KINDS: dict[str, tuple[str, str, bool]] = {
     "loan_due": ("Hồ sơ mượn sắp đến hạn trả (còn 3 ngày)", "A borrowed record is due back in 3 days", True),
     "loan_overdue": ("Hồ sơ mượn đã quá hạn trả", "A borrowed record is overdue", True),
     "retention_ended": ("Hồ sơ đã hết thời hạn bảo quản", "A record's retention period has ended", True),
+    "review_due_soon": ("Tài liệu sắp đến hạn xem xét định kỳ (còn 30 ngày)",
+                        "A document's periodic review is due in 30 days", True),
+    "review_due": ("Tài liệu đến hạn xem xét định kỳ", "A document's periodic review is due", True),
 }
 MODES = {"immediate": ("Gửi ngay", "At once"), "digest": ("Gộp vào thư cuối ngày", "In the daily digest"),
          "off": ("Không gửi thư", "No e-mail")}

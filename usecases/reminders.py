@@ -21,6 +21,7 @@ from usecases.deps import Deps
 from usecases.notifications import Notifications
 
 DUE_SOON_DAYS = 3
+REVIEW_NOTICE_DAYS = 30  # a document's periodic review: 30 days before, and on the date
 SYSTEM = "isoledger"  # the actor of a reminder: the product itself
 
 
@@ -30,11 +31,13 @@ class Reminded:
     loan_due: int = 0
     loan_overdue: int = 0
     retention_ended: int = 0
+    review_due_soon: int = 0
+    review_due: int = 0
     ran: bool = True  # False: another process holds the lease
 
     @property
     def total(self) -> int:
-        return self.loan_due + self.loan_overdue + self.retention_ended
+        return self.loan_due + self.loan_overdue + self.retention_ended + self.review_due_soon + self.review_due
 
 
 class Reminders:
@@ -95,9 +98,34 @@ class Reminders:
                 rows += self._tell("retention_ended", agency_id, rec["id"], rec["retention_ends_on"],
                                    f"{rec['code']} — {rec['title']}", controllers,
                                    retention_ends_on=rec["retention_ends_on"])
+            rows += self._reviews(agency_id, day)
         added = self._insert(rows)
-        return Reminded(day.isoformat(), loan_due=added.get("loan_due", 0), loan_overdue=added.get("loan_overdue", 0),
-                        retention_ended=added.get("retention_ended", 0))
+        kinds = ("loan_due", "loan_overdue", "retention_ended", "review_due_soon", "review_due")
+        return Reminded(day.isoformat(), **{k: added.get(k, 0) for k in kinds})  # type: ignore[arg-type]
+
+    def _reviews(self, agency_id: str, day: date) -> list[tuple[Any, ...]]:
+        """Documents due for their periodic review within 30 days (once per due date), and on the date (once)."""
+        soon = (day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT p.document_id, p.due_on, d.code, d.title FROM periodic_reviews p JOIN documents d ON "
+                        "d.id=p.document_id WHERE p.agency_id=? AND p.due_on IS NOT NULL AND p.due_on <= ? AND "
+                        "d.status='active'", (agency_id, soon))
+            due = cur.fetchall()
+        owners = self._people(agency_id, "iso_secretary")
+        rows: list[tuple[Any, ...]] = []
+        at = self.deps.ledger.clock().isoformat()
+        for document_id, due_on, code, title in due:
+            kind = "review_due" if due_on <= day.isoformat() else "review_due_soon"
+            row = {"subject": "document", "agency_id": agency_id, "aggregate_id": document_id, "data": "{}"}
+            data = json.dumps({"due_on": due_on}, ensure_ascii=False)
+            for user in owners:
+                account = self.notifications.account(user)
+                if account is None or not self.notifications.may_see(account, row):
+                    continue
+                rows.append((f"remind:{kind}:{document_id}:{due_on}:{user}", user, agency_id, kind, "document",
+                             document_id, None, f"{code} — {title}", SYSTEM, at, None, data, None, "pending", 0, None,
+                             None, None, None))
+        return rows
 
     def _tell(self, kind: str, agency_id: str, record_id: str, because: str, title: str, users: list[str],
               **data: Any) -> list[tuple[Any, ...]]:

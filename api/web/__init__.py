@@ -12,7 +12,7 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import acknowledgements, admin, audit, documents, home, notifications, records, verify
+    from api.web import acknowledgements, admin, audit, documents, home, notifications, periodic_review, records, verify
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
@@ -23,3 +23,4 @@ def install(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(notifications.router)
     app.include_router(acknowledgements.router)
+    app.include_router(periodic_review.router)

@@ -61,10 +61,10 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, notifications, public, records, signing)
+                             health, notifications, periodic_review, public, records, signing)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
-                                      audit, evidence, public, notifications, acknowledgements)
+                                      audit, evidence, public, notifications, acknowledgements, periodic_review)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -418,6 +418,13 @@ CASES: dict[tuple[str, str], Case] = {
         200, doc(lambda w, a, u: w.issued(a))),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/acknowledgements/remind"): Case(
         200, controlled(doc(lambda w, a, u: w.issued(a)))),
+    # periodic review
+    ("PUT", f"{V1}/documents/{{document_id}}/review-period"): Case(
+        200, controlled(doc(lambda w, a, u: w.document(a))), body(lambda w: {"months": 6})),
+    ("POST", f"{V1}/documents/{{document_id}}/periodic-review"): Case(
+        200, controlled(doc(lambda w, a, u: w.issued(a))), body(lambda w: {"comment": "Vẫn phù hợp, không sửa"})),
+    ("GET", f"{V1}/documents/{{document_id}}/periodic-review"): Case(200, doc(lambda w, a, u: w.issued(a))),
+    ("GET", f"{V1}/agencies/{{agency_id}}/documents/review-overdue"): Case(200, lambda w, a, u: {"agency_id": a}),
     # notifications
     ("GET", f"{V1}/notifications"): Case(200),
     ("POST", f"{V1}/notifications/{{notification_id}}/read"): Case(

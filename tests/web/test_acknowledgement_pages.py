@@ -54,3 +54,18 @@ def test_another_agency_cannot_acknowledge_or_download(site: Site, web: Browser)
     web.login("thuky-b")
     assert web.post(f"/documents/{doc}/versions/1/acknowledge", page="/").status_code == 404
     assert web.get(f"/documents/{doc}/versions/1/acknowledgements.csv").status_code == 404
+
+
+def test_the_register_lists_documents_overdue_for_review_and_the_page_records_no_change(
+        site: Site, web: Browser) -> None:
+    doc = _issued(site)
+    site.services.ledger.set_review_period(site.actor("thuky"), doc, months=1)  # due 02/04/2026: past
+    web.login("thuky")
+    assert 'data-overdue="BM-07"' in web.get("/periodic-reviews").text
+    page = web.get(f"/documents/{doc}").text
+    assert "Xem xét định kỳ" in page and "02/04/2026" in page
+    r = web.post(f"/documents/{doc}/periodic-review", {"comment": "Biểu mẫu vẫn dùng được, không sửa."},
+                 page=f"/documents/{doc}")
+    assert r.status_code == 303
+    assert "Lần trước: không thay đổi" in web.get(f"/documents/{doc}").text
+    assert 'data-overdue="BM-07"' not in web.get("/periodic-reviews").text
