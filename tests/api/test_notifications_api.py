@@ -83,7 +83,9 @@ def test_someone_who_no_longer_reads_documents_no_longer_sees_the_notice(api: Ap
     submit(api, doc, ["chuyenvien"])
     assert notes(api, "chuyenvien")["unread"] == 1
     api.ctx.directory.change_roles(ADMIN, "chuyenvien", ["agency_admin"])
-    assert notes(api, "chuyenvien") == {"items": [], "unread": 0}
+    now = Actor("chuyenvien", OWN, frozenset({"agency_admin"}))
+    assert api.ctx.uc.notifications.list(now) == [] and api.ctx.uc.notifications.unread_count(now) == 0
+    assert api.call("GET", "/api/v1/notifications", "chuyenvien").status_code == 403
 
 
 def test_a_rebuild_tells_no_one_twice_and_keeps_what_was_read(api: Api, world: dict[str, Any]) -> None:
