@@ -17,6 +17,7 @@ from api.routers import acknowledgements as acknowledgement_routes
 from api.routers import notifications as notification_routes
 from api.routers import periodic_review as periodic_review_routes
 from api.routers import signing as signing_routes
+from api.routers import webhooks as webhook_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
 from isoledger.bootstrap import use_cases
@@ -46,7 +47,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                signing_factory: Callable[[], Any] | None = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
-               throttle: Throttle | None = None, mail: Any = None, remind_every: float | None = None) -> FastAPI:
+               throttle: Throttle | None = None, mail: Any = None, remind_every: float | None = None,
+               webhooks: bool = False) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
@@ -54,7 +56,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
     ``mail`` (MailSettings with a host) starts the notifications' mail sender with the app, stopped with it;
-    ``remind_every`` (seconds) the scheduled reminders (loans due, retention ended).
+    ``remind_every`` (seconds) the scheduled reminders (loans due, retention ended); ``webhooks`` the sender of
+    the webhooks' deliveries.
     """
     if archive is None:
         archive = getattr(services, "archive", None)
@@ -84,7 +87,13 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
         from isoledger.scheduler import Scheduler
 
         scheduler = Scheduler(uc, remind_every, after=mailer.wake if mailer is not None else None)
-    background = [b for b in (mailer, scheduler) if b is not None]
+    hooks = None
+    if webhooks:
+        from isoledger.webhooks import WebhookSender
+
+        hooks = WebhookSender(uc)
+        uc.deps.projections.listeners.append(hooks.wake)
+    background = [b for b in (mailer, scheduler, hooks) if b is not None]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -100,12 +109,12 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                   lifespan=lifespan,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
                                                        "audit", "evidence", "public", "health",
-                                                       "notifications")])
+                                                       "notifications", "webhooks")])
     app.state.ctx = ctx
-    app.state.mailer = mailer
+    app.state.mailer, app.state.webhooks = mailer, hooks
     errors.install(app)
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public, notification_routes, acknowledgement_routes, periodic_review_routes):
+                   public, notification_routes, acknowledgement_routes, periodic_review_routes, webhook_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

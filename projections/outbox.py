@@ -20,7 +20,8 @@ from projections.text import fold
 from projections.views import Ev
 
 TABLES = ("outbox_versions",)
-KEPT = ("notifications", "notification_prefs", "mail_digests", "leases")  # not rebuilt: what happened after deciding
+KEPT = ("notifications", "notification_prefs", "mail_digests", "leases", "webhooks", "webhook_deliveries",
+        "webhook_attempts")  # not rebuilt: what happened after deciding
 START = "outbox-start"
 
 SCHEMA = [
@@ -39,6 +40,19 @@ SCHEMA = [
         attempts INTEGER NOT NULL, claimed_at TEXT, done_at TEXT, error TEXT)""",
     """CREATE TABLE IF NOT EXISTS leases (
         name TEXT PRIMARY KEY, holder TEXT NOT NULL, until TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS webhooks (
+        id TEXT PRIMARY KEY, owner_agency TEXT NOT NULL, url TEXT NOT NULL, kinds TEXT NOT NULL, agencies TEXT NOT NULL,
+        secret TEXT NOT NULL, description TEXT NOT NULL, active INTEGER NOT NULL, since_position BIGINT NOT NULL,
+        created_by TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS webhook_deliveries (
+        id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, position BIGINT NOT NULL, event_type TEXT NOT NULL,
+        agency_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at TEXT NOT NULL,
+        claimed_at TEXT, last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL, delivered_at TEXT)""",
+    "CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_at)",
+    "CREATE INDEX IF NOT EXISTS webhook_deliveries_hook ON webhook_deliveries (webhook_id, position)",
+    """CREATE TABLE IF NOT EXISTS webhook_attempts (
+        delivery_id TEXT NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL, status_code INTEGER, error TEXT,
+        ms INTEGER NOT NULL, PRIMARY KEY (delivery_id, n))""",
     """CREATE TABLE IF NOT EXISTS outbox_versions (
         document_id TEXT NOT NULL, n INTEGER NOT NULL, author TEXT NOT NULL, approver TEXT,
         reviewers TEXT NOT NULL, reviews INTEGER NOT NULL, PRIMARY KEY (document_id, n))""",
@@ -151,9 +165,30 @@ def apply_page(cur: Any, events: list[Ev]) -> None:
         cur.execute(f"INSERT INTO outbox_versions ({', '.join(VER_COLS)}) VALUES (?,?,?,?,?,?)",
                     (ver["document_id"], ver["n"], ver["author"], ver["approver"], json.dumps(ver["reviewers"]),
                      ver["reviews"]))
+    _deliveries(cur, events, notes.start)
     if notes.rows:
         cur.executemany(f"INSERT INTO notifications ({', '.join(NOTE_COLS)}) VALUES "
                         f"({','.join('?' * len(NOTE_COLS))}) ON CONFLICT DO NOTHING", notes.rows)
+
+
+def _deliveries(cur: Any, events: list[Ev], start: int) -> None:
+    """One delivery per webhook and event it subscribes to (its kinds, its agencies), after it was registered."""
+    cur.execute("SELECT id, kinds, agencies, since_position FROM webhooks WHERE active=1")
+    hooks = [(i, json.loads(k), set(json.loads(a)), int(p)) for i, k, a, p in cur.fetchall()]
+    if not hooks:
+        return
+    rows = []
+    for e in events:
+        name, agency = f"{e.kind}.{e.type}", e.f["meta"]["agency_id"]
+        for hook, kinds, agencies, since in hooks:
+            if e.position <= max(start, since) or agency not in agencies:
+                continue
+            if "*" in kinds or name in kinds or f"{e.kind}.*" in kinds:
+                rows.append((f"{hook}:{e.position}", hook, e.position, name, agency, "pending", 0, "", None, None,
+                             None, e.at, None))  # next_at "": due at once
+    if rows:
+        cur.executemany("INSERT INTO webhook_deliveries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                        rows)
 
 
 # ---- documents ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from usecases.departments import Departments
 from usecases.deps import Deps
 from usecases.documents import Documents
 from usecases.evidence import Evidence
+from usecases.feed import EventFeed
 from usecases.health import Health
 from usecases.history import Histories
 from usecases.notifications import Notifications
@@ -20,6 +21,7 @@ from usecases.reminders import Reminders
 from usecases.signing import Signing
 from usecases.verification import Verification
 from usecases.visibility import Visibility
+from usecases.webhooks import Webhooks
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,16 @@ class UseCases:
     reminders: Reminders
     acknowledgements: Acknowledgements
     periodic_reviews: PeriodicReviews
+    feed: EventFeed
+    webhooks: Webhooks
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
         seen = Visibility(deps)
         history = Histories(deps, seen)
-        told = Notifications(deps, seen)
+        told, registers = Notifications(deps, seen), Registers(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
-                   Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
+                   Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
-                   Acknowledgements(deps, seen), PeriodicReviews(deps, seen))
+                   Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
+                   Webhooks(deps, seen))

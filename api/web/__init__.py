@@ -12,7 +12,18 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import acknowledgements, admin, audit, documents, home, notifications, periodic_review, records, verify
+    from api.web import (
+        acknowledgements,
+        admin,
+        audit,
+        documents,
+        home,
+        notifications,
+        periodic_review,
+        records,
+        verify,
+        webhooks,
+    )
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
@@ -24,3 +35,4 @@ def install(app: FastAPI) -> None:
     app.include_router(notifications.router)
     app.include_router(acknowledgements.router)
     app.include_router(periodic_review.router)
+    app.include_router(webhooks.router)
