@@ -52,6 +52,7 @@ bench: install
 	$(PY) bench/signing.py
 	$(PY) bench/api.py
 	$(PY) bench/evidence.py
+	$(PY) bench/notifications.py
 
 # ruff on every package, and mypy --strict on the domain and the use cases.
 lint: install
