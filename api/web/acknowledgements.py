@@ -15,7 +15,17 @@ from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of,
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
 Form = Annotated[FormData, Depends(form_data)]
-CONTROLLERS = frozenset({"iso_secretary", "records_controller"})
+
+
+def controls(request: Request, user: Principal, agency_id: str) -> bool:
+    """Whether ``user`` controls the agency's documents: its ISO secretary, or its records controller when the
+    agency says so."""
+    if user.agency_id != agency_id:
+        return False
+    if "iso_secretary" in user.roles:
+        return True
+    rules = ctx_of(request).uc.departments.rules(user.actor(request_id(request)), agency_id)
+    return "records_controller" in user.roles and bool(rules.get("records_controller_controls_documents"))
 
 
 def panel(request: Request, user: Principal, state: dict[str, Any]) -> dict[str, Any] | None:
@@ -25,8 +35,7 @@ def panel(request: Request, user: Principal, state: dict[str, Any]) -> dict[str,
         return None
     n = issued[-1]["n"]
     found = ctx_of(request).uc.acknowledgements.status(user.actor(request_id(request)), state["id"], n)
-    found["may_remind"] = bool(user.roles & CONTROLLERS) and user.agency_id == state["agency_id"] and \
-        bool(found["pending"])
+    found["may_remind"] = controls(request, user, state["agency_id"]) and bool(found["pending"])
     return found
 
 

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.deps import request_id
 from api.security import Principal
+from api.web.acknowledgements import controls
 from api.web.core import (
     KNOWN,
     PageError,
@@ -35,7 +36,7 @@ def panel(request: Request, user: Principal, state: dict[str, Any]) -> dict[str,
     found = ctx_of(request).uc.periodic_reviews.of(user.actor(request_id(request)), state["id"])
     if found is None or not found["due_on"]:
         return None
-    found["may_close"] = bool(user.roles & set(R.DOC_CONTROLLERS)) and user.agency_id == state["agency_id"]
+    found["may_close"] = controls(request, user, state["agency_id"])
     return found
 
 

@@ -69,3 +69,11 @@ def test_the_register_lists_documents_overdue_for_review_and_the_page_records_no
     assert r.status_code == 303
     assert "Lần trước: không thay đổi" in web.get(f"/documents/{doc}").text
     assert 'data-overdue="BM-07"' not in web.get("/periodic-reviews").text
+
+
+def test_a_records_controller_reminds_and_closes_reviews_only_where_the_agency_lets_them_control_documents(
+        site: Site, web: Browser) -> None:
+    doc = _issued(site)
+    web.login("vanthu")
+    page = web.get(f"/documents/{doc}").text
+    assert "Nhắc những người chưa xác nhận" not in page and "Ghi nhận: không thay đổi" not in page
