@@ -71,6 +71,9 @@ class Projector:
         """Applies every event after the tracked position; returns how many were applied."""
         started, total = time.perf_counter(), 0
         position = 0
+        settle = getattr(self.ledger.recorder, "settle", None)
+        if settle is not None:  # PostgreSQL: wait for the writers still in flight, so every commit so far is read
+            settle()
         while limit is None or total < limit:
             applied, position = self._apply_page()
             total += applied
