@@ -108,13 +108,13 @@ class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute("SELECT pg_snapshot_xmin(s) = pg_snapshot_xmax(s) AS done,"
                          " pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() s")
-            row = curs.fetchone()
+            row = _one(curs)
             done, deadline, wait = bool(row["done"]), time.monotonic() + timeout, 0.0005
             while not done and time.monotonic() < deadline:
                 time.sleep(wait)
                 wait = min(wait * 2, 0.02)
                 curs.execute(statement, (row["xmax"],))
-                done = bool(curs.fetchone()["done"])
+                done = bool(_one(curs)["done"])
         self.publish()
         return done
 
@@ -144,8 +144,8 @@ class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
         self.publish()
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._max_position)
-            row = curs.fetchone()
-        return None if row is None or row["max"] is None else int(row["max"])
+            found = _one(curs)["max"]
+        return None if found is None else int(found)
 
     def count_published(self, up_to: int) -> int:
         """How many events the log holds at positions up to ``up_to`` (a deleted event row shows here)."""
@@ -155,4 +155,11 @@ class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
                                                            Identifier(self.events_table_name))
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, (up_to,))
-            return int(curs.fetchone()["n"])
+            return int(_one(curs)["n"])
+
+
+def _one(curs: Any) -> dict[str, Any]:
+    row: dict[str, Any] | None = curs.fetchone()
+    if row is None:
+        raise LookupError("the statement returned no row")
+    return row
