@@ -34,7 +34,8 @@ def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], s
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 if workers > 1:  # every worker up, not only the first
-                    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+                    children = [c for c in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+                                if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
                     if len(children) < workers:
                         time.sleep(0.2)
                         continue

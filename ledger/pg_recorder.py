@@ -5,24 +5,26 @@ eventsourcing's recorder serialises every insert (``LOCK TABLE ... IN EXCLUSIVE 
 sequence value and the id of the transaction that wrote it (``xact_id``). The read positions live in a
 second, append-only table, ``<events>_positions``: any reader "publishes" them, in ``(xact_id,
 notification_id)`` order, for the rows of transactions older than the oldest one still in flight
-(``pg_snapshot_xmin(pg_current_snapshot())``), a set no later commit can add to. Publishers take turns on an
-advisory lock and never block a writer; a position, once inserted, never changes. Rows written before
-this table existed keep their old ``notification_id`` as their position (the schema step below).
+(``pg_snapshot_xmin(pg_current_snapshot())``), a set no later commit can add to. Publishers never block a
+writer, the primary key on the position settles a race between two of them, and a position, once inserted,
+never changes. Rows written before this table existed keep their old ``notification_id`` as their position
+(the schema step below).
 """
 
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
 PUBLISH_BATCH = 10_000
+PUBLISH_RETRIES = 50  # a publisher that lost a race starts again; far more than readers run at once
 SETTLE_TIMEOUT = 5.0  # seconds a reader waits for older writers before reading what is published
 
 
@@ -37,7 +39,6 @@ class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
                  "order_idx": Identifier(f"{self.events_table_name}_xact_order_idx"),
                  "events_name": Literal(self.events_table_name), "schema_name": Literal(self.datastore.schema)}
         self.sql_create_statements.append(self._schema_step(names))
-        self._publish_lock = Literal(zlib.crc32(f"{self.datastore.schema}.{self.positions_table_name}".encode()))
         self._publish = SQL(
             "INSERT INTO {schema}.{positions} (position, notification_id, xact_id)"
             " SELECT c.position + row_number() OVER (ORDER BY e.xact_id, e.notification_id),"
@@ -91,15 +92,19 @@ class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
 
     # ---- readers ---------------------------------------------------------------------------------------
     def publish(self) -> None:
-        """Gives positions to every row of the finished transactions older than any still in flight."""
-        with self.datastore.get_connection() as conn, conn.pipeline() as pipeline, conn.transaction(), \
-                conn.cursor() as curs:
-            curs.execute(SQL("SELECT pg_advisory_xact_lock({0})").format(self._publish_lock))
-            while True:
-                curs.execute(self._publish, prepare=True)
-                pipeline.sync()
+        """Gives positions to every row of the finished transactions older than any still in flight.
+
+        One statement, no lock: with nothing new it inserts nothing (and takes no transaction id). Two readers
+        publishing at once both number from the same last position, so the second one's first row collides
+        on the primary key (it waits for the first to commit, then fails as a whole) and it starts again."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            for _ in range(PUBLISH_RETRIES):
+                try:
+                    curs.execute(self._publish, prepare=True)
+                except psycopg.errors.UniqueViolation:
+                    continue
                 if curs.rowcount < PUBLISH_BATCH:
-                    break
+                    return
 
     def settle(self, timeout: float = SETTLE_TIMEOUT) -> bool:
         """Waits until every transaction in flight when called has ended, then publishes: what any writer
