@@ -104,7 +104,8 @@ def main() -> None:
         raw_after = raw_rate(pg.create_database("raw2"), 50, args.n)
     (raw, raw_cpu), (raw_after, _) = raw, raw_after
     raw_mean = (raw + raw_after) / 2
-    print(f"\nPostgreSQL {'fsync on' if args.fsync else 'fsync off'}, {os.cpu_count()} cores, n={args.n}\n")
+    print(f"\nPostgreSQL {'fsync on' if args.fsync else 'fsync off'}, {os.cpu_count()} cores, n={args.n}, load"
+          f" average {os.getloadavg()[0]:.1f}\n")
     print("| writer | clients | commands/s | client CPU ms/command | × raw 50 | × 1 client |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| raw psycopg INSERT + COMMIT (before, after) | 50 | {raw:,.0f} / {raw_after:,.0f} | {raw_cpu:.2f} | 1.00 |"

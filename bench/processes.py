@@ -91,8 +91,11 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|")
     for workers, rate, p50, p99 in rows:
         print(f"| {workers} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {rate / one:.2f} |")
+    load = os.getloadavg()[0]
     print(f"\nOne process is bound by one core (the GIL); {args.workers} processes can use at most the "
-          f"{os.cpu_count()} cores, which the database, the clients and this bench share.")
+          f"{os.cpu_count()} cores, which the database, the clients and this bench share; the load average at the"
+          f" end was {load:.1f} ({load / (os.cpu_count() or 1):.1f} runnable per core), so more processes could only"
+          f" add what the cores had left.")
 
 
 if __name__ == "__main__":
