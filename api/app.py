@@ -42,13 +42,14 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                signing_factory: Callable[[], Any] | None = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
-               throttle: Throttle | None = None) -> FastAPI:
+               throttle: Throttle | None = None, trusted_proxies: tuple[str, ...] = ()) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
     ``services.archive`` or one opened from ``services.settings``; ``signing`` is a SigningService (or
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
+    ``trusted_proxies``: the peers whose ``X-Forwarded-For`` names the client (ISOLEDGER_TRUSTED_PROXIES).
     """
     if archive is None:
         archive = getattr(services, "archive", None)
@@ -66,7 +67,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                     Tokens(key, token_ttl), throttle or Throttle(store))
     uc = use_cases(services, archive=archive, directory=authentication.directory, signing=factory,
                    pkcs11_for=pkcs11_for, credentials=authentication)
-    ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies)
+    ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies,
+                     trusted_proxies=frozenset(trusted_proxies))
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
                                                        "audit", "evidence", "public", "health")])

@@ -26,6 +26,14 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_revoked_tokens (
         session TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS api_revoked_tokens_expiry ON api_revoked_tokens (expires_at)",
+    # Where each account has signed in from (the throttle spares these addresses the account-wide limit).
+    """CREATE TABLE IF NOT EXISTS api_known_addresses (
+        username TEXT NOT NULL, address TEXT NOT NULL, last_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (username, address))""",
+    # Tokens of an account issued before ``ended_at`` no longer work (a password changed or reset, a lock), except
+    # the session ``kept`` (the one that changed its own password).
+    """CREATE TABLE IF NOT EXISTS api_sessions_ended (
+        username TEXT PRIMARY KEY, ended_at DOUBLE PRECISION NOT NULL, kept TEXT NOT NULL)""",
     # Accounts whose password was reset to a one-time password: they must choose a new one at next sign-in.
     """CREATE TABLE IF NOT EXISTS api_password_change_required (
         username TEXT PRIMARY KEY, since DOUBLE PRECISION NOT NULL)""",
@@ -133,6 +141,34 @@ class ApiStore:
     def clear_failures(self, subject: str) -> None:
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM api_login_failures WHERE subject=?", (subject,))
+
+    def clear_failures_like(self, prefix: str) -> None:
+        """Deletes the failures of every subject that starts with ``prefix`` (no LIKE: usernames hold ``_``)."""
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM api_login_failures WHERE substr(subject, 1, ?)=?", (len(prefix), prefix))
+
+    def remember_address(self, username: str, address: str, at: float) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO api_known_addresses VALUES (?,?,?) ON CONFLICT (username, address) DO UPDATE "
+                        "SET last_at=excluded.last_at", (username, address, at))
+
+    def knows_address(self, username: str, address: str) -> bool:
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT 1 FROM api_known_addresses WHERE username=? AND address=?", (username, address))
+            return cur.fetchone() is not None
+
+    # ---- ended sessions ------------------------------------------------------------------------
+    def end_sessions(self, username: str, before: float, kept: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO api_sessions_ended VALUES (?,?,?) ON CONFLICT (username) DO UPDATE "
+                        "SET ended_at=excluded.ended_at, kept=excluded.kept", (username, before, kept))
+
+    def sessions_ended(self, username: str) -> tuple[float, str] | None:
+        """(before, kept): tokens of ``username`` issued before ``before`` are void, but session ``kept``."""
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT ended_at, kept FROM api_sessions_ended WHERE username=?", (username,))
+            row = cur.fetchone()
+        return (float(row[0]), str(row[1])) if row else None
 
     # ---- revoked tokens -----------------------------------------------------------------------
     def revoke(self, session: str, expires_at: float, *, now: float) -> None:

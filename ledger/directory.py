@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, cast
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import event
@@ -198,6 +198,27 @@ class Account(LedgerAggregate):
                                 "You cannot deactivate your own account.", code="self_deactivation")
         self._deactivated(reason=v.text(reason, "reason", max_len=500, required=False), meta=meta)
 
+    def sign_in_throttled(self, *, address: str, scope: str, failures: int, retry_after: int) -> None:
+        """Failed sign-ins crossed a threshold (``scope``: ``pair``, this account from one address or browser;
+        ``account``, from addresses it never signed in from): recorded by the system, for the administrator."""
+        meta = {"user_id": "system", "role": "admin", "agency_id": self.agency_id, "request_id": uuid4().hex}
+        self._sign_in_throttled(address=v.text(address, "address", max_len=100), scope=v.choice(
+            scope, "scope", ("pair", "account")), failures=int(failures), retry_after=int(retry_after), meta=meta)
+
+    def password_changed(self, actor: Actor) -> None:
+        """The account's owner chose a new password (their other sessions end); the hash is not a fact here."""
+        if actor.user_id != self.username:
+            raise NotAllowed("Chỉ chủ tài khoản được đổi mật khẩu của mình.",
+                             "Only the account's owner changes their own password.", code="not_owner")
+        self._check_not_deactivated()
+        self._password_changed(meta=actor.meta(*sorted(actor.roles)))
+
+    def password_reset(self, actor: Actor) -> None:
+        """An administrator (or the server's operator) gave the account a one-time password; its sessions end."""
+        meta = admin_meta(actor, self.agency_id)
+        self._check_not_deactivated()
+        self._password_reset(meta=meta)
+
     def set_signature_image(self, actor: Actor, file: dict[str, Any]) -> None:
         """The leader's own signature image, drawn on their stamps; set by that leader or the administrator."""
         meta = actor.meta(*LEADERS) if actor.user_id == self.username else actor.meta("admin")
@@ -249,6 +270,19 @@ class Account(LedgerAggregate):
     @event("AccountDeactivated")
     def _deactivated(self, reason: str, meta: dict[str, str]) -> None:
         self.status = "deactivated"
+
+    @event("SignInThrottled")
+    def _sign_in_throttled(self, address: str, scope: str, failures: int, retry_after: int,
+                           meta: dict[str, str]) -> None:
+        pass
+
+    @event("PasswordChanged")
+    def _password_changed(self, meta: dict[str, str]) -> None:
+        pass
+
+    @event("PasswordReset")
+    def _password_reset(self, meta: dict[str, str]) -> None:
+        pass
 
 
 def _png_ref(file: Any, field: str) -> dict[str, Any]:
@@ -373,6 +407,17 @@ class Directory:
     def set_signature_image(self, actor: Actor, username: str, *, file: dict[str, Any],
                             expected_version: int | None = None) -> dict[str, Any]:
         return self._change(username, expected_version, lambda a: a.set_signature_image(actor, file))
+
+    def record_sign_in_throttled(self, username: str, *, address: str, scope: str, failures: int,
+                                 retry_after: int) -> dict[str, Any]:
+        return self._change(username, None, lambda a: a.sign_in_throttled(
+            address=address, scope=scope, failures=failures, retry_after=retry_after))
+
+    def record_password_changed(self, actor: Actor, username: str) -> dict[str, Any]:
+        return self._change(username, None, lambda a: a.password_changed(actor))
+
+    def record_password_reset(self, actor: Actor, username: str) -> dict[str, Any]:
+        return self._change(username, None, lambda a: a.password_reset(actor))
 
     def account(self, username: str) -> dict[str, Any]:
         return account_state(self._account(username))

@@ -26,7 +26,7 @@ class PasswordReset(BaseModel):
 
 class PasswordChange(BaseModel):
     current_password: str = Field(min_length=1, max_length=200)
-    new_password: str = Field(min_length=10, max_length=200)
+    new_password: str = Field(min_length=12, max_length=200)
 
 
 @router.post("/users/{user_id}/password-reset", response_model=PasswordReset,
@@ -39,6 +39,8 @@ def reset_password(ctx: Ctx, user_id: str, p: Manager, rid: RequestId, key: Idem
 
 @router.post("/auth/password", status_code=204, responses=responses(401, 403, 422),
              summary="Đổi mật khẩu của mình / change your own password")
-def change_password(ctx: Ctx, body: PasswordChange, p: Anyone, key: IdemKey) -> Response:
-    ctx.uc.accounts.change_own_password(p.username, current=body.current_password, new=body.new_password)
+def change_password(ctx: Ctx, body: PasswordChange, p: Anyone, rid: RequestId, key: IdemKey) -> Response:
+    """Also ends every other session of the caller (this token keeps working); recorded as PasswordChanged."""
+    ctx.uc.accounts.change_own_password(p.actor(rid), current=body.current_password, new=body.new_password,
+                                        session=p.session)
     return Response(status_code=204)

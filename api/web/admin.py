@@ -98,7 +98,8 @@ def admin_home(request: Request, user: User) -> Response:
     if "admin" not in user.roles:
         return redirect(f"/admin/agencies/{user.agency_id}")
     agencies = _accounts(request).agency_list(_actor(request, user))
-    return render(request, "admin_home.html", agencies=agencies, ok=_ok(request))
+    lockouts = _accounts(request).lockouts(_actor(request, user))
+    return render(request, "admin_home.html", agencies=agencies, lockouts=lockouts, ok=_ok(request))
 
 
 @router.post("/admin/agencies", response_class=HTMLResponse)
@@ -326,8 +327,8 @@ def change_password(request: Request, user: User, form: Form) -> Response:
         if new != str(form.get("confirm_password", "")):
             raise InvalidInput("Hai lần nhập mật khẩu mới không khớp.", "The two new passwords differ.",
                                field="confirm_password")
-        _accounts(request).change_own_password(user.username, current=str(form.get("current_password", "")),
-                                               new=new)
+        _accounts(request).change_own_password(_actor(request, user), current=str(form.get("current_password", "")),
+                                               new=new, session=user.session)
     except KNOWN as e:
         status, errors = _errors(request, e)
         required = _accounts(request).must_change_password(user.username)
