@@ -7,14 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from api import errors
 from api.context import ApiContext
+from api.limits import BodyLimits
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
 from api.routers import signing as signing_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
+from archive.service import DEFAULT_MAX_SIZE
 from isoledger.bootstrap import use_cases
 from ledger.directory import Directory
 
@@ -74,6 +77,11 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                                        "audit", "evidence", "public", "health")])
     app.state.ctx = ctx
     errors.install(app)
+    routers = [m.router for m in (health, auth, agencies, accounts, departments, documents, signing_routes, records,
+                                  audit, evidence, public)] + [evidence.verifier_router]
+    app.add_middleware(BodyLimits, upload_cap=getattr(getattr(services.settings, "storage", None), "max_size",
+                                                      DEFAULT_MAX_SIZE),
+                       routes=[r for router in routers for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public):
         app.include_router(module.router)
