@@ -16,7 +16,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import ApiError, problem
+from api.errors import ApiError, is_native_panic, native_panic, problem
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 REPLAYED_HEADERS = ("etag", "location", "content-type")
@@ -75,10 +75,15 @@ class IdempotentRoute(APIRoute):
                 return Response(stored.body or b"", status_code=stored.status or 200, headers=headers)
             try:
                 response = await handler(request)
-            except Exception as exc:  # noqa: BLE001 - converted by the app's own handlers, then stored
+            except BaseException as exc:  # noqa: BLE001 - converted by the app's own handlers, then stored
                 try:
-                    response = await _handled(request, exc)
-                except Exception:
+                    if is_native_panic(exc):
+                        response = native_panic(request)
+                    elif isinstance(exc, Exception):
+                        response = await _handled(request, exc)
+                    else:
+                        raise
+                except BaseException:
                     await run_in_threadpool(store.release, owner, key)
                     raise
             body = getattr(response, "body", None)

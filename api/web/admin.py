@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from api.deps import request_id
 from api.security import Principal
-from api.web import i18n
+from api.web import forms, i18n
 from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render, signed_in
 from ledger.actors import ROLES, Actor
 from ledger.approval import RESERVED, delegable
@@ -153,7 +153,7 @@ def update_agency(request: Request, user: User, agency_id: str, form: Form) -> R
         _managed_agency(request, user, agency_id)
         _accounts(request).update_agency(_actor(request, user), agency_id, name=_text(form, "name"),
                                          supervised_by=form.getlist("supervised_by"),
-                                         expected_version=int(_text(form, "version") or 0) or None)
+                                         expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return agency_page(request, user, agency_id, status, errors=errors, error_scope="agency")
@@ -167,7 +167,7 @@ def set_rules(request: Request, user: User, agency_id: str, form: Form) -> Respo
         _department_cases(request).set_rules(_actor(request, user), agency_id,
                                              delegated_kinds=form.getlist("delegated_kinds"),
                                              records_controller_controls_documents=form.get("controls") == "yes",
-                                             expected_version=int(_text(form, "version") or 0) or None)
+                                             expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return agency_page(request, user, agency_id, status, errors=errors)
@@ -219,7 +219,7 @@ def change_department(request: Request, user: User, department_id: str, form: Fo
         leader = _text(form, "leader") or None
         cases.change(_actor(request, user), department_id, name=name if name and name != dep["name"] else None,
                      leader=leader, change_leader=leader != dep["leader"], close=form.get("close") == "yes",
-                     reason=_text(form, "reason"), expected_version=int(_text(form, "version") or 0) or None)
+                     reason=_text(form, "reason"), expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return department_page(request, user, department_id, status, errors=errors)
@@ -286,7 +286,7 @@ def change_account(request: Request, user: User, username: str, form: Form) -> R
                      email=_text(form, "email"),
                      department=department if department and department != current["department"] else None,
                      roles=roles if sorted(roles) != sorted(current["roles"]) else None,
-                     expected_version=int(_text(form, "version") or 0) or None)
+                     expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return account_page(request, user, username, status, errors=errors)
