@@ -71,7 +71,7 @@ class UserCreate(BaseModel):
     full_name: str = Field(min_length=1, max_length=200, pattern=TEXT)
     roles: list[Role] = Field(min_length=1, max_length=8)  # type: ignore[valid-type]
     email: str = Field(default="", max_length=200)
-    password: str | None = Field(default=None, min_length=10, max_length=200,
+    password: str | None = Field(default=None, min_length=12, max_length=200,
                                  description="Để trống thì hệ thống tạo mật khẩu / leave empty to generate one")
     department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)
 
@@ -80,7 +80,7 @@ class UserPatch(BaseModel):
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=8)  # type: ignore[valid-type]
     action: Literal["lock", "unlock", "deactivate"] | None = None
     reason: str = Field(default="", max_length=500, pattern=OPTIONAL_TEXT)
-    password: str | None = Field(default=None, min_length=10, max_length=200)
+    password: str | None = Field(default=None, min_length=12, max_length=200)
     full_name: str | None = Field(default=None, min_length=1, max_length=200, pattern=TEXT)
     email: str | None = Field(default=None, max_length=200)
     department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal
 
 from ledger.actors import Actor
@@ -57,7 +57,7 @@ def within_calendar(moment: datetime | None, field: str = "as_of") -> datetime |
     if moment is None or moment.tzinfo is None:
         return moment
     try:
-        moment.astimezone(timezone.utc)
+        moment.astimezone(UTC)
         moment.astimezone(timezone(timedelta(hours=14))).astimezone(timezone(timedelta(hours=-12)))
     except OverflowError:
         raise InvalidInput("Thời điểm nằm ngoài lịch (trước năm 1 hoặc sau năm 9999 khi quy đổi múi giờ).",

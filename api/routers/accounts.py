@@ -20,8 +20,9 @@ Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 
 class PasswordReset(BaseModel):
     username: str
-    one_time_password: str = Field(description="Chỉ trả về một lần; phải đổi khi đăng nhập / returned once; to be "
-                                               "changed at next sign-in")
+    one_time_password: str | None = Field(description="Chỉ trả về một lần (null khi phát lại theo Idempotency-Key: "
+                                                      "không lưu) / returned once (null in an Idempotency-Key replay: "
+                                                      "never stored); to be changed at next sign-in")
 
 
 class PasswordChange(BaseModel):

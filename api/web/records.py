@@ -92,7 +92,8 @@ def open_record(request: Request, user: User, form: Form) -> Response:
         done = ctx.uc.records.open(
             user.actor(request_id(request)), user.agency_id, code=forms.text(form, "code"),
             title=forms.text(form, "title"), series=forms.text(form, "series"),
-            retention_years=forms.whole(years_text) if years_text else None, legal_basis=forms.text(form, "legal_basis"),
+            retention_years=forms.whole(years_text) if years_text else None,
+            legal_basis=forms.text(form, "legal_basis"),
             confidentiality=forms.text(form, "confidentiality"))
     except KNOWN as e:
         status, values = fail(request, "open", e)
