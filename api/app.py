@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from api import errors
 from api.context import ApiContext
+from api.headers import SecurityHeaders
 from api.limits import BodyLimits
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
@@ -77,6 +78,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                                        "audit", "evidence", "public", "health")])
     app.state.ctx = ctx
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     routers = [m.router for m in (health, auth, agencies, accounts, departments, documents, signing_routes, records,
                                   audit, evidence, public)] + [evidence.verifier_router]
     app.add_middleware(BodyLimits, upload_cap=getattr(getattr(services.settings, "storage", None), "max_size",
@@ -101,27 +103,26 @@ def _api_docs(app: FastAPI) -> None:
 
     An agency's intranet often reaches no public site, so the page, its script, style and icon all come from
     this server, and the online validator badge is off. ReDoc is not served (its bundle links a remote logo).
+    The page starts Swagger UI from a static script (api/web/static/api-docs.js): pages run no inline script.
     """
+    from html import escape
     from importlib.resources import files
 
-    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
     from fastapi.responses import HTMLResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount(DOCS_ASSETS, StaticFiles(directory=str(files("fastapi_offline") / "static")), name="api-docs")
-    redirect_url = "/docs/oauth2-redirect"
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
-                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
-                                   oauth2_redirect_url=redirect_url, swagger_ui_parameters={"validatorUrl": None})
-
-    @app.get(redirect_url, include_in_schema=False)
-    async def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        title = escape(f"{app.title} — API")
+        return HTMLResponse(f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"><link rel="icon" href="{DOCS_ASSETS}/favicon.png">
+<title>{title}</title></head>
+<body><div id="swagger-ui" data-openapi="{escape(app.openapi_url or '/openapi.json')}"></div>
+<script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script><script src="/static/web/api-docs.js"></script>
+</body></html>""")
 
 
 def open_archive(settings: Any) -> Any:
