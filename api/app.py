@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 
 from api import errors
 from api.context import ApiContext
-from api.headers import SecurityHeaders
+from api.headers import AllowedMethods, SecurityHeaders
 from api.limits import BodyLimits
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
@@ -79,11 +79,11 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     app.state.ctx = ctx
     errors.install(app)
     app.add_middleware(SecurityHeaders)
-    routers = [m.router for m in (health, auth, agencies, accounts, departments, documents, signing_routes, records,
-                                  audit, evidence, public)] + [evidence.verifier_router]
+    app.add_middleware(AllowedMethods, routes=[r for router in _routers() for r in router.routes
+                                               if isinstance(r, APIRoute)] + _web_routes())
     app.add_middleware(BodyLimits, upload_cap=getattr(getattr(services.settings, "storage", None), "max_size",
                                                       DEFAULT_MAX_SIZE),
-                       routes=[r for router in routers for r in router.routes if isinstance(r, APIRoute)])
+                       routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public):
         app.include_router(module.router)
@@ -93,6 +93,22 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     _problem_schema(app)
     _api_docs(app)
     return app
+
+
+def _routers() -> list[Any]:
+    """The API's routers (their routes carry the full path: the routers hold their prefix)."""
+    return [m.router for m in (health, auth, agencies, accounts, departments, documents, signing_routes, records,
+                               audit, evidence, public)] + [evidence.verifier_router]
+
+
+def _web_routes() -> list[APIRoute]:
+    from api.web import admin, home, verify
+    from api.web import audit as web_audit
+    from api.web import documents as web_documents
+    from api.web import records as web_records
+
+    return [r for m in (home, web_documents, web_audit, web_records, verify, admin) for r in m.router.routes
+            if isinstance(r, APIRoute)]
 
 
 DOCS_ASSETS = "/static/api-docs"
@@ -147,6 +163,7 @@ def _problem_schema(app: FastAPI) -> None:
             comps.setdefault(name, sub)
         comps.get("Problem", {}).pop("$defs", None)
         errors.document_unparsable_bodies(schema)
+        errors.document_problems_and_cursors(schema)
         add_links(schema)
         app.openapi_schema = schema
         return schema

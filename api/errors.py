@@ -255,6 +255,32 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+CURSOR_DOC = ("Con trỏ trang mờ: gửi lại đúng `next_cursor` của trang trước; sai hoặc hỏng: 400 (cursor) / "
+              "an opaque page cursor: send back the previous page's `next_cursor` as is; a wrong one is 400 (cursor)")
+
+
+def document_problems_and_cursors(schema: dict[str, Any]) -> None:
+    """Every error response is problem+json (also on routes whose success is a file), and every cursor says how
+    it is used; FastAPI alone documents a 422 as its own JSON and the others beside a plain JSON copy."""
+    problem_content = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if str(status).isdigit() and int(status) >= 400:
+                    response["content"] = dict(problem_content)
+                    vi, en = TITLES.get(int(status), ("Lỗi", "Error"))
+                    response.setdefault("description", f"{vi} / {en}")
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "cursor":
+                    parameter["description"] = CURSOR_DOC
+    for model in schema.get("components", {}).get("schemas", {}).values():
+        cursor = model.get("properties", {}).get("next_cursor")
+        if isinstance(cursor, dict):
+            cursor["description"] = "Con trỏ trang sau (null: hết) / the next page's cursor (null: the last page)"
+
+
 def document_unparsable_bodies(schema: dict[str, Any]) -> None:
     """Every operation that takes a body may answer 400 (a body that does not parse as JSON or multipart)."""
     vi, en = TITLES[400]

@@ -223,7 +223,7 @@ class RecordCreate(BaseModel):
     code: str = Field(min_length=1, max_length=40, pattern=CODE, examples=["HS-2026-01"])
     title: str = Field(min_length=1, max_length=500, pattern=TEXT)
     series: str = Field(min_length=1, max_length=200, pattern=TEXT)
-    retention_years: int | None = Field(ge=1, le=100, description="null = vĩnh viễn / permanent")
+    retention_years: int | None = Field(ge=1, le=100, strict=True, description="null = vĩnh viễn / permanent")
     legal_basis: str = Field(min_length=1, max_length=500, pattern=TEXT)
     confidentiality: Literal["public", "internal", "confidential"] = "internal"
 
