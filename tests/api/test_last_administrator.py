@@ -34,8 +34,9 @@ def test_with_a_second_administrator_the_first_can_be_locked_but_not_the_last(ap
         "username": "quantri2", "full_name": "Quản trị viên thứ hai", "roles": ["admin"],
         "password": PASSWORD}).raise_for_status()
     assert api.call("PATCH", f"{USERS}/admin", "quantri2", json={"action": "lock"}).status_code == 200
-    r = api.call("PATCH", f"{USERS}/quantri2", "quantri2", json={"action": "deactivate"})
-    assert r.status_code == 409  # oneself, and now the last one
+    r = api.call("PATCH", f"{USERS}/quantri2", "quantri2", json={"roles": ["agency_admin"]})
+    assert r.status_code == 409 and r.json()["code"] == "last_administrator"  # now the last one
+    assert api.call("PATCH", f"{USERS}/quantri2", "quantri2", json={"action": "lock"}).status_code == 409
     admin = api.ctx.directory.find_account("admin")
     assert admin is not None and admin["status"] == "locked"
 
