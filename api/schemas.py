@@ -473,14 +473,31 @@ class SignatureOut(BaseModel):
     text: SignatureWords
 
 
-class SignatureReportOut(BaseModel):
+NO_TRUST_ROOTS = ("Máy chủ chưa cấu hình chứng thư gốc tin cậy (ISOLEDGER_TRUST_ROOTS): khi ký, mọi chứng thư số "
+                  "đều được chấp nhận; không chữ ký nào được xác nhận là của tổ chức chứng thực tin cậy.",
+                  "No trust roots are configured on this server (ISOLEDGER_TRUST_ROOTS): any certificate is accepted "
+                  "for signing, and no signature can be confirmed as issued by a trusted authority.")
+
+
+class TrustSetup(BaseModel):
+    trust_roots_configured: bool = Field(description="Máy chủ có chứng thư gốc tin cậy / the server trusts some root")
+    trust_warning: str | None = Field(default=None, description="Cảnh báo khi không có / the warning when none")
+    trust_warning_en: str | None = None
+
+    @classmethod
+    def of(cls, configured: bool) -> dict[str, Any]:
+        return {"trust_roots_configured": configured, "trust_warning": None if configured else NO_TRUST_ROOTS[0],
+                "trust_warning_en": None if configured else NO_TRUST_ROOTS[1]}
+
+
+class SignatureReportOut(TrustSetup):
     document_id: str
     n: int
     sha256: str
     signatures: list[SignatureOut]
 
 
-class VerifyReportOut(BaseModel):
+class VerifyReportOut(TrustSetup):
     """The validation report of an uploaded PDF (not stored)."""
 
     filename: str

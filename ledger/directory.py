@@ -95,9 +95,11 @@ class Agency(LedgerAggregate):
         self._seal_image_set(file=_png_ref(file, "seal_image"), meta=meta)
 
     def set_rules(self, actor: Actor, *, delegated_kinds: list[str] | None,
-                  records_controller_controls_documents: bool | None) -> None:
-        """What the agency delegates to its department leaders, and whether its records controller also
-        controls documents; by the administrator or the agency's own administrator."""
+                  records_controller_controls_documents: bool | None,
+                  require_trusted_approval: bool | None = None) -> None:
+        """What the agency delegates to its department leaders, whether its records controller also controls
+        documents, and whether an approval signature must chain to a configured trust root; by the
+        administrator or the agency's own administrator."""
         meta = admin_meta(actor, self.agency_id)
         kinds = self.delegated_kinds if delegated_kinds is None else check_delegated(delegated_kinds, KINDS)
         controls = self.records_controller_controls_documents if records_controller_controls_documents is None \
@@ -105,7 +107,12 @@ class Agency(LedgerAggregate):
         if not isinstance(controls, bool):
             raise InvalidInput("Giá trị phải là đúng hoặc sai.", "The value must be true or false.",
                                field="records_controller_controls_documents")
-        self._rules_set(delegated_kinds=list(kinds), records_controller_controls_documents=controls, meta=meta)
+        trusted = self.require_trusted_approval if require_trusted_approval is None else require_trusted_approval
+        if not isinstance(trusted, bool):
+            raise InvalidInput("Giá trị phải là đúng hoặc sai.", "The value must be true or false.",
+                               field="require_trusted_approval")
+        self._rules_set(delegated_kinds=list(kinds), records_controller_controls_documents=controls,
+                        require_trusted_approval=trusted, meta=meta)
 
     @event("AgencyCreated")
     def __init__(self, agency_id: str, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
@@ -115,12 +122,14 @@ class Agency(LedgerAggregate):
         self.seal_image: dict[str, Any] | None = None
         self.delegated_kinds = sorted(DEFAULT_DELEGATED)
         self.records_controller_controls_documents = False
+        self.require_trusted_approval = False
 
     @event("AgencyRulesSet")
     def _rules_set(self, delegated_kinds: list[str], records_controller_controls_documents: bool,
-                   meta: dict[str, str]) -> None:
+                   meta: dict[str, str], require_trusted_approval: bool = False) -> None:
         self.delegated_kinds = list(delegated_kinds)
         self.records_controller_controls_documents = records_controller_controls_documents
+        self.require_trusted_approval = require_trusted_approval
 
     @event("SealImageSet")
     def _seal_image_set(self, file: dict[str, Any], meta: dict[str, str]) -> None:
@@ -310,7 +319,8 @@ def agency_state(agency: Agency) -> dict[str, Any]:
     return {"agency_id": agency.agency_id, "name": agency.name, "supervised_by": list(agency.supervised_by),
             "version": agency.version, "seal_image": agency.seal_image,
             "delegated_kinds": list(agency.delegated_kinds),
-            "records_controller_controls_documents": agency.records_controller_controls_documents}
+            "records_controller_controls_documents": agency.records_controller_controls_documents,
+            "require_trusted_approval": getattr(agency, "require_trusted_approval", False)}
 
 
 @guarded
@@ -349,11 +359,13 @@ class Directory:
 
     def set_agency_rules(self, actor: Actor, agency_id: str, *, delegated_kinds: list[str] | None = None,
                          records_controller_controls_documents: bool | None = None,
+                         require_trusted_approval: bool | None = None,
                          expected_version: int | None = None) -> dict[str, Any]:
         agency = self._agency(agency_id)
         self._expect(agency, expected_version)
         agency.set_rules(actor, delegated_kinds=delegated_kinds,
-                         records_controller_controls_documents=records_controller_controls_documents)
+                         records_controller_controls_documents=records_controller_controls_documents,
+                         require_trusted_approval=require_trusted_approval)
         self._save(agency)
         return agency_state(agency)
 

@@ -167,6 +167,7 @@ def set_rules(request: Request, user: User, agency_id: str, form: Form) -> Respo
         _department_cases(request).set_rules(_actor(request, user), agency_id,
                                              delegated_kinds=form.getlist("delegated_kinds"),
                                              records_controller_controls_documents=form.get("controls") == "yes",
+                                             require_trusted_approval=form.get("trusted") == "yes",
                                              expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
