@@ -347,7 +347,7 @@ class Accounts:
             params.append(actor.agency_id)
         with self.deps.db.transaction(write=False) as cur:
             cur.execute(sql + " ORDER BY a.position DESC LIMIT ?", (*params, limit))
-            names = [d[0] for d in cur.description]
+            names = ("occurred_at", "summary", "username", "full_name", "agency_id")
             return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     # ---- who can be picked ------------------------------------------------------------------

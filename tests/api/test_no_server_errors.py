@@ -6,9 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -50,7 +49,7 @@ def test_a_cursor_holding_a_huge_integer_or_a_nul_is_400_on_every_list(api, worl
         assert 400 <= r.status_code < 500 or r.status_code == 200, (path, r.status_code, r.text)
 
 
-def test_a_nul_in_a_pkcs12_passphrase_is_422_naming_the_passphrase(signing_api, pki):
+def test_a_nul_in_a_pkcs12_passphrase_is_422_naming_the_passphrase(signing_api, pki):  # noqa: F811
     doc = _approved_procedure(signing_api)
     r = _sign(signing_api, doc, pki.pkcs12("leader", PASSPHRASE.encode()), PASSPHRASE[:3] + "\x00" + PASSPHRASE[3:])
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "passphrase", r.text

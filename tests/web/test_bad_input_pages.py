@@ -14,8 +14,9 @@ EXTREMES = ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"]
 
 def test_unicode_digits_in_the_retention_years_are_a_field_problem_not_a_500(web: Browser) -> None:
     web.login("vanthu")
-    r = web.post("/records/new", {"code": "HS-10", "title": "Hồ sơ", "series": "Đánh giá", "retention_years": "²",
-                                  "legal_basis": "Thông tư 10/2022", "confidentiality": "internal"}, page="/records/new")
+    form = {"code": "HS-10", "title": "Hồ sơ", "series": "Đánh giá", "retention_years": "²",
+            "legal_basis": "Thông tư 10/2022", "confidentiality": "internal"}
+    r = web.post("/records/new", form, page="/records/new")
     assert r.status_code == 422
     assert "f-retention_years" in dict(summary_of(r.text))
 
