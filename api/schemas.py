@@ -71,8 +71,10 @@ class UserCreate(BaseModel):
     full_name: str = Field(min_length=1, max_length=200, pattern=TEXT)
     roles: list[Role] = Field(min_length=1, max_length=8)  # type: ignore[valid-type]
     email: str = Field(default="", max_length=200)
-    password: str | None = Field(default=None, min_length=12, max_length=200,
-                                 description="Để trống thì hệ thống tạo mật khẩu / leave empty to generate one")
+    password: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="Để trống thì hệ thống tạo mật khẩu; ít nhất 12 ký tự, khác tên đăng "
+                                             "nhập, không phổ biến / leave empty to generate one; at least 12 "
+                                             "characters, not the username, not a common password")
     department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)
 
 
@@ -80,7 +82,9 @@ class UserPatch(BaseModel):
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=8)  # type: ignore[valid-type]
     action: Literal["lock", "unlock", "deactivate"] | None = None
     reason: str = Field(default="", max_length=500, pattern=OPTIONAL_TEXT)
-    password: str | None = Field(default=None, min_length=12, max_length=200)
+    password: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="Ít nhất 12 ký tự, khác tên đăng nhập, không phổ biến / at least 12 "
+                                             "characters, not the username, not a common password")
     full_name: str | None = Field(default=None, min_length=1, max_length=200, pattern=TEXT)
     email: str | None = Field(default=None, max_length=200)
     department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)

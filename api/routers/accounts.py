@@ -27,7 +27,9 @@ class PasswordReset(BaseModel):
 
 class PasswordChange(BaseModel):
     current_password: str = Field(min_length=1, max_length=200)
-    new_password: str = Field(min_length=12, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200,
+                              description="Ít nhất 12 ký tự, khác tên đăng nhập, không phổ biến / at least 12 "
+                                          "characters, not the username, not a common password")
 
 
 @router.post("/users/{user_id}/password-reset", response_model=PasswordReset,
