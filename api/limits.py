@@ -6,7 +6,8 @@ An ASGI middleware. For every POST, PUT, PATCH and DELETE:
   (bearer token or cookie), whatever body follows;
 * the body's cap is chosen by route and type: 1 MiB for JSON and plain forms, 10 MiB for the PNG image routes,
   the archive's upload limit (ISOLEDGER_MAX_UPLOAD_SIZE, plus 1 MiB of form) for routes that take a file, and
-  64 KiB for anyone not signed in (the sign-in forms);
+  64 KiB for anyone not signed in (the sign-in forms; a page's larger form sent once its session has ended is
+  sent to the sign-in page, 303);
 * a declared ``Content-Length`` above the cap is a 413 at once; a body that grows past it while it is read
   (chunked, or a length that lied) stops there with 413.
 """
@@ -14,12 +15,14 @@ An ASGI middleware. For every POST, PUT, PATCH and DELETE:
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import params
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem
@@ -93,6 +96,8 @@ class BodyLimits:
             if not declared.isdigit():
                 await problem(400, "bad_content_length", "Content-Length không hợp lệ.", "Invalid Content-Length.",
                               field="Content-Length", request=request)(scope, receive, send)
+            elif not api and not signed_in:  # a page's form sent after its session ended: sign in again
+                await RedirectResponse("/login?" + urlencode({"next": scope["path"]}), 303)(scope, receive, send)
             else:
                 await _too_large(cap)(scope, receive, send)
             return

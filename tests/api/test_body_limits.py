@@ -63,6 +63,10 @@ def test_multipart_caps_are_per_route(api, world):
 def test_sign_in_forms_take_small_bodies_only(api, world):
     r = api.client.post("/api/v1/auth/token", data={"username": "thuky", "password": "x" * (100 * 1024)})
     assert r.status_code == 413
+    doc = world[OWN]["document_id"]  # a page's upload after its session ended: to the sign-in page, unread
+    r = api.client.post(f"/documents/{doc}/drafts", files={"file": ("a.pdf", pdf_bytes(size=200 * 1024))},
+                        follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
 
 
 @pytest.fixture
