@@ -1,4 +1,4 @@
-"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve, qms diagrams)."""
+"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve, qms)."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ class Qms:
 
     def waiting_on(self, actor: Actor) -> list[dict[str, Any]]:
         """Cases of the actor's agency waiting on a step one of their roles may take (their QMS inbox), oldest first,
-        each with those steps."""
+        each with those steps; a step into a final state (withdrawing...) is not something a case waits for."""
         roles = sorted(actor.roles)
         if not roles:
             return []
@@ -131,8 +131,9 @@ class Qms:
         out: dict[str, dict[str, Any]] = {}
         for case_id, name, title, state, step, since in rows:
             process = by_name.get(name)
-            if process is None or process.step(step) is None:
-                continue
+            taken = process.step(step) if process is not None else None
+            if process is None or taken is None or taken.target in process.final:
+                continue  # a step that ends the case (withdraw, cancel) is taken when decided, never awaited
             item = out.setdefault(case_id, {"id": case_id, "process": name, "collection": process.collection,
                                             "title": title, "state": state, "since": since, "steps": [],
                                             "process_label": process.label, "state_label": process.states[state]})
