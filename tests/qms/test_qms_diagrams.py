@@ -44,7 +44,8 @@ def test_every_committed_svg_was_rendered_from_the_committed_dot() -> None:
 
 def test_docs_show_every_process_and_nothing_left_of_a_removed_one() -> None:
     names = {p.name for p in processes()}
-    assert {f.stem for f in FOLDER.iterdir()} == names, f"docs/qms holds other diagrams than the processes': {REGENERATE}"
+    stems = {f.stem for f in FOLDER.iterdir()}
+    assert stems == names, f"docs/qms holds other diagrams than the processes': {REGENERATE}"
     text = (DOCS / "qms.md").read_text(encoding="utf-8")
     for name in names:
         assert f"](qms/{name}.svg)" in text, f"docs/qms.md does not show docs/qms/{name}.svg"
