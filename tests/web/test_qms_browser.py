@@ -2,7 +2,8 @@
 drafts the 2026 policy and submits it; the leader finds it under "Việc QMS chờ xử lý" and returns it with a
 reason; the secretary revises it and submits it with its formal document; the leader signs that document for
 approval, approves the policy and publishes it. No page may log a console error; a failing step leaves a
-screenshot under tests/artifacts/.
+screenshot under tests/artifacts/. axe-core then checks the QMS pages, their forms and a refusal, in both
+languages (no serious or critical violation).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from signing.testing import sample_pdf
 from tests.web.conftest import Site, build_site, make_p12
+from tests.web.test_accessibility import audit, axe_js, check  # noqa: F401
 from tests.web.test_browser import CHROMIUM, chromium, person, served, submit
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
@@ -120,3 +122,22 @@ def test_the_policy_year_from_draft_to_published(browser: Any, server: tuple[str
             trail = page.locator("table.trail tbody tr")
             assert trail.count() == 7  # drafted, submitted, returned, revised, submitted, approved, published
             assert page.locator("figure.diagram svg").is_visible()
+
+
+def test_the_qms_pages_pass_axe_in_both_languages(browser: Any, server: tuple[str, Site],
+                                                   axe_js: str) -> None:  # noqa: F811
+    site = server[1]
+    case = site.ctx.ledger.open_case(site.actor("thuky"), "quality_policy",
+                                     values={"year": 2027, "statement": STATEMENT})
+    site.ctx.after_command()
+    with person(browser, server, "thuky") as s:
+        for path in ("/", "/qms", "/qms/policies", "/qms/policies/new", f"/qms/policies/{case}"):
+            check(s, axe_js, path, "qms" + path.replace("/", "_"))
+        with s.step("axe-qms-refused", refused=True) as page:
+            page.locator("#f-revise-statement").fill("")
+            submit(page, "Sửa dự thảo")
+            page.locator("#e-revise-statement").wait_for()
+            audit(page, "revise without a statement")
+        s.go("/lang/en?next=/qms")
+        for path in ("/qms", f"/qms/policies/{case}"):
+            check(s, axe_js, path, "qms-en" + path.replace("/", "_"))
