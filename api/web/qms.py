@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from api import roles as R
 from api.files import upload_of
 from api.security import Principal
 from api.web import forms, i18n, qms_display, qms_forms
@@ -29,7 +30,6 @@ from api.web.home import User
 from ledger.actors import ROLES
 from ledger.errors import ConcurrencyConflict
 from ledger.qms.declaration import Process, Step
-from usecases import roles as R
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
