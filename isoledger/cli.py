@@ -1,4 +1,4 @@
-"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve)."""
+"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve, qms)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ projections_app = typer.Typer(help="Read models / Dữ liệu hiển thị", no_
 app.add_typer(projections_app, name="projections")
 storage_app = typer.Typer(help="Object storage / Kho tệp", no_args_is_help=True)
 app.add_typer(storage_app, name="storage")
+qms_app = typer.Typer(help="QMS processes / Quy trình của hệ thống quản lý chất lượng", no_args_is_help=True)
+app.add_typer(qms_app, name="qms")
 console = Console(soft_wrap=True)
 
 
@@ -243,6 +245,24 @@ def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's s
             _show(services)
     finally:
         services.close()
+
+
+@qms_app.command("diagrams")
+def qms_diagrams(folder: Annotated[str, typer.Option("-o", "--output", help="where to write (default docs/qms)")]
+                 = "docs/qms") -> None:
+    """Writes each declared process's state diagram, <process>.dot and <process>.svg (Graphviz), for docs/qms.md."""
+    from pathlib import Path
+
+    from ledger.qms.registry import processes
+    from usecases.qms_diagrams import GraphvizMissing, write_docs
+
+    try:
+        written = write_docs(Path(folder), processes())
+    except GraphvizMissing as e:
+        console.print(f"[red]Thiếu Graphviz / Graphviz missing[/]: {e}")
+        raise typer.Exit(1) from None
+    for path in written:
+        console.print(str(path))
 
 
 def _show(services) -> None:  # type: ignore[no-untyped-def]
