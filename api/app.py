@@ -14,7 +14,7 @@ from api.context import ApiContext
 from api.headers import AllowedMethods, SecurityHeaders
 from api.limits import BodyLimits
 from api.links import add_links
-from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
+from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, qms, records
 from api.routers import signing as signing_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
@@ -75,7 +75,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                      trusted_proxies=frozenset(trusted_proxies))
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
-                                                       "audit", "evidence", "public", "health")])
+                                                       "qms", "audit", "evidence", "public", "health")])
     app.state.ctx = ctx
     errors.install(app)
     app.add_middleware(SecurityHeaders)
@@ -85,7 +85,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                                       DEFAULT_MAX_SIZE),
                        routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public):
+                   public, qms):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

@@ -1,4 +1,5 @@
-"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve, admin)."""
+"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve, admin,
+qms)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ app.add_typer(storage_app, name="storage")
 admin_app = typer.Typer(help="Recovery of accounts on the server / Khôi phục tài khoản trên máy chủ",
                         no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
+qms_app = typer.Typer(help="QMS processes / Quy trình của hệ thống quản lý chất lượng", no_args_is_help=True)
+app.add_typer(qms_app, name="qms")
 console = Console(soft_wrap=True)
 
 
@@ -296,6 +299,24 @@ def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's s
             _show(services)
     finally:
         services.close()
+
+
+@qms_app.command("diagrams")
+def qms_diagrams(folder: Annotated[str, typer.Option("-o", "--output", help="where to write (default docs/qms)")]
+                 = "docs/qms") -> None:
+    """Writes each declared process's state diagram, <process>.dot and <process>.svg (Graphviz), for docs/qms.md."""
+    from pathlib import Path
+
+    from ledger.qms.registry import processes
+    from usecases.qms_diagrams import GraphvizMissing, write_docs
+
+    try:
+        written = write_docs(Path(folder), processes())
+    except GraphvizMissing as e:
+        console.print(f"[red]Thiếu Graphviz / Graphviz missing[/]: {e}")
+        raise typer.Exit(1) from None
+    for path in written:
+        console.print(str(path))
 
 
 def _show(services) -> None:  # type: ignore[no-untyped-def]
