@@ -479,6 +479,15 @@ def summary(e: Ev, lang: str = "vi") -> str:
             f"SHA-256 {f['sha256'][:12]}…",
             f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) read confidential file {f['index']}, "
             f"SHA-256 {f['sha256'][:12]}…"),
+        "SignInThrottled": lambda: pick(
+            f"Tạm chặn đăng nhập sau {f['failures']} lần sai từ {f['address']} "
+            f"({'địa chỉ này' if f['scope'] == 'pair' else 'các địa chỉ lạ'}), chờ {f['retry_after']} giây",
+            f"Sign-in held back after {f['failures']} failures from {f['address']} "
+            f"({'this address' if f['scope'] == 'pair' else 'unknown addresses'}), wait {f['retry_after']} s"),
+        "PasswordChanged": lambda: pick("Đổi mật khẩu; các phiên khác đã kết thúc",
+                                        "Password changed; the other sessions ended"),
+        "PasswordReset": lambda: pick("Đặt lại mật khẩu dùng một lần; mọi phiên đã kết thúc",
+                                      "Password reset to a one-time password; every session ended"),
     }
     if e.kind == "Case":
         return _case_summary(e, en)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from api.deps import address_of, clear_session, request_id, set_session
+from api.deps import DEVICE_COOKIE, address_of, clear_session, request_id, set_session
 from api.errors import ApiError
 from api.security import Principal
 from api.web import i18n
@@ -104,7 +104,8 @@ async def login(request: Request) -> Response:
         try:
             from starlette.concurrency import run_in_threadpool
 
-            token = await run_in_threadpool(ctx.auth.sign_in, username, password, address_of(request))
+            token = await run_in_threadpool(lambda: ctx.auth.sign_in(
+                username, password, address_of(request), device_cookie=request.cookies.get(DEVICE_COOKIE)))
         except ApiError as e:
             errors[e.field or "password"] = e.message_en if en else e.message_vi
         else:
