@@ -7,14 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from api import errors
 from api.context import ApiContext
+from api.headers import AllowedMethods, SecurityHeaders
+from api.limits import BodyLimits
 from api.links import add_links
-from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
+from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, qms, records
 from api.routers import signing as signing_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
+from archive.service import DEFAULT_MAX_SIZE
 from isoledger.bootstrap import use_cases
 from ledger.directory import Directory
 
@@ -42,13 +46,14 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                signing_factory: Callable[[], Any] | None = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
-               throttle: Throttle | None = None) -> FastAPI:
+               throttle: Throttle | None = None, trusted_proxies: tuple[str, ...] = ()) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
     ``services.archive`` or one opened from ``services.settings``; ``signing`` is a SigningService (or
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
+    ``trusted_proxies``: the peers whose ``X-Forwarded-For`` names the client (ISOLEDGER_TRUSTED_PROXIES).
     """
     if archive is None:
         archive = getattr(services, "archive", None)
@@ -66,14 +71,21 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                     Tokens(key, token_ttl), throttle or Throttle(store))
     uc = use_cases(services, archive=archive, directory=authentication.directory, signing=factory,
                    pkcs11_for=pkcs11_for, credentials=authentication)
-    ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies)
+    ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies,
+                     trusted_proxies=frozenset(trusted_proxies))
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
-                                                       "audit", "evidence", "public", "health")])
+                                                       "qms", "audit", "evidence", "public", "health")])
     app.state.ctx = ctx
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AllowedMethods, routes=[r for router in _routers() for r in router.routes
+                                               if isinstance(r, APIRoute)] + _web_routes())
+    app.add_middleware(BodyLimits, upload_cap=getattr(getattr(services.settings, "storage", None), "max_size",
+                                                      DEFAULT_MAX_SIZE),
+                       routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public):
+                   public, qms):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web
@@ -81,6 +93,22 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     _problem_schema(app)
     _api_docs(app)
     return app
+
+
+def _routers() -> list[Any]:
+    """The API's routers (their routes carry the full path: the routers hold their prefix)."""
+    return [m.router for m in (health, auth, agencies, accounts, departments, documents, signing_routes, records,
+                               audit, evidence, public)] + [evidence.verifier_router]
+
+
+def _web_routes() -> list[APIRoute]:
+    from api.web import admin, home, verify
+    from api.web import audit as web_audit
+    from api.web import documents as web_documents
+    from api.web import records as web_records
+
+    return [r for m in (home, web_documents, web_audit, web_records, verify, admin) for r in m.router.routes
+            if isinstance(r, APIRoute)]
 
 
 DOCS_ASSETS = "/static/api-docs"
@@ -91,27 +119,26 @@ def _api_docs(app: FastAPI) -> None:
 
     An agency's intranet often reaches no public site, so the page, its script, style and icon all come from
     this server, and the online validator badge is off. ReDoc is not served (its bundle links a remote logo).
+    The page starts Swagger UI from a static script (api/web/static/api-docs.js): pages run no inline script.
     """
+    from html import escape
     from importlib.resources import files
 
-    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
     from fastapi.responses import HTMLResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount(DOCS_ASSETS, StaticFiles(directory=str(files("fastapi_offline") / "static")), name="api-docs")
-    redirect_url = "/docs/oauth2-redirect"
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
-                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
-                                   oauth2_redirect_url=redirect_url, swagger_ui_parameters={"validatorUrl": None})
-
-    @app.get(redirect_url, include_in_schema=False)
-    async def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        title = escape(f"{app.title} — API")
+        return HTMLResponse(f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"><link rel="icon" href="{DOCS_ASSETS}/favicon.png">
+<title>{title}</title></head>
+<body><div id="swagger-ui" data-openapi="{escape(app.openapi_url or '/openapi.json')}"></div>
+<script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script><script src="/static/web/api-docs.js"></script>
+</body></html>""")
 
 
 def open_archive(settings: Any) -> Any:
@@ -136,6 +163,7 @@ def _problem_schema(app: FastAPI) -> None:
             comps.setdefault(name, sub)
         comps.get("Problem", {}).pop("$defs", None)
         errors.document_unparsable_bodies(schema)
+        errors.document_problems_and_cursors(schema)
         add_links(schema)
         app.openapi_schema = schema
         return schema

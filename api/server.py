@@ -43,7 +43,7 @@ def build(settings: Any, *, demo: bool = True, out: Any = None) -> Any:
 
     app = create_app(services, archive=services.archive, signing_factory=signing_factory,
                      pkcs11_for=pkcs11_users(settings.web.pkcs11_users), secure_cookies=settings.web.secure_cookies,
-                     token_ttl=settings.web.token_ttl)
+                     token_ttl=settings.web.token_ttl, trusted_proxies=settings.web.trusted_proxies)
     ctx = app.state.ctx
     first_start = ctx.directory.find_account("admin") is None
     ensure_admin(ctx, password=_reveal(settings.accounts.admin_password), out=out)
@@ -104,7 +104,8 @@ def serve(settings: Any, host: str | None = None, port: int | None = None, *, de
     print(f"isoledger: trang web / web pages http://{host}:{port}/  ·  API http://{host}:{port}/docs  ·  "
           f"công khai / public http://{host}:{port}/cong-khai/<agency_id>", flush=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level=settings.web.log_level,
-                    access_log=False)
+        # proxy_headers off: the app reads X-Forwarded-For itself, from the configured proxies only.
+        uvicorn.run(app, host=host, port=port, log_level=settings.web.log_level, access_log=False,
+                    proxy_headers=False)
     finally:
         app.state.services.close()

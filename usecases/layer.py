@@ -11,6 +11,7 @@ from usecases.documents import Documents
 from usecases.evidence import Evidence
 from usecases.health import Health
 from usecases.history import Histories
+from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
 from usecases.signing import Signing
@@ -34,6 +35,7 @@ class UseCases:
     accounts: Accounts
     departments: Departments
     health: Health
+    qms: Qms
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -41,4 +43,4 @@ class UseCases:
         history = Histories(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
-                   Accounts(deps, seen), Departments(deps, seen), Health(deps))
+                   Accounts(deps, seen), Departments(deps, seen), Health(deps), Qms(deps, seen))

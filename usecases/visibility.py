@@ -83,6 +83,7 @@ class Visibility:
         finders: tuple[tuple[str, What, Callable[[str], str | None]], ...] = (
             ("document_id", DOCUMENT, lambda i: _agency_of(ledger.document, i)),
             ("record_id", RECORD, lambda i: _agency_of(ledger.record, i)),
+            ("case_id", ("mục", "item"), lambda i: _agency_of(ledger.case, i)),
             ("department_id", DEPARTMENT, lambda i: (directory.find_department(i) or {}).get("agency_id")),
             ("user_id", USER, lambda i: (directory.find_account(i) or {}).get("agency_id")),
             ("agency_id", AGENCY, lambda i: i if directory.find_agency(i) is not None else None),

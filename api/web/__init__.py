@@ -12,7 +12,7 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import admin, audit, documents, home, records, verify
+    from api.web import admin, audit, documents, home, qms, records, verify
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
@@ -21,3 +21,4 @@ def install(app: FastAPI) -> None:
     app.include_router(records.router)
     app.include_router(verify.router)
     app.include_router(admin.router)
+    app.include_router(qms.router)
