@@ -52,6 +52,8 @@ bench: install
 	$(PY) bench/signing.py
 	$(PY) bench/api.py
 	$(PY) bench/evidence.py
+	$(PY) bench/pg_writers.py
+	$(PY) bench/processes.py
 
 # ruff on every package, and mypy --strict on the domain and the use cases.
 lint: install

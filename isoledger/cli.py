@@ -15,6 +15,7 @@ from rich.table import Table
 
 from isoledger.bootstrap import bootstrap, use_cases
 from isoledger.settings import Settings, SettingsError
+from ledger.config import is_postgres
 from ledger.errors import LedgerError
 from signing.errors import SigningConfigError
 
@@ -276,12 +277,18 @@ def history(aggregate_id: str,
 @app.command()
 def serve(host: Annotated[str | None, typer.Option(help="default: $HOST, else 127.0.0.1")] = None,
           port: Annotated[int | None, typer.Option(help="default: $PORT, else 8000")] = None,
-          demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo on the first start")] = True
+          demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo on the first start")] = True,
+          workers: Annotated[int, typer.Option(min=1, help="server processes (PostgreSQL only)")] = 1,
           ) -> None:
     """Serve the HTTP API and the web pages (first start: creates `admin`, loads the demo)."""
     from api.server import serve as run_server
 
-    run_server(_settings(), host=host, port=port, demo=demo)
+    settings = _settings()
+    if workers > 1 and not is_postgres(settings.database_url):
+        console.print(f"[red]--workers {workers}[/]: nhiều tiến trình cần PostgreSQL (SQLite chỉ có một người ghi) / "
+                      "several processes need PostgreSQL (SQLite has one writer at a time)")
+        raise typer.Exit(2)
+    run_server(settings, host=host, port=port, demo=demo, workers=workers)
 
 
 @app.command()

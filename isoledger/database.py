@@ -9,7 +9,7 @@ from ledger.config import APP_NAME, is_postgres
 from projections.db import Database
 from projections.runner import Projector
 
-EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots")
+EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots", f"{APP_NAME}_events_positions")
 HISTORY_TABLES = ("merkle_checkpoints", "merkle_verified")
 
 

@@ -83,6 +83,8 @@ class Ledger(Application[UUID]):
         # keeps the connection pool free for readers when many requests write at once.
         self.write_lock: AbstractContextManager[Any] = nullcontext() if is_postgres(database_url) else \
             threading.RLock()
+        self._agencies: dict[tuple[type, UUID], str] = {}  # an aggregate's agency never changes
+        self._saved = threading.local()  # (id, version) of this thread's last command, for its answer
 
     def today(self) -> date:
         """Today's date in Vietnam, which is what retention and loan dates mean."""
@@ -318,12 +320,28 @@ class Ledger(Application[UUID]):
         return state_of(self._get(Record, record_id), self.today())
 
     def current_version(self, aggregate_id: str) -> int:
-        """The version of a document or record (its number of events), read without rebuilding it."""
+        """The version of a document or record (its number of events), read without rebuilding it; right after
+        this thread's command on it, the version that command saved (no second read)."""
         uid = _parse_id(aggregate_id, "mục")
+        saved, self._saved.last = getattr(self._saved, "last", None), None
+        if saved is not None and saved[0] == uid:
+            return int(saved[1])
         last = self.recorder.select_events(uid, desc=True, limit=1)
         if not last:
             raise NotFound()
         return int(last[0].originator_version)
+
+    def agency_of(self, cls: type[LedgerAggregate], aggregate_id: str) -> str:
+        """The agency a document or record belongs to (NotFound if there is no such ``cls``): fixed when it was
+        registered, so read once per process, not once more per command."""
+        uid = _parse_id(aggregate_id, "tài liệu" if cls is Document else "hồ sơ")
+        found = self._agencies.get((cls, uid))
+        if found is None:
+            found = str(self._get(cls, str(uid)).agency_id)
+            if len(self._agencies) >= 200_000:
+                self._agencies.clear()
+            self._agencies[(cls, uid)] = found
+        return found
 
     def files_of_record(self, record_id: str) -> list[dict[str, Any]]:
         return [f["file"] for f in self._get(Record, record_id).files]
@@ -382,11 +400,13 @@ class Ledger(Application[UUID]):
         return uuid5(NAMESPACE_URL, f"isoledger:{kind}:{agency_id}:{code}")
 
     def _save_new(self, aggregate: LedgerAggregate, msg_vi: str, msg_en: str, field: str = "code") -> None:
+        self._saved.last = None
         try:
             with self.write_lock:
                 self.save(aggregate)
         except IntegrityError:
             raise RuleViolation(msg_vi, msg_en, field=field, code="duplicate_code") from None
+        self._saved.last = (aggregate.id, aggregate.version)
 
     def _get(self, cls: type[A], aggregate_id: str) -> A:
         kind = {Document: "tài liệu", Record: "hồ sơ", Case: "mục"}.get(cls, "mục")
@@ -406,6 +426,7 @@ class Ledger(Application[UUID]):
 
     def _change_now(self, cls: type[A], aggregate_id: str, expected_version: int | None,
                     command: Callable[[A], Any]) -> Any:
+        self._saved.last = None
         agg = self._get(cls, aggregate_id)
         if expected_version is not None and agg.version != expected_version:
             raise StaleVersion(current=agg.version, expected=expected_version)
@@ -414,6 +435,7 @@ class Ledger(Application[UUID]):
             self.save(agg)
         except IntegrityError:
             raise ConcurrentWrite() from None
+        self._saved.last = (agg.id, agg.version)
         return result
 
 

@@ -71,6 +71,13 @@ class Projector:
         """Applies every event after the tracked position; returns how many were applied."""
         started, total = time.perf_counter(), 0
         position = 0
+        settle = getattr(self.ledger.recorder, "settle", None)
+        if settle is not None:  # PostgreSQL: wait for the writers still in flight, so every commit so far is read
+            settle()
+        tracked = self.position()
+        if (self.ledger.recorder.max_notification_id() or 0) <= tracked:
+            # Nothing new: two plain reads, not the write lock (BEGIN IMMEDIATE, FOR UPDATE) every read would take.
+            return CatchUp(0, tracked, time.perf_counter() - started)
         while limit is None or total < limit:
             applied, position = self._apply_page()
             total += applied
