@@ -10,7 +10,7 @@ from projections import outbox
 from projections.db import Database
 from projections.runner import Projector
 
-EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots")
+EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots", f"{APP_NAME}_events_positions")
 HISTORY_TABLES = ("merkle_checkpoints", "merkle_verified")
 
 

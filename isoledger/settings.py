@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -67,6 +68,7 @@ class _Variables(BaseModel):
     insecure_cookies: str = _var("ISOLEDGER_INSECURE_COOKIES", "")
     log_level: str = _var("ISOLEDGER_LOG_LEVEL", "info")
     pkcs11_users: str | None = _var("ISOLEDGER_PKCS11_USERS")
+    trusted_proxies: str = _var("ISOLEDGER_TRUSTED_PROXIES", "")
     admin_password: SecretStr | None = _var("ISOLEDGER_ADMIN_PASSWORD")
     demo_password: SecretStr | None = _var("ISOLEDGER_DEMO_PASSWORD")
     host: str = _var("HOST", "127.0.0.1")
@@ -143,6 +145,7 @@ class WebSettings:
     secure_cookies: bool = True
     log_level: str = "info"
     pkcs11_users: Path | None = None
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
 
 
 @dataclass(frozen=True)
@@ -283,7 +286,8 @@ def _build(v: _Variables) -> Settings:
         check_signer=v.signing_check_signer.strip().lower() not in _FALSE, http_timeout=v.signing_timeout)
     web = WebSettings(host=v.host, port=v.port, secret_key=secret["ISOLEDGER_SECRET_KEY"], token_ttl=v.token_ttl,
                       secure_cookies=v.insecure_cookies.strip().lower() not in _TRUE, log_level=v.log_level,
-                      pkcs11_users=Path(v.pkcs11_users) if v.pkcs11_users else None)
+                      pkcs11_users=Path(v.pkcs11_users) if v.pkcs11_users else None,
+                      trusted_proxies=_addresses(v.trusted_proxies, "ISOLEDGER_TRUSTED_PROXIES"))
     accounts = AccountSettings(admin_password=secret["ISOLEDGER_ADMIN_PASSWORD"],
                                demo_password=secret["ISOLEDGER_DEMO_PASSWORD"])
     if v.smtp_host and not 1 <= v.digest_hour <= 23:
@@ -298,6 +302,20 @@ def _build(v: _Variables) -> Settings:
                         digest_hour=v.digest_hour, remind_interval=max(0, v.remind_interval))
     return Settings(environment=v.environment, home=home, database=DatabaseSettings(url, owner), storage=storage,
                     signing=signing, web=web, accounts=accounts, mail=mail)
+
+
+def _addresses(text: str, name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses (normalised); a malformed one is refused naming the variable."""
+    out = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            out.append(str(ipaddress.ip_address(part)))
+        except ValueError:
+            raise SettingsError(message_vi=f"{name}: «{part}» không phải địa chỉ IP.",
+                                message_en=f"{name}: '{part}' is not an IP address.", field=name) from None
+    return tuple(out)
 
 
 def _secret(name: str, value: SecretStr | None, development: bool) -> SecretStr | None:

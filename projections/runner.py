@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import acknowledgements, directory, merkle, outbox, periodic_review, views
+from projections import acknowledgements, cases, directory, merkle, outbox, periodic_review, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
 # The outbox decides after the people are known.
-VIEW_MODULES: list[Any] = [views, directory, merkle, acknowledgements, periodic_review, outbox]
+VIEW_MODULES: list[Any] = [views, directory, merkle, cases, acknowledgements, periodic_review, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with
@@ -74,6 +74,13 @@ class Projector:
         """Applies every event after the tracked position; returns how many were applied."""
         started, total = time.perf_counter(), 0
         position = 0
+        settle = getattr(self.ledger.recorder, "settle", None)
+        if settle is not None:  # PostgreSQL: wait for the writers still in flight, so every commit so far is read
+            settle()
+        tracked = self.position()
+        if (self.ledger.recorder.max_notification_id() or 0) <= tracked:
+            # Nothing new: two plain reads, not the write lock (BEGIN IMMEDIATE, FOR UPDATE) every read would take.
+            return CatchUp(0, tracked, time.perf_counter() - started)
         while limit is None or total < limit:
             applied, position = self._apply_page()
             total += applied

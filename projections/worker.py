@@ -29,6 +29,7 @@ class ProjectionWorker:
         self._wake = threading.Event()
         self._worker: threading.Thread | None = None
         self.listeners: list[Callable[[], None]] = []  # told when a catch-up applied events (the mail sender)
+        self._closed = False
 
     def fresh(self) -> None:
         """Brings the read models up to date before a read."""
@@ -39,16 +40,27 @@ class ProjectionWorker:
         """Wakes the worker (starting it when none runs) and returns at once."""
         with self._worker_lock:
             self._wake.set()
-            if self._worker is None:
+            if self._worker is None and not self._closed:
                 self._worker = threading.Thread(target=self._catch_up_loop, name="isoledger-projections",
                                                 daemon=True)
                 self._worker.start()
+
+    def close(self) -> None:
+        """Ends the worker thread (if one runs) before the database it catches up is closed."""
+        with self._worker_lock:
+            worker, self._closed = self._worker, True
+            self._wake.set()
+        if worker is not None:
+            worker.join(timeout=30)
 
     def _catch_up_loop(self) -> None:
         idle_since = time.monotonic()
         while True:
             self._wake.wait(timeout=WORKER_POLL)
             with self._worker_lock:
+                if self._closed:
+                    self._worker = None
+                    return
                 if not self._wake.is_set():
                     if time.monotonic() - idle_since > WORKER_IDLE:
                         self._worker = None

@@ -15,6 +15,7 @@ from usecases.health import Health
 from usecases.history import Histories
 from usecases.notifications import Notifications
 from usecases.periodic_review import PeriodicReviews
+from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
 from usecases.reminders import Reminders
@@ -46,6 +47,7 @@ class UseCases:
     periodic_reviews: PeriodicReviews
     feed: EventFeed
     webhooks: Webhooks
+    qms: Qms
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -56,4 +58,4 @@ class UseCases:
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
-                   Webhooks(deps, seen))
+                   Webhooks(deps, seen), Qms(deps, seen))

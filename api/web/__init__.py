@@ -20,6 +20,7 @@ def install(app: FastAPI) -> None:
         home,
         notifications,
         periodic_review,
+        qms,
         records,
         verify,
         webhooks,
@@ -36,3 +37,4 @@ def install(app: FastAPI) -> None:
     app.include_router(acknowledgements.router)
     app.include_router(periodic_review.router)
     app.include_router(webhooks.router)
+    app.include_router(qms.router)

@@ -167,7 +167,7 @@ async def form_data(request: Request) -> FormData:
 # ---- which agency a page shows ---------------------------------------------------------------
 EVERY_ROLE = frozenset({"admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
                         "internal_auditor", "inspector"})
-SECTIONS = ("documents", "records", "loans", "audit")
+SECTIONS = ("documents", "records", "loans", "audit", "qms")
 
 
 def agency_in_view(request: Request, p: Principal, roles: tuple[str, ...] | frozenset[str]) -> str:

@@ -469,4 +469,5 @@ def signatures(request: Request, user: User, document_id: str, n: int, ok: str |
                                                      recorded_only=True)
     reports = [(r, indications.describe(r)) for r in checked.reports]  # the same words as the API's report
     return render(request, "signatures.html", doc=checked.document, ver=checked.version, reports=reports,
-                  times=indications.SIGNING_TIME, ok=ok_message(request, ok))
+                  times=indications.SIGNING_TIME, ok=ok_message(request, ok),
+                  no_trust_roots=not ctx_of(request).uc.signing.trust_roots_configured())
