@@ -52,6 +52,7 @@ bench: install
 	$(PY) bench/signing.py
 	$(PY) bench/api.py
 	$(PY) bench/evidence.py
+	$(PY) bench/notifications.py
 	$(PY) bench/pg_writers.py
 	$(PY) bench/processes.py
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,7 +16,11 @@ from api.headers import AllowedMethods, SecurityHeaders
 from api.limits import BodyLimits
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, qms, records
+from api.routers import acknowledgements as acknowledgement_routes
+from api.routers import notifications as notification_routes
+from api.routers import periodic_review as periodic_review_routes
 from api.routers import signing as signing_routes
+from api.routers import webhooks as webhook_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
 from archive.service import DEFAULT_MAX_SIZE
@@ -46,13 +51,17 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                signing_factory: Callable[[], Any] | None = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
-               throttle: Throttle | None = None, trusted_proxies: tuple[str, ...] = ()) -> FastAPI:
+               throttle: Throttle | None = None, trusted_proxies: tuple[str, ...] = (), mail: Any = None,
+               remind_every: float | None = None, webhooks: bool = False) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
     ``services.archive`` or one opened from ``services.settings``; ``signing`` is a SigningService (or
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
+    ``mail`` (MailSettings with a host) starts the notifications' mail sender with the app, stopped with it;
+    ``remind_every`` (seconds) the scheduled reminders (loans due, retention ended); ``webhooks`` the sender of
+    the webhooks' deliveries.
     ``trusted_proxies``: the peers whose ``X-Forwarded-For`` names the client (ISOLEDGER_TRUSTED_PROXIES).
     """
     if archive is None:
@@ -73,10 +82,42 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                    pkcs11_for=pkcs11_for, credentials=authentication)
     ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies,
                      trusted_proxies=frozenset(trusted_proxies))
+    mailer = None
+    if mail is not None and mail.enabled:
+        from isoledger.mailer import MailSender
+
+        mailer = MailSender(uc, mail)
+        uc.deps.projections.listeners.append(mailer.wake)
+    scheduler = None
+    if remind_every:
+        from isoledger.scheduler import Scheduler
+
+        scheduler = Scheduler(uc, remind_every, after=mailer.wake if mailer is not None else None)
+    hooks = None
+    if webhooks:
+        from isoledger.webhooks import WebhookSender
+
+        hooks = WebhookSender(uc)
+        uc.deps.projections.listeners.append(hooks.wake)
+    background = [b for b in (mailer, scheduler, hooks) if b is not None]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for job in background:
+            job.start()
+        try:
+            yield
+        finally:
+            for job in background:
+                job.stop()
+
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
-                                                       "qms", "audit", "evidence", "public", "health")])
+                                                       "qms", "audit", "evidence", "public", "health",
+                                                       "notifications", "webhooks")])
     app.state.ctx = ctx
+    app.state.mailer, app.state.webhooks = mailer, hooks
     errors.install(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AllowedMethods, routes=[r for router in _routers() for r in router.routes
@@ -85,7 +126,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                                       DEFAULT_MAX_SIZE),
                        routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public, qms):
+                   public, qms, notification_routes, acknowledgement_routes, periodic_review_routes,
+                   webhook_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

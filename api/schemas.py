@@ -347,6 +347,8 @@ class FeedEvent(BaseModel):
     occurred_at: str
     summary: str
     hash: str
+    data: dict[str, Any] = Field(default={}, description="Dữ liệu của sự kiện (tệp: tham chiếu, không có nội dung) / "
+                                                         "the event's data (files as references, not bytes)")
 
 
 class Feed(BaseModel):

@@ -43,7 +43,8 @@ def build(settings: Any, *, demo: bool = True, out: Any = None) -> Any:
 
     app = create_app(services, archive=services.archive, signing_factory=signing_factory,
                      pkcs11_for=pkcs11_users(settings.web.pkcs11_users), secure_cookies=settings.web.secure_cookies,
-                     token_ttl=settings.web.token_ttl, trusted_proxies=settings.web.trusted_proxies)
+                     token_ttl=settings.web.token_ttl, trusted_proxies=settings.web.trusted_proxies,
+                     mail=settings.mail, remind_every=settings.mail.remind_interval or None, webhooks=True)
     ctx = app.state.ctx
     first_start = ctx.directory.find_account("admin") is None
     ensure_admin(ctx, password=_reveal(settings.accounts.admin_password), out=out)

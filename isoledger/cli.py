@@ -1,5 +1,5 @@
-"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve, admin,
-qms)."""
+"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, remind, demo, serve,
+admin, qms)."""
 
 from __future__ import annotations
 
@@ -270,6 +270,42 @@ def history(aggregate_id: str,
     except LedgerError as e:
         console.print(f"[red]{e.message_vi}[/] / {e.message_en}")
         raise typer.Exit(2) from None
+    finally:
+        services.close()
+
+
+@app.command()
+def remind(day: Annotated[str | None, typer.Option("--date", help="the day to remind for (YYYY-MM-DD; default: "
+                                                                  "today in Vietnam)")] = None,
+           mail: Annotated[bool, typer.Option("--mail/--no-mail", help="then send what is due by e-mail "
+                                                                      "(when ISOLEDGER_SMTP_HOST is set)")] = True
+           ) -> None:
+    """Loans due in 3 days or overdue, records whose retention ended: told once (for cron; safe beside the
+    server's own scheduled job and another cron run: one at a time, and a reminder is never given twice)."""
+    from datetime import date
+
+    settings = _settings()
+    services = bootstrap(settings)
+    try:
+        uc = use_cases(services)
+        try:
+            when = date.fromisoformat(day) if day else None
+        except ValueError:
+            console.print("[red]Ngày không hợp lệ / bad --date[/] (YYYY-MM-DD)")
+            raise typer.Exit(2) from None
+        done = uc.reminders.run_scheduled(when)
+        if not done.ran:
+            console.print("Một tiến trình khác đang nhắc việc / another process is running the reminders")
+            return
+        console.print(f"Nhắc việc ngày / reminders of {done.day}: {done.loan_due} sắp đến hạn trả / due soon, "
+                      f"{done.loan_overdue} quá hạn / overdue, {done.retention_ended} hết thời hạn bảo quản / "
+                      f"retention ended, {done.review_due_soon + done.review_due} xem xét định kỳ / periodic reviews")
+        if mail and settings.mail.enabled:
+            from isoledger.mailer import MailSender
+
+            sent = MailSender(uc, settings.mail).run_once()
+            console.print(f"Thư đã gửi / mails sent: {sent.sent} (+{sent.digests} tổng hợp / digests)"
+                          + (f"; lỗi / errors: {sent.errors[0]}" if sent.errors else ""))
     finally:
         services.close()
 

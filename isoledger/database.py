@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from ledger.application import Ledger
 from ledger.config import APP_NAME, is_postgres
+from projections import outbox
 from projections.db import Database
 from projections.runner import Projector
 
@@ -25,7 +26,7 @@ def initialise(owner_url: str, runtime_url: str) -> list[str]:
         owner_user = unquote(urlsplit(owner_url).username or "")
         if is_postgres(owner_url) and runtime_user and runtime_user != owner_user:
             role = '"' + runtime_user.replace('"', '""') + '"'
-            views = ", ".join(["projection_tracking", *Projector.tables()])
+            views = ", ".join(["projection_tracking", *Projector.tables(), *outbox.KEPT])
             with db.transaction() as cur:
                 cur.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
                 cur.execute(f"REVOKE ALL ON {', '.join(EVENT_TABLES)} FROM PUBLIC, {role}")

@@ -157,6 +157,34 @@ class Ledger(Application[UUID]):
     def obsolete(self, actor: Actor, document_id: str, *, reason: str, expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version, lambda d: d.obsolete(actor, reason=reason))
 
+    def acknowledge(self, actor: Actor, document_id: str, n: int) -> None:
+        """``actor`` has read and understood version ``n``; retried when others acknowledge at the same moment."""
+        self._retrying(document_id, lambda d: d.acknowledge(actor, n))
+
+    def remind_acknowledgement(self, actor: Actor, document_id: str, n: int, *, users: list[str]) -> None:
+        self._retrying(document_id, lambda d: d.remind_acknowledgement(
+            actor, n, users=users, controllers=self._rules(d.agency_id).controllers))
+
+    def set_review_period(self, actor: Actor, document_id: str, *, months: int,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.set_review_period(
+            actor, months=months, controllers=self._rules(d.agency_id).controllers))
+
+    def confirm_unchanged(self, actor: Actor, document_id: str, *, comment: str,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.confirm_unchanged(
+            actor, comment=comment, controllers=self._rules(d.agency_id).controllers))
+
+    def _retrying(self, document_id: str, command: Callable[[Document], Any], attempts: int = 5) -> None:
+        """A change that does not depend on what the caller read: a concurrent write is retried, not refused."""
+        for attempt in range(attempts):
+            try:
+                self._change(Document, document_id, None, command)
+                return
+            except ConcurrentWrite:
+                if attempt == attempts - 1:
+                    raise
+
     # ---- records --------------------------------------------------------------------------
     def open_record(self, actor: Actor, *, code: str, title: str, series: str, retention_years: int | None,
                     legal_basis: str, confidentiality: str = "internal") -> str:

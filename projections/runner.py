@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from projections import cases, directory, merkle, views
+from projections import acknowledgements, cases, directory, merkle, outbox, periodic_review, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
-VIEW_MODULES: list[Any] = [views, directory, merkle, cases]
+# The outbox decides after the people are known.
+VIEW_MODULES: list[Any] = [views, directory, merkle, cases, acknowledgements, periodic_review, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with
@@ -59,6 +60,8 @@ class Projector:
             for module in VIEW_MODULES:
                 for statement in module.SCHEMA:
                     cur.execute(statement)
+                if hasattr(module, "prepare"):
+                    module.prepare(cur, self.ledger)
             cur.execute("INSERT INTO projection_tracking VALUES (?, 0) ON CONFLICT DO NOTHING", (NAME,))
 
     def position(self) -> int:

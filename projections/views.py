@@ -14,7 +14,7 @@ from projections.text import fold
 
 TABLES = ("documents", "versions", "inbox", "records", "loans", "record_grants", "audit")
 # Raised whenever a view's columns change: views made under another number are dropped and rebuilt from the log.
-SCHEMA_VERSION = 4  # 3: departments, and the users' department; 4: QMS cases
+SCHEMA_VERSION = 5  # 3: departments, users' department; 4: QMS cases; 5: outbox, acknowledgements, periodic reviews
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("isoledger.projections")
@@ -27,6 +28,7 @@ class ProjectionWorker:
         self._worker_lock = threading.Lock()
         self._wake = threading.Event()
         self._worker: threading.Thread | None = None
+        self.listeners: list[Callable[[], None]] = []  # told when a catch-up applied events (the mail sender)
         self._closed = False
 
     def fresh(self) -> None:
@@ -67,7 +69,10 @@ class ProjectionWorker:
                 self._wake.clear()
             try:
                 with self._catch_up_lock:
-                    self.projector.catch_up()
+                    applied = self.projector.catch_up()
+                if getattr(applied, "events", 0):
+                    for listener in self.listeners:
+                        listener()
             except Exception:  # noqa: BLE001 - the next read or command catches up again
                 log.warning("projection catch-up failed; the next read retries", exc_info=True)
             idle_since = time.monotonic()

@@ -88,6 +88,12 @@ class Visibility:
             ("user_id", USER, lambda i: (directory.find_account(i) or {}).get("agency_id")),
             ("agency_id", AGENCY, lambda i: i if directory.find_agency(i) is not None else None),
             ("position", ("sự kiện", "event"), lambda i: self.agency_of_event(int(i)) if i.isdigit() else None),
+            ("notification_id", ("thông báo", "notification"), self.agency_of_notification),
+            ("webhook_id", ("webhook", "webhook"),
+             lambda i: self._owner("SELECT owner_agency FROM webhooks WHERE id=?", i)),
+            ("delivery_id", ("lần gửi", "delivery"), lambda i: self._owner(
+                "SELECT w.owner_agency FROM webhook_deliveries d JOIN webhooks w ON w.id=d.webhook_id WHERE d.id=?",
+                i)),
         )
         for name, what, find in finders:
             if name in params:
@@ -101,6 +107,19 @@ class Visibility:
         self.deps.projections.fresh()
         with self.deps.db.transaction(write=False) as cur:
             cur.execute("SELECT agency_id FROM audit WHERE position=?", (position,))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def _owner(self, sql: str, key: str) -> str | None:
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute(sql, (key,))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def agency_of_notification(self, note_id: str) -> str | None:
+        """The agency a notification is about (None when there is none)."""
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT agency_id FROM notifications WHERE id=?", (note_id,))
             row = cur.fetchone()
         return None if row is None else str(row[0])
 
