@@ -15,13 +15,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from projections import directory, merkle, search, views
+from projections import acknowledgements, cases, directory, merkle, outbox, periodic_review, search, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
-VIEW_MODULES: list[Any] = [views, directory, merkle]
+# The outbox decides after the people are known.
+VIEW_MODULES: list[Any] = [views, directory, merkle, cases, acknowledgements, periodic_review, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with
@@ -63,6 +64,8 @@ class Projector:
             for module in VIEW_MODULES:
                 for statement in module.SCHEMA:
                     cur.execute(statement)
+                if hasattr(module, "prepare"):
+                    module.prepare(cur, self.ledger)
             for statement in search.schema(self.db.postgres):  # kept by the engine as the views' rows change
                 cur.execute(statement)
             cur.execute("INSERT INTO projection_tracking VALUES (?, 0) ON CONFLICT DO NOTHING", (NAME,))
@@ -80,6 +83,13 @@ class Projector:
         there is more to read): the database's own work of either overlaps the Python of the other."""
         started, total = time.perf_counter(), 0
         position = 0
+        settle = getattr(self.ledger.recorder, "settle", None)
+        if settle is not None:  # PostgreSQL: wait for the writers still in flight, so every commit so far is read
+            settle()
+        tracked = self.position()
+        if (self.ledger.recorder.max_notification_id() or 0) <= tracked:
+            # Nothing new: two plain reads, not the write lock (BEGIN IMMEDIATE, FOR UPDATE) every read would take.
+            return CatchUp(0, tracked, time.perf_counter() - started)
         ahead: ThreadPoolExecutor | None = None
         pending: ReadAhead | None = None
         try:

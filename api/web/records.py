@@ -87,13 +87,14 @@ def open_record(request: Request, user: User, form: Form) -> Response:
     try:
         forms.check(form, "open")
         years_text = forms.text(form, "retention_years")
-        if years_text and not years_text.isdigit():
+        if years_text and forms.whole(years_text) is None:
             raise InvalidInput("Thời hạn bảo quản là số năm, hoặc để trống nếu vĩnh viễn.",
                                "Retention is a number of years, or empty for permanent.", field="retention_years")
         done = ctx.uc.records.open(
             user.actor(request_id(request)), user.agency_id, code=forms.text(form, "code"),
             title=forms.text(form, "title"), series=forms.text(form, "series"),
-            retention_years=int(years_text) if years_text else None, legal_basis=forms.text(form, "legal_basis"),
+            retention_years=forms.whole(years_text) if years_text else None,
+            legal_basis=forms.text(form, "legal_basis"),
             confidentiality=forms.text(form, "confidentiality"))
     except KNOWN as e:
         status, values = fail(request, "open", e)
