@@ -52,6 +52,8 @@ bench: install
 	$(PY) bench/signing.py
 	$(PY) bench/api.py
 	$(PY) bench/evidence.py
+	$(PY) bench/province.py --events 100000
+	$(PY) bench/province.py --events 100000 --backend postgres
 	$(PY) bench/notifications.py
 	$(PY) bench/pg_writers.py
 	$(PY) bench/processes.py

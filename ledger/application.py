@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -83,6 +83,7 @@ class Ledger(Application[UUID]):
         # keeps the connection pool free for readers when many requests write at once.
         self.write_lock: AbstractContextManager[Any] = nullcontext() if is_postgres(database_url) else \
             threading.RLock()
+        self._batching = threading.local()  # the aggregates a batch() of this thread has changed, unsaved
         self._agencies: dict[tuple[type, UUID], str] = {}  # an aggregate's agency never changes
         self._saved = threading.local()  # (id, version) of this thread's last command, for its answer
 
@@ -429,6 +430,12 @@ class Ledger(Application[UUID]):
 
     def _save_new(self, aggregate: LedgerAggregate, msg_vi: str, msg_en: str, field: str = "code") -> None:
         self._saved.last = None
+        pending = self._pending()
+        if pending is not None:
+            if aggregate.id in pending:
+                raise RuleViolation(msg_vi, msg_en, field=field, code="duplicate_code")
+            pending[aggregate.id] = aggregate
+            return
         try:
             with self.write_lock:
                 self.save(aggregate)
@@ -439,8 +446,9 @@ class Ledger(Application[UUID]):
     def _get(self, cls: type[A], aggregate_id: str) -> A:
         kind = {Document: "tài liệu", Record: "hồ sơ", Case: "mục"}.get(cls, "mục")
         uid = _parse_id(aggregate_id, kind)
+        pending = self._pending()
         try:
-            agg: LedgerAggregate = self.repository.get(uid)
+            agg: LedgerAggregate = pending[uid] if pending is not None and uid in pending else self.repository.get(uid)
         except AggregateNotFoundError:
             raise NotFound(f"Không tìm thấy {kind}.", f"No such {cls.__name__.lower()}.", field="id") from None
         if not isinstance(agg, cls):
@@ -459,12 +467,42 @@ class Ledger(Application[UUID]):
         if expected_version is not None and agg.version != expected_version:
             raise StaleVersion(current=agg.version, expected=expected_version)
         result = command(agg)
+        pending = self._pending()
+        if pending is not None:
+            pending[agg.id] = agg
+            return result
         try:
             self.save(agg)
         except IntegrityError:
             raise ConcurrentWrite() from None
         self._saved.last = (agg.id, agg.version)
         return result
+
+    # ---- bulk loading ---------------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commands of this thread inside the block run as always (the same checks, every event sealed into its
+        aggregate's hash chain) and are saved together when it ends: one transaction for all their events,
+        snapshots taken as usual. How a large history is loaded (bench/province.py). If the block raises,
+        nothing of it is saved; a code taken twice makes the whole batch fail (RuleViolation)."""
+        if self._pending() is not None:
+            raise RuntimeError("batches do not nest")
+        pending: dict[UUID, LedgerAggregate] = {}
+        self._batching.pending = pending
+        try:
+            yield
+        finally:
+            self._batching.pending = None
+        if pending:
+            try:
+                with self.write_lock:
+                    self.save(*pending.values())
+            except IntegrityError:
+                raise RuleViolation("Một mã trong lô đã được dùng.", "A code in the batch is already used.",
+                                    field="code", code="duplicate_code") from None
+
+    def _pending(self) -> dict[UUID, LedgerAggregate] | None:
+        return getattr(self._batching, "pending", None)
 
 
 _PRIVATE = {"_pending_events", "_id", "_version", "_created_on", "_modified_on"}

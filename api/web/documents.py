@@ -97,7 +97,8 @@ def register_page(request: Request, user: User, status: str = "in_force",
     rows, pager = ctx.uc.registers.documents(
         user.actor(request_id(request)), agency, lambda cur, base, params: paging.keyset(
             request, cur, "id, code, title, kind, department, status, in_force, effective_from, upcoming, "
-            "upcoming_from, latest", base, params, after=after, before=before), status=status, kind=kind, q=q)
+            "upcoming_from, latest, sort_key", base, params, after=after, before=before, key="sort_key"),
+        status=status, kind=kind, q=q)
     working = ctx.uc.registers.working_versions(agency, [r["id"] for r in rows])
     for row in rows:
         row["working"] = working.get(row["id"])

@@ -242,7 +242,7 @@ def inbox(request: Request, user: User) -> HTMLResponse:
 def public_page(request: Request, agency_id: str,
                 q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     def every(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
-        cur.execute(f"SELECT id, code, title, kind, in_force, effective_from {base} ORDER BY code LIMIT 500",
+        cur.execute(f"SELECT id, code, title, kind, in_force, effective_from {base} ORDER BY sort_key LIMIT 500",
                     tuple(params))
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

@@ -57,7 +57,8 @@ def register_page(request: Request, user: User, status: str = "all",
     agency = agency_in_view(request, user, R.RECORD_READERS)  # an inspector's: the supervised agency chosen
     rows, pager = ctx_of(request).uc.registers.records(
         user.actor(request_id(request)), agency,
-        lambda cur, base, params: paging.keyset(request, cur, "*", base, params, after=after, before=before),
+        lambda cur, base, params: paging.keyset(request, cur, "*", base, params, after=after, before=before,
+                                                  key="sort_key"),
         status=status if status in STATUSES else "all", q=q)
     _ = i18n.chooser(lang_of(request))
     statuses = [("all", _("Tất cả", "All")), ("open", _("Đang mở", "Open")), ("closed", _("Đã kết thúc", "Closed")),
