@@ -2,7 +2,7 @@
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
-DEBS    := postgresql poppler-utils softhsm2 opensc fonts-dejavu-core chromium
+DEBS    := postgresql poppler-utils softhsm2 opensc fonts-dejavu-core chromium graphviz
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
@@ -52,6 +52,11 @@ bench: install
 	$(PY) bench/signing.py
 	$(PY) bench/api.py
 	$(PY) bench/evidence.py
+	$(PY) bench/province.py --events 100000
+	$(PY) bench/province.py --events 100000 --backend postgres
+	$(PY) bench/notifications.py
+	$(PY) bench/pg_writers.py
+	$(PY) bench/processes.py
 
 # ruff on every package, and mypy --strict on the domain and the use cases.
 lint: install

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from ledger.actors import Actor
@@ -14,6 +14,7 @@ from ledger.files import FileKind, FileRef, file_scope
 from ledger.qms.declaration import Process
 from ledger.qms.registry import process_at, processes
 from ledger.references import case_files
+from usecases import qms_diagrams
 from usecases import roles as R
 from usecases.deps import Deps
 from usecases.files import OpenFile, Upload, open_stored, store
@@ -185,7 +186,7 @@ class Qms:
 
     def waiting_on(self, actor: Actor) -> list[dict[str, Any]]:
         """Cases of the actor's agency waiting on a step one of their roles may take (their QMS inbox), oldest first,
-        each with those steps."""
+        each with those steps; a step into a final state (withdrawing...) is not something a case waits for."""
         roles = sorted(actor.roles)
         if not roles:
             return []
@@ -200,8 +201,9 @@ class Qms:
         out: dict[str, dict[str, Any]] = {}
         for case_id, name, title, state, step, since in rows:
             process = by_name.get(name)
-            if process is None or process.step(step) is None:
-                continue
+            taken = process.step(step) if process is not None else None
+            if process is None or taken is None or taken.target in process.final:
+                continue  # a step that ends the case (withdraw, cancel) is taken when decided, never awaited
             item = out.setdefault(case_id, {"id": case_id, "process": name, "collection": process.collection,
                                             "title": title, "state": state, "since": since, "steps": [],
                                             "process_label": process.label, "state_label": process.states[state]})
@@ -210,6 +212,63 @@ class Qms:
             order = [s.name for s in by_name[item["process"]].steps]
             item["steps"].sort(key=order.index)
         return list(out.values())
+
+    # ---- what the pages show beside the cases ---------------------------------------------------
+    def choices(self, actor: Actor, agency_id: str) -> dict[str, Any]:
+        """What a step's form offers in the agency and how pages name what a case records: its people (full name,
+        department, whether active), departments, documents and QMS cases, for whoever may read the agency."""
+        self.visibility.agency(agency_id)
+        self.visibility.check_visible(actor, agency_id, READERS)
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, name, closed FROM departments WHERE agency_id=? ORDER BY code, id", [agency_id])
+            departments = [{"id": i, "name": n, "closed": bool(c)} for i, n, c in cur.fetchall()]
+            cur.execute("SELECT username, full_name, department, status FROM users WHERE agency_id=? "
+                        "ORDER BY full_name, username", [agency_id])
+            names = {d["id"]: d["name"] for d in departments}
+            people = [{"username": u, "full_name": n, "department": names.get(d) if d else None,
+                       "active": s == "active"} for u, n, d, s in cur.fetchall()]
+            cur.execute("SELECT id, code, title FROM documents WHERE agency_id=? ORDER BY code, id", [agency_id])
+            documents = [{"id": i, "code": c, "title": t} for i, c, t in cur.fetchall()]
+            cur.execute("SELECT id, process, title, state FROM cases WHERE agency_id=? ORDER BY process, year DESC, "
+                        "title, id", [agency_id])
+            collections = {p.name: p.collection for p in processes()}
+            cases = [{"id": i, "process": p, "collection": collections.get(p), "title": t, "state": st}
+                     for i, p, t, st in cur.fetchall()]
+        return {"people": people, "departments": departments, "documents": documents, "cases": cases}
+
+    def overview(self, actor: Actor, agency_id: str) -> dict[str, Any]:
+        """Every declared process with the agency's cases counted per state, and this year's deadlines with how
+        many of the year's cases stand at each deadline's state now."""
+        self.visibility.agency(agency_id)
+        self.visibility.check_visible(actor, agency_id, READERS)
+        today = self.deps.ledger.today()
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT process, state, year, COUNT(*) FROM cases WHERE agency_id=? "
+                        "GROUP BY process, state, year", [agency_id])
+            rows = cur.fetchall()
+        out = []
+        for p in processes():
+            counts: dict[str, int] = {}
+            this_year: dict[str, int] = {}
+            for name, state, year, n in rows:
+                if name == p.name:
+                    counts[state] = counts.get(state, 0) + int(n)
+                    if year == today.year:
+                        this_year[state] = this_year.get(state, 0) + int(n)
+            deadlines = [{"label": d.label, "state": d.state, "state_label": p.states[d.state],
+                          "on": date(today.year, d.month, d.day).isoformat(),
+                          "passed": date(today.year, d.month, d.day) < today,
+                          "at_state": this_year.get(d.state, 0), "of": sum(this_year.values())}
+                         for d in p.deadlines]
+            out.append({"process": p, "counts": counts, "total": sum(counts.values()), "deadlines": deadlines})
+        return {"year": today.year, "today": today.isoformat(), "processes": out}
+
+    @staticmethod
+    def diagram(collection: str, current: str | None = None, lang: str = "vi") -> str | None:
+        """The process's state diagram as an inline ``<svg>``, ``current`` highlighted (None without Graphviz)."""
+        return qms_diagrams.inline(process_at(collection).name, current, lang)
 
     def _load(self, actor: Actor, collection: str, case_id: str, *, command: bool) -> dict[str, Any]:
         process = process_at(collection)

@@ -12,7 +12,19 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import admin, audit, documents, home, records, verify
+    from api.web import (
+        acknowledgements,
+        admin,
+        audit,
+        documents,
+        home,
+        notifications,
+        periodic_review,
+        qms,
+        records,
+        verify,
+        webhooks,
+    )
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
@@ -24,3 +36,8 @@ def install(app: FastAPI) -> None:
     app.include_router(records.router)
     app.include_router(verify.router)
     app.include_router(admin.router)
+    app.include_router(notifications.router)
+    app.include_router(acknowledgements.router)
+    app.include_router(periodic_review.router)
+    app.include_router(webhooks.router)
+    app.include_router(qms.router)
