@@ -13,9 +13,9 @@ from usecases.evidence import Evidence
 from usecases.feed import EventFeed
 from usecases.health import Health
 from usecases.history import Histories
-from usecases.planning import Planning
 from usecases.notifications import Notifications
 from usecases.periodic_review import PeriodicReviews
+from usecases.planning import Planning
 from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
