@@ -66,6 +66,9 @@ def load_demo_hook(ctx: Any, out: Any) -> None:
     ctx.services.projector.catch_up()
     password = _reveal(ctx.services.settings.accounts.demo_password)
     created = seed_demo_directory(ctx, result, password=password)
+    from isoledger.demo_objectives import load_objectives  # the QMS planning cases need the demo's accounts
+
+    load_objectives(ctx.services, ctx.directory)
     print(f"Dữ liệu mẫu / demo: {result.get('message', '')}", file=out)
     for username, secret in created.items():
         full_name, roles, agency = result["people"][username]

@@ -15,6 +15,7 @@ from usecases.health import Health
 from usecases.history import Histories
 from usecases.notifications import Notifications
 from usecases.periodic_review import PeriodicReviews
+from usecases.planning import Planning
 from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
@@ -48,6 +49,7 @@ class UseCases:
     feed: EventFeed
     webhooks: Webhooks
     qms: Qms
+    planning: Planning
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -58,4 +60,4 @@ class UseCases:
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
-                   Webhooks(deps, seen), Qms(deps, seen))
+                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)))

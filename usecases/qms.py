@@ -10,12 +10,14 @@ from typing import Any, TypeVar
 
 from ledger.actors import Actor
 from ledger.errors import InvalidInput, NotFound
+from ledger.files import FileKind, FileRef, file_scope
 from ledger.qms.declaration import Process
 from ledger.qms.registry import process_at, processes
+from ledger.references import case_files
 from usecases import qms_diagrams
 from usecases import roles as R
 from usecases.deps import Deps
-from usecases.files import Upload, store
+from usecases.files import OpenFile, Upload, open_stored, store
 from usecases.outcome import Done, done
 from usecases.visibility import AGENCY, Visibility, What
 
@@ -55,9 +57,49 @@ class Qms:
              reason: str = "", expected_version: int | None = None) -> Done:
         """Takes ``step`` of a case of the actor's own agency (another agency's, or another process's: 404)."""
         state = self._load(actor, collection, case_id, command=True)
+        self._check_files(process_at(collection), state["id"], step, values)
         self.deps.ledger.take_step(actor, state["id"], step, values=values, reason=reason,
                                    expected_version=expected_version)
         return done(self.deps, state["id"])
+
+    def upload(self, actor: Actor, collection: str, case_id: str, upload: Upload) -> FileRef:
+        """Stores a file for a later step of the case (a measurement's evidence) in the case's scope; a step then
+        names it. Only someone whose role may take a step with a file field, of the case's own agency."""
+        process = process_at(collection)
+        state = self._load(actor, collection, case_id, command=True)
+        roles = file_roles(process)
+        if not roles:
+            raise NotFound("Quy trình này không nhận tệp.", "This process takes no files.", field="file")
+        actor.meta(*roles)
+        return store(self.deps.archive, upload, file_scope(FileKind.CASE, state["id"]))
+
+    def open_file(self, actor: Actor, collection: str, case_id: str, sha256: str) -> OpenFile:
+        """A file a step of the case named (e.g. the evidence of a measurement), verified as it is read."""
+        state = self._load(actor, collection, case_id, command=False)
+        events = self.deps.ledger.history(state["id"])
+        for ref in (r for e in events for r in case_files(e["data"].get("values", {}))):
+            if ref.sha256 == sha256:
+                return open_stored(self.deps.archive, ref.to_dict(), file_scope(FileKind.CASE, state["id"]))
+        raise NotFound("Không có tệp này trong mục.", "No such file in this item.", field="sha256",
+                       code="no_such_file")
+
+    def _check_files(self, process: Process, case_id: str, step_name: str, values: dict[str, Any]) -> None:
+        """Every file a step names is stored, intact, in the case's scope (uploaded first: ``upload``)."""
+        step = process.step(step_name)
+        if step is None:
+            return
+        scope = file_scope(FileKind.CASE, case_id)
+        for f in step.fields:
+            if f.kind != "file" or not isinstance(values.get(f.name), dict):
+                continue
+            try:
+                ref = FileRef.from_dict(values[f.name])
+            except (KeyError, TypeError, ValueError):
+                continue  # malformed: the step's own check names the field
+            if not self.deps.archive.verify(ref, scope).ok:
+                raise InvalidInput(f"«{f.label[0]}»: tệp chưa được tải lên cho mục này hoặc không còn nguyên vẹn.",
+                                   f"'{f.label[1]}': the file was not uploaded for this item, or is not intact.",
+                                   field=f.name)
 
     # ---- reads ------------------------------------------------------------------------------
     def get(self, actor: Actor, collection: str, case_id: str) -> dict[str, Any]:
@@ -108,6 +150,34 @@ class Qms:
             return [row_out(process, dict(zip(names, r, strict=True)), today) for r in cur.fetchall()]
 
         return self.page(actor, agency_id, collection, read, **filters)
+
+    def department_as_of(self, actor: Actor, department_id: str, as_of: datetime,
+                         collection: str = "objectives") -> list[dict[str, Any]]:
+        """The department's cases of one process as they stood at ``as_of`` (e.g. its objectives on 30/06), rebuilt
+        from the log: every case of the agency that then belonged to the department, in the state it was in."""
+        if as_of.tzinfo is None:
+            raise InvalidInput("Thời điểm phải có múi giờ, ví dụ 2026-06-30T17:00:00+07:00.",
+                               "as_of needs a time zone, e.g. 2026-06-30T17:00:00+07:00.", field="as_of")
+        dep = self.department(actor, department_id)
+        process = process_at(collection)
+
+        def read(cur: Any, base: str, params: list[Any]) -> list[str]:
+            cur.execute(f"SELECT id {base} ORDER BY id", params)
+            return [str(r[0]) for r in cur.fetchall()]
+
+        ids = self.page(actor, dep["agency_id"], collection, read)
+        then = [self.deps.ledger.state_at(i, as_of=as_of) for i in ids]
+        field = process.department_field or "department"
+        return sorted((s for s in then if s is not None and s["data"].get(field) == department_id),
+                      key=lambda s: (s["title"], s["id"]))
+
+    def department(self, actor: Actor, department_id: str) -> dict[str, Any]:
+        """A department of an agency the actor may read (another agency's: 404)."""
+        dep = self.deps.directory.find_department(department_id)
+        if dep is None:
+            raise NotFound("Không tìm thấy phòng ban.", "No such department.", field="department_id")
+        self.visibility.check_visible(actor, dep["agency_id"], READERS, ("phòng ban", "department"))
+        return dep
 
     def decoded(self, collection: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Projected rows as the API and pages show them: data decoded, derived status for today."""
@@ -200,12 +270,6 @@ class Qms:
         """The process's state diagram as an inline ``<svg>``, ``current`` highlighted (None without Graphviz)."""
         return qms_diagrams.inline(process_at(collection).name, current, lang)
 
-    def store_file(self, actor: Actor, agency_id: str, upload: Upload) -> dict[str, Any]:
-        """Stores a file a step's form sends (the evidence of a measurement...) and gives the reference its
-        ``file`` field records; only for the actor's own agency."""
-        self.visibility.check_own(actor, agency_id)
-        return store(self.deps.archive, upload, f"qms-{agency_id}").to_dict()
-
     def _load(self, actor: Actor, collection: str, case_id: str, *, command: bool) -> dict[str, Any]:
         process = process_at(collection)
         try:
@@ -223,6 +287,12 @@ class Qms:
         return state
 
 
+def file_roles(process: Process) -> tuple[str, ...]:
+    """The roles that may take a step of ``process`` with a file field (who may upload its files)."""
+    roles = [r for s in process.steps if any(f.kind == "file" for f in s.fields) for r in s.roles]
+    return tuple(dict.fromkeys(roles))
+
+
 def row_out(process: Process, row: dict[str, Any], today: Any) -> dict[str, Any]:
     """A projected case row as the API and pages show it: its data decoded and its derived status."""
     data = json.loads(row["data"]) if isinstance(row.get("data"), str) else row.get("data") or {}
@@ -231,4 +301,4 @@ def row_out(process: Process, row: dict[str, Any], today: Any) -> dict[str, Any]
     return row
 
 
-__all__ = ["AGENCY", "Qms", "row_out"]
+__all__ = ["AGENCY", "Qms", "file_roles", "row_out"]

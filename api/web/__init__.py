@@ -28,6 +28,9 @@ def install(app: FastAPI) -> None:
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
+    from api.web import qms_planning  # /qms/planning/…, /qms/departments/…: before any /qms/{collection}/{id}
+
+    app.include_router(qms_planning.router)
     app.include_router(documents.router)
     app.include_router(audit.router)
     app.include_router(records.router)

@@ -28,7 +28,7 @@ from api.web.core import (
 )
 from api.web.home import User
 from ledger.actors import ROLES
-from ledger.errors import ConcurrencyConflict
+from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.qms.declaration import Process, Step
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -121,8 +121,10 @@ def open_case(request: Request, user: User, collection: str, form: Form) -> Resp
     actor = user.actor(rid(request))
     try:
         values, uploads, reason = qms_forms.read(process.opening, form)
-        for name, upload in uploads.items():
-            values[name] = uc.qms.store_file(actor, user.agency_id, upload_of(upload, request))
+        if uploads:  # a file belongs to its case's scope, and the case does not exist before it is opened
+            name = next(iter(uploads))
+            raise InvalidInput("Tệp được đính kèm ở các bước sau khi đã tạo mục.",
+                               "Files are attached in the steps after the item is opened.", field=name)
         done = uc.qms.open(actor, user.agency_id, collection, values=values, reason=reason)
     except KNOWN as e:
         status, errors = failure(request, process.opening, e)
@@ -191,8 +193,8 @@ def take_step(request: Request, user: User, collection: str, case_id: str, step_
     actor = user.actor(rid(request))
     try:
         values, uploads, reason = qms_forms.read(step, form)
-        for name, upload in uploads.items():
-            values[name] = uc.qms.store_file(actor, user.agency_id, upload_of(upload, request))
+        for name, upload in uploads.items():  # stored in the case's own scope, which verify and sweep know
+            values[name] = uc.qms.upload(actor, collection, case_id, upload_of(upload, request)).to_dict()
         uc.qms.take(actor, collection, case_id, step.name, values=values, reason=reason,
                     expected_version=forms.expected(form))
     except KNOWN as e:
