@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from isoledger import demo_papers as papers
-from isoledger import demo_risks
+from isoledger import demo_qms, demo_risks
 from isoledger.demo import DEMO_PEOPLE, Demo, actor
 from isoledger.demo_pdfs import render
 from ledger.files import evidence_scope
@@ -22,8 +22,11 @@ def tell(d: Demo) -> None:
     _first_issue(d)
     _paper_records(d)
     _destroy_expired(d)
+    demo_qms.policy_2025(d)
     _cycle_2025(d)
+    demo_qms.policy_2026_drafted(d)
     _cycle_2026(d)
+    demo_qms.policy_2026_resubmitted(d)
 
 
 def _first_issue(d: Demo) -> None:

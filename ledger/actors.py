@@ -17,6 +17,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "staff": ("Công chức", "Staff"),
     "internal_auditor": ("Đánh giá viên nội bộ", "Internal auditor"),
     "inspector": ("Cán bộ kiểm tra", "Inspector"),
+    "service_account": ("Tài khoản tích hợp hệ thống", "Service account (integration)"),  # reads the feed only
 }
 LEADERS = ("agency_leader", "department_leader")
 ADMINS = ("admin", "agency_admin")  # the province's administrator, and an agency's own (its agency only)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -83,6 +83,9 @@ class Ledger(Application[UUID]):
         # keeps the connection pool free for readers when many requests write at once.
         self.write_lock: AbstractContextManager[Any] = nullcontext() if is_postgres(database_url) else \
             threading.RLock()
+        self._batching = threading.local()  # the aggregates a batch() of this thread has changed, unsaved
+        self._agencies: dict[tuple[type, UUID], str] = {}  # an aggregate's agency never changes
+        self._saved = threading.local()  # (id, version) of this thread's last command, for its answer
 
     def today(self) -> date:
         """Today's date in Vietnam, which is what retention and loan dates mean."""
@@ -154,6 +157,34 @@ class Ledger(Application[UUID]):
 
     def obsolete(self, actor: Actor, document_id: str, *, reason: str, expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version, lambda d: d.obsolete(actor, reason=reason))
+
+    def acknowledge(self, actor: Actor, document_id: str, n: int) -> None:
+        """``actor`` has read and understood version ``n``; retried when others acknowledge at the same moment."""
+        self._retrying(document_id, lambda d: d.acknowledge(actor, n))
+
+    def remind_acknowledgement(self, actor: Actor, document_id: str, n: int, *, users: list[str]) -> None:
+        self._retrying(document_id, lambda d: d.remind_acknowledgement(
+            actor, n, users=users, controllers=self._rules(d.agency_id).controllers))
+
+    def set_review_period(self, actor: Actor, document_id: str, *, months: int,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.set_review_period(
+            actor, months=months, controllers=self._rules(d.agency_id).controllers))
+
+    def confirm_unchanged(self, actor: Actor, document_id: str, *, comment: str,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.confirm_unchanged(
+            actor, comment=comment, controllers=self._rules(d.agency_id).controllers))
+
+    def _retrying(self, document_id: str, command: Callable[[Document], Any], attempts: int = 5) -> None:
+        """A change that does not depend on what the caller read: a concurrent write is retried, not refused."""
+        for attempt in range(attempts):
+            try:
+                self._change(Document, document_id, None, command)
+                return
+            except ConcurrentWrite:
+                if attempt == attempts - 1:
+                    raise
 
     # ---- records --------------------------------------------------------------------------
     def open_record(self, actor: Actor, *, code: str, title: str, series: str, retention_years: int | None,
@@ -318,12 +349,28 @@ class Ledger(Application[UUID]):
         return state_of(self._get(Record, record_id), self.today())
 
     def current_version(self, aggregate_id: str) -> int:
-        """The version of a document or record (its number of events), read without rebuilding it."""
+        """The version of a document or record (its number of events), read without rebuilding it; right after
+        this thread's command on it, the version that command saved (no second read)."""
         uid = _parse_id(aggregate_id, "mục")
+        saved, self._saved.last = getattr(self._saved, "last", None), None
+        if saved is not None and saved[0] == uid:
+            return int(saved[1])
         last = self.recorder.select_events(uid, desc=True, limit=1)
         if not last:
             raise NotFound()
         return int(last[0].originator_version)
+
+    def agency_of(self, cls: type[LedgerAggregate], aggregate_id: str) -> str:
+        """The agency a document or record belongs to (NotFound if there is no such ``cls``): fixed when it was
+        registered, so read once per process, not once more per command."""
+        uid = _parse_id(aggregate_id, "tài liệu" if cls is Document else "hồ sơ")
+        found = self._agencies.get((cls, uid))
+        if found is None:
+            found = str(self._get(cls, str(uid)).agency_id)
+            if len(self._agencies) >= 200_000:
+                self._agencies.clear()
+            self._agencies[(cls, uid)] = found
+        return found
 
     def files_of_record(self, record_id: str) -> list[dict[str, Any]]:
         return [f["file"] for f in self._get(Record, record_id).files]
@@ -382,17 +429,26 @@ class Ledger(Application[UUID]):
         return uuid5(NAMESPACE_URL, f"isoledger:{kind}:{agency_id}:{code}")
 
     def _save_new(self, aggregate: LedgerAggregate, msg_vi: str, msg_en: str, field: str = "code") -> None:
+        self._saved.last = None
+        pending = self._pending()
+        if pending is not None:
+            if aggregate.id in pending:
+                raise RuleViolation(msg_vi, msg_en, field=field, code="duplicate_code")
+            pending[aggregate.id] = aggregate
+            return
         try:
             with self.write_lock:
                 self.save(aggregate)
         except IntegrityError:
             raise RuleViolation(msg_vi, msg_en, field=field, code="duplicate_code") from None
+        self._saved.last = (aggregate.id, aggregate.version)
 
     def _get(self, cls: type[A], aggregate_id: str) -> A:
         kind = {Document: "tài liệu", Record: "hồ sơ", Case: "mục"}.get(cls, "mục")
         uid = _parse_id(aggregate_id, kind)
+        pending = self._pending()
         try:
-            agg: LedgerAggregate = self.repository.get(uid)
+            agg: LedgerAggregate = pending[uid] if pending is not None and uid in pending else self.repository.get(uid)
         except AggregateNotFoundError:
             raise NotFound(f"Không tìm thấy {kind}.", f"No such {cls.__name__.lower()}.", field="id") from None
         if not isinstance(agg, cls):
@@ -406,15 +462,47 @@ class Ledger(Application[UUID]):
 
     def _change_now(self, cls: type[A], aggregate_id: str, expected_version: int | None,
                     command: Callable[[A], Any]) -> Any:
+        self._saved.last = None
         agg = self._get(cls, aggregate_id)
         if expected_version is not None and agg.version != expected_version:
             raise StaleVersion(current=agg.version, expected=expected_version)
         result = command(agg)
+        pending = self._pending()
+        if pending is not None:
+            pending[agg.id] = agg
+            return result
         try:
             self.save(agg)
         except IntegrityError:
             raise ConcurrentWrite() from None
+        self._saved.last = (agg.id, agg.version)
         return result
+
+    # ---- bulk loading ---------------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commands of this thread inside the block run as always (the same checks, every event sealed into its
+        aggregate's hash chain) and are saved together when it ends: one transaction for all their events,
+        snapshots taken as usual. How a large history is loaded (bench/province.py). If the block raises,
+        nothing of it is saved; a code taken twice makes the whole batch fail (RuleViolation)."""
+        if self._pending() is not None:
+            raise RuntimeError("batches do not nest")
+        pending: dict[UUID, LedgerAggregate] = {}
+        self._batching.pending = pending
+        try:
+            yield
+        finally:
+            self._batching.pending = None
+        if pending:
+            try:
+                with self.write_lock:
+                    self.save(*pending.values())
+            except IntegrityError:
+                raise RuleViolation("Một mã trong lô đã được dùng.", "A code in the batch is already used.",
+                                    field="code", code="duplicate_code") from None
+
+    def _pending(self) -> dict[UUID, LedgerAggregate] | None:
+        return getattr(self._batching, "pending", None)
 
 
 _PRIVATE = {"_pending_events", "_id", "_version", "_created_on", "_modified_on"}

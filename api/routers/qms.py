@@ -5,6 +5,8 @@
     GET  /api/v1/{collection}/{id}                          one case, with its derived status (ETag)
     POST /api/v1/{collection}/{id}/{step}                   take a step (If-Match, Idempotency-Key)
     GET  /api/v1/{collection}/{id}/history?as_of=           its events and the case as it stood
+    POST /api/v1/{collection}/{id}/files                    store a file a later step names (multipart)
+    GET  /api/v1/{collection}/{id}/files/{sha256}           a file a step named, verified as it is read
 
 (No ``from __future__ import annotations`` here: FastAPI reads the generated bodies from the annotations.)
 """
@@ -13,7 +15,8 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PField
 
@@ -21,11 +24,13 @@ from api import paging
 from api import roles as R
 from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, command_out
 from api.errors import responses
+from api.files import FILE_TYPES, streamed, upload_of
 from api.idempotency import IdempotentRoute
 from api.schemas import CommandOut, Event
 from api.security import Principal
 from ledger.qms.declaration import Field, Process, Step
 from ledger.qms.registry import processes
+from usecases.qms import file_roles
 
 router = APIRouter(prefix="/api/v1", tags=["qms"], route_class=IdempotentRoute)
 
@@ -174,6 +179,32 @@ def _routes(process: Process) -> None:
     for step in process.steps:
         if not step.opens:
             _step_route(process, step)
+    if file_roles(process):
+        _file_routes(process)
+
+
+def _file_routes(process: Process) -> None:
+    c = process.collection
+    Uploader = Annotated[Principal, Depends(allow(*file_roles(process)))]  # noqa: N806
+
+    def upload(ctx: Ctx, request: Request, case_id: str, p: Uploader, rid: RequestId,  # type: ignore[valid-type]
+               key: IdemKey, file: Annotated[UploadFile, File(description="Tệp minh chứng / evidence file")],
+               response: Response) -> FileIn:
+        ref = ctx.uc.qms.upload(p.actor(rid), c, case_id, upload_of(file, request))
+        response.headers["Location"] = f"/api/v1/{c}/{case_id}/files/{ref.sha256}"
+        return FileIn(**ref.to_dict())
+
+    router.add_api_route(f"/{c}/{{case_id}}/files", upload, methods=["POST"], status_code=201, response_model=FileIn,
+                         responses=responses(400, 401, 403, 404, 413, 415, 422, 503), name=f"{process.name}_upload",
+                         summary="Tải lên tệp (minh chứng) để một bước ghi nhận / upload a file a step then names")
+
+    def download(ctx: Ctx, case_id: str, sha256: str, p: Reader, rid: RequestId) -> StreamingResponse:
+        return streamed(ctx.uc.qms.open_file(p.actor(rid), c, case_id, sha256))
+
+    router.add_api_route(f"/{c}/{{case_id}}/files/{{sha256}}", download, methods=["GET"],
+                         response_class=StreamingResponse, name=f"{process.name}_file",
+                         responses={200: FILE_TYPES, **responses(401, 403, 404, 410, 503)},
+                         summary="Tải tệp một bước đã ghi nhận / download a file a step named")
 
 
 def _step_route(process: Process, step: Step) -> None:

@@ -24,7 +24,8 @@ FIELD_KINDS = ("text", "long_text", "integer", "number", "date", "year", "choice
 @dataclass(frozen=True)
 class Field:
     """One input of a step: ``kind`` is one of FIELD_KINDS; ``choices`` for a choice; ``external`` lets a person
-    field name someone outside the agency (name and organisation)."""
+    field name someone outside the agency (name and organisation); ``process`` the process a ``ref``/``refs``
+    field links to (None: a case of any process)."""
 
     name: str
     kind: str
@@ -35,6 +36,7 @@ class Field:
     max_len: int = 500
     minimum: float | None = None
     maximum: float | None = None
+    process: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:

@@ -159,9 +159,9 @@ def _department(f: Field, value: Any, agency_id: str, world: World) -> str:
 def _ref(f: Field, value: Any, agency_id: str, world: World) -> str:
     case_id = v.text(value, f.name, max_len=100)
     case = world.case(case_id)
-    if case is None or case.get("agency_id") != agency_id:
-        raise InvalidInput("Không tìm thấy mục được liên kết trong cơ quan.", "No such linked item in this agency.",
-                           field=f.name)
+    if case is None or case.get("agency_id") != agency_id or (f.process and case.get("process") != f.process):
+        raise InvalidInput(f"Không tìm thấy «{f.label[0]}» được liên kết trong cơ quan.",
+                           f"No such linked '{f.label[1]}' in this agency.", field=f.name)
     return str(case["id"])
 
 
