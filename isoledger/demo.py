@@ -53,6 +53,7 @@ class Demo:
         # (document, version) -> the empty area on the last page where a visible signature and seal go
         self.signature_boxes: dict[tuple[str, int], tuple[float, float, float, float]] = {}
         self.records: dict[str, str] = {}
+        self.cases: dict[str, str] = {}  # QMS cases by the story's own key (isoledger.demo_risks)
         self._signing: Any = None
         self._signer: Any = None
         self._pki: Any = None

@@ -26,8 +26,8 @@ from ledger.qms.case import case_uuid
 from ledger.qms.registry import process_named
 
 ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}), request_id="demo")
-DEPARTMENTS = {"p-khtc": ("Phòng Kế hoạch - Tài chính", "truongphong"),
-               "p-qlkh": ("Phòng Quản lý Khoa học", "phophong")}
+DEPARTMENTS = {"KHTC": ("Phòng Kế hoạch - Tài chính", "truongphong"),
+               "QLKH": ("Phòng Quản lý Khoa học", "phophong")}
 PLAN_EVALUATION = "Thư ký ISO tổng hợp số liệu hằng kỳ, báo cáo Giám đốc; đánh giá tại cuộc họp xem xét của lãnh đạo."
 
 
@@ -48,34 +48,34 @@ class Objective:
 
 
 OBJECTIVES = (
-    Objective("MT-01", "p-khtc", "chuyenvien", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn ≥ 98%",
+    Objective("MT-01", "KHTC", "chuyenvien", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn ≥ 98%",
               "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng và trước hạn", "increase", 95.4, 98, "quarterly",
               "Rà soát thời hạn từng bước trên hệ thống một cửa điện tử; nhắc hạn tự động; họp giao ban hằng tháng.",
               "Hệ thống thông tin giải quyết TTHC tỉnh; 02 công chức bộ phận một cửa.",
               (("Q1", 96.2, "2026-04-08"), ("Q2", 97.1, "2026-07-08"), ("Q3", 98.3, "2026-10-07"))),
-    Objective("MT-02", "p-khtc", "chuyenvien", "Thanh toán kinh phí nhiệm vụ KH&CN đúng hạn ≥ 95%",
+    Objective("MT-02", "KHTC", "chuyenvien", "Thanh toán kinh phí nhiệm vụ KH&CN đúng hạn ≥ 95%",
               "Tỷ lệ hồ sơ thanh toán, tạm ứng kinh phí nhiệm vụ KH&CN được giải quyết đúng hạn", "increase",
               88, 95, "quarterly",
               "Công khai danh mục hồ sơ thanh toán; hướng dẫn chủ nhiệm nhiệm vụ lập hồ sơ ngay từ đầu.",
               "Kế toán Sở; phần mềm kế toán hành chính sự nghiệp.",
               (("Q1", 89.0, "2026-04-09"), ("Q2", 90.0, "2026-07-09"), ("Q3", 90.5, "2026-10-08"))),
-    Objective("MT-03", "p-khtc", "chuyenvien", "Giảm hồ sơ phải bổ sung do hướng dẫn chưa rõ xuống ≤ 5%",
+    Objective("MT-03", "KHTC", "chuyenvien", "Giảm hồ sơ phải bổ sung do hướng dẫn chưa rõ xuống ≤ 5%",
               "Tỷ lệ hồ sơ phải bổ sung, hoàn thiện do hướng dẫn chưa rõ", "decrease", 12, 3, "quarterly",
               "Chuẩn hóa bộ hướng dẫn hồ sơ và mẫu điền sẵn cho 15 thủ tục có nhiều hồ sơ bổ sung nhất.",
               "Phòng Kế hoạch - Tài chính phối hợp Văn phòng Sở.",
               (("Q1", 10.5, "2026-04-09"), ("Q2", 8.2, "2026-07-09"), ("Q3", 6.4, "2026-10-08"))),
-    Objective("MT-04", "p-qlkh", "phophong", "100% nhiệm vụ KH&CN được nghiệm thu đúng hạn",
+    Objective("MT-04", "QLKH", "phophong", "100% nhiệm vụ KH&CN được nghiệm thu đúng hạn",
               "Tỷ lệ nhiệm vụ KH&CN cấp tỉnh đến hạn được nghiệm thu đúng hạn", "increase", 85, 100, "quarterly",
               "Lập lịch nghiệm thu từ đầu năm; đôn đốc chủ nhiệm nhiệm vụ 60 ngày trước hạn.",
               "Hội đồng tư vấn KH&CN; kinh phí sự nghiệp KH&CN.",
               (("Q1", 90.0, "2026-04-10"), ("Q2", 94.0, "2026-07-10"), ("Q3", 100.0, "2026-10-09"))),
-    Objective("MT-05", "p-qlkh", "phophong", "Kết quả nhiệm vụ KH&CN được ứng dụng ≥ 70%",
+    Objective("MT-05", "QLKH", "phophong", "Kết quả nhiệm vụ KH&CN được ứng dụng ≥ 70%",
               "Tỷ lệ nhiệm vụ KH&CN đã nghiệm thu có kết quả được chuyển giao, ứng dụng", "increase", 55, 70,
               "half_yearly",
               "Tổ chức 02 hội nghị kết nối cung - cầu công nghệ; hỗ trợ chuyển giao cho hợp tác xã.",
               "Trung tâm Ứng dụng tiến bộ KH&CN; kinh phí chuyển giao.",
               (("H1", 63.0, "2026-07-13"),)),
-    Objective("MT-06", "p-qlkh", "chuyenvien", "Duy trì mức hài lòng của tổ chức, cá nhân ≥ 90%",
+    Objective("MT-06", "QLKH", "chuyenvien", "Duy trì mức hài lòng của tổ chức, cá nhân ≥ 90%",
               "Tỷ lệ tổ chức, cá nhân hài lòng khi giải quyết thủ tục KH&CN", "maintain", 90, 90, "quarterly",
               "Khảo sát qua phiếu điện tử sau mỗi hồ sơ; xử lý phản ánh trong 05 ngày làm việc.",
               "Phiếu khảo sát trên Cổng dịch vụ công; công chức tiếp nhận.",
@@ -157,26 +157,26 @@ def _objectives(services: Any, ledger: Any, clock: DemoClock, deps: dict[str, st
         ledger.take_step(leader, cases[o.code], "allocate", values={"department": deps[o.department],
                                                                      "owner": o.owner})
     clock.at("2026-02-24", "08:30")  # after the Tết holiday (14-22/02/2026)
-    head = {"p-khtc": actor("truongphong"), "p-qlkh": actor("phophong")}
+    head = {"KHTC": actor("truongphong"), "QLKH": actor("phophong")}
     for code in ("MT-01", "MT-02"):
-        ledger.take_step(head["p-khtc"], cases[code], "register", values={"note": "Phòng cam kết thực hiện."})
-    ledger.take_step(head["p-khtc"], cases["MT-03"], "propose_change", values={"target": 5},
+        ledger.take_step(head["KHTC"], cases[code], "register", values={"note": "Phòng cam kết thực hiện."})
+    ledger.take_step(head["KHTC"], cases["MT-03"], "propose_change", values={"target": 5},
                      reason="Chỉ tiêu 3% chưa khả thi khi 15 bộ hướng dẫn mới hoàn thành trong quý II; "
                             "đề nghị điều chỉnh còn 5%.")
     clock.at("2026-02-24", "14:00")
     for code in ("MT-04", "MT-05"):
-        ledger.take_step(head["p-qlkh"], cases[code], "register", values={})
+        ledger.take_step(head["QLKH"], cases[code], "register", values={})
     clock.at("2026-02-25", "08:30")
     ledger.take_step(secretary, cases["MT-03"], "revise", values={"target": 5},
                      reason="Điều chỉnh chỉ tiêu theo đề nghị của Phòng Kế hoạch - Tài chính.")
     ledger.take_step(secretary, cases["MT-03"], "submit", values={})
     clock.at("2026-02-26", "09:30")
     ledger.take_step(leader, cases["MT-03"], "approve", values={})
-    ledger.take_step(leader, cases["MT-03"], "allocate", values={"department": deps["p-khtc"], "owner": "chuyenvien"})
+    ledger.take_step(leader, cases["MT-03"], "allocate", values={"department": deps["KHTC"], "owner": "chuyenvien"})
     clock.at("2026-02-27", "14:30")
-    ledger.take_step(head["p-khtc"], cases["MT-03"], "register", values={})
+    ledger.take_step(head["KHTC"], cases["MT-03"], "register", values={})
     clock.at("2026-03-03", "15:00")  # after the 28/02 deadline: the planning page shows it late
-    ledger.take_step(head["p-qlkh"], cases["MT-06"], "register", values={"note": "Đăng ký muộn do chờ số liệu "
+    ledger.take_step(head["QLKH"], cases["MT-06"], "register", values={"note": "Đăng ký muộn do chờ số liệu "
                                                                                   "khảo sát năm 2025."})
     entries = sorted(((day, o, period, value) for o in OBJECTIVES for period, value, day in o.measured),
                      key=lambda e: (e[0], e[1].code))

@@ -42,12 +42,12 @@ def policy_2025(d: Demo) -> None:
 def policy_2026_drafted(d: Demo) -> None:
     """January 2026: the 2026 policy is drafted and submitted; the leader returns it with a reason."""
     secretary = actor("thuky")
-    d.at("2026-01-12", "08:30")
+    d.at("2026-01-19", "08:30")
     case = d.ledger.open_case(secretary, "quality_policy", values={
         "year": 2026, "statement": STATEMENT, "commitments": COMMITMENTS_2025})
-    d.at("2026-01-14", "09:00")
+    d.at("2026-01-21", "09:00")
     d.ledger.take_step(secretary, case, "submit", values={})
-    d.at("2026-01-16", "14:00")
+    d.at("2026-01-23", "14:00")
     d.ledger.take_step(actor("giamdoc"), case, "return", values={}, reason=RETURNED)
 
 

@@ -28,6 +28,8 @@ def install(app: FastAPI) -> None:
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
+    from api.web import qms_risks  # before the generic QMS pages: /qms/risks/heatmap is not a case
+    app.include_router(qms_risks.router)
     from api.web import qms_planning  # /qms/planning/…, /qms/departments/…: before any /qms/{collection}/{id}
 
     app.include_router(qms_planning.router)

@@ -68,7 +68,7 @@ class Case(LedgerAggregate):
                 code="wrong_state", state=self.state, step=step.name)
         checked, meta = _check(actor, process, step, self.state, self.data, values, reason, world, self.agency_id)
         self._step_taken(process=process.name, step=step.name, from_state=self.state,
-                         to_state=step.target or self.state, values=checked,
+                         to_state=step.target_for(checked) or self.state, values=checked,
                          reason=normalise_reason(reason, step.reason), meta=meta,
                          timestamp=_timestamp(cast(Any, type(self)).StepTaken))
 

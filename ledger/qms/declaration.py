@@ -109,10 +109,23 @@ class Step:
     rules: tuple[Rule, ...] = ()
     effect: Effect = merge
     hint: Label | None = None  # shown on the page beside the step's form
+    # (field, value -> state): for those values of that field the step leads there instead of ``target``
+    # (an ineffective effectiveness check reopens a nonconformity; an effective one does not)
+    branch: tuple[str, Mapping[str, str]] | None = None
 
     @property
     def opens(self) -> bool:
         return not self.sources
+
+    def target_for(self, values: Mapping[str, Any]) -> str | None:
+        """The state the step leads to with these checked values: ``branch``'s for its field's value, else
+        ``target`` (None: the state stays)."""
+        if self.branch is not None:
+            name, targets = self.branch
+            value = values.get(name)
+            if isinstance(value, str) and value in targets:
+                return targets[value]
+        return self.target
 
 
 @dataclass(frozen=True)
@@ -152,11 +165,14 @@ class Process:
         if len(openers) != 1:
             raise ValueError(f"{self.name}: exactly one step opens a case")
         for s in self.steps:
-            for state in (*s.sources, *((s.target,) if s.target else ())):
+            branched = tuple(s.branch[1].values()) if s.branch else ()
+            for state in (*s.sources, *((s.target,) if s.target else ()), *branched):
                 if state not in self.states:
                     raise ValueError(f"{self.name}.{s.name}: unknown state {state!r}")
             if s.opens and s.target is None:
                 raise ValueError(f"{self.name}.{s.name}: the opening step needs a target state")
+            if s.branch and s.branch[0] not in {f.name for f in s.fields}:
+                raise ValueError(f"{self.name}.{s.name}: branch field {s.branch[0]!r} is not a field of the step")
         for k in self.key:
             if k not in {f.name for f in openers[0].fields}:
                 raise ValueError(f"{self.name}: key field {k!r} is not a field of the opening step")

@@ -30,5 +30,12 @@ def to_dot(process: Process, lang: str = "vi") -> str:
         for src in sources:
             target = step.target or src
             lines.append(f"  {_q(src)} -> {_q(target)} [label={_q(text)}];")
+            if step.branch:  # the other states the step leads to, for some values of one of its fields
+                name, targets = step.branch
+                choices = next((f.choices for f in step.fields if f.name == name), {})
+                for value, other in targets.items():
+                    shown = choices[value][i] if value in choices else value
+                    lines.append(f"  {_q(src)} -> {_q(other)} [label={_q(f'{step.label[i]}: {shown}')}, "
+                                 'style=dashed];')
     lines.append("}")
     return "\n".join(lines) + "\n"

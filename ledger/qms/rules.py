@@ -43,3 +43,22 @@ def in_own_agency_year(field: str = "year") -> Rule:
                                 f"The year must be between {this - 1} and {this + 1}.", field=field,
                                 code="year_out_of_range")
     return rule
+
+
+def own_department(field: str = "department") -> Rule:
+    """A department leader acts for the department named by ``field`` only when they lead it; the other roles
+    the step names (the ISO secretary, the agency leader...) act for any department of the agency."""
+    def rule(t: Taking) -> None:
+        if t.role == "department_leader":
+            leader_of(field)(t)
+    return rule
+
+
+def not_before_today(field: str) -> Rule:
+    """The date in ``field`` (when given) is today or later (a due date is not set in the past)."""
+    def rule(t: Taking) -> None:
+        value = t.values.get(field)
+        if value is not None and str(value) < t.world.today().isoformat():
+            raise RuleViolation("Ngày này đã qua; hãy chọn từ hôm nay trở đi.",
+                                "That date has passed; choose today or later.", field=field, code="date_in_past")
+    return rule
