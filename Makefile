@@ -2,7 +2,7 @@
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
-DEBS    := postgresql poppler-utils softhsm2 opensc fonts-dejavu-core chromium
+DEBS    := postgresql poppler-utils softhsm2 opensc fonts-dejavu-core chromium graphviz
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
@@ -43,7 +43,7 @@ test-sqlite:
 	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests/web -q
 
 test-postgres:
-	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api tests/evidence -q
+	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api tests/evidence tests/qms -q
 
 # Every capability's figure beside its raw baseline, measured in the same run (~12 minutes in all).
 bench: install
@@ -52,6 +52,11 @@ bench: install
 	$(PY) bench/signing.py
 	$(PY) bench/api.py
 	$(PY) bench/evidence.py
+	$(PY) bench/province.py --events 100000
+	$(PY) bench/province.py --events 100000 --backend postgres
+	$(PY) bench/notifications.py
+	$(PY) bench/pg_writers.py
+	$(PY) bench/processes.py
 
 # ruff on every package, and mypy --strict on the domain and the use cases.
 lint: install

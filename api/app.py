@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from api import errors
 from api.context import ApiContext
+from api.headers import AllowedMethods, SecurityHeaders
+from api.limits import BodyLimits
 from api.links import add_links
-from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, records
+from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, qms, records
+from api.routers import acknowledgements as acknowledgement_routes
+from api.routers import notifications as notification_routes
+from api.routers import periodic_review as periodic_review_routes
 from api.routers import signing as signing_routes
+from api.routers import webhooks as webhook_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
+from archive.service import DEFAULT_MAX_SIZE
 from isoledger.bootstrap import use_cases
 from ledger.directory import Directory
 
@@ -42,13 +51,18 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                signing_factory: Callable[[], Any] | None = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
-               throttle: Throttle | None = None) -> FastAPI:
+               throttle: Throttle | None = None, trusted_proxies: tuple[str, ...] = (), mail: Any = None,
+               remind_every: float | None = None, webhooks: bool = False) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
     ``services.archive`` or one opened from ``services.settings``; ``signing`` is a SigningService (or
     ``signing_factory`` builds one on first use); ``pkcs11_for(username)`` returns the Pkcs11Settings
     of the token configured for a user, or None. ``fast_passwords`` lowers Argon2 cost (tests only).
+    ``mail`` (MailSettings with a host) starts the notifications' mail sender with the app, stopped with it;
+    ``remind_every`` (seconds) the scheduled reminders (loans due, retention ended); ``webhooks`` the sender of
+    the webhooks' deliveries.
+    ``trusted_proxies``: the peers whose ``X-Forwarded-For`` names the client (ISOLEDGER_TRUSTED_PROXIES).
     """
     if archive is None:
         archive = getattr(services, "archive", None)
@@ -66,14 +80,54 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                     Tokens(key, token_ttl), throttle or Throttle(store))
     uc = use_cases(services, archive=archive, directory=authentication.directory, signing=factory,
                    pkcs11_for=pkcs11_for, credentials=authentication)
-    ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies)
+    ctx = ApiContext(uc=uc, auth=authentication, services=services, secure_cookies=secure_cookies,
+                     trusted_proxies=frozenset(trusted_proxies))
+    mailer = None
+    if mail is not None and mail.enabled:
+        from isoledger.mailer import MailSender
+
+        mailer = MailSender(uc, mail)
+        uc.deps.projections.listeners.append(mailer.wake)
+    scheduler = None
+    if remind_every:
+        from isoledger.scheduler import Scheduler
+
+        scheduler = Scheduler(uc, remind_every, after=mailer.wake if mailer is not None else None)
+    hooks = None
+    if webhooks:
+        from isoledger.webhooks import WebhookSender
+
+        hooks = WebhookSender(uc)
+        uc.deps.projections.listeners.append(hooks.wake)
+    background = [b for b in (mailer, scheduler, hooks) if b is not None]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for job in background:
+            job.start()
+        try:
+            yield
+        finally:
+            for job in background:
+                job.stop()
+
     app = FastAPI(title="isoledger — ISO điện tử", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
-                                                       "audit", "evidence", "public", "health")])
+                                                       "qms", "audit", "evidence", "public", "health",
+                                                       "notifications", "webhooks")])
     app.state.ctx = ctx
+    app.state.mailer, app.state.webhooks = mailer, hooks
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AllowedMethods, routes=[r for router in _routers() for r in router.routes
+                                               if isinstance(r, APIRoute)] + _web_routes())
+    app.add_middleware(BodyLimits, upload_cap=getattr(getattr(services.settings, "storage", None), "max_size",
+                                                      DEFAULT_MAX_SIZE),
+                       routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
-                   public):
+                   public, qms, notification_routes, acknowledgement_routes, periodic_review_routes,
+                   webhook_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web
@@ -81,6 +135,22 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     _problem_schema(app)
     _api_docs(app)
     return app
+
+
+def _routers() -> list[Any]:
+    """The API's routers (their routes carry the full path: the routers hold their prefix)."""
+    return [m.router for m in (health, auth, agencies, accounts, departments, documents, signing_routes, records,
+                               audit, evidence, public)] + [evidence.verifier_router]
+
+
+def _web_routes() -> list[APIRoute]:
+    from api.web import admin, home, verify
+    from api.web import audit as web_audit
+    from api.web import documents as web_documents
+    from api.web import records as web_records
+
+    return [r for m in (home, web_documents, web_audit, web_records, verify, admin) for r in m.router.routes
+            if isinstance(r, APIRoute)]
 
 
 DOCS_ASSETS = "/static/api-docs"
@@ -91,27 +161,26 @@ def _api_docs(app: FastAPI) -> None:
 
     An agency's intranet often reaches no public site, so the page, its script, style and icon all come from
     this server, and the online validator badge is off. ReDoc is not served (its bundle links a remote logo).
+    The page starts Swagger UI from a static script (api/web/static/api-docs.js): pages run no inline script.
     """
+    from html import escape
     from importlib.resources import files
 
-    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
     from fastapi.responses import HTMLResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount(DOCS_ASSETS, StaticFiles(directory=str(files("fastapi_offline") / "static")), name="api-docs")
-    redirect_url = "/docs/oauth2-redirect"
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
-                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
-                                   oauth2_redirect_url=redirect_url, swagger_ui_parameters={"validatorUrl": None})
-
-    @app.get(redirect_url, include_in_schema=False)
-    async def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        title = escape(f"{app.title} — API")
+        return HTMLResponse(f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"><link rel="icon" href="{DOCS_ASSETS}/favicon.png">
+<title>{title}</title></head>
+<body><div id="swagger-ui" data-openapi="{escape(app.openapi_url or '/openapi.json')}"></div>
+<script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script><script src="/static/web/api-docs.js"></script>
+</body></html>""")
 
 
 def open_archive(settings: Any) -> Any:
@@ -136,6 +205,7 @@ def _problem_schema(app: FastAPI) -> None:
             comps.setdefault(name, sub)
         comps.get("Problem", {}).pop("$defs", None)
         errors.document_unparsable_bodies(schema)
+        errors.document_problems_and_cursors(schema)
         add_links(schema)
         app.openapi_schema = schema
         return schema

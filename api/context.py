@@ -27,6 +27,7 @@ class ApiContext:
     auth: Authentication
     services: Any
     secure_cookies: bool = True
+    trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For is believed
 
     @property
     def ledger(self) -> Ledger:

@@ -46,9 +46,12 @@ class AgencyRulesOut(BaseModel):
     delegated_kinds: list[str] = Field(description="Loại tài liệu lãnh đạo phòng ban được phê duyệt / kinds "
                                                    "department leaders may approve")
     records_controller_controls_documents: bool
+    require_trusted_approval: bool = Field(default=False, description="Chữ ký phê duyệt phải có chuỗi chứng thư "
+                                           "đến chứng thư gốc tin cậy / approval signatures must chain to a trust root")
     version: int
 
 
 class AgencyRulesPatch(BaseModel):
     delegated_kinds: list[str] | None = Field(default=None, max_length=20)
     records_controller_controls_documents: bool | None = None
+    require_trusted_approval: bool | None = None

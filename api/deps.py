@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import re
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,6 +21,8 @@ from usecases.outcome import Done
 
 SESSION_COOKIE = "isoledger_session"
 CSRF_COOKIE = "isoledger_csrf"
+DEVICE_COOKIE = "isoledger_device"  # "this browser has signed in as ...": its attempts are throttled on their own
+DEVICE_AGE = 400 * 24 * 3600
 CSRF_HEADER = "X-CSRF-Token"
 SAFE = {"GET", "HEAD", "OPTIONS"}
 _bearer = HTTPBearer(auto_error=False, description="Mã truy cập từ POST /api/v1/auth/token")
@@ -96,6 +100,8 @@ def set_session(response: Response, ctx: ApiContext, token: str) -> str:
                         samesite="strict", path="/")
     response.set_cookie(CSRF_COOKIE, csrf, max_age=tokens.ttl, httponly=False, secure=ctx.secure_cookies,
                         samesite="strict", path="/")
+    response.set_cookie(DEVICE_COOKIE, tokens.device_for(tokens.read(token).user), max_age=DEVICE_AGE, httponly=True,
+                        secure=ctx.secure_cookies, samesite="strict", path="/")
     return csrf
 
 
@@ -105,8 +111,31 @@ def clear_session(response: Response) -> None:
 
 
 def address_of(request: Request) -> str:
-    """The client's address (throttling counts failed sign-ins per account and per address)."""
-    return request.client.host if request.client else "unknown"
+    """The client's address (throttling counts failed sign-ins per account and address).
+
+    ``X-Forwarded-For`` is read only when the peer is one of the configured proxies (ISOLEDGER_TRUSTED_PROXIES):
+    the address is then the right-most entry that is not itself a trusted proxy. From anyone else it is ignored.
+    """
+    peer = request.client.host if request.client else "unknown"
+    proxies: frozenset[str] = getattr(request.app.state.ctx, "trusted_proxies", frozenset())
+    if peer not in proxies:
+        return peer
+    for hop in reversed([h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]):
+        if hop not in proxies:
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer
+    return peer
+
+
+def same_origin(request: Request) -> bool:
+    """False when the browser says the request comes from a page of another origin (``Origin`` header, else
+    ``Referer``); True without either (a client that is not a browser)."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower() != ""
 
 
 def request_id(request: Request) -> str:

@@ -10,6 +10,7 @@ here); ``STATUS`` gives the HTTP status of each class, the nearest class in the 
     SettingsError    -> 500 (a misconfigured server; the base's entry)
     ApiError         -> raised by the API itself (401, 403, 404, 429 ...): the status it is raised with
     RequestValidationError -> 422 with one entry per field
+    a native library's panic (pyo3 PanicException, a BaseException) -> 422: the library refused the input
     anything else    -> 500 with a request id, logged; never the exception text
 """
 
@@ -152,6 +153,7 @@ def problem(status: int, code: str, message_vi: str, message_en: str, *, field: 
 
 def install(app: FastAPI) -> None:
     """Registers the handlers that turn every error into a problem response."""
+    app.add_middleware(PanicGuard)
 
     @app.exception_handler(le.IsoledgerError)
     async def _known(request: Request, e: le.IsoledgerError) -> JSONResponse:
@@ -189,6 +191,43 @@ def install(app: FastAPI) -> None:
                        f"Unexpected server error (incident {incident}).", request=request)
 
 
+def is_native_panic(e: BaseException) -> bool:
+    """A Rust library's panic surfaced by pyo3 (``pyo3_runtime.PanicException`` derives from BaseException only,
+    so ``except Exception`` and Starlette's handlers let it through)."""
+    return type(e).__name__ == "PanicException" and not isinstance(e, Exception)
+
+
+def native_panic(request: Request | None) -> JSONResponse:
+    incident = uuid.uuid4().hex[:12]
+    log.error("native library panic %s on %s", incident, request.url.path if request is not None else "?")
+    return problem(422, "input_refused_by_native_library",
+                   f"Một thư viện không đọc được dữ liệu gửi lên (mã sự cố {incident}).",
+                   f"A native library could not read the input (incident {incident}).", field="body",
+                   request=request)
+
+
+class PanicGuard:
+    """ASGI middleware: a native panic becomes a problem response instead of a dropped connection."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        started = False
+
+        async def watching(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        except BaseException as e:
+            if scope["type"] != "http" or started or not is_native_panic(e):
+                raise
+            await native_panic(Request(scope))(scope, receive, send)
+
+
 def _vi(err: dict[str, Any]) -> str:
     kind = str(err.get("type", ""))
     if kind == "missing":
@@ -214,6 +253,32 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         out[status] = {"model": Problem, "description": f"{vi} / {en}",
                        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     return out
+
+
+CURSOR_DOC = ("Con trỏ trang mờ: gửi lại đúng `next_cursor` của trang trước; sai hoặc hỏng: 400 (cursor) / "
+              "an opaque page cursor: send back the previous page's `next_cursor` as is; a wrong one is 400 (cursor)")
+
+
+def document_problems_and_cursors(schema: dict[str, Any]) -> None:
+    """Every error response is problem+json (also on routes whose success is a file), and every cursor says how
+    it is used; FastAPI alone documents a 422 as its own JSON and the others beside a plain JSON copy."""
+    problem_content = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if str(status).isdigit() and int(status) >= 400:
+                    response["content"] = dict(problem_content)
+                    vi, en = TITLES.get(int(status), ("Lỗi", "Error"))
+                    response.setdefault("description", f"{vi} / {en}")
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "cursor":
+                    parameter["description"] = CURSOR_DOC
+    for model in schema.get("components", {}).get("schemas", {}).values():
+        cursor = model.get("properties", {}).get("next_cursor")
+        if isinstance(cursor, dict):
+            cursor["description"] = "Con trỏ trang sau (null: hết) / the next page's cursor (null: the last page)"
 
 
 def document_unparsable_bodies(schema: dict[str, Any]) -> None:

@@ -25,11 +25,19 @@ def decode(cursor: str | None, arity: int) -> list[Any] | None:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError:
         values = None
-    if not isinstance(values, list) or len(values) != arity or not all(
-            isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+    if not isinstance(values, list) or len(values) != arity or not all(_storable(v) for v in values):
         raise ApiError(400, "invalid_cursor", "Con trỏ trang không hợp lệ.", "The cursor is invalid.",
                        field="cursor")
     return values
+
+
+def _storable(value: Any) -> bool:
+    """A key a database compares: text without NUL, or an integer of 64 bits (a larger one overflows SQLite)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, str) and "\x00" not in value
 
 
 def page(cur: Any, sql: str, params: list[Any], keys: list[str], cursor: str | None, limit: int,

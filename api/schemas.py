@@ -122,8 +122,10 @@ class UserCreate(BaseModel):
     full_name: str = Field(min_length=1, max_length=200, pattern=TEXT)
     roles: list[Role] = Field(min_length=1, max_length=8)  # type: ignore[valid-type]
     email: str = Field(default="", max_length=200)
-    password: str | None = Field(default=None, min_length=10, max_length=200,
-                                 description="Để trống thì hệ thống tạo mật khẩu / leave empty to generate one")
+    password: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="Để trống thì hệ thống tạo mật khẩu; ít nhất 12 ký tự, khác tên đăng "
+                                             "nhập, không phổ biến / leave empty to generate one; at least 12 "
+                                             "characters, not the username, not a common password")
     department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)
 
 
@@ -131,7 +133,9 @@ class UserPatch(BaseModel):
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=8)  # type: ignore[valid-type]
     action: Literal["lock", "unlock", "deactivate"] | None = None
     reason: str = Field(default="", max_length=500, pattern=OPTIONAL_TEXT)
-    password: str | None = Field(default=None, min_length=10, max_length=200)
+    password: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="Ít nhất 12 ký tự, khác tên đăng nhập, không phổ biến / at least 12 "
+                                             "characters, not the username, not a common password")
     full_name: str | None = Field(default=None, min_length=1, max_length=200, pattern=TEXT)
     email: str | None = Field(default=None, max_length=200)
     department: str | None = Field(default=None, max_length=100, description=DEPARTMENT)
@@ -274,7 +278,7 @@ class RecordCreate(BaseModel):
     code: str = Field(min_length=1, max_length=40, pattern=CODE, examples=["HS-2026-01"])
     title: str = Field(min_length=1, max_length=500, pattern=TEXT)
     series: str = Field(min_length=1, max_length=200, pattern=TEXT)
-    retention_years: int | None = Field(ge=1, le=100, description="null = vĩnh viễn / permanent")
+    retention_years: int | None = Field(ge=1, le=100, strict=True, description="null = vĩnh viễn / permanent")
     legal_basis: str = Field(min_length=1, max_length=500, pattern=TEXT)
     confidentiality: Literal["public", "internal", "confidential"] = "internal"
 
@@ -398,6 +402,8 @@ class FeedEvent(BaseModel):
     occurred_at: str
     summary: str
     hash: str
+    data: dict[str, Any] = Field(default={}, description="Dữ liệu của sự kiện (tệp: tham chiếu, không có nội dung) / "
+                                                         "the event's data (files as references, not bytes)")
 
 
 class Feed(BaseModel):
@@ -528,14 +534,31 @@ class SignatureOut(BaseModel):
     text: SignatureWords
 
 
-class SignatureReportOut(BaseModel):
+NO_TRUST_ROOTS = ("Máy chủ chưa cấu hình chứng thư gốc tin cậy (ISOLEDGER_TRUST_ROOTS): khi ký, mọi chứng thư số "
+                  "đều được chấp nhận; không chữ ký nào được xác nhận là của tổ chức chứng thực tin cậy.",
+                  "No trust roots are configured on this server (ISOLEDGER_TRUST_ROOTS): any certificate is accepted "
+                  "for signing, and no signature can be confirmed as issued by a trusted authority.")
+
+
+class TrustSetup(BaseModel):
+    trust_roots_configured: bool = Field(description="Máy chủ có chứng thư gốc tin cậy / the server trusts some root")
+    trust_warning: str | None = Field(default=None, description="Cảnh báo khi không có / the warning when none")
+    trust_warning_en: str | None = None
+
+    @classmethod
+    def of(cls, configured: bool) -> dict[str, Any]:
+        return {"trust_roots_configured": configured, "trust_warning": None if configured else NO_TRUST_ROOTS[0],
+                "trust_warning_en": None if configured else NO_TRUST_ROOTS[1]}
+
+
+class SignatureReportOut(TrustSetup):
     document_id: str
     n: int
     sha256: str
     signatures: list[SignatureOut]
 
 
-class VerifyReportOut(BaseModel):
+class VerifyReportOut(TrustSetup):
     """The validation report of an uploaded PDF (not stored)."""
 
     filename: str

@@ -17,7 +17,8 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_idempotency (
         owner TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
         state TEXT NOT NULL, status INTEGER, headers TEXT, body TEXT, created_at DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (owner, key))""",
+        fingerprint TEXT, PRIMARY KEY (owner, key))""",
+    "CREATE INDEX IF NOT EXISTS api_idempotency_created ON api_idempotency (created_at)",
     # One row per failed sign-in and subject ("u:<username>" or "a:<address>"); rows past the window are pruned.
     """CREATE TABLE IF NOT EXISTS api_login_failures (subject TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS api_login_failures_subject ON api_login_failures (subject, at)",
@@ -26,11 +27,20 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_revoked_tokens (
         session TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS api_revoked_tokens_expiry ON api_revoked_tokens (expires_at)",
+    # Where each account has signed in from (the throttle spares these addresses the account-wide limit).
+    """CREATE TABLE IF NOT EXISTS api_known_addresses (
+        username TEXT NOT NULL, address TEXT NOT NULL, last_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (username, address))""",
+    # Tokens of an account issued before ``ended_at`` no longer work (a password changed or reset, a lock), except
+    # the session ``kept`` (the one that changed its own password).
+    """CREATE TABLE IF NOT EXISTS api_sessions_ended (
+        username TEXT PRIMARY KEY, ended_at DOUBLE PRECISION NOT NULL, kept TEXT NOT NULL)""",
     # Accounts whose password was reset to a one-time password: they must choose a new one at next sign-in.
     """CREATE TABLE IF NOT EXISTS api_password_change_required (
         username TEXT PRIMARY KEY, since DOUBLE PRECISION NOT NULL)""",
 ]
 PENDING_TIMEOUT = 300.0
+KEPT_FOR = 24 * 3600.0  # a stored response is replayed for a day, then the key is free again
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class Stored:
     headers: dict[str, str]
     body: str | None
     created_at: float
+    fingerprint: str | None = None  # the request's method, path, query and body, hashed
 
 
 class ApiStore:
@@ -49,6 +60,15 @@ class ApiStore:
         self.db = db
 
     def create_tables(self) -> None:
+        try:  # a table created before requests were fingerprinted gains the column
+            with self.db.transaction(write=False) as cur:
+                cur.execute("SELECT fingerprint FROM api_idempotency LIMIT 0")
+        except Exception:  # noqa: BLE001 - no table yet, or no column: either way the statements below settle it
+            with self.db.transaction() as cur:
+                cur.execute("SELECT 1 FROM sqlite_master WHERE name='api_idempotency'" if not self.db.postgres
+                            else "SELECT 1 FROM information_schema.tables WHERE table_name='api_idempotency'")
+                if cur.fetchone() is not None:
+                    cur.execute("ALTER TABLE api_idempotency ADD COLUMN fingerprint TEXT")
         with self.db.transaction() as cur:
             for statement in SCHEMA:
                 cur.execute(statement)
@@ -85,23 +105,27 @@ class ApiStore:
             return cur.fetchone() is not None
 
     # ---- idempotency ----------------------------------------------------------------------
-    def reserve(self, owner: str, key: str, method: str, path: str) -> Stored | None:
-        """Claims the key (None) or returns what is stored under it (pending or done)."""
+    def reserve(self, owner: str, key: str, method: str, path: str, fingerprint: str = "") -> Stored | None:
+        """Claims the key (None) or returns what is stored under it (pending or done); keys older than a day are
+        forgotten (and every such row pruned)."""
         now = time.time()
         with self.db.transaction() as cur:
-            cur.execute("SELECT method, path, state, status, headers, body, created_at FROM api_idempotency "
-                        "WHERE owner=? AND key=?", (owner, key))
+            cur.execute("DELETE FROM api_idempotency WHERE created_at < ?", (now - KEPT_FOR,))
+            cur.execute("SELECT method, path, state, status, headers, body, created_at, fingerprint "
+                        "FROM api_idempotency WHERE owner=? AND key=?", (owner, key))
             row = cur.fetchone()
             if row is None:
-                done = cur.execute("INSERT INTO api_idempotency VALUES (?,?,?,?, 'pending', NULL, NULL, NULL, ?) "
-                                   "ON CONFLICT DO NOTHING", (owner, key, method, path, now))
+                done = cur.execute("INSERT INTO api_idempotency (owner, key, method, path, state, created_at, "
+                                   "fingerprint) VALUES (?,?,?,?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
+                                   (owner, key, method, path, now, fingerprint))
                 if done.rowcount == 0:  # claimed by a concurrent request between our SELECT and INSERT
-                    return Stored(method, path, "pending", None, {}, None, now)
+                    return Stored(method, path, "pending", None, {}, None, now, fingerprint)
                 return None
-            stored = Stored(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), row[5], float(row[6]))
+            stored = Stored(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), row[5], float(row[6]),
+                            row[7])
             if stored.state == "pending" and stored.created_at < now - PENDING_TIMEOUT:
-                cur.execute("UPDATE api_idempotency SET created_at=?, method=?, path=? WHERE owner=? AND key=?",
-                            (now, method, path, owner, key))
+                cur.execute("UPDATE api_idempotency SET created_at=?, method=?, path=?, fingerprint=? "
+                            "WHERE owner=? AND key=?", (now, method, path, fingerprint, owner, key))
                 return None
             return stored
 
@@ -133,6 +157,34 @@ class ApiStore:
     def clear_failures(self, subject: str) -> None:
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM api_login_failures WHERE subject=?", (subject,))
+
+    def clear_failures_like(self, prefix: str) -> None:
+        """Deletes the failures of every subject that starts with ``prefix`` (no LIKE: usernames hold ``_``)."""
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM api_login_failures WHERE substr(subject, 1, ?)=?", (len(prefix), prefix))
+
+    def remember_address(self, username: str, address: str, at: float) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO api_known_addresses VALUES (?,?,?) ON CONFLICT (username, address) DO UPDATE "
+                        "SET last_at=excluded.last_at", (username, address, at))
+
+    def knows_address(self, username: str, address: str) -> bool:
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT 1 FROM api_known_addresses WHERE username=? AND address=?", (username, address))
+            return cur.fetchone() is not None
+
+    # ---- ended sessions ------------------------------------------------------------------------
+    def end_sessions(self, username: str, before: float, kept: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO api_sessions_ended VALUES (?,?,?) ON CONFLICT (username) DO UPDATE "
+                        "SET ended_at=excluded.ended_at, kept=excluded.kept", (username, before, kept))
+
+    def sessions_ended(self, username: str) -> tuple[float, str] | None:
+        """(before, kept): tokens of ``username`` issued before ``before`` are void, but session ``kept``."""
+        with self.db.transaction(write=False) as cur:
+            cur.execute("SELECT ended_at, kept FROM api_sessions_ended WHERE username=?", (username,))
+            row = cur.fetchone()
+        return (float(row[0]), str(row[1])) if row else None
 
     # ---- revoked tokens -----------------------------------------------------------------------
     def revoke(self, session: str, expires_at: float, *, now: float) -> None:

@@ -136,13 +136,39 @@ def sqlite_key_store(path: Path) -> SqlKeyStore:
     return SqlKeyStore(connect, (sqlite3.Error, OSError), "?", "BLOB", reuse=True)
 
 
+class PostgresKeyStore(SqlKeyStore):
+    """The PostgreSQL adapter borrows from a small pool: opening a connection per operation cost more than the
+    three statements of a first upload together."""
+
+    def __init__(self, url: str, *, max_size: int = 8) -> None:
+        import psycopg
+        import psycopg_pool
+
+        self._pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=max_size, timeout=10,
+                                                 kwargs={"connect_timeout": 10}, open=False)
+        try:
+            super().__init__(lambda: None, (psycopg.Error, psycopg_pool.PoolTimeout, OSError), "%s", "BYTEA")
+        except KeyStoreUnavailable:
+            self._pool.close()
+            raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        try:
+            self._pool.open()
+            with self._pool.connection() as conn, conn.cursor() as cur:  # commits, or rolls back on error
+                yield cur
+        except self._errors as e:
+            raise KeyStoreUnavailable(
+                f"The database of encryption keys failed: {type(e).__name__}: {e}"
+            ) from e
+
+    def close(self) -> None:
+        self._pool.close()
+
+
 def postgres_key_store(url: str) -> SqlKeyStore:
-    import psycopg
-
-    def connect() -> psycopg.Connection[Any]:
-        return psycopg.connect(url, connect_timeout=10)
-
-    return SqlKeyStore(connect, (psycopg.Error, OSError), "%s", "BYTEA")
+    return PostgresKeyStore(url)
 
 
 def open_key_store(database_url: str | None, home: Path) -> SqlKeyStore:

@@ -44,8 +44,9 @@ def sniff(head: bytes, open_container: Callable[[], IO[bytes]]) -> str:
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
             return media_type
-    # PDF readers accept a few bytes of junk before the header; so do we, within the head.
-    if b"%PDF-" in head[:HEAD_SIZE]:
+    # A PDF starts with its header: bytes before it (which PDF readers skip) make a file that other programs
+    # read as something else, an HTML page or a script, so such a file is not taken as a PDF.
+    if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(_ZIP):
         with open_container() as container:

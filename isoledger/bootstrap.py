@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from evidence.checkpoints import CheckpointKey, Checkpoints
 from evidence.timestamp import CheckpointTimestamper
 from isoledger.settings import Settings
 from ledger.application import Ledger
-from ledger.config import is_postgres
+from ledger.config import is_postgres, sqlite_path
 from ledger.directory import Directory
 from projections.db import Database
 from projections.runner import Projector
@@ -41,6 +42,7 @@ class Services:
 
 def bootstrap(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> Services:
     settings.home.mkdir(parents=True, exist_ok=True)
+    private_sqlite_file(settings.database_url)
     # With a separate owner role (PostgreSQL), tables are created by `isoledger init`, not at run time.
     separate_owner = is_postgres(settings.database_url) and settings.owner_database_url != settings.database_url
     ledger = Ledger(settings.database_url, create_tables=not separate_owner, clock=clock)
@@ -52,6 +54,21 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] | None = None
     services = Services(settings, ledger, db, projector, archive)
     open_checkpoints(services, clock=clock)
     return services
+
+
+def private_sqlite_file(database_url: str) -> None:
+    """The SQLite file readable and writable by its owner only (0600, like the keys beside it): created so
+    before SQLite opens it, and narrowed if an older start left it wider. SQLite gives its -wal and -shm
+    files the same mode."""
+    if is_postgres(database_url):
+        return
+    path = sqlite_path(database_url)
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(name) and os.stat(name).st_mode & 0o077:
+            os.chmod(name, 0o600)
 
 
 def open_checkpoints(services: Services, *, clock: Callable[[], datetime] | None = None) -> Checkpoints:

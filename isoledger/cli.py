@@ -1,4 +1,5 @@
-"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, demo, serve)."""
+"""`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, remind, demo, serve,
+admin, qms)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from isoledger.bootstrap import bootstrap, use_cases
 from isoledger.settings import Settings, SettingsError
+from ledger.config import is_postgres
 from ledger.errors import LedgerError
 from signing.errors import SigningConfigError
 
@@ -23,6 +25,11 @@ projections_app = typer.Typer(help="Read models / Dữ liệu hiển thị", no_
 app.add_typer(projections_app, name="projections")
 storage_app = typer.Typer(help="Object storage / Kho tệp", no_args_is_help=True)
 app.add_typer(storage_app, name="storage")
+admin_app = typer.Typer(help="Recovery of accounts on the server / Khôi phục tài khoản trên máy chủ",
+                        no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+qms_app = typer.Typer(help="QMS processes / Quy trình của hệ thống quản lý chất lượng", no_args_is_help=True)
+app.add_typer(qms_app, name="qms")
 console = Console(soft_wrap=True)
 
 
@@ -114,6 +121,56 @@ def sweep(grace_hours: Annotated[float, typer.Option("--grace-hours")] = 24.0) -
         for key in removed:
             console.print(f"đã xóa / removed {key}")
         console.print(f"{len(removed)} tệp mồ côi đã xóa / orphan objects removed; {len(keys)} referenced kept")
+    finally:
+        services.close()
+
+
+def _operator_accounts(services):  # type: ignore[no-untyped-def]
+    """The accounts use case with the API's credentials, and the operator who acts (recorded in the events)."""
+    import uuid
+
+    from api.security import Authentication, Passwords, Throttle, Tokens
+    from api.store import ApiStore
+    from ledger.actors import Actor
+    from ledger.directory import Directory
+
+    store = ApiStore(services.db)
+    store.create_tables()
+    auth = Authentication(Directory(services.ledger), store, Passwords(), Tokens(services.settings.secret_key()),
+                          Throttle(store))
+    operator = Actor("operator", "quan-tri-tinh", frozenset({"admin"}), request_id=f"cli-{uuid.uuid4().hex[:12]}")
+    return use_cases(services, directory=auth.directory, credentials=auth).accounts, operator
+
+
+@admin_app.command("unlock")
+def admin_unlock(username: str) -> None:
+    """Unlock USER and forget its failed sign-ins (AccountUnlocked, by `operator`); its old sessions stay ended."""
+    services = bootstrap(_settings())
+    try:
+        accounts, operator = _operator_accounts(services)
+        state = accounts.operator_unlock(operator, username.strip().lower())
+        console.print(f"[green]✓[/] {state['username']}: {state['status']} — đã mở khóa, xóa các lần đăng nhập sai / "
+                      "unlocked, failed sign-ins forgotten", markup=True)
+    except LedgerError as e:
+        console.print(f"[red]{escape(e.message_vi)}[/] / {escape(e.message_en)}")
+        raise typer.Exit(1) from None
+    finally:
+        services.close()
+
+
+@admin_app.command("reset-password")
+def admin_reset_password(username: str) -> None:
+    """Give USER a one-time password, printed once, to be changed at sign-in (PasswordReset, by `operator`);
+    every session of USER ends."""
+    services = bootstrap(_settings())
+    try:
+        accounts, operator = _operator_accounts(services)
+        password = accounts.operator_reset_password(operator, username.strip().lower())
+        console.print(f"Mật khẩu dùng một lần (chỉ hiện một lần) / one-time password (shown once): {password}",
+                      markup=False)
+    except LedgerError as e:
+        console.print(f"[red]{escape(e.message_vi)}[/] / {escape(e.message_en)}")
+        raise typer.Exit(1) from None
     finally:
         services.close()
 
@@ -218,14 +275,56 @@ def history(aggregate_id: str,
 
 
 @app.command()
+def remind(day: Annotated[str | None, typer.Option("--date", help="the day to remind for (YYYY-MM-DD; default: "
+                                                                  "today in Vietnam)")] = None,
+           mail: Annotated[bool, typer.Option("--mail/--no-mail", help="then send what is due by e-mail "
+                                                                      "(when ISOLEDGER_SMTP_HOST is set)")] = True
+           ) -> None:
+    """Loans due in 3 days or overdue, records whose retention ended: told once (for cron; safe beside the
+    server's own scheduled job and another cron run: one at a time, and a reminder is never given twice)."""
+    from datetime import date
+
+    settings = _settings()
+    services = bootstrap(settings)
+    try:
+        uc = use_cases(services)
+        try:
+            when = date.fromisoformat(day) if day else None
+        except ValueError:
+            console.print("[red]Ngày không hợp lệ / bad --date[/] (YYYY-MM-DD)")
+            raise typer.Exit(2) from None
+        done = uc.reminders.run_scheduled(when)
+        if not done.ran:
+            console.print("Một tiến trình khác đang nhắc việc / another process is running the reminders")
+            return
+        console.print(f"Nhắc việc ngày / reminders of {done.day}: {done.loan_due} sắp đến hạn trả / due soon, "
+                      f"{done.loan_overdue} quá hạn / overdue, {done.retention_ended} hết thời hạn bảo quản / "
+                      f"retention ended, {done.review_due_soon + done.review_due} xem xét định kỳ / periodic reviews")
+        if mail and settings.mail.enabled:
+            from isoledger.mailer import MailSender
+
+            sent = MailSender(uc, settings.mail).run_once()
+            console.print(f"Thư đã gửi / mails sent: {sent.sent} (+{sent.digests} tổng hợp / digests)"
+                          + (f"; lỗi / errors: {sent.errors[0]}" if sent.errors else ""))
+    finally:
+        services.close()
+
+
+@app.command()
 def serve(host: Annotated[str | None, typer.Option(help="default: $HOST, else 127.0.0.1")] = None,
           port: Annotated[int | None, typer.Option(help="default: $PORT, else 8000")] = None,
-          demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo on the first start")] = True
+          demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo on the first start")] = True,
+          workers: Annotated[int, typer.Option(min=1, help="server processes (PostgreSQL only)")] = 1,
           ) -> None:
     """Serve the HTTP API and the web pages (first start: creates `admin`, loads the demo)."""
     from api.server import serve as run_server
 
-    run_server(_settings(), host=host, port=port, demo=demo)
+    settings = _settings()
+    if workers > 1 and not is_postgres(settings.database_url):
+        console.print(f"[red]--workers {workers}[/]: nhiều tiến trình cần PostgreSQL (SQLite chỉ có một người ghi) / "
+                      "several processes need PostgreSQL (SQLite has one writer at a time)")
+        raise typer.Exit(2)
+    run_server(settings, host=host, port=port, demo=demo, workers=workers)
 
 
 @app.command()
@@ -243,6 +342,24 @@ def demo(show: Annotated[bool, typer.Option("--show", help="print the ledger's s
             _show(services)
     finally:
         services.close()
+
+
+@qms_app.command("diagrams")
+def qms_diagrams(folder: Annotated[str, typer.Option("-o", "--output", help="where to write (default docs/qms)")]
+                 = "docs/qms") -> None:
+    """Writes each declared process's state diagram, <process>.dot and <process>.svg (Graphviz), for docs/qms.md."""
+    from pathlib import Path
+
+    from ledger.qms.registry import processes
+    from usecases.qms_diagrams import GraphvizMissing, write_docs
+
+    try:
+        written = write_docs(Path(folder), processes())
+    except GraphvizMissing as e:
+        console.print(f"[red]Thiếu Graphviz / Graphviz missing[/]: {e}")
+        raise typer.Exit(1) from None
+    for path in written:
+        console.print(str(path))
 
 
 def _show(services) -> None:  # type: ignore[no-untyped-def]

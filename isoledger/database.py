@@ -6,10 +6,11 @@ from urllib.parse import unquote, urlsplit
 
 from ledger.application import Ledger
 from ledger.config import APP_NAME, is_postgres
+from projections import outbox
 from projections.db import Database
 from projections.runner import Projector
 
-EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots")
+EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots", f"{APP_NAME}_events_positions")
 HISTORY_TABLES = ("merkle_checkpoints", "merkle_verified")
 
 
@@ -25,7 +26,7 @@ def initialise(owner_url: str, runtime_url: str) -> list[str]:
         owner_user = unquote(urlsplit(owner_url).username or "")
         if is_postgres(owner_url) and runtime_user and runtime_user != owner_user:
             role = '"' + runtime_user.replace('"', '""') + '"'
-            views = ", ".join(["projection_tracking", *Projector.tables()])
+            views = ", ".join(["projection_tracking", *Projector.tables(), *outbox.KEPT])
             with db.transaction() as cur:
                 cur.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
                 cur.execute(f"REVOKE ALL ON {', '.join(EVENT_TABLES)} FROM PUBLIC, {role}")

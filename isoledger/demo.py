@@ -59,6 +59,7 @@ class Demo:
         self.signature_boxes: dict[tuple[str, int], tuple[float, float, float, float]] = {}
         self.records: dict[str, str] = {}
         self.departments: dict[str, str] = {}  # code -> id, the Sở's departments
+        self.cases: dict[str, str] = {}  # QMS cases by the story's own key (isoledger.demo_risks)
         self._signing: Any = None
         self._signer: Any = None
         self._pki: Any = None

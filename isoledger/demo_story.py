@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from isoledger import demo_papers as papers
+from isoledger import demo_qms, demo_risks
 from isoledger.demo import Demo, actor
 from isoledger.demo_pdfs import render
 from ledger.files import evidence_scope
@@ -23,8 +24,11 @@ def tell(d: Demo) -> None:
     _first_issue(d)
     _paper_records(d)
     _destroy_expired(d)
+    demo_qms.policy_2025(d)
     _cycle_2025(d)
+    demo_qms.policy_2026_drafted(d)
     _cycle_2026(d)
+    demo_qms.policy_2026_resubmitted(d)
 
 
 def _first_issue(d: Demo) -> None:
@@ -193,12 +197,14 @@ def _cycle_2025(d: Demo) -> None:
     d.issue(qt01, 2, "2025-09-15")
     _audit_plan(d, 2025, ("2025-09-15", "2025-09-16", "2025-09-18", "2025-09-19"), "2025-09-22")
     _audit_and_review(d, 2025, ("2025-10-06", "2025-10-16", "2025-10-20", "2025-10-24"))
+    demo_risks.cycle_2025(d)
 
 
 def _cycle_2026(d: Demo) -> None:
     ledger, vt = d.ledger, actor("vanthu")
     _objectives(d, 2026, ("2026-02-02", "2026-02-04", "2026-02-06", "2026-02-10", "2026-02-11", "2026-02-12"),
                 "2026-02-23")
+    demo_risks.follow_up_2026(d)
     d.at("2026-05-18", "09:45")
     ledger.place_hold(vt, d.records["HS-KN-2021"], reason="Thanh tra tỉnh yêu cầu giữ nguyên hồ sơ phục vụ thanh tra")
     # A digitisation instruction sent back: it does not say the file format nor the scanning resolution.
@@ -218,6 +224,7 @@ def _cycle_2026(d: Demo) -> None:
     d.at("2026-10-01", "16:00")
     ledger.take_back(vt, d.records["HS-XXLD-2025"], received_by="vanthu", note="Đủ thành phần hồ sơ.")
     _audit_and_review(d, 2026, ("2026-10-05", "2026-10-15", "2026-10-19", "2026-10-23"))
+    demo_risks.audit_2026(d)
     # The 2026 audit record is lent for the follow-up of corrective actions: due 20/11/2026, not back yet.
     d.at("2026-11-02", "08:30")
     ledger.lend(vt, d.records["HS-DGNB-2026"], borrower="truongphong",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -67,10 +68,22 @@ class _Variables(BaseModel):
     insecure_cookies: str = _var("ISOLEDGER_INSECURE_COOKIES", "")
     log_level: str = _var("ISOLEDGER_LOG_LEVEL", "info")
     pkcs11_users: str | None = _var("ISOLEDGER_PKCS11_USERS")
+    trusted_proxies: str = _var("ISOLEDGER_TRUSTED_PROXIES", "")
     admin_password: SecretStr | None = _var("ISOLEDGER_ADMIN_PASSWORD")
     demo_password: SecretStr | None = _var("ISOLEDGER_DEMO_PASSWORD")
     host: str = _var("HOST", "127.0.0.1")
     port: int = _var("PORT", 8000)
+    public_url: str | None = _var("ISOLEDGER_PUBLIC_URL")
+    smtp_host: str | None = _var("ISOLEDGER_SMTP_HOST")
+    smtp_port: int = _var("ISOLEDGER_SMTP_PORT", 587)
+    smtp_starttls: bool = _var("ISOLEDGER_SMTP_STARTTLS", True)
+    smtp_username: str | None = _var("ISOLEDGER_SMTP_USERNAME")
+    smtp_password: SecretStr | None = _var("ISOLEDGER_SMTP_PASSWORD")
+    smtp_from: str | None = _var("ISOLEDGER_SMTP_FROM")
+    smtp_timeout: float = _var("ISOLEDGER_SMTP_TIMEOUT", 20.0)
+    smtp_ca_file: str | None = _var("ISOLEDGER_SMTP_CA_FILE")
+    digest_hour: int = _var("ISOLEDGER_DIGEST_HOUR", 17)
+    remind_interval: int = _var("ISOLEDGER_REMIND_INTERVAL", 3600)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -83,7 +96,7 @@ class _Variables(BaseModel):
             return cls.model_fields[name].default
         if name == "pades_level":
             return value.strip().upper()
-        if name == "s3_secure":
+        if name in ("s3_secure", "smtp_starttls"):
             word = value.strip().lower()
             if word not in _TRUE | _FALSE:
                 raise ValueError("expected yes/no, true/false, on/off or 1/0")
@@ -91,7 +104,8 @@ class _Variables(BaseModel):
         return value
 
 
-_SECRET_FIELDS = frozenset({"secret_key", "master_key", "s3_secret_key", "admin_password", "demo_password"})
+_SECRET_FIELDS = frozenset({"secret_key", "master_key", "s3_secret_key", "admin_password", "demo_password",
+                            "smtp_password"})
 
 
 class _Environment(_Variables, BaseSettings):
@@ -131,6 +145,7 @@ class WebSettings:
     secure_cookies: bool = True
     log_level: str = "info"
     pkcs11_users: Path | None = None
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,36 @@ class AccountSettings:
 
     admin_password: SecretStr | None = None
     demo_password: SecretStr | None = None
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """E-mail through the province's mail server: SMTP with STARTTLS and a login; unset host: no e-mail sent.
+
+    ``public_url`` is the product's address as people reach it (the links in the mails); ``digest_hour`` the
+    hour (Vietnam time) after which the day's digests go out."""
+
+    host: str | None = None
+    port: int = 587
+    starttls: bool = True
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: str = "iso-dien-tu@localhost"
+    timeout: float = 20.0
+    ca_file: Path | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    digest_hour: int = 17
+    remind_interval: int = 3600  # seconds between the server's reminder runs; 0: only `isoledger remind`
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    def redacted(self) -> str:
+        if not self.host:
+            return "—"
+        login = f"{self.username}:***@" if self.username else ""
+        return f"smtp://{login}{self.host}:{self.port}" + (" (STARTTLS)" if self.starttls else "")
 
 
 @dataclass(frozen=True)
@@ -152,6 +197,7 @@ class Settings:
     signing: SigningConfig
     web: WebSettings = field(default_factory=WebSettings)
     accounts: AccountSettings = field(default_factory=AccountSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -200,7 +246,7 @@ class Settings:
         """The settings as they may be printed: passwords in URLs and every secret masked."""
         return {"environment": self.environment, "home": str(self.home), "database": self.database.redacted(),
                 "storage": mask_url(self.storage.storage_url), "tsa": self.signing.tsa_url or "—",
-                "pades_level": str(self.signing.level)}
+                "pades_level": str(self.signing.level), "mail": self.mail.redacted()}
 
 
 def mask_url(url: str) -> str:
@@ -240,11 +286,36 @@ def _build(v: _Variables) -> Settings:
         check_signer=v.signing_check_signer.strip().lower() not in _FALSE, http_timeout=v.signing_timeout)
     web = WebSettings(host=v.host, port=v.port, secret_key=secret["ISOLEDGER_SECRET_KEY"], token_ttl=v.token_ttl,
                       secure_cookies=v.insecure_cookies.strip().lower() not in _TRUE, log_level=v.log_level,
-                      pkcs11_users=Path(v.pkcs11_users) if v.pkcs11_users else None)
+                      pkcs11_users=Path(v.pkcs11_users) if v.pkcs11_users else None,
+                      trusted_proxies=_addresses(v.trusted_proxies, "ISOLEDGER_TRUSTED_PROXIES"))
     accounts = AccountSettings(admin_password=secret["ISOLEDGER_ADMIN_PASSWORD"],
                                demo_password=secret["ISOLEDGER_DEMO_PASSWORD"])
+    if v.smtp_host and not 1 <= v.digest_hour <= 23:
+        raise SettingsError(message_vi="ISOLEDGER_DIGEST_HOUR là giờ trong ngày, từ 1 đến 23.",
+                            message_en="ISOLEDGER_DIGEST_HOUR is an hour of the day, 1 to 23.",
+                            field="ISOLEDGER_DIGEST_HOUR")
+    mail = MailSettings(host=v.smtp_host, port=v.smtp_port, starttls=v.smtp_starttls, username=v.smtp_username,
+                        password=_secret("ISOLEDGER_SMTP_PASSWORD", v.smtp_password, development),
+                        sender=v.smtp_from or f"iso-dien-tu@{v.smtp_host or 'localhost'}", timeout=v.smtp_timeout,
+                        ca_file=Path(v.smtp_ca_file) if v.smtp_ca_file else None,
+                        public_url=(v.public_url or f"http://{v.host}:{v.port}").rstrip("/"),
+                        digest_hour=v.digest_hour, remind_interval=max(0, v.remind_interval))
     return Settings(environment=v.environment, home=home, database=DatabaseSettings(url, owner), storage=storage,
-                    signing=signing, web=web, accounts=accounts)
+                    signing=signing, web=web, accounts=accounts, mail=mail)
+
+
+def _addresses(text: str, name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses (normalised); a malformed one is refused naming the variable."""
+    out = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            out.append(str(ipaddress.ip_address(part)))
+        except ValueError:
+            raise SettingsError(message_vi=f"{name}: «{part}» không phải địa chỉ IP.",
+                                message_en=f"{name}: '{part}' is not an IP address.", field=name) from None
+    return tuple(out)
 
 
 def _secret(name: str, value: SecretStr | None, development: bool) -> SecretStr | None:

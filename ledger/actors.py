@@ -18,6 +18,7 @@ ROLES: dict[str, tuple[str, str]] = {
     Role.STAFF: ("Công chức", "Staff"),
     Role.INTERNAL_AUDITOR: ("Đánh giá viên nội bộ", "Internal auditor"),
     Role.INSPECTOR: ("Cán bộ kiểm tra", "Inspector"),
+    Role.SERVICE_ACCOUNT: ("Tài khoản tích hợp hệ thống", "Service account (integration)"),  # reads the feed only
 }
 LEADERS = (Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
 ADMINS = (Role.ADMIN, Role.AGENCY_ADMIN)  # the province's administrator, and an agency's own (its agency only)

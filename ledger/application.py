@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -25,7 +25,10 @@ from ledger.department import Department
 from ledger.document import CONTROLLERS, SECRETARY, Document
 from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion, Unavailable
 from ledger.people import AgencyRules
+from ledger.qms.case import Case, case_state
+from ledger.qms.registry import process_named
 from ledger.record import Record, retention_ends_on
+from ledger.vocabulary import AccountStatus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 A = TypeVar("A", bound=LedgerAggregate)
@@ -69,7 +72,7 @@ class Ledger(Application[UUID]):
 
     name = APP_NAME
     log_section_size = 1000
-    snapshotting_intervals = {Document: SNAPSHOT_INTERVAL, Record: SNAPSHOT_INTERVAL}
+    snapshotting_intervals = {Document: SNAPSHOT_INTERVAL, Record: SNAPSHOT_INTERVAL, Case: SNAPSHOT_INTERVAL}
 
     def __init__(self, database_url: str, *, create_tables: bool = True,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -82,6 +85,9 @@ class Ledger(Application[UUID]):
         # keeps the connection pool free for readers when many requests write at once.
         self.write_lock: AbstractContextManager[Any] = nullcontext() if is_postgres(database_url) else \
             threading.RLock()
+        self._batching = threading.local()  # the aggregates a batch() of this thread has changed, unsaved
+        self._agencies: dict[tuple[type, UUID], str] = {}  # an aggregate's agency never changes
+        self._saved = threading.local()  # (id, version) of this thread's last command, for its answer
 
     def today(self) -> date:
         """Today's date in Vietnam, which is what retention and loan dates mean."""
@@ -155,6 +161,34 @@ class Ledger(Application[UUID]):
 
     def obsolete(self, actor: Actor, document_id: str, *, reason: str, expected_version: int | None = None) -> None:
         self._change(Document, document_id, expected_version, lambda d: d.obsolete(actor, reason=reason))
+
+    def acknowledge(self, actor: Actor, document_id: str, n: int) -> None:
+        """``actor`` has read and understood version ``n``; retried when others acknowledge at the same moment."""
+        self._retrying(document_id, lambda d: d.acknowledge(actor, n))
+
+    def remind_acknowledgement(self, actor: Actor, document_id: str, n: int, *, users: list[str]) -> None:
+        self._retrying(document_id, lambda d: d.remind_acknowledgement(
+            actor, n, users=users, controllers=self._rules(d.agency_id).controllers))
+
+    def set_review_period(self, actor: Actor, document_id: str, *, months: int,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.set_review_period(
+            actor, months=months, controllers=self._rules(d.agency_id).controllers))
+
+    def confirm_unchanged(self, actor: Actor, document_id: str, *, comment: str,
+                          expected_version: int | None = None) -> None:
+        self._change(Document, document_id, expected_version, lambda d: d.confirm_unchanged(
+            actor, comment=comment, controllers=self._rules(d.agency_id).controllers))
+
+    def _retrying(self, document_id: str, command: Callable[[Document], Any], attempts: int = 5) -> None:
+        """A change that does not depend on what the caller read: a concurrent write is retried, not refused."""
+        for attempt in range(attempts):
+            try:
+                self._change(Document, document_id, None, command)
+                return
+            except ConcurrentWrite:
+                if attempt == attempts - 1:
+                    raise
 
     # ---- records --------------------------------------------------------------------------
     def open_record(self, actor: Actor, *, code: str, title: str, series: str, retention_years: int | None,
@@ -264,6 +298,32 @@ class Ledger(Application[UUID]):
         """As ``file_access``, but NotAllowed (saying why) when they may not."""
         return self._get(Record, record_id).check_may_read(actor, self.today())
 
+    # ---- QMS processes (ledger/qms) -------------------------------------------------------------
+    def open_case(self, actor: Actor, process: str, *, values: dict[str, Any], reason: str = "") -> str:
+        """Opens a case of the declared ``process`` by its opening step; a keyed process refuses a second case
+        with the same key (e.g. a second quality policy for one year)."""
+        declared = process_named(process)
+        case = Case.open(actor, declared, values=values, reason=reason, world=_World(self, actor.agency_id))
+        key = ", ".join(str(case.data.get(k)) for k in declared.key)
+        self._save_new(case, f"Đã có «{declared.label[0]}» {key} trong cơ quan.",
+                       f"This agency already has a {declared.label[1].lower()} {key}.", field=declared.key[0]
+                       if declared.key else "id")
+        return str(case.id)
+
+    def take_step(self, actor: Actor, case_id: str, step: str, *, values: dict[str, Any], reason: str = "",
+                  expected_version: int | None = None) -> int:
+        """Takes ``step`` of the case's process; returns the case's new version."""
+        def take(c: Case) -> int:
+            c.take(actor, step, values=values, reason=reason, world=_World(self, actor.agency_id))
+            return c.version
+
+        n: int = self._change(Case, case_id, expected_version, take)
+        return n
+
+    def case(self, case_id: str) -> dict[str, Any]:
+        """The case now, with its process's derived status for today."""
+        return case_state(self._get(Case, case_id), self.today())
+
     def _rules(self, agency_id: str) -> AgencyRules:
         """The agency's approval delegation and document control, with its accounts to check people against."""
         from ledger.directory import Agency, agency_uuid  # the directory builds on this module
@@ -306,12 +366,28 @@ class Ledger(Application[UUID]):
         return state_of(self._get(Record, record_id), self.today())
 
     def current_version(self, aggregate_id: str) -> int:
-        """The version of a document or record (its number of events), read without rebuilding it."""
+        """The version of a document or record (its number of events), read without rebuilding it; right after
+        this thread's command on it, the version that command saved (no second read)."""
         uid = _parse_id(aggregate_id, "mục")
+        saved, self._saved.last = getattr(self._saved, "last", None), None
+        if saved is not None and saved[0] == uid:
+            return int(saved[1])
         last = self.recorder.select_events(uid, desc=True, limit=1)
         if not last:
             raise NotFound()
         return int(last[0].originator_version)
+
+    def agency_of(self, cls: type[LedgerAggregate], aggregate_id: str) -> str:
+        """The agency a document or record belongs to (NotFound if there is no such ``cls``): fixed when it was
+        registered, so read once per process, not once more per command."""
+        uid = _parse_id(aggregate_id, "tài liệu" if cls is Document else "hồ sơ")
+        found = self._agencies.get((cls, uid))
+        if found is None:
+            found = str(self._get(cls, str(uid)).agency_id)
+            if len(self._agencies) >= 200_000:
+                self._agencies.clear()
+            self._agencies[(cls, uid)] = found
+        return found
 
     def files_of_record(self, record_id: str) -> list[dict[str, Any]]:
         return [f["file"] for f in self._get(Record, record_id).files]
@@ -369,18 +445,27 @@ class Ledger(Application[UUID]):
         # The id derives from (agency, code), so a second registration of a code collides on version 1.
         return uuid5(NAMESPACE_URL, f"isoledger:{kind}:{agency_id}:{code}")
 
-    def _save_new(self, aggregate: LedgerAggregate, msg_vi: str, msg_en: str) -> None:
+    def _save_new(self, aggregate: LedgerAggregate, msg_vi: str, msg_en: str, field: str = "code") -> None:
+        self._saved.last = None
+        pending = self._pending()
+        if pending is not None:
+            if aggregate.id in pending:
+                raise RuleViolation(msg_vi, msg_en, field=field, code="duplicate_code")
+            pending[aggregate.id] = aggregate
+            return
         try:
             with self.write_lock:
                 self.save(aggregate)
         except IntegrityError:
-            raise RuleViolation(msg_vi, msg_en, field="code", code="duplicate_code") from None
+            raise RuleViolation(msg_vi, msg_en, field=field, code="duplicate_code") from None
+        self._saved.last = (aggregate.id, aggregate.version)
 
     def _get(self, cls: type[A], aggregate_id: str) -> A:
-        kind = "tài liệu" if cls is Document else "hồ sơ"
+        kind = {Document: "tài liệu", Record: "hồ sơ", Case: "mục"}.get(cls, "mục")
         uid = _parse_id(aggregate_id, kind)
+        pending = self._pending()
         try:
-            agg: LedgerAggregate = self.repository.get(uid)
+            agg: LedgerAggregate = pending[uid] if pending is not None and uid in pending else self.repository.get(uid)
         except AggregateNotFoundError:
             raise NotFound(f"Không tìm thấy {kind}.", f"No such {cls.__name__.lower()}.", field="id") from None
         if not isinstance(agg, cls):
@@ -394,15 +479,47 @@ class Ledger(Application[UUID]):
 
     def _change_now(self, cls: type[A], aggregate_id: str, expected_version: int | None,
                     command: Callable[[A], Any]) -> Any:
+        self._saved.last = None
         agg = self._get(cls, aggregate_id)
         if expected_version is not None and agg.version != expected_version:
             raise StaleVersion(current=agg.version, expected=expected_version)
         result = command(agg)
+        pending = self._pending()
+        if pending is not None:
+            pending[agg.id] = agg
+            return result
         try:
             self.save(agg)
         except IntegrityError:
             raise ConcurrentWrite() from None
+        self._saved.last = (agg.id, agg.version)
         return result
+
+    # ---- bulk loading ---------------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commands of this thread inside the block run as always (the same checks, every event sealed into its
+        aggregate's hash chain) and are saved together when it ends: one transaction for all their events,
+        snapshots taken as usual. How a large history is loaded (bench/province.py). If the block raises,
+        nothing of it is saved; a code taken twice makes the whole batch fail (RuleViolation)."""
+        if self._pending() is not None:
+            raise RuntimeError("batches do not nest")
+        pending: dict[UUID, LedgerAggregate] = {}
+        self._batching.pending = pending
+        try:
+            yield
+        finally:
+            self._batching.pending = None
+        if pending:
+            try:
+                with self.write_lock:
+                    self.save(*pending.values())
+            except IntegrityError:
+                raise RuleViolation("Một mã trong lô đã được dùng.", "A code in the batch is already used.",
+                                    field="code", code="duplicate_code") from None
+
+    def _pending(self) -> dict[UUID, LedgerAggregate] | None:
+        return getattr(self._batching, "pending", None)
 
 
 _PRIVATE = {"_pending_events", "_id", "_version", "_created_on", "_modified_on"}
@@ -416,6 +533,9 @@ def state_of(agg: LedgerAggregate, day: date) -> dict[str, Any]:
                  created_on=agg.created_on.isoformat(), modified_on=agg.modified_on.isoformat())
     if isinstance(agg, Document):
         state.update(in_force=agg.in_force_on(day), upcoming=agg.upcoming_on(day), in_force_on=day.isoformat())
+    if isinstance(agg, Case):
+        return case_state(agg, day) | {"type": "Case", "created_on": state["created_on"],
+                                        "modified_on": state["modified_on"]}
     if isinstance(agg, Record):
         ends = retention_ends_on(agg.closed_on, agg.retention_years)
         state["retention_ends_on"] = ends.isoformat() if ends else None
@@ -432,3 +552,41 @@ def event_dict(ev: Any) -> dict[str, Any]:
     return {"aggregate_id": str(ev.originator_id), "version": ev.originator_version, "type": type(ev).__name__,
             "timestamp": ev.timestamp.isoformat(), "meta": ev.meta, "prev_hash": ev.prev_hash, "hash": ev.hash,
             "data": body}
+
+
+class _World:
+    """What a QMS step's rules may look up, read from the ledger itself (the directory's aggregates included)."""
+
+    def __init__(self, ledger: Ledger, agency_id: str) -> None:
+        self.ledger, self.agency_id = ledger, agency_id
+
+    def today(self) -> date:
+        return self.ledger.today()
+
+    def _aggregate(self, uid: UUID | str) -> Any:
+        try:
+            return self.ledger.repository.get(uid if isinstance(uid, UUID) else UUID(str(uid)))
+        except (AggregateNotFoundError, ValueError):
+            return None
+
+    def department(self, department_id: str) -> dict[str, Any] | None:
+        from ledger.department import Department, department_state
+
+        dep = self._aggregate(department_id)
+        return department_state(dep) if isinstance(dep, Department) else None
+
+    def account(self, username: str) -> dict[str, Any] | None:
+        """The account's facts; where the agency is not in the directory (a ledger used on its own, as
+        ``AgencyRules`` says) anyone named is taken as one of its active people."""
+        if self.ledger._rules(self.agency_id).facts is None:
+            return {"username": username, "agency_id": self.agency_id, "status": AccountStatus.ACTIVE, "roles": []}
+        facts = self.ledger._account_facts(username)
+        return facts if "agency_id" in facts else None
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        doc = self._aggregate(document_id)
+        return state_of(doc, self.today()) if isinstance(doc, Document) else None
+
+    def case(self, case_id: str) -> dict[str, Any] | None:
+        found = self._aggregate(case_id)
+        return case_state(found, self.today()) if isinstance(found, Case) else None

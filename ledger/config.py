@@ -45,7 +45,7 @@ def eventsourcing_env(database_url: str, *, create_tables: bool = True) -> dict[
             POSTGRES_MAX_OVERFLOW="20",
             POSTGRES_LOCK_TIMEOUT="10",
             POSTGRES_CONNECT_TIMEOUT="5",
-            APPLICATION_RECORDER_TOPIC="ledger.pg_recorder:AdvisoryLockApplicationRecorder",
+            APPLICATION_RECORDER_TOPIC="ledger.pg_recorder:ConcurrentApplicationRecorder",
         )
     else:
         path = sqlite_path(database_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, cast
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import event
@@ -97,9 +97,11 @@ class Agency(LedgerAggregate):
         self._seal_image_set(file=_png_ref(file, "seal_image"), meta=meta)
 
     def set_rules(self, actor: Actor, *, delegated_kinds: list[str] | None,
-                  records_controller_controls_documents: bool | None) -> None:
-        """What the agency delegates to its department leaders, and whether its records controller also
-        controls documents; by the administrator or the agency's own administrator."""
+                  records_controller_controls_documents: bool | None,
+                  require_trusted_approval: bool | None = None) -> None:
+        """What the agency delegates to its department leaders, whether its records controller also controls
+        documents, and whether an approval signature must chain to a configured trust root; by the
+        administrator or the agency's own administrator."""
         meta = admin_meta(actor, self.agency_id)
         kinds = self.delegated_kinds if delegated_kinds is None else check_delegated(delegated_kinds, KINDS)
         controls = self.records_controller_controls_documents if records_controller_controls_documents is None \
@@ -107,7 +109,12 @@ class Agency(LedgerAggregate):
         if not isinstance(controls, bool):
             raise InvalidInput("Giá trị phải là đúng hoặc sai.", "The value must be true or false.",
                                field="records_controller_controls_documents")
-        self._rules_set(delegated_kinds=list(kinds), records_controller_controls_documents=controls, meta=meta)
+        trusted = self.require_trusted_approval if require_trusted_approval is None else require_trusted_approval
+        if not isinstance(trusted, bool):
+            raise InvalidInput("Giá trị phải là đúng hoặc sai.", "The value must be true or false.",
+                               field="require_trusted_approval")
+        self._rules_set(delegated_kinds=list(kinds), records_controller_controls_documents=controls,
+                        require_trusted_approval=trusted, meta=meta)
 
     @event("AgencyCreated")
     def __init__(self, agency_id: str, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
@@ -117,12 +124,14 @@ class Agency(LedgerAggregate):
         self.seal_image: dict[str, Any] | None = None
         self.delegated_kinds = sorted(DEFAULT_DELEGATED)
         self.records_controller_controls_documents = False
+        self.require_trusted_approval = False
 
     @event("AgencyRulesSet")
     def _rules_set(self, delegated_kinds: list[str], records_controller_controls_documents: bool,
-                   meta: dict[str, str]) -> None:
+                   meta: dict[str, str], require_trusted_approval: bool = False) -> None:
         self.delegated_kinds = list(delegated_kinds)
         self.records_controller_controls_documents = records_controller_controls_documents
+        self.require_trusted_approval = require_trusted_approval
 
     @event("SealImageSet")
     def _seal_image_set(self, file: dict[str, Any], meta: dict[str, str]) -> None:
@@ -200,6 +209,27 @@ class Account(LedgerAggregate):
                                 "You cannot deactivate your own account.", code="self_deactivation")
         self._deactivated(reason=v.text(reason, "reason", max_len=500, required=False), meta=meta)
 
+    def sign_in_throttled(self, *, address: str, scope: str, failures: int, retry_after: int) -> None:
+        """Failed sign-ins crossed a threshold (``scope``: ``pair``, this account from one address or browser;
+        ``account``, from addresses it never signed in from): recorded by the system, for the administrator."""
+        meta = {"user_id": "system", "role": "admin", "agency_id": self.agency_id, "request_id": uuid4().hex}
+        self._sign_in_throttled(address=v.text(address, "address", max_len=100), scope=v.choice(
+            scope, "scope", ("pair", "account")), failures=int(failures), retry_after=int(retry_after), meta=meta)
+
+    def password_changed(self, actor: Actor) -> None:
+        """The account's owner chose a new password (their other sessions end); the hash is not a fact here."""
+        if actor.user_id != self.username:
+            raise NotAllowed("Chỉ chủ tài khoản được đổi mật khẩu của mình.",
+                             "Only the account's owner changes their own password.", code="not_owner")
+        self._check_not_deactivated()
+        self._password_changed(meta=actor.meta(*sorted(actor.roles)))
+
+    def password_reset(self, actor: Actor) -> None:
+        """An administrator (or the server's operator) gave the account a one-time password; its sessions end."""
+        meta = admin_meta(actor, self.agency_id)
+        self._check_not_deactivated()
+        self._password_reset(meta=meta)
+
     def set_signature_image(self, actor: Actor, file: dict[str, Any]) -> None:
         """The leader's own signature image, drawn on their stamps; set by that leader or the administrator."""
         meta = actor.meta(*LEADERS) if actor.user_id == self.username else actor.meta(Role.ADMIN)
@@ -252,6 +282,19 @@ class Account(LedgerAggregate):
     def _deactivated(self, reason: str, meta: dict[str, str]) -> None:
         self.status = AccountStatus.DEACTIVATED
 
+    @event("SignInThrottled")
+    def _sign_in_throttled(self, address: str, scope: str, failures: int, retry_after: int,
+                           meta: dict[str, str]) -> None:
+        pass
+
+    @event("PasswordChanged")
+    def _password_changed(self, meta: dict[str, str]) -> None:
+        pass
+
+    @event("PasswordReset")
+    def _password_reset(self, meta: dict[str, str]) -> None:
+        pass
+
 
 def _png_ref(file: Any, field: str) -> dict[str, Any]:
     ref = v.file_ref(file, field)
@@ -278,7 +321,8 @@ def agency_state(agency: Agency) -> dict[str, Any]:
     return {"agency_id": agency.agency_id, "name": agency.name, "supervised_by": list(agency.supervised_by),
             "version": agency.version, "seal_image": agency.seal_image,
             "delegated_kinds": list(agency.delegated_kinds),
-            "records_controller_controls_documents": agency.records_controller_controls_documents}
+            "records_controller_controls_documents": agency.records_controller_controls_documents,
+            "require_trusted_approval": getattr(agency, "require_trusted_approval", False)}
 
 
 @guarded
@@ -317,11 +361,13 @@ class Directory:
 
     def set_agency_rules(self, actor: Actor, agency_id: str, *, delegated_kinds: list[str] | None = None,
                          records_controller_controls_documents: bool | None = None,
+                         require_trusted_approval: bool | None = None,
                          expected_version: int | None = None) -> dict[str, Any]:
         agency = self._agency(agency_id)
         self._expect(agency, expected_version)
         agency.set_rules(actor, delegated_kinds=delegated_kinds,
-                         records_controller_controls_documents=records_controller_controls_documents)
+                         records_controller_controls_documents=records_controller_controls_documents,
+                         require_trusted_approval=require_trusted_approval)
         self._save(agency)
         return agency_state(agency)
 
@@ -375,6 +421,17 @@ class Directory:
     def set_signature_image(self, actor: Actor, username: str, *, file: dict[str, Any],
                             expected_version: int | None = None) -> dict[str, Any]:
         return self._change(username, expected_version, lambda a: a.set_signature_image(actor, file))
+
+    def record_sign_in_throttled(self, username: str, *, address: str, scope: str, failures: int,
+                                 retry_after: int) -> dict[str, Any]:
+        return self._change(username, None, lambda a: a.sign_in_throttled(
+            address=address, scope=scope, failures=failures, retry_after=retry_after))
+
+    def record_password_changed(self, actor: Actor, username: str) -> dict[str, Any]:
+        return self._change(username, None, lambda a: a.password_changed(actor))
+
+    def record_password_reset(self, actor: Actor, username: str) -> dict[str, Any]:
+        return self._change(username, None, lambda a: a.password_reset(actor))
 
     def account(self, username: str) -> dict[str, Any]:
         return account_state(self._account(username))

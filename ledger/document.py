@@ -37,6 +37,11 @@ SECRETARY = (Role.ISO_SECRETARY,)
 CONTROLLERS = (Role.ISO_SECRETARY, Role.RECORDS_CONTROLLER)
 VERDICTS = ("agree", "agree_with_comments", "disagree")
 MEANINGS = ("review", "approval")
+# kind -> months between periodic reviews, until the document sets its own (ReviewPeriodSet)
+REVIEW_MONTHS = {"procedure": 12, "form": 24, "instruction": 24, "regulation": 24, "quality_policy": 12,
+                 "quality_objectives": 12, "context_analysis": 12, "audit_programme": 12, "audit_plan": 12,
+                 "management_review": 12, "improvement_programme": 12, "other": 24}
+MAX_REVIEW_MONTHS = 120
 STATUS_VI = {
     "draft": "Dự thảo", "submitted": "Đang xem xét", "approved": "Đã phê duyệt",
     "rejected": "Bị từ chối", "issued": "Đã ban hành", "superseded": "Đã bị thay thế",
@@ -46,6 +51,10 @@ STATUS_VI = {
 
 class Document(LedgerAggregate):
     """One controlled document of one agency, with its numbered versions."""
+
+    # Default for documents (and snapshots) from before periodic review periods existed; not annotated, so not a
+    # dataclass field. None: the kind's REVIEW_MONTHS.
+    review_months = cast("int | None", None)
 
     # ---- commands -------------------------------------------------------------------------
     @classmethod
@@ -348,6 +357,65 @@ class Document(LedgerAggregate):
                 ver["status"] = VersionStatus.WITHDRAWN
                 ver["reason"] = reason
         self.in_force = None
+
+
+    # ---- read and understood (đã đọc và hiểu) ------------------------------------------------
+    def acknowledge(self, actor: Actor, n: int) -> None:
+        """``actor`` has read and understood issued version ``n`` (once; whether they are on its distribution is
+        the directory's to say, checked by the caller)."""
+        meta = self._meta(actor, *sorted(actor.roles))
+        ver = self._numbered(n)
+        self._check_status(ver, VersionStatus.ISSUED)
+        if actor.user_id in ver.get("acknowledged", {}):
+            raise RuleViolation(f"Bạn đã xác nhận đã đọc và hiểu phiên bản {n}.",
+                                f"You have already acknowledged version {n}.", code="already_acknowledged")
+        self._acknowledged(version=n, meta=meta)
+
+    def remind_acknowledgement(self, actor: Actor, n: int, *, users: list[str],
+                               controllers: tuple[str, ...] = SECRETARY) -> None:
+        """The document controller reminds ``users`` (those who have not yet acknowledged) to read version ``n``."""
+        meta = self._meta(actor, *controllers)
+        ver = self._numbered(n)
+        self._check_status(ver, VersionStatus.ISSUED)
+        people = [u for u in v.user_ids(users, "users", at_least=1) if u not in ver.get("acknowledged", {})]
+        if not people:
+            raise RuleViolation("Mọi người được nhắc đã xác nhận đọc và hiểu.", "Everyone named has acknowledged it.",
+                                code="nobody_to_remind")
+        self._acknowledgement_reminded(version=n, users=people, meta=meta)
+
+    @event("Acknowledged")
+    def _acknowledged(self, version: int, meta: dict[str, str]) -> None:
+        self.versions[version - 1].setdefault("acknowledged", {})[meta["user_id"]] = True
+
+    @event("AcknowledgementReminded")
+    def _acknowledgement_reminded(self, version: int, users: list[str], meta: dict[str, str]) -> None:
+        pass
+
+
+    # ---- periodic review (xem xét định kỳ) ----------------------------------------------------
+    def set_review_period(self, actor: Actor, *, months: int, controllers: tuple[str, ...] = SECRETARY) -> None:
+        """How often the document is reviewed, in months (the kind's default until set)."""
+        meta = self._meta(actor, *controllers)
+        if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_REVIEW_MONTHS:
+            raise InvalidInput(f"Chu kỳ xem xét là số tháng từ 1 đến {MAX_REVIEW_MONTHS}.",
+                               f"The review period is 1 to {MAX_REVIEW_MONTHS} months.", field="months")
+        self._review_period_set(months=months, meta=meta)
+
+    def confirm_unchanged(self, actor: Actor, *, comment: str, controllers: tuple[str, ...] = SECRETARY) -> None:
+        """The periodic review ends with no change to the version in force (the other ending is a new draft)."""
+        meta = self._meta(actor, *controllers)
+        if self.in_force is None:
+            raise RuleViolation("Tài liệu chưa có phiên bản đang hiệu lực để xem xét.",
+                                "The document has no version in force to review.", code="nothing_in_force")
+        self._reviewed_no_change(version=self.in_force, comment=v.text(comment, "comment", max_len=4000), meta=meta)
+
+    @event("ReviewPeriodSet")
+    def _review_period_set(self, months: int, meta: dict[str, str]) -> None:
+        self.review_months = months
+
+    @event("ReviewedNoChange")
+    def _reviewed_no_change(self, version: int, comment: str, meta: dict[str, str]) -> None:
+        pass
 
 
 def _vn(iso: str) -> str:

@@ -55,6 +55,7 @@ class FileKind(StrEnum):
     RECORD = "record"      # a file kept in a record (FileAdded)
     EVIDENCE = "evidence"  # a record's destruction minutes (Destroyed), kept after the record's key is shredded
     IMAGE = "image"        # a leader's signature image or an agency's seal (SignatureImageSet, SealImageSet)
+    CASE = "case"          # a file a QMS case's step names (e.g. a measurement's evidence: CaseOpened, StepTaken)
 
 
 def file_scope(kind: FileKind, aggregate_id: str) -> str:
@@ -64,7 +65,8 @@ def file_scope(kind: FileKind, aggregate_id: str) -> str:
     ask this function: a version's file and its signed copy share the document's scope (a signature
     replaces the version's file), a record's files share the record's scope (shredded on destruction),
     and destruction evidence has a scope of its own so that shredding the record leaves it readable; an
-    account's signature image and an agency's seal belong to that account's or agency's aggregate."""
+    account's signature image and an agency's seal belong to that account's or agency's aggregate, and a QMS
+    case's files (a measurement's evidence) to the case."""
     if kind is FileKind.EVIDENCE:
         return f"{aggregate_id}-evidence"
     return aggregate_id

@@ -12,6 +12,21 @@ _FILE_FIELDS = {"DraftCreated": ("file", FileKind.VERSION), "DraftRevised": ("fi
                 "Signed": ("signed_file", FileKind.SIGNED), "FileAdded": ("file", FileKind.RECORD),
                 "SignatureImageSet": ("file", FileKind.IMAGE), "SealImageSet": ("file", FileKind.IMAGE)}
 
+_CASE_EVENTS = ("CaseOpened", "StepTaken")
+_REF_KEYS = frozenset(("key", "sha256", "size", "media_type", "filename"))
+
+
+def case_files(values: Any) -> Iterator[FileRef]:
+    """The files a QMS step's values name (a ``file`` field's value, in any list of them), in order."""
+    if isinstance(values, dict) and _REF_KEYS <= set(values):
+        yield FileRef.from_dict(values)
+    elif isinstance(values, dict):
+        for value in values.values():
+            yield from case_files(value)
+    elif isinstance(values, list):
+        for value in values:
+            yield from case_files(value)
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -41,6 +56,9 @@ def references(ledger: Any, *, after: int = 0, page_size: int = 2000) -> Iterato
             if etype in _FILE_FIELDS:
                 name, kind = _FILE_FIELDS[etype]
                 _add(live, agg, kind, FileRef.from_dict(decode(n.state)[name]), n)
+            elif etype in _CASE_EVENTS:
+                for ref in case_files(decode(n.state).get("values", {})):
+                    _add(live, agg, FileKind.CASE, ref, n)
             elif etype == "Destroyed":
                 fields = decode(n.state)
                 erased = set(fields["erased_hashes"])

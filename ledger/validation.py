@@ -11,6 +11,9 @@ from ledger.errors import InvalidInput
 from ledger.files import FileRef
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,39}$")
+# Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): they make a name or a
+# title read in another order than it is stored ("Trojan Source"); removed from every text value.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def text(value: Any, field: str, *, max_len: int = 500, required: bool = True) -> str:
@@ -18,7 +21,7 @@ def text(value: Any, field: str, *, max_len: int = 500, required: bool = True) -
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(f"Trường «{field}» phải là chuỗi ký tự.", f"'{field}' must be text.", field=field)
-    value = unicodedata.normalize("NFC", value.strip())
+    value = unicodedata.normalize("NFC", _BIDI_CONTROLS.sub("", value).strip())
     if required and not value:
         raise InvalidInput(f"Trường «{field}» không được để trống.", f"'{field}' is required.", field=field)
     if len(value) > max_len:

@@ -12,8 +12,10 @@ from ledger.references import references
 from ledger.verify import Chain, ChainBreak, verify_chains, verify_snapshots
 
 ITEMS = ("Document", "Record")
+AGENCY_CHAINS = (*ITEMS, "Case")  # what a check of some agencies walks: their documents, records and QMS cases
 _WHAT = {"Document": ("tài liệu", "document"), "Record": ("hồ sơ", "record"), "Agency": ("cơ quan", "agency"),
-         "Account": ("tài khoản", "account"), "Department": ("phòng ban", "department")}
+         "Account": ("tài khoản", "account"), "Department": ("phòng ban", "department"),
+         "Case": ("mục QMS", "QMS case")}
 
 
 class TreeProblem(Protocol):
@@ -113,6 +115,7 @@ class IntegrityReport:
     after: int = 0
     verified_size: int = 0
     verified_position: int = 0
+    cases: int = 0  # QMS cases (a policy, an objective...) among the chains walked
 
     @property
     def intact(self) -> bool:
@@ -122,7 +125,7 @@ class IntegrityReport:
         """What was checked, in words: «Đã kiểm tra 53 sự kiện của 12 tài liệu và hồ sơ, 20 tệp, 2 biên bản hủy.»"""
         en = lang == "en"
         items = self.documents + self.records
-        others = self.aggregates - items
+        others = self.aggregates - items - self.cases
         parts = [f"Checked {_n(self.events, 'event')} of {items} documents and records" if en else
                  f"Đã kiểm tra {self.events} sự kiện của {items} tài liệu và hồ sơ"]
         if self.since:
@@ -130,6 +133,8 @@ class IntegrityReport:
                         + parts[0][1:] + " (new events)" if en else
                         f"Kiểm tra gia tăng, từ điểm kiểm tra đã xác minh cỡ {self.since}: " + parts[0][0].lower()
                         + parts[0][1:] + " (sự kiện mới)")
+        if self.cases:
+            parts[0] += f", {_n(self.cases, 'QMS case')}" if en else f", {self.cases} mục QMS"
         if others:
             parts[0] += f" and {others} agencies and accounts" if en else f" cùng {others} cơ quan và tài khoản"
         if self.checkpoints:
@@ -173,11 +178,12 @@ def verify_ledger(ledger: Any, archive: FileChecker | None, *, agencies: Collect
              "verified_position": tree_report.latest_position if tree_report else 0}
     scope = tuple(sorted(agencies)) if agencies is not None else None
     members = {k: c for k, c in chains.chains.items()
-               if scope is None or (c.kind in ITEMS and c.agency_id in scope)}
+               if scope is None or (c.kind in AGENCY_CHAINS and c.agency_id in scope)}
     brk = chains.first_break
     counts = {"events": sum(c.walked for c in members.values()), "aggregates": len(members),
               "documents": sum(c.kind == "Document" for c in members.values()),
-              "records": sum(c.kind == "Record" for c in members.values())}
+              "records": sum(c.kind == "Record" for c in members.values()),
+              "cases": sum(c.kind == "Case" for c in members.values())}
     if brk is not None:
         return IntegrityReport(scope, **counts, snapshots=0, files=0, evidence_files=0, files_checked=False,
                                stopped_early=True, first_break=_chain_finding(brk, chains.chains, "chain"),

@@ -158,6 +158,8 @@ def count_notifications(recorder: Any, up_to: int) -> int:
         with recorder.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT COUNT(*) FROM {recorder.events_table_name} WHERE rowid <= ?", (up_to,))
             return int(c.fetchone()[0])
+    if hasattr(recorder, "count_published"):
+        return int(recorder.count_published(up_to))
     from psycopg.sql import SQL, Identifier
 
     statement = SQL("SELECT COUNT(*) AS n FROM {}.{} WHERE notification_id <= %s").format(

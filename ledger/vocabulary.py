@@ -85,6 +85,7 @@ class Role(StrEnum):
     STAFF = "staff"
     INTERNAL_AUDITOR = "internal_auditor"
     INSPECTOR = "inspector"
+    SERVICE_ACCOUNT = "service_account"  # an integration: reads its agency's event feed and nothing else
 
 
 # Every state word, for the architecture test that keeps them here.

@@ -63,7 +63,7 @@ def apply(x: Exec, e: Ev) -> None:
         elif e.type == "RolesChanged":
             x("UPDATE users SET roles=?, version=?, updated_at=? WHERE aggregate_id=?",
               (json.dumps(f["roles"]), e.version, e.at, e.aggregate_id))
-        elif e.type == "SignatureImageSet":
+        elif e.type in ("SignatureImageSet", "SignInThrottled", "PasswordChanged", "PasswordReset"):
             x("UPDATE users SET version=?, updated_at=? WHERE aggregate_id=?", (e.version, e.at, e.aggregate_id))
         elif e.type in _ACCOUNT_STATUS:
             x("UPDATE users SET status=?, version=?, updated_at=? WHERE aggregate_id=?",

@@ -7,8 +7,8 @@ from typing import Any
 
 from ledger.people import from_key
 from ledger.vocabulary import RecordState
+from projections import search
 from projections.db import Database
-from projections.text import search_pattern
 
 
 def _rows(db: Database, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -23,19 +23,26 @@ REGISTER_COLUMNS = ("id", "agency_id", "code", "title", "kind", "department", "r
                     "latest", "search", "version", "updated_at")
 
 
-def register(today: date) -> tuple[str, list[Any]]:
+def register(today: date, q: str | None = None, *, agency_id: str | None = None,
+             postgres: bool = False) -> tuple[str, list[Any]]:
     """The documents as they stand on ``today`` (Vietnam date), as a derived table to select FROM, named
     ``documents``, with its params: ``in_force``/``effective_from`` are the version in force that day and
-    its date, ``upcoming``/``upcoming_from`` the version issued but not yet in force and its date."""
+    its date, ``upcoming``/``upcoming_from`` the version issued but not yet in force and its date; with words
+    ``q``, only the documents they find (``projections.search``; ``agency_id`` narrows that search, the caller
+    still selects the agency). ``sort_key`` is what a page is ordered by: the
+    code, or the rank of the match then the code."""
     day = today.isoformat()
-    cols = ", ".join(REGISTER_COLUMNS)
+    cols = ", ".join(f"documents.{c}" for c in REGISTER_COLUMNS)
+    key, params = search.sort_key("documents", q)
+    source, found = search.source("documents", q, agency_id, postgres=postgres)
     sql = (f"(SELECT {cols}, "
            "CASE WHEN issued_from<=? THEN issued WHEN replaces_from<=? THEN replaces END AS in_force, "
            "CASE WHEN issued_from<=? THEN issued_from WHEN replaces_from<=? THEN replaces_from END "
            "AS effective_from, "
            "CASE WHEN issued_from>? THEN issued END AS upcoming, "
-           "CASE WHEN issued_from>? THEN issued_from END AS upcoming_from FROM documents) AS documents")
-    return sql, [day] * 6
+           f"CASE WHEN issued_from>? THEN issued_from END AS upcoming_from, {key} AS sort_key {source}) "
+           "AS documents")
+    return sql, [day] * 6 + params + found
 
 
 IN_PROGRESS = ("EXISTS (SELECT 1 FROM versions v WHERE v.document_id=documents.id AND v.status IN "
@@ -53,9 +60,10 @@ FILTERS = {
 
 
 def register_where(agency_id: str, today: date, *, status: str = "in_force", kind: str | None = None,
-                   q: str | None = None) -> tuple[str, list[Any]]:
-    """``FROM <register on today> WHERE ...`` for one agency and filter, with its params (to page on)."""
-    table, params = register(today)
+                   q: str | None = None, postgres: bool = False) -> tuple[str, list[Any]]:
+    """``FROM <register on today> WHERE ...`` for one agency and filter, with its params (to page on by
+    ``sort_key``); ``q`` searches code and title without regard to accents ("quy trinh" finds "quy trình")."""
+    table, params = register(today, q, agency_id=agency_id, postgres=postgres)
     sql = f"FROM {table} WHERE agency_id=?"
     params.append(agency_id)
     condition = FILTERS[status]
@@ -64,9 +72,6 @@ def register_where(agency_id: str, today: date, *, status: str = "in_force", kin
     if kind:
         sql += " AND kind=?"
         params.append(kind)
-    if q:
-        sql += " AND search LIKE ?"
-        params.append(search_pattern(q))
     return sql, params
 
 
@@ -84,10 +89,13 @@ RECORD_FILTERS = {
 
 
 def records_where(agency_id: str, today: date, *, status: str = "all", series: str | None = None,
-                  q: str | None = None) -> tuple[str, list[Any]]:
+                  q: str | None = None, postgres: bool = False) -> tuple[str, list[Any]]:
     """``FROM records WHERE ...`` for one agency and filter (``due``: retention ended by ``today``, not destroyed
-    yet), with its params (to page on)."""
-    sql, params = "FROM records WHERE agency_id=?", [agency_id]
+    yet), with its params (to page on by ``sort_key``, as the register); ``q`` searches code, title and series."""
+    key, params = search.sort_key("records", q)
+    source, found = search.source("records", q, agency_id, postgres=postgres)
+    sql = f"FROM (SELECT records.*, {key} AS sort_key {source}) AS records WHERE agency_id=?"
+    params += [*found, agency_id]
     condition = RECORD_FILTERS[status]
     if condition:
         sql += f" AND {condition}"
@@ -96,9 +104,6 @@ def records_where(agency_id: str, today: date, *, status: str = "all", series: s
     if series:
         sql += " AND series=?"
         params.append(series)
-    if q:
-        sql += " AND search LIKE ?"
-        params.append(search_pattern(q))
     return sql, params
 
 
@@ -120,8 +125,8 @@ def documents(db: Database, agency_id: str, *, today: date, status: str = "in_fo
     """The register on ``today``: ``in_force`` (default), ``upcoming`` (issued, not yet in force), ``draft``
     (a version in progress), ``superseded``, ``obsolete`` or ``all``; ``q`` searches code and title without
     regard to accents ("quy trinh" finds "quy trình")."""
-    base, params = register_where(agency_id, today, status=status, kind=kind, q=q)
-    return _rows(db, f"SELECT * {base} AND code>? ORDER BY code LIMIT ?", (*params, after, limit))
+    base, params = register_where(agency_id, today, status=status, kind=kind, q=q, postgres=db.postgres)
+    return _rows(db, f"SELECT * {base} AND sort_key>? ORDER BY sort_key LIMIT ?", (*params, after, limit))
 
 
 def inbox(db: Database, user_id: str, agency_id: str) -> list[dict[str, Any]]:
@@ -143,7 +148,7 @@ def loans(db: Database, agency_id: str, *, today: date, overdue_only: bool = Fal
 
 def retention_due(db: Database, agency_id: str, *, today: date) -> list[dict[str, Any]]:
     """Records whose retention has ended and which are not destroyed yet."""
-    base, params = records_where(agency_id, today, status=RecordState.DUE)
+    base, params = records_where(agency_id, today, status=RecordState.DUE, postgres=db.postgres)
     return _rows(db, f"SELECT * {base} ORDER BY retention_ends_on, code", tuple(params))
 
 

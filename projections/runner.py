@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from projections import directory, merkle, views
+from projections import acknowledgements, cases, directory, merkle, outbox, periodic_review, search, views
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
-VIEW_MODULES: list[Any] = [views, directory, merkle]
+# The outbox decides after the people are known.
+VIEW_MODULES: list[Any] = [views, directory, merkle, cases, acknowledgements, periodic_review, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with
+
+
+ReadAhead = tuple[int, "Future[tuple[list[Any], list[Ev]]]"]  # (the position it reads after, the page read)
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class Projector:
             cur.execute("SELECT position FROM projection_tracking WHERE name=?", (SCHEMA,))
             row = cur.fetchone()
             if row is None or int(row[0]) != views.SCHEMA_VERSION:
-                for table in self.tables():
+                for table in (*search.INDEX_TABLES, *self.tables()):
                     cur.execute(f"DROP TABLE IF EXISTS {table}")
                 cur.execute("DELETE FROM projection_tracking WHERE name IN (?, ?)", (NAME, SCHEMA))
                 cur.execute("INSERT INTO projection_tracking VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -59,6 +64,10 @@ class Projector:
             for module in VIEW_MODULES:
                 for statement in module.SCHEMA:
                     cur.execute(statement)
+                if hasattr(module, "prepare"):
+                    module.prepare(cur, self.ledger)
+            for statement in search.schema(self.db.postgres):  # kept by the engine as the views' rows change
+                cur.execute(statement)
             cur.execute("INSERT INTO projection_tracking VALUES (?, 0) ON CONFLICT DO NOTHING", (NAME,))
 
     def position(self) -> int:
@@ -68,16 +77,34 @@ class Projector:
         return int(row[0]) if row else 0
 
     def catch_up(self, *, progress: Callable[[int], None] | None = None, limit: int | None = None) -> CatchUp:
-        """Applies every event after the tracked position; returns how many were applied."""
+        """Applies every event after the tracked position; returns how many were applied.
+
+        While a page is applied, the next one is read and decoded in a second thread (once a page came full, so
+        there is more to read): the database's own work of either overlaps the Python of the other."""
         started, total = time.perf_counter(), 0
         position = 0
-        while limit is None or total < limit:
-            applied, position = self._apply_page()
-            total += applied
-            if progress and applied:
-                progress(applied)
-            if applied < self.page_size:
-                break
+        settle = getattr(self.ledger.recorder, "settle", None)
+        if settle is not None:  # PostgreSQL: wait for the writers still in flight, so every commit so far is read
+            settle()
+        tracked = self.position()
+        if (self.ledger.recorder.max_notification_id() or 0) <= tracked:
+            # Nothing new: two plain reads, not the write lock (BEGIN IMMEDIATE, FOR UPDATE) every read would take.
+            return CatchUp(0, tracked, time.perf_counter() - started)
+        ahead: ThreadPoolExecutor | None = None
+        pending: ReadAhead | None = None
+        try:
+            while limit is None or total < limit:
+                if pending is None and total:
+                    ahead = ahead or ThreadPoolExecutor(max_workers=1, thread_name_prefix="isoledger-read-ahead")
+                applied, position, pending = self._apply_page(ahead, pending)
+                total += applied
+                if progress and applied:
+                    progress(applied)
+                if applied < self.page_size:
+                    break
+        finally:
+            if ahead is not None:
+                ahead.shutdown(wait=True, cancel_futures=True)
         if total and self.on_caught_up is not None:
             self.on_caught_up()
         return CatchUp(total, position, time.perf_counter() - started)
@@ -90,15 +117,26 @@ class Projector:
             cur.execute("UPDATE projection_tracking SET position=0 WHERE name=?", (NAME,))
         return self.catch_up(progress=progress)
 
-    def _apply_page(self) -> tuple[int, int]:
+    def _read(self, position: int) -> tuple[list[Any], list[Ev]]:
+        """The page of notifications after ``position``, and its events decoded (once, for every view)."""
+        page = self.ledger.recorder.select_notifications(position, self.page_size, inclusive_of_start=False)
+        return page, [self._event(n) for n in page]
+
+    def _apply_page(self, ahead: ThreadPoolExecutor | None, pending: ReadAhead | None
+                    ) -> tuple[int, int, ReadAhead | None]:
         lock = " FOR UPDATE" if self.db.postgres else ""
         with self.db.transaction() as cur:
             cur.execute(f"SELECT position FROM projection_tracking WHERE name=?{lock}", (NAME,))
             position = int(cur.fetchone()[0])
-            page = self.ledger.recorder.select_notifications(position, self.page_size, inclusive_of_start=False)
+            if pending is not None and pending[0] == position:
+                page, events = pending[1].result()
+            else:  # nothing read ahead, or another runner moved the position meanwhile
+                page, events = self._read(position)
             if not page:
-                return 0, position
-            events = [self._event(n) for n in page]
+                return 0, position, None
+            following = None
+            if ahead is not None and len(page) == self.page_size:
+                following = (page[-1].id, ahead.submit(self._read, page[-1].id))
             for module in VIEW_MODULES:
                 if hasattr(module, "apply_page"):
                     module.apply_page(cur, events)
@@ -107,7 +145,7 @@ class Projector:
                         for event in events:
                             module.apply(cur.execute, event)
             cur.execute("UPDATE projection_tracking SET position=? WHERE name=?", (page[-1].id, NAME))
-            return len(page), page[-1].id
+            return len(page), page[-1].id, following
 
     @staticmethod
     def tables() -> list[str]:

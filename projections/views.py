@@ -9,13 +9,15 @@ from typing import Any
 
 from ledger import people
 from ledger.document import KINDS
+from ledger.qms.registry import process_named
 from ledger.vocabulary import PENDING, DestructionStatus, DocumentStatus, VersionStatus
 from projections.db import delete_owned, insert_rows, select_owned
-from projections.text import fold
+from projections.text import words
 
 TABLES = ("documents", "versions", "inbox", "records", "loans", "record_grants", "audit")
 # Raised whenever a view's columns change: views made under another number are dropped and rebuilt from the log.
-SCHEMA_VERSION = 3  # 3: departments, and the users' department
+SCHEMA_VERSION = 6  # 3: departments, users' department; 4: QMS cases; 5: outbox, acknowledgements, periodic
+# reviews; 6: full-text search (projections/search.py)
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
@@ -193,7 +195,7 @@ def _registered(p: Page, e: Ev) -> None:
         "id": e.aggregate_id, "agency_id": f["agency_id"], "code": f["code"], "title": f["title"], "kind": f["kind"],
         "department": f["department"], "requires_signature": int(KINDS[f["kind"]][2]), "status": DocumentStatus.ACTIVE,
         "issued": None, "issued_from": None, "replaces": None, "replaces_from": None, "latest": 0,
-        "search": fold(f"{f['code']} {f['title']}"),
+        "search": words(f"{f['code']} {f['title']}"),
         "version": e.version, "updated_at": e.at}
 
 
@@ -317,7 +319,7 @@ def _opened(p: Page, e: Ev) -> None:
         "id": e.aggregate_id, "agency_id": f["agency_id"], "code": f["code"], "title": f["title"],
         "series": f["series"], "confidentiality": f["confidentiality"], "retention_years": f["retention_years"],
         "closed_on": None, "retention_ends_on": None, "on_hold": 0, "on_loan": 0, "destruction": None, "files": 0,
-        "search": fold(f"{f['code']} {f['title']} {f['series']}"), "version": e.version, "updated_at": e.at}
+        "search": words(f"{f['code']} {f['title']} {f['series']}"), "version": e.version, "updated_at": e.at}
 
 
 def _record(**values: Any) -> Callable[[Page, Ev], None]:
@@ -482,9 +484,31 @@ def summary(e: Ev, lang: str = "vi") -> str:
             f"SHA-256 {f['sha256'][:12]}…",
             f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) read confidential file {f['index']}, "
             f"SHA-256 {f['sha256'][:12]}…"),
+        "SignInThrottled": lambda: pick(
+            f"Tạm chặn đăng nhập sau {f['failures']} lần sai từ {f['address']} "
+            f"({'địa chỉ này' if f['scope'] == 'pair' else 'các địa chỉ lạ'}), chờ {f['retry_after']} giây",
+            f"Sign-in held back after {f['failures']} failures from {f['address']} "
+            f"({'this address' if f['scope'] == 'pair' else 'unknown addresses'}), wait {f['retry_after']} s"),
+        "PasswordChanged": lambda: pick("Đổi mật khẩu; các phiên khác đã kết thúc",
+                                        "Password changed; the other sessions ended"),
+        "PasswordReset": lambda: pick("Đặt lại mật khẩu dùng một lần; mọi phiên đã kết thúc",
+                                      "Password reset to a one-time password; every session ended"),
     }
+    if e.kind == "Case":
+        return _case_summary(e, en)
     make = texts.get(e.type)
     return make() if make else e.type
+
+
+def _case_summary(e: Ev, en: bool) -> str:
+
+    process = process_named(e.f["process"])
+    step = process.step(e.f["step"])
+    i = 1 if en else 0
+    said = step.label[i] if step else e.f["step"]
+    state = process.states.get(e.f["state"] if e.type == "CaseOpened" else e.f["to_state"], ("", ""))[i]
+    reason = f": {e.f['reason']}" if e.f.get("reason") else ""
+    return f"{process.label[i]} — {said} → {state}{reason}"
 
 
 VERDICTS = {"agree": ("đồng ý", "agree"), "agree_with_comments": ("đồng ý, có góp ý", "agree with comments"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("isoledger.projections")
@@ -27,6 +28,8 @@ class ProjectionWorker:
         self._worker_lock = threading.Lock()
         self._wake = threading.Event()
         self._worker: threading.Thread | None = None
+        self.listeners: list[Callable[[], None]] = []  # told when a catch-up applied events (the mail sender)
+        self._closed = False
 
     def fresh(self) -> None:
         """Brings the read models up to date before a read."""
@@ -37,16 +40,27 @@ class ProjectionWorker:
         """Wakes the worker (starting it when none runs) and returns at once."""
         with self._worker_lock:
             self._wake.set()
-            if self._worker is None:
+            if self._worker is None and not self._closed:
                 self._worker = threading.Thread(target=self._catch_up_loop, name="isoledger-projections",
                                                 daemon=True)
                 self._worker.start()
+
+    def close(self) -> None:
+        """Ends the worker thread (if one runs) before the database it catches up is closed."""
+        with self._worker_lock:
+            worker, self._closed = self._worker, True
+            self._wake.set()
+        if worker is not None:
+            worker.join(timeout=30)
 
     def _catch_up_loop(self) -> None:
         idle_since = time.monotonic()
         while True:
             self._wake.wait(timeout=WORKER_POLL)
             with self._worker_lock:
+                if self._closed:
+                    self._worker = None
+                    return
                 if not self._wake.is_set():
                     if time.monotonic() - idle_since > WORKER_IDLE:
                         self._worker = None
@@ -55,7 +69,10 @@ class ProjectionWorker:
                 self._wake.clear()
             try:
                 with self._catch_up_lock:
-                    self.projector.catch_up()
+                    applied = self.projector.catch_up()
+                if getattr(applied, "events", 0):
+                    for listener in self.listeners:
+                        listener()
             except Exception:  # noqa: BLE001 - the next read or command catches up again
                 log.warning("projection catch-up failed; the next read retries", exc_info=True)
             idle_since = time.monotonic()

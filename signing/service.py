@@ -36,6 +36,7 @@ class SigningService:
             config, runtime, trust_roots, stamp_font(config.font_path, config.font_size), clock
         )
         self._validator = PdfValidator(runtime, trust_roots)
+        self.trust_roots_configured = bool(trust_roots)  # without any, no certificate can be found trustworthy
 
     def sign(
         self,

@@ -127,6 +127,12 @@ def open_pkcs12_signer(
             field="signer",
         ) from e
     secret = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+    if secret is not None and b"\x00" in secret:  # the native PKCS#12 reader panics on a NUL
+        raise SignerCredentialsError(
+            "The PKCS#12 passphrase must not contain a NUL character.",
+            "Mật khẩu của tệp khóa PKCS#12 không được chứa ký tự NUL.",
+            field="passphrase",
+        )
     try:
         key, cert, others = pkcs12.load_key_and_certificates(data, secret)
     except (ValueError, TypeError) as e:

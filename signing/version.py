@@ -196,6 +196,23 @@ class VersionSigning:
             if seal else None,
         )
 
+    def _check_trusted(self, signed: Any) -> None:
+        """The agency requires a trusted chain for approval signatures: the new signature, validated as anyone
+        will validate it, must chain to a configured trust root (none configured: nothing is trusted)."""
+        if not getattr(self.service, "trust_roots_configured", False):
+            raise se.CertificateUntrustedError(
+                "The agency requires approval signatures with a trusted certificate, and this server has no trust "
+                "roots configured (ISOLEDGER_TRUST_ROOTS).",
+                "Cơ quan yêu cầu chữ ký phê duyệt bằng chứng thư số tin cậy, nhưng máy chủ chưa cấu hình chứng thư "
+                "gốc tin cậy (ISOLEDGER_TRUST_ROOTS).", field="p12")
+        mine = [r for r in self.service.validate(signed.content) if r.field_name == signed.facts.field_name]
+        if not mine or not mine[-1].trusted:
+            raise se.CertificateUntrustedError(
+                "The agency requires approval signatures with a certificate that chains to a trusted root; this "
+                "one does not.",
+                "Cơ quan yêu cầu chữ ký phê duyệt bằng chứng thư số có chuỗi đến chứng thư gốc tin cậy; chứng thư "
+                "này không có.", field="p12")
+
     def sign(self, actor: Actor, document_id: str, n: int, signer: Signer, *, meaning: str,
              choice: StampChoice | None = None, expected_version: int | None = None) -> FileRef:
         """Stamp and sign the version's PDF, store it, record the signature; returns the signed file.
@@ -218,6 +235,8 @@ class VersionSigning:
                 pdf, signer, signer_name=account["full_name"], agency=agency["name"] if agency else actor.agency_id,
                 meaning=meaning_, look=self.look(actor, style, choice.images), placement=placement,
                 level=choice.level, style=style)
+            if meaning_ is Meaning.APPROVAL and agency and agency.get("require_trusted_approval"):
+                self._check_trusted(signed)
         finally:
             signer.close()
         stored: FileRef = self.archive.put(io.BytesIO(signed.content), signed_name(ref.filename),

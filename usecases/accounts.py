@@ -10,17 +10,18 @@ from typing import Any, Protocol, TypeVar
 
 from ledger.actors import Actor
 from ledger.department import LEADERSHIP
-from ledger.errors import InvalidInput, NotAllowed
+from ledger.errors import InvalidInput, NotAllowed, RuleViolation
 from ledger.files import FileRef
 from ledger.vocabulary import AccountStatus, Role
 from signing.version import account_scope, agency_scope
 from usecases import roles as R
 from usecases.departments import department_label, manages
 from usecases.deps import Deps
+from usecases.passwords import MIN_PASSWORD, check_password
 from usecases.visibility import AGENCY, USER, Visibility, not_found
 
 T = TypeVar("T")
-MIN_PASSWORD = 10
+__all__ = ["MIN_PASSWORD", "Accounts", "Credentials", "check_password"]
 Read = Callable[[Any, str, list[Any]], T]
 
 
@@ -34,15 +35,14 @@ class Credentials(Protocol):
     def set_password_hash(self, username: str, hashed: str) -> None: ...
     def require_password_change(self, username: str, required: bool) -> None: ...
     def must_change_password(self, username: str) -> bool: ...
+    def end_sessions(self, username: str, *, keep: str = "") -> None: ...
+    def forget_failures(self, username: str) -> None: ...
 
 
-def check_password(password: Any, field: str = "password") -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
-                           f"A password needs at least {MIN_PASSWORD} characters.", field=field)
-    if len(password) > 200:
-        raise InvalidInput("Mật khẩu dài quá 200 ký tự.", "The password is longer than 200 characters.", field=field)
-    return password
+LAST_ADMIN = ("Không thể khóa, vô hiệu hóa hay bỏ vai trò quản trị của quản trị hệ thống đang hoạt động cuối cùng; "
+              "hãy tạo một quản trị hệ thống khác trước.",
+              "The last active system administrator cannot be locked, deactivated or lose the role; create another "
+              "system administrator first.")
 
 
 class Accounts:
@@ -195,7 +195,7 @@ class Accounts:
         """The new account and, when no password was given, the one-time password it must change at sign-in."""
         if not manages(actor.roles, actor.agency_id, agency_id) or self.deps.directory.find_agency(agency_id) is None:
             raise not_found(AGENCY)
-        given = check_password(password) if password is not None else None
+        given = check_password(password, username=username) if password is not None else None
         chosen = given or secrets.token_urlsafe(12)
         hashed = self.credentials.hash(chosen)
         state = self.deps.directory.create_account(actor, username=username, agency_id=agency_id, full_name=full_name,
@@ -211,6 +211,7 @@ class Accounts:
                ) -> dict[str, Any]:
         """Applies each given change in turn; ``expected_version`` (If-Match) guards the first one."""
         state = self.managed(actor, username)
+        self._keeps_an_administrator(actor, state, roles=roles, action=action)
         d = self.deps.directory
         steps: list[Any] = []
         if full_name is not None or email is not None:
@@ -226,24 +227,81 @@ class Accounts:
             steps.append(lambda ev: d.unlock(actor, username, expected_version=ev))
         elif action == "deactivate":
             steps.append(lambda ev: d.deactivate(actor, username, reason=reason, expected_version=ev))
-        new_hash = self.credentials.hash(check_password(password)) if password is not None else None
+        new_hash = self.credentials.hash(check_password(password, username=username)) \
+            if password is not None else None
+        if new_hash is not None:
+            steps.append(lambda ev: d.record_password_reset(actor, username))
         for step in steps:
             state = step(expected_version)
             expected_version = None
+        if action in ("lock", "deactivate") or new_hash is not None:
+            self.credentials.end_sessions(username)  # unlocking later does not revive these tokens
         if new_hash is not None:
             self.credentials.set_password_hash(username, new_hash)
         self.deps.projections.after_command()
         return state
 
+    def _keeps_an_administrator(self, actor: Actor, account: dict[str, Any], *, roles: list[str] | None,
+                                action: str | None) -> None:
+        """Refuses locking or deactivating oneself, and leaving the installation without an active administrator."""
+        if action == "lock" and actor.user_id == account["username"]:
+            raise RuleViolation("Không thể tự khóa tài khoản của mình.", "You cannot lock your own account.",
+                                code="self_lock", field="username")
+        losing = action in ("lock", "deactivate") or (roles is not None and "admin" not in roles)
+        if not losing or "admin" not in account["roles"] or account["status"] != AccountStatus.ACTIVE:
+            return
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT username, roles FROM users WHERE status='active' AND username<>?",
+                        (account["username"],))
+            others = [u for u, r in cur.fetchall() if "admin" in json.loads(r)]
+        if not any(self._active(u) for u in others):
+            raise RuleViolation(*LAST_ADMIN, code="last_administrator", field="roles" if action is None else "username")
+
+    def _active(self, username: str) -> bool:
+        found = self.deps.directory.find_account(username)
+        return found is not None and found["status"] == AccountStatus.ACTIVE and "admin" in found["roles"]
+
     def reset_password(self, actor: Actor, username: str) -> str:
-        """A new one-time password for ``username``, to be changed at their next sign-in."""
+        """A new one-time password for ``username``, to be changed at their next sign-in; their sessions end."""
         account = self.managed(actor, username)
         if account["status"] == AccountStatus.DEACTIVATED:
             raise NotAllowed("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.",
                              code="account_deactivated")
+        return self._reset(actor, username)
+
+    def _reset(self, actor: Actor, username: str) -> str:
         password = secrets.token_urlsafe(12)
-        self.credentials.set_password_hash(username, self.credentials.hash(password))
+        hashed = self.credentials.hash(password)
+        self.deps.directory.record_password_reset(actor, username)
+        self.credentials.end_sessions(username)
+        self.credentials.set_password_hash(username, hashed)
         self.credentials.require_password_change(username, True)
+        self.deps.projections.after_command()
+        return password
+
+    # ---- the server's operator (``isoledger admin ...`` on the server: recovery when no administrator can) ----
+    def operator_unlock(self, operator: Actor, username: str) -> dict[str, Any]:
+        """Unlocks ``username`` (if locked) and forgets its failed sign-ins; its old sessions stay ended."""
+        account = self.deps.directory.find_account(username)
+        if account is None:
+            raise not_found(USER)
+        if account["status"] == AccountStatus.LOCKED:
+            account = self.deps.directory.unlock(operator, username)
+        self.credentials.forget_failures(username)
+        self.deps.projections.after_command()
+        return account
+
+    def operator_reset_password(self, operator: Actor, username: str) -> str:
+        """A one-time password for ``username`` (to be changed at sign-in), by the server's operator."""
+        account = self.deps.directory.find_account(username)
+        if account is None:
+            raise not_found(USER)
+        if account["status"] == AccountStatus.DEACTIVATED:
+            raise NotAllowed("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.",
+                             code="account_deactivated")
+        password = self._reset(operator, username)
+        self.credentials.forget_failures(username)
         return password
 
     def account_list(self, actor: Actor, agency_id: str) -> list[dict[str, Any]]:
@@ -263,16 +321,36 @@ class Accounts:
         """Whether ``username`` signed in with a one-time password they have yet to change."""
         return self.credentials.must_change_password(username)
 
-    def change_own_password(self, username: str, *, current: str, new: str) -> None:
+    def change_own_password(self, actor: Actor, *, current: str, new: str, session: str = "") -> None:
+        """Changes ``actor``'s own password; every other session of theirs ends (``session``, this one, stays)."""
+        username = actor.user_id
         if not self.credentials.verify(self.credentials.password_hash(username), current or ""):
             raise InvalidInput("Mật khẩu hiện tại không đúng.", "The current password is wrong.",
                                field="current_password")
-        check_password(new, "new_password")
+        check_password(new, "new_password", username=username)
         if new == current:
             raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại.",
                                "The new password must differ from the current one.", field="new_password")
-        self.credentials.set_password_hash(username, self.credentials.hash(new))
+        hashed = self.credentials.hash(new)
+        self.deps.directory.record_password_changed(actor, username)
+        self.credentials.end_sessions(username, keep=session)
+        self.credentials.set_password_hash(username, hashed)
         self.credentials.require_password_change(username, False)
+        self.deps.projections.after_command()
+
+    def lockouts(self, actor: Actor, *, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest sign-in lockouts (SignInThrottled events) of the accounts ``actor`` administers."""
+        self.deps.projections.fresh()
+        sql = "SELECT a.occurred_at, a.summary, u.username, u.full_name, u.agency_id FROM audit a " \
+              "JOIN users u ON u.aggregate_id=a.aggregate_id WHERE a.event_type='SignInThrottled'"
+        params: list[Any] = []
+        if "admin" not in actor.roles:
+            sql += " AND u.agency_id=?"
+            params.append(actor.agency_id)
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute(sql + " ORDER BY a.position DESC LIMIT ?", (*params, limit))
+            names = ("occurred_at", "summary", "username", "full_name", "agency_id")
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     # ---- who can be picked ------------------------------------------------------------------
     def active(self, agency_id: str) -> list[tuple[str, str, set[str]]]:

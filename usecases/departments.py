@@ -99,14 +99,14 @@ class Departments:
         return self.visibility.agency(agency_id)
 
     def set_rules(self, actor: Actor, agency_id: str, *, delegated_kinds: Any = None,
-                  records_controller_controls_documents: Any = None,
+                  records_controller_controls_documents: Any = None, require_trusted_approval: Any = None,
                   expected_version: int | None = None) -> dict[str, Any]:
         """Which kinds department leaders approve, and whether the records controller controls documents."""
         self.check_manages(actor, agency_id)
         state = self.directory.set_agency_rules(
             actor, agency_id, delegated_kinds=delegated_kinds,
             records_controller_controls_documents=records_controller_controls_documents,
-            expected_version=expected_version)
+            require_trusted_approval=require_trusted_approval, expected_version=expected_version)
         self.deps.projections.after_command()
         return state
 

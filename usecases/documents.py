@@ -28,8 +28,8 @@ class Documents:
     def __init__(self, deps: Deps, visibility: Visibility) -> None:
         self.deps, self.visibility = deps, visibility
 
-    def _own(self, actor: Actor, document_id: str) -> dict[str, Any]:
-        return self.visibility.document(actor, document_id, READERS, command=True)
+    def _own(self, actor: Actor, document_id: str) -> None:
+        self.visibility.check_own_document(actor, document_id)
 
     def get(self, actor: Actor, document_id: str) -> dict[str, Any]:
         """The document now, if ``actor`` may read it (another agency's: 404)."""

@@ -5,17 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from usecases.accounts import Accounts
+from usecases.acknowledgements import Acknowledgements
 from usecases.departments import Departments
 from usecases.deps import Deps
 from usecases.documents import Documents
 from usecases.evidence import Evidence
+from usecases.feed import EventFeed
 from usecases.health import Health
 from usecases.history import Histories
+from usecases.notifications import Notifications
+from usecases.periodic_review import PeriodicReviews
+from usecases.planning import Planning
+from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
+from usecases.reminders import Reminders
 from usecases.signing import Signing
 from usecases.verification import Verification
 from usecases.visibility import Visibility
+from usecases.webhooks import Webhooks
 
 
 @dataclass(frozen=True)
@@ -34,11 +42,22 @@ class UseCases:
     accounts: Accounts
     departments: Departments
     health: Health
+    notifications: Notifications
+    reminders: Reminders
+    acknowledgements: Acknowledgements
+    periodic_reviews: PeriodicReviews
+    feed: EventFeed
+    webhooks: Webhooks
+    qms: Qms
+    planning: Planning
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
         seen = Visibility(deps)
         history = Histories(deps, seen)
+        told, registers = Notifications(deps, seen), Registers(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
-                   Verification(deps, seen), Registers(deps, seen), history, Evidence(deps, seen, history),
-                   Accounts(deps, seen), Departments(deps, seen), Health(deps))
+                   Verification(deps, seen), registers, history, Evidence(deps, seen, history),
+                   Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
+                   Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
+                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)))

@@ -33,8 +33,8 @@ class Records:
     def __init__(self, deps: Deps, visibility: Visibility) -> None:
         self.deps, self.visibility = deps, visibility
 
-    def _own(self, actor: Actor, record_id: str) -> dict[str, Any]:
-        return self.visibility.record(actor, record_id, READERS, command=True)
+    def _own(self, actor: Actor, record_id: str) -> None:
+        self.visibility.check_own_record(actor, record_id)
 
     def open(self, actor: Actor, agency_id: str, *, code: str, title: str, series: str,
              retention_years: int | None, legal_basis: str, confidentiality: str = "normal") -> Done:

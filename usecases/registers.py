@@ -2,7 +2,9 @@
 
 Each takes ``read(cursor, base, params)``: the entry point's own paging over ``SELECT ... <base>``, where
 ``base`` is ``FROM ... WHERE ...`` (the API pages by an opaque cursor, the pages by ``?after=``/``?before=``);
-the use case checks who may read the agency, brings the read models up to date and runs it in one transaction.
+the document and record registers are paged by their ``sort_key`` column (the code, or with a search the rank
+of the match then the code). The use case checks who may read the agency, brings the read models up to date
+and runs it in one transaction.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ class Registers:
         """The document register of ``agency_id`` on today (``projections.queries.FILTERS`` names ``status``)."""
         self.visibility.check_visible(actor, agency_id, frozenset(R.MEMBERS))
         self.deps.projections.fresh()
-        base, params = queries.register_where(agency_id, self.deps.ledger.today(), status=status, kind=kind, q=q)
+        base, params = queries.register_where(agency_id, self.deps.ledger.today(), status=status, kind=kind, q=q,
+                                              postgres=self.deps.db.postgres)
         return self._run(base, params, read)
 
     def working_versions(self, agency_id: str, document_ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -58,7 +61,8 @@ class Registers:
         """The agency and its documents in force (công khai: no sign-in), 404 for no such agency."""
         agency = self.visibility.agency(agency_id)
         self.deps.projections.fresh()
-        base, params = queries.register_where(agency_id, self.deps.ledger.today(), q=q)
+        base, params = queries.register_where(agency_id, self.deps.ledger.today(), q=q,
+                                              postgres=self.deps.db.postgres)
         return agency, self._run(base, params, read)
 
     def records(self, actor: Actor, agency_id: str, read: Read[T], *, status: str = "all",
@@ -66,7 +70,8 @@ class Registers:
         """The record register of ``agency_id`` (``projections.queries.RECORD_FILTERS`` names ``status``)."""
         self.visibility.check_visible(actor, agency_id, frozenset(R.RECORD_READERS))
         self.deps.projections.fresh()
-        base, params = queries.records_where(agency_id, self.deps.ledger.today(), status=status, series=series, q=q)
+        base, params = queries.records_where(agency_id, self.deps.ledger.today(), status=status, series=series, q=q,
+                                             postgres=self.deps.db.postgres)
         return self._run(base, params, read)
 
     def retention_due(self, actor: Actor, agency_id: str, read: Read[T]) -> T:

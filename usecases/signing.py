@@ -91,6 +91,11 @@ class Signing:
             reports = list(self.service().validate(pdf, offline=offline))
         return SignatureCheck(state, ver, ref, reports)
 
+    def trust_roots_configured(self) -> bool:
+        """Whether the server trusts any root: without one, every certificate is accepted when signing and none is
+        found trustworthy when validating (the report and the pages say so)."""
+        return bool(getattr(self.service(), "trust_roots_configured", False))
+
     def validate(self, pdf: bytes, *, offline: bool = False) -> list[SignatureReport]:
         """Every signature of any PDF (never stored); a file that is no PDF: 415."""
         return list(self.service().validate(pdf, offline=offline))

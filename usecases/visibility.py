@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from ledger.document import Document
 from ledger.errors import LedgerError, NotFound
+from ledger.record import Record
 from ledger.vocabulary import Role
 from usecases.deps import Deps
 
@@ -82,10 +84,17 @@ class Visibility:
         finders: tuple[tuple[str, What, Callable[[str], str | None]], ...] = (
             ("document_id", DOCUMENT, lambda i: _agency_of(ledger.document, i)),
             ("record_id", RECORD, lambda i: _agency_of(ledger.record, i)),
+            ("case_id", ("mục", "item"), lambda i: _agency_of(ledger.case, i)),
             ("department_id", DEPARTMENT, lambda i: (directory.find_department(i) or {}).get("agency_id")),
             ("user_id", USER, lambda i: (directory.find_account(i) or {}).get("agency_id")),
             ("agency_id", AGENCY, lambda i: i if directory.find_agency(i) is not None else None),
             ("position", ("sự kiện", "event"), lambda i: self.agency_of_event(int(i)) if i.isdigit() else None),
+            ("notification_id", ("thông báo", "notification"), self.agency_of_notification),
+            ("webhook_id", ("webhook", "webhook"),
+             lambda i: self._owner("SELECT owner_agency FROM webhooks WHERE id=?", i)),
+            ("delivery_id", ("lần gửi", "delivery"), lambda i: self._owner(
+                "SELECT w.owner_agency FROM webhook_deliveries d JOIN webhooks w ON w.id=d.webhook_id WHERE d.id=?",
+                i)),
         )
         for name, what, find in finders:
             if name in params:
@@ -102,6 +111,19 @@ class Visibility:
             row = cur.fetchone()
         return None if row is None else str(row[0])
 
+    def _owner(self, sql: str, key: str) -> str | None:
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute(sql, (key,))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def agency_of_notification(self, note_id: str) -> str | None:
+        """The agency a notification is about (None when there is none)."""
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT agency_id FROM notifications WHERE id=?", (note_id,))
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
     def document(self, who: Who, document_id: str, roles: frozenset[str], *, command: bool = False
                  ) -> dict[str, Any]:
         """The document now, if ``who`` may read it with ``roles`` (or act on it: ``command``); else 404."""
@@ -110,6 +132,21 @@ class Visibility:
     def record(self, who: Who, record_id: str, roles: frozenset[str], *, command: bool = False) -> dict[str, Any]:
         """The record now, if ``who`` may read it with ``roles`` (or act on it: ``command``); else 404."""
         return self._aggregate(who, record_id, roles, command, self.deps.ledger.record, RECORD)
+
+    def check_own_document(self, who: Who, document_id: str) -> None:
+        """404 unless the document exists and is of ``who``'s own agency (a command's check: no state read)."""
+        self._check_own_aggregate(who, Document, document_id, DOCUMENT)
+
+    def check_own_record(self, who: Who, record_id: str) -> None:
+        """404 unless the record exists and is of ``who``'s own agency (a command's check: no state read)."""
+        self._check_own_aggregate(who, Record, record_id, RECORD)
+
+    def _check_own_aggregate(self, who: Who, cls: type[Any], aggregate_id: str, what: What) -> None:
+        try:
+            agency = self.deps.ledger.agency_of(cls, aggregate_id)
+        except NotFound:
+            raise not_found(what) from None
+        self.check_own(who, agency, what)
 
     def _aggregate(self, who: Who, aggregate_id: str, roles: frozenset[str], command: bool,
                    load: Callable[[str], dict[str, Any]], what: What) -> dict[str, Any]:

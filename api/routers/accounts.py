@@ -20,13 +20,16 @@ Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 
 class PasswordReset(BaseModel):
     username: str
-    one_time_password: str = Field(description="Chỉ trả về một lần; phải đổi khi đăng nhập / returned once; to be "
-                                               "changed at next sign-in")
+    one_time_password: str | None = Field(description="Chỉ trả về một lần (null khi phát lại theo Idempotency-Key: "
+                                                      "không lưu) / returned once (null in an Idempotency-Key replay: "
+                                                      "never stored); to be changed at next sign-in")
 
 
 class PasswordChange(BaseModel):
     current_password: str = Field(min_length=1, max_length=200)
-    new_password: str = Field(min_length=10, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200,
+                              description="Ít nhất 12 ký tự, khác tên đăng nhập, không phổ biến / at least 12 "
+                                          "characters, not the username, not a common password")
 
 
 @router.post("/users/{user_id}/password-reset", response_model=PasswordReset,
@@ -39,6 +42,8 @@ def reset_password(ctx: Ctx, user_id: str, p: Manager, rid: RequestId, key: Idem
 
 @router.post("/auth/password", status_code=204, responses=responses(401, 403, 422),
              summary="Đổi mật khẩu của mình / change your own password")
-def change_password(ctx: Ctx, body: PasswordChange, p: Anyone, key: IdemKey) -> Response:
-    ctx.uc.accounts.change_own_password(p.username, current=body.current_password, new=body.new_password)
+def change_password(ctx: Ctx, body: PasswordChange, p: Anyone, rid: RequestId, key: IdemKey) -> Response:
+    """Also ends every other session of the caller (this token keeps working); recorded as PasswordChanged."""
+    ctx.uc.accounts.change_own_password(p.actor(rid), current=body.current_password, new=body.new_password,
+                                        session=p.session)
     return Response(status_code=204)

@@ -21,7 +21,7 @@ Auditor = Annotated[Principal, Depends(allow(*R.AUDIT))]
             summary="Dòng sự kiện theo thứ tự / the event feed, in order (what you may see)")
 def events(ctx: Ctx, p: FeedReader, rid: RequestId, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Feed:
-    rows, more = ctx.uc.registers.feed(p.actor(rid), after=after, limit=limit)
+    rows, more = ctx.uc.feed.page(p.actor(rid), after=after, limit=limit)  # each event with its data
     last = rows[-1]["position"] if rows else after
     return Feed(items=rows, next_cursor=str(last) if more else None, last_position=last)  # type: ignore[arg-type]
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 
 from api import roles as R
-from api.deps import Ctx, address_of, allow, clear_session, set_session
-from api.errors import responses
+from api.deps import DEVICE_COOKIE, Ctx, address_of, allow, clear_session, same_origin, set_session
+from api.errors import ApiError, responses
 from api.idempotency import IdempotentRoute
 from api.schemas import Me, Session, Token
 from api.security import Principal
@@ -22,7 +22,8 @@ Password = Annotated[str, Form(min_length=1, max_length=200)]
 @router.post("/token", response_model=Token, responses=responses(401, 403, 422, 429),
              summary="Đăng nhập, nhận mã truy cập / sign in for a bearer token")
 def token(ctx: Ctx, request: Request, username: Username, password: Password) -> Token:
-    return Token(access_token=ctx.auth.sign_in(username, password, address_of(request)),
+    return Token(access_token=ctx.auth.sign_in(username, password, address_of(request),
+                                               device_cookie=request.cookies.get(DEVICE_COOKIE)),
                  expires_in=ctx.auth.tokens.ttl)
 
 
@@ -30,7 +31,10 @@ def token(ctx: Ctx, request: Request, username: Username, password: Password) ->
              summary="Đăng nhập cho trang web (cookie) / sign in with a session cookie")
 def open_session(ctx: Ctx, request: Request, response: Response, username: Username,
                  password: Password) -> Session:
-    value = ctx.auth.sign_in(username, password, address_of(request))
+    if not same_origin(request):  # login CSRF: another site signing the browser in as someone else
+        raise ApiError(403, "foreign_origin", "Không đăng nhập từ trang của nơi khác.",
+                       "Sign-in from another site's page is refused.", field="Origin")
+    value = ctx.auth.sign_in(username, password, address_of(request), device_cookie=request.cookies.get(DEVICE_COOKIE))
     csrf = set_session(response, ctx, value)
     return Session(username=username.strip().lower(), csrf_token=csrf, expires_in=ctx.auth.tokens.ttl)
 

@@ -85,6 +85,7 @@ def patch_rules(ctx: Ctx, agency_id: str, body: AgencyRulesPatch, p: Manager, ri
                 key: IdemKey, response: Response) -> AgencyRulesOut:
     state = ctx.uc.departments.set_rules(
         p.actor(rid), agency_id, delegated_kinds=body.delegated_kinds,
-        records_controller_controls_documents=body.records_controller_controls_documents, expected_version=expected)
+        records_controller_controls_documents=body.records_controller_controls_documents,
+        require_trusted_approval=body.require_trusted_approval, expected_version=expected)
     response.headers.update(etag(state["version"]))
     return AgencyRulesOut(**state)

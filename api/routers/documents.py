@@ -44,6 +44,7 @@ UPLOAD = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503)
 DocStatus = Literal["in_force", "upcoming", "pending", "obsolete", "all"]
 COLUMNS = ["id", "agency_id", "code", "title", "kind", "department", "status", "in_force", "effective_from",
            "upcoming", "upcoming_from", "latest", "version", "updated_at"]
+PAGED = [*COLUMNS, "sort_key"]  # the register's order: the code, or a search's rank then the code
 
 
 @router.post("/agencies/{agency_id}/documents", status_code=201, response_model=CommandOut, responses=CMD,
@@ -64,7 +65,7 @@ def list_documents(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId, status: 
                    limit: paging.Limit = 50, cursor: paging.Cursor = None) -> DocumentPage:
     rows, nxt = ctx.uc.registers.documents(
         p.actor(rid), agency_id, lambda cur, base, params: paging.page(
-            cur, f"SELECT {', '.join(COLUMNS)} {base}", params, ["code"], cursor, limit, COLUMNS),
+            cur, f"SELECT {', '.join(PAGED)} {base}", params, ["sort_key"], cursor, limit, PAGED),
         status=status, kind=kind, q=q)
     return DocumentPage(items=rows, next_cursor=nxt)
 

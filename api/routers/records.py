@@ -80,7 +80,8 @@ def list_records(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId,
                  q: Annotated[str | None, Query(max_length=200)] = None,
                  series: Annotated[str | None, Query(max_length=200)] = None, status: RecStatus = "all",
                  limit: paging.Limit = 50, cursor: paging.Cursor = None) -> RecordPage:
-    rows, nxt = ctx.uc.registers.records(p.actor(rid), agency_id, cursor_page(RECORD_COLS, ["code"], cursor, limit),
+    rows, nxt = ctx.uc.registers.records(p.actor(rid), agency_id,
+                                         cursor_page([*RECORD_COLS, "sort_key"], ["sort_key"], cursor, limit),
                                          status=status, series=series, q=q)
     return RecordPage(items=rows, next_cursor=nxt)
 

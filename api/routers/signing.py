@@ -19,6 +19,7 @@ from api.schemas import (
     SignatureOut,
     SignatureReportOut,
     SignatureWords,
+    TrustSetup,
     VerifyReportOut,
 )
 from api.security import Principal
@@ -73,7 +74,8 @@ def signatures(ctx: Ctx, document_id: str, n: int, p: Reader, rid: RequestId, of
                ) -> SignatureReportOut:
     checked = ctx.uc.signing.signatures(p.actor(rid), document_id, n, offline=offline)
     return SignatureReportOut(document_id=document_id, n=n, sha256=checked.file.sha256,
-                              signatures=[signature_out(r) for r in checked.reports])
+                              signatures=[signature_out(r) for r in checked.reports],
+                              **TrustSetup.of(ctx.uc.signing.trust_roots_configured()))
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -110,4 +112,5 @@ def verify(ctx: Ctx, p: Anyone, file: Annotated[UploadFile, File(description="Tá
     data = read_pdf(file)
     reports = ctx.uc.signing.validate(data, offline=offline)  # a file that is no PDF: 415
     return VerifyReportOut(filename=file.filename or "", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                           signatures=[signature_out(r) for r in reports])
+                           signatures=[signature_out(r) for r in reports],
+                           **TrustSetup.of(ctx.uc.signing.trust_roots_configured()))

@@ -12,12 +12,34 @@ from api.web.core import HERE
 
 
 def install(app: FastAPI) -> None:
-    from api.web import admin, audit, documents, home, records, verify
+    from api.web import (
+        acknowledgements,
+        admin,
+        audit,
+        documents,
+        home,
+        notifications,
+        periodic_review,
+        qms,
+        records,
+        verify,
+        webhooks,
+    )
 
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")
     app.include_router(home.router)
+    from api.web import qms_risks  # before the generic QMS pages: /qms/risks/heatmap is not a case
+    app.include_router(qms_risks.router)
+    from api.web import qms_planning  # /qms/planning/…, /qms/departments/…: before any /qms/{collection}/{id}
+
+    app.include_router(qms_planning.router)
     app.include_router(documents.router)
     app.include_router(audit.router)
     app.include_router(records.router)
     app.include_router(verify.router)
     app.include_router(admin.router)
+    app.include_router(notifications.router)
+    app.include_router(acknowledgements.router)
+    app.include_router(periodic_review.router)
+    app.include_router(webhooks.router)
+    app.include_router(qms.router)

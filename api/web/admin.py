@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from api.deps import request_id
 from api.security import Principal
-from api.web import i18n
+from api.web import forms, i18n
 from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render, signed_in
 from ledger.actors import ROLES, Actor
 from ledger.approval import RESERVED, delegable
@@ -99,7 +99,8 @@ def admin_home(request: Request, user: User) -> Response:
     if Role.ADMIN not in user.roles:
         return redirect(f"/admin/agencies/{user.agency_id}")
     agencies = _accounts(request).agency_list(_actor(request, user))
-    return render(request, "admin_home.html", agencies=agencies, ok=_ok(request))
+    lockouts = _accounts(request).lockouts(_actor(request, user))
+    return render(request, "admin_home.html", agencies=agencies, lockouts=lockouts, ok=_ok(request))
 
 
 @router.post("/admin/agencies", response_class=HTMLResponse)
@@ -153,7 +154,7 @@ def update_agency(request: Request, user: User, agency_id: str, form: Form) -> R
         _managed_agency(request, user, agency_id)
         _accounts(request).update_agency(_actor(request, user), agency_id, name=_text(form, "name"),
                                          supervised_by=form.getlist("supervised_by"),
-                                         expected_version=int(_text(form, "version") or 0) or None)
+                                         expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return agency_page(request, user, agency_id, status, errors=errors, error_scope="agency")
@@ -167,7 +168,8 @@ def set_rules(request: Request, user: User, agency_id: str, form: Form) -> Respo
         _department_cases(request).set_rules(_actor(request, user), agency_id,
                                              delegated_kinds=form.getlist("delegated_kinds"),
                                              records_controller_controls_documents=form.get("controls") == "yes",
-                                             expected_version=int(_text(form, "version") or 0) or None)
+                                             require_trusted_approval=form.get("trusted") == "yes",
+                                             expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return agency_page(request, user, agency_id, status, errors=errors)
@@ -219,7 +221,7 @@ def change_department(request: Request, user: User, department_id: str, form: Fo
         leader = _text(form, "leader") or None
         cases.change(_actor(request, user), department_id, name=name if name and name != dep["name"] else None,
                      leader=leader, change_leader=leader != dep["leader"], close=form.get("close") == "yes",
-                     reason=_text(form, "reason"), expected_version=int(_text(form, "version") or 0) or None)
+                     reason=_text(form, "reason"), expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return department_page(request, user, department_id, status, errors=errors)
@@ -286,7 +288,7 @@ def change_account(request: Request, user: User, username: str, form: Form) -> R
                      email=_text(form, "email"),
                      department=department if department and department != current["department"] else None,
                      roles=roles if sorted(roles) != sorted(current["roles"]) else None,
-                     expected_version=int(_text(form, "version") or 0) or None)
+                     expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         return account_page(request, user, username, status, errors=errors)
@@ -327,8 +329,8 @@ def change_password(request: Request, user: User, form: Form) -> Response:
         if new != str(form.get("confirm_password", "")):
             raise InvalidInput("Hai lần nhập mật khẩu mới không khớp.", "The two new passwords differ.",
                                field="confirm_password")
-        _accounts(request).change_own_password(user.username, current=str(form.get("current_password", "")),
-                                               new=new)
+        _accounts(request).change_own_password(_actor(request, user), current=str(form.get("current_password", "")),
+                                               new=new, session=user.session)
     except KNOWN as e:
         status, errors = _errors(request, e)
         required = _accounts(request).must_change_password(user.username)

@@ -28,15 +28,17 @@ CONFIDENTIAL_EXPORT = frozenset({Role.RECORDS_CONTROLLER, Role.AGENCY_LEADER})  
 
 def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> datetime | None:
     """The instant to replay to: an exact event time (``at``), or a date (end of that day) and optional time."""
+    from usecases.history import within_calendar
+
     try:
         if at:
             moment = datetime.fromisoformat(at)
-            return moment if moment.tzinfo else moment.replace(tzinfo=VN)
+            return within_calendar(moment if moment.tzinfo else moment.replace(tzinfo=VN), "at")
         if not day:
             return None
         d = forms.parse_day(day)  # dd/mm/yyyy (or yyyy-mm-dd), hh:mm on the 24-hour clock, in Vietnam time
         t = forms.parse_time(at_time, ("Giờ", "Time")) if at_time else time(23, 59, 59, 999999)
-        return datetime.combine(d, t, tzinfo=VN)
+        return within_calendar(datetime.combine(d, t, tzinfo=VN), "day")
     except InvalidInput as e:
         raise PageError(422, e.message_vi, e.message_en) from None
     except ValueError:

@@ -166,8 +166,8 @@ async def form_data(request: Request) -> FormData:
 
 
 # ---- which agency a page shows ---------------------------------------------------------------
-EVERY_ROLE = frozenset(Role) - {Role.AGENCY_ADMIN}
-SECTIONS = ("documents", "records", "loans", "audit")
+EVERY_ROLE = frozenset(Role) - {Role.AGENCY_ADMIN, Role.SERVICE_ACCOUNT}
+SECTIONS = ("documents", "records", "loans", "audit", "qms")
 
 
 def agency_in_view(request: Request, p: Principal, roles: tuple[str, ...] | frozenset[str]) -> str:
@@ -221,8 +221,11 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     p = getattr(request.state, "principal", None) or user_of(request)
     agency = None
     shown = _agency_shown(request, p, values)
+    bell = None
     if p is not None:
         agency = ctx_of(request).uc.accounts.agency_name(p.agency_id)
+        from api.web.notifications import unread_of  # the pages build on this module
+        bell = unread_of(request, p)
 
     def in_view(url: str) -> str:
         """``url`` keeping the agency shown, when it is not the user's own (an inspector's supervised one)."""
@@ -239,7 +242,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
         in_view=in_view, label_of=lambda action, name: forms.label(action, name, lang),
         agency_shown=shown if p is not None and shown != p.agency_id else None,
         switcher=_switcher(request, p, shown) if p is not None else None,
-        csrf=csrf_token(request), path=request.url.path, next_url=quote(here), **values)
+        csrf=csrf_token(request), path=request.url.path, next_url=quote(here), bell=bell, **values)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.files import read_p12, streamed, upload_of
 from api.security import Principal
-from api.web import forms, i18n, paging
+from api.web import acknowledgements, forms, i18n, paging, periodic_review
 from api.web import people as picker
 from api.web.core import (
     KNOWN,
@@ -99,7 +99,8 @@ def register_page(request: Request, user: User, status: str = "in_force",
     rows, pager = ctx.uc.registers.documents(
         user.actor(request_id(request)), agency, lambda cur, base, params: paging.keyset(
             request, cur, "id, code, title, kind, department, status, in_force, effective_from, upcoming, "
-            "upcoming_from, latest", base, params, after=after, before=before), status=status, kind=kind, q=q)
+            "upcoming_from, latest, sort_key", base, params, after=after, before=before, key="sort_key"),
+        status=status, kind=kind, q=q)
     working = ctx.uc.registers.working_versions(agency, [r["id"] for r in rows])
     for row in rows:
         row["working"] = working.get(row["id"])
@@ -207,7 +208,9 @@ def detail(request: Request, user: Principal, document_id: str, status: int = 20
                   verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()],
                   meanings=[(k, i18n.pick(MEANINGS[k], lang)) for k in acts.get("meanings", [])],
                   token=token_of(request, user) if acts.get("sign") else None,
-                  stamp=stamp_form(request, document_id, acts) if acts.get("sign") else None, **values)
+                  stamp=stamp_form(request, document_id, acts) if acts.get("sign") else None,
+                  acks=acknowledgements.panel(request, user, state),
+                  review=periodic_review.panel(request, user, state), **values)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -470,4 +473,5 @@ def signatures(request: Request, user: User, document_id: str, n: int, ok: str |
                                                      recorded_only=True)
     reports = [(r, indications.describe(r)) for r in checked.reports]  # the same words as the API's report
     return render(request, "signatures.html", doc=checked.document, ver=checked.version, reports=reports,
-                  times=indications.SIGNING_TIME, ok=ok_message(request, ok))
+                  times=indications.SIGNING_TIME, ok=ok_message(request, ok),
+                  no_trust_roots=not ctx_of(request).uc.signing.trust_roots_configured())

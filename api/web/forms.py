@@ -156,7 +156,7 @@ def problems_of(form: FormData, action: str) -> dict[str, tuple[str, str]]:
                 parse_day(raw, (spec.vi, spec.en), name)
             elif spec.kind == "time":
                 parse_time(raw, (spec.vi, spec.en), name)
-            elif spec.kind == "years" and not raw.isdigit():
+            elif spec.kind == "years" and whole(raw) is None:
                 raise InvalidInput(f"{spec.vi} là số năm, ví dụ 10, hoặc để trống nếu vĩnh viễn.",
                                    f"{spec.en} is a number of years, e.g. 10, or empty for permanent.", field=name)
         except InvalidInput as e:
@@ -198,9 +198,13 @@ def day(form: FormData, name: str, *, required: bool = True) -> str | None:
     return parse_day(raw, what, name).isoformat()
 
 
+def whole(raw: str) -> int | None:
+    """``raw`` as a whole number written in ASCII digits (``²`` or ``٣`` are digits to str.isdigit, not here)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
 def expected(form: FormData) -> int | None:
-    raw = text(form, "expected_version")
-    return int(raw) if raw.isdigit() else None
+    return whole(text(form, "expected_version"))
 
 
 def upload(form: FormData, name: str = "file") -> UploadFile:

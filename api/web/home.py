@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from api.deps import address_of, clear_session, request_id, set_session
+from api.deps import DEVICE_COOKIE, address_of, clear_session, request_id, set_session
 from api.errors import ApiError
 from api.security import Principal
 from api.web import i18n
@@ -106,7 +106,8 @@ async def login(request: Request) -> Response:
         try:
             from starlette.concurrency import run_in_threadpool
 
-            token = await run_in_threadpool(ctx.auth.sign_in, username, password, address_of(request))
+            token = await run_in_threadpool(lambda: ctx.auth.sign_in(
+                username, password, address_of(request), device_cookie=request.cookies.get(DEVICE_COOKIE)))
         except ApiError as e:
             errors[e.field or "password"] = e.message_en if en else e.message_vi
         else:
@@ -183,10 +184,26 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
         proposals = ctx.uc.registers.proposals(p.agency_id)
         box(_("Đề nghị hủy hồ sơ chờ bạn duyệt", "Destruction proposals to decide"),
             [{"url": f"/records/{i}", "text": f"{c} — {t}"} for i, c, t in proposals])
+    qms = qms_waiting(request, p)
+    if qms or p.roles & {r for process in ctx.uc.qms.processes() for s in process.steps for r in s.roles}:
+        box(_("Việc QMS chờ xử lý", "QMS steps waiting for you"), qms, "/qms")
     if Role.INTERNAL_AUDITOR in p.roles:
         box(_("Kiểm tra lịch sử và tính toàn vẹn", "Check histories and integrity"),
             [{"url": f"/audit?agency={p.agency_id}", "text": ctx.uc.accounts.agency_name(p.agency_id)}], "/audit")
     return boxes
+
+
+def qms_waiting(request: Request, p: Principal) -> list[dict[str, Any]]:
+    """The QMS cases waiting on a step ``p`` may take (``uc.qms.waiting_on``), oldest first."""
+    lang = lang_of(request)
+    out = []
+    for w in ctx_of(request).uc.qms.waiting_on(p.actor(request_id(request))):
+        process = ctx_of(request).uc.qms.process(w["collection"])
+        steps = ", ".join(i18n.pick(process.step(s).label, lang) for s in w["steps"])
+        out.append({"url": f"/qms/{w['collection']}/{w['id']}",
+                    "text": f"{w['title']} — {i18n.pick(w['state_label'], lang)}: {steps}",
+                    "note": vndate(w["since"])})
+    return out
 
 
 def supervised(request: Request, p: Principal) -> list[dict[str, Any]]:
@@ -215,7 +232,7 @@ def home(request: Request, user: User) -> HTMLResponse:
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox(request: Request, user: User) -> HTMLResponse:
     _ = i18n.chooser(lang_of(request))
-    items = _tasks(request, user)
+    items = _tasks(request, user) + qms_waiting(request, user)
     watched = supervised(request, user)
     boxes = [{"title": _("Việc cần làm", "Inbox"), "items": items}] if items or not watched else []
     return render(request, "home.html", boxes=boxes, supervised=watched,
@@ -228,7 +245,7 @@ def inbox(request: Request, user: User) -> HTMLResponse:
 def public_page(request: Request, agency_id: str,
                 q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     def every(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
-        cur.execute(f"SELECT id, code, title, kind, in_force, effective_from {base} ORDER BY code LIMIT 500",
+        cur.execute(f"SELECT id, code, title, kind, in_force, effective_from {base} ORDER BY sort_key LIMIT 500",
                     tuple(params))
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

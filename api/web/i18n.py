@@ -101,6 +101,9 @@ def confidentiality(code: str, lang: str) -> str:
 
 # Messages shown after a command succeeded (?ok=...), so a reload does not repeat the command.
 DONE = {
+    "acknowledged": ("Đã ghi nhận: bạn đã đọc và hiểu.", "Recorded: you have read and understood it."),
+    "periodic_review": ("Đã ghi nhận việc xem xét định kỳ.", "The periodic review is recorded."),
+    "ack_reminded": ("Đã nhắc những người chưa đọc và hiểu.", "Those who have not acknowledged it were reminded."),
     "registered": ("Đã đăng ký tài liệu.", "The document is registered."),
     "drafted": ("Đã tải lên dự thảo.", "The draft is uploaded."),
     "revised": ("Đã sửa dự thảo.", "The draft is revised."),

@@ -58,7 +58,8 @@ def register_page(request: Request, user: User, status: str = "all",
     agency = agency_in_view(request, user, R.RECORD_READERS)  # an inspector's: the supervised agency chosen
     rows, pager = ctx_of(request).uc.registers.records(
         user.actor(request_id(request)), agency,
-        lambda cur, base, params: paging.keyset(request, cur, "*", base, params, after=after, before=before),
+        lambda cur, base, params: paging.keyset(request, cur, "*", base, params, after=after, before=before,
+                                                  key="sort_key"),
         status=status if status in STATUSES else "all", q=q)
     _ = i18n.chooser(lang_of(request))
     statuses = [("all", _("Tất cả", "All")), ("open", _("Đang mở", "Open")), ("closed", _("Đã kết thúc", "Closed")),
@@ -87,13 +88,14 @@ def open_record(request: Request, user: User, form: Form) -> Response:
     try:
         forms.check(form, "open")
         years_text = forms.text(form, "retention_years")
-        if years_text and not years_text.isdigit():
+        if years_text and forms.whole(years_text) is None:
             raise InvalidInput("Thời hạn bảo quản là số năm, hoặc để trống nếu vĩnh viễn.",
                                "Retention is a number of years, or empty for permanent.", field="retention_years")
         done = ctx.uc.records.open(
             user.actor(request_id(request)), user.agency_id, code=forms.text(form, "code"),
             title=forms.text(form, "title"), series=forms.text(form, "series"),
-            retention_years=int(years_text) if years_text else None, legal_basis=forms.text(form, "legal_basis"),
+            retention_years=forms.whole(years_text) if years_text else None,
+            legal_basis=forms.text(form, "legal_basis"),
             confidentiality=forms.text(form, "confidentiality"))
     except KNOWN as e:
         status, values = fail(request, "open", e)

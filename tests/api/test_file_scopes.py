@@ -15,6 +15,7 @@ from ledger.files import FileKind, file_scope
 from ledger.references import references
 from signing import SigningConfig, build_signing_service
 from tests.api.conftest import OTHER, OWN, build_world, make_api, pdf_bytes
+from tests.qms.objectives_setup import measured_objective
 from tests.web.conftest import make_p12
 
 
@@ -99,6 +100,8 @@ def test_every_route_that_stores_a_file_stores_it_where_verify_looks(api: Any) -
     seal = {"file": ("con-dau.png", io.BytesIO(sample_seal_png()), "image/png")}
     assert api.call("PUT", f"/api/v1/agencies/{OWN}/seal-image", "giamdoc", files=seal).status_code == 200
     driven |= {("PUT", "/api/v1/users/{user_id}/signature-image"), ("PUT", "/api/v1/agencies/{agency_id}/seal-image")}
+    measured_objective(api)  # a QMS case's evidence: POST …/objectives/{id}/files, then a step names it
+    driven.add(("POST", "/api/v1/objectives/{case_id}/files"))
     checked = api.call("POST", "/api/v1/signatures/verify", "giamdoc",
                        files={"file": ("Quy trình.pdf", io.BytesIO(pdf_bytes("x")), "application/pdf")})
     assert checked.status_code == 200, checked.text
@@ -106,7 +109,7 @@ def test_every_route_that_stores_a_file_stores_it_where_verify_looks(api: Any) -
     assert file_routes(api) == driven, "a route that takes a file is not driven by this test"
 
     found = list(references(api.services.ledger))
-    assert {r.kind for r in found} == set(FileKind)  # versions, signed copy, record file, minutes, images
+    assert {r.kind for r in found} == set(FileKind)  # versions, signed copy, record file, minutes, images, case
     for r in found:
         assert r.scope == file_scope(r.kind, r.aggregate_id), (r.kind, r.ref.key)
         assert api.archive.verify(r.ref, r.scope).ok, r.ref.key

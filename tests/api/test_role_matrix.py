@@ -40,7 +40,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
           ("GET", "/verifier/isoledger_verify.py")}
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
-                        r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify)$")
+                        r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify"
+                        r"|webhooks/\{webhook_id\}/deliveries|webhook-deliveries/\{delivery_id\}/redeliver)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
@@ -60,11 +61,13 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import (accounts, agencies, audit, auth, departments, documents, evidence, health, public,
-                             records, signing)
+    from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
+                             health, notifications, periodic_review, public, qms, records, signing, webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
-                                      audit, evidence, public)] + [evidence.verifier_router]:
+                                      audit, evidence, public, notifications, acknowledgements, periodic_review,
+                                      webhooks, qms)
+                   ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
                 for method in sorted(r.methods):
@@ -73,7 +76,10 @@ def routes() -> list[tuple[str, APIRoute]]:
 
 
 ROUTES = routes()
-GUARDED = [(m, r) for m, r in ROUTES if (m, r.path) not in PUBLIC]
+# The QMS processes' routes are generated from their declarations; tests/qms/test_qms_role_matrix.py walks
+# each process to every step's source state and holds them to the same rules, generated the same way.
+QMS = {(m, r.path) for m, r in ROUTES if "qms" in r.tags}
+GUARDED = [(m, r) for m, r in ROUTES if (m, r.path) not in PUBLIC and (m, r.path) not in QMS]
 
 
 # ---- building state through the ledger ------------------------------------------------------------
@@ -200,6 +206,37 @@ class World:
         ref = self.api.archive.put(io.BytesIO(stamp_png()), "con-dau.png", agency_scope(agency))
         self.api.ctx.directory.set_seal_image(ADMIN, agency, file=ref.to_dict())
         return agency
+
+    def issued(self, agency: str, to: str | None = None) -> str:
+        """Version 1 issued, distributed to ``to`` (named directly; the agency's leader by default)."""
+        doc = self.approved(agency)
+        self.ledger.issue(self.person(SECRETARY[agency]), doc, 1, effective_from="2026-03-02",
+                          distribution=[to or LEADER[agency]])
+        return doc
+
+    # webhooks
+    def webhook(self, agency: str) -> str:
+        manager = Actor(f"quan-tri-{agency}", agency, frozenset({"agency_admin"}))
+        return str(self.api.ctx.uc.webhooks.register(manager, url="http://127.0.0.1:9/x", kinds=["*"])["id"])
+
+    def dead_delivery(self, agency: str) -> str:
+        hook, n = self.webhook(agency), self.n()
+        with self.api.ctx.db.transaction() as cur:
+            cur.execute("INSERT INTO webhook_deliveries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (f"{hook}:t{n}", hook, 1, "Document.Registered", agency, "dead", 6, "", None, 500, "HTTP 500",
+                         "2026-03-02T02:00:00+00:00", None))
+        return f"{hook}:t{n}"
+
+    # notifications
+    def notification(self, agency: str, user: str | None) -> str:
+        """A notification for ``user`` (the agency's leader for a shared one) about a draft of ``agency``."""
+        doc, who, n = self.draft(agency), user or LEADER[agency], self.n()
+        with self.api.ctx.db.transaction() as cur:
+            cur.execute("INSERT INTO notifications (id, user_id, agency_id, kind, subject, aggregate_id, n, title, "
+                        "actor, at, position, data, mail, mail_attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (f"t{n}:{who}", who, agency, "reviewed", "document", doc, 1, "QT", "thuky",
+                         "2026-03-02T02:00:00+00:00", None, "{}", "off", 0))
+        return f"t{n}:{who}"
 
     # people
     def account(self, agency: str) -> str:
@@ -394,6 +431,33 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{V1}/records/{{record_id}}/access-grants/{{grantee}}/revoke"): Case(
         200, lambda w, a, u: {"record_id": w.granted(a, GRANTEE[a]), "grantee": GRANTEE[a]},
         body(lambda w: {"reason": "Đã xong"})),
+    # read and understood
+    ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/acknowledge"): Case(
+        200, doc(lambda w, a, u: w.issued(a, u))),
+    ("GET", f"{V1}/documents/{{document_id}}/versions/{{n}}/acknowledgements"): Case(
+        200, doc(lambda w, a, u: w.issued(a))),
+    ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/acknowledgements/remind"): Case(
+        200, controlled(doc(lambda w, a, u: w.issued(a)))),
+    # periodic review
+    ("PUT", f"{V1}/documents/{{document_id}}/review-period"): Case(
+        200, controlled(doc(lambda w, a, u: w.document(a))), body(lambda w: {"months": 6})),
+    ("POST", f"{V1}/documents/{{document_id}}/periodic-review"): Case(
+        200, controlled(doc(lambda w, a, u: w.issued(a))), body(lambda w: {"comment": "Vẫn phù hợp, không sửa"})),
+    ("GET", f"{V1}/documents/{{document_id}}/periodic-review"): Case(200, doc(lambda w, a, u: w.issued(a))),
+    ("GET", f"{V1}/agencies/{{agency_id}}/documents/review-overdue"): Case(200, lambda w, a, u: {"agency_id": a}),
+    # webhooks
+    ("POST", f"{V1}/webhooks"): Case(201, request=body(lambda w: {"url": "http://127.0.0.1:9/x", "kinds": ["*"]})),
+    ("GET", f"{V1}/webhooks"): Case(200),
+    ("GET", f"{V1}/webhooks/{{webhook_id}}/deliveries"): Case(200, lambda w, a, u: {"webhook_id": w.webhook(a)}),
+    ("POST", f"{V1}/webhook-deliveries/{{delivery_id}}/redeliver"): Case(
+        200, lambda w, a, u: {"delivery_id": w.dead_delivery(a)}),
+    # notifications
+    ("GET", f"{V1}/notifications"): Case(200),
+    ("POST", f"{V1}/notifications/{{notification_id}}/read"): Case(
+        200, lambda w, a, u: {"notification_id": w.notification(a, u)}),
+    ("GET", f"{V1}/notifications/preferences"): Case(200),
+    ("PUT", f"{V1}/notifications/preferences"): Case(
+        200, request=body(lambda w: {"kind": "reviewed", "mode": "digest"})),
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),

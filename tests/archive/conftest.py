@@ -124,11 +124,12 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_key_store(postgres_url: str) -> SqlKeyStore:
+def pg_key_store(postgres_url: str) -> Iterator[SqlKeyStore]:
     store = postgres_key_store(postgres_url)
     with store._transaction() as cur:  # a clean table per test
         cur.execute("DELETE FROM archive_data_keys")
-    return store
+    yield store
+    store.close()
 
 
 # -- sample files: the smallest bytes each sniffing rule accepts --------------------------------------

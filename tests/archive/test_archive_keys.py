@@ -56,6 +56,24 @@ class TestPostgresKeyStore(KeyStoreContract):
     def keys(self, pg_key_store: SqlKeyStore) -> SqlKeyStore:
         return pg_key_store
 
+    def test_operations_reuse_pooled_connections(self, keys: SqlKeyStore, postgres_url: str) -> None:
+        import time
+
+        import psycopg
+
+        def sessions() -> int:
+            time.sleep(0.6)  # the server counts a session in its statistics within half a second
+            with psycopg.connect(postgres_url, autocommit=True) as conn:
+                conn.execute("SELECT pg_stat_clear_snapshot()")
+                row = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+                return int(row.fetchone()[0])
+
+        keys.add("doc-1", WrappedKey("m", b"k"))
+        before = sessions()
+        for _ in range(20):
+            assert keys.get("doc-1") == WrappedKey("m", b"k")
+        assert sessions() - before <= 2  # the counting connection itself, not one per operation
+
 
 def test_database_urls_choose_the_backend(tmp_path) -> None:
     open_key_store(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path)

@@ -240,3 +240,21 @@ def test_the_demo_names_people_by_account_and_outsiders_as_such(demo) -> None:
     assert [x["borrower"] for x in lent] == ["danhgia", "truongphong"]
     qt01 = ledger.document(result["documents"]["QT-01"])
     assert qt01["versions"][0]["distribution"][0] == "leadership" and len(qt01["versions"][0]["distribution"]) == 6
+
+
+def test_the_demo_has_a_risk_register_per_department_and_a_closed_and_an_open_nonconformity(demo) -> None:
+    services, _, _ = demo
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT c.process, d.code, c.state, c.data FROM cases c JOIN departments d ON d.id=c.department_id "
+                    "WHERE c.process IN ('risk', 'nonconformity') ORDER BY c.process, d.code, c.title")
+        cases = [(p, code, state, json.loads(data)) for p, code, state, data in cur.fetchall()]
+    risks = [c for c in cases if c[0] == "risk"]
+    assert {code for _, code, _, _ in risks} == {"VP", "KHTC", "QLKH", "QLCN"}
+    assessed = [data["assessments"] for _, _, _, data in risks if data.get("assessments")]
+    assert len(assessed) >= 5 and all(a["matrix"] in ("R1", "O1") for each in assessed for a in each)
+    assert {state for _, _, state, _ in risks} >= {"identified", "assessed", "treated", "monitored"}
+    ncs = {data["year"]: (state, data) for p, _, state, data in cases if p == "nonconformity"}
+    assert ncs[2025][0] == "closed" and ncs[2025][1]["checks"][-1]["result"] == "effective"
+    assert ncs[2026][0] == "planned" and [a["status"] for a in ncs[2026][1]["actions"]] == ["done", "open"]
+    for _, _, _, data in cases:
+        assert unicodedata.is_normalized("NFC", data["title"]) and data["title"].strip()

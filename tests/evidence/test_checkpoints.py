@@ -43,7 +43,9 @@ def _delete(url: str, where: str, params: tuple) -> list[int]:
     if is_postgres(url):
         conn = psycopg.connect(url, autocommit=True)
         table, sql = "isoledger_events", where.replace("?", "%s")
-        ids = [r[0] for r in conn.execute(f"SELECT notification_id FROM {table} WHERE {sql}", params).fetchall()]
+        ids = [r[0] for r in conn.execute(  # positions, which need not be the rows' sequence values
+            f"SELECT p.position FROM {table} JOIN {table}_positions p USING (notification_id) WHERE {sql}",
+            params).fetchall()]
         conn.execute(f"DELETE FROM {table} WHERE {sql}", params)
     else:
         conn = sqlite3.connect(sqlite_path(url), isolation_level=None)

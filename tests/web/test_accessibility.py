@@ -123,7 +123,7 @@ def test_signed_out_pages(browser: Any, server: tuple[str, Site], axe_js: str) -
 
 
 CONTROLLER = ["/", "/inbox", "/documents", "/documents?status=all", "/documents/new", "doc:fresh", "doc:draft",
-              "doc:issued", "withdraw:issued", "obsolete:issued"]
+              "doc:issued", "withdraw:issued", "obsolete:issued", "/notifications", "/periodic-reviews"]
 LEADER = ["/", "doc:submitted", "doc:approved", "/loans", "/records", "record:record"]
 REVIEWER = ["/", "doc:submitted"]
 ARCHIVE = ["/", "/records", "/records/new", "record:record", "/loans?overdue=true"]

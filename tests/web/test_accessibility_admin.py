@@ -24,7 +24,7 @@ def test_administration_pages_have_no_serious_accessibility_violation(browser: A
     for username, paths in (("admin", ["/admin", f"/admin/agencies/{OWN}", f"/admin/departments/{dep['id']}",
                                        "/admin/accounts/chuyenvien", f"/admin/agencies/{OWN}/accounts/new",
                                        "/account/password"]),
-                            ("quantri", [f"/admin/agencies/{OWN}"])):
+                            ("quantri", [f"/admin/agencies/{OWN}", "/admin/webhooks"])):
         s = Session(browser, base)
         try:
             if lang == "en":

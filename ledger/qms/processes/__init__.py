@@ -1,0 +1,1 @@
+"""One module per QMS process; each declares its ``Process`` and registers it (see ledger.qms.registry)."""

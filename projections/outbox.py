@@ -1,0 +1,287 @@
+"""The outbox: who must be told of each event, decided in the projections' transaction and kept as notifications.
+
+A notification's id is made of the event's position, the person and the kind, and rows are inserted with
+ON CONFLICT DO NOTHING: an event is decided once (the page's tracking moves in the same transaction), and a
+rebuild replays the log over the kept rows without telling anyone twice. The ``notifications`` table is not
+among the rebuildable tables: it holds what happened after the decision (read, e-mailed), which the log does
+not. ``outbox_versions`` (who wrote and who approves each version, how many reviews are in) is rebuildable.
+Events at or before ``outbox-start`` (the log's end when the outbox was first created) are never notified, so
+an upgrade does not tell everyone about the past.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ledger.vocabulary import Role
+from projections.db import select_owned
+from projections.text import fold
+from projections.views import Ev
+
+TABLES = ("outbox_versions",)
+KEPT = ("notifications", "notification_prefs", "mail_digests", "leases", "webhooks", "webhook_deliveries",
+        "webhook_attempts")  # not rebuilt: what happened after deciding
+START = "outbox-start"
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS notifications (
+        id TEXT PRIMARY KEY, user_id TEXT NOT NULL, agency_id TEXT NOT NULL, kind TEXT NOT NULL,
+        subject TEXT NOT NULL, aggregate_id TEXT NOT NULL, n INTEGER, title TEXT NOT NULL, actor TEXT NOT NULL,
+        at TEXT NOT NULL, position BIGINT, data TEXT NOT NULL, read_at TEXT,
+        mail TEXT NOT NULL, mail_attempts INTEGER NOT NULL, mail_claimed_at TEXT, mail_done_at TEXT,
+        mail_error TEXT, digest_id TEXT)""",
+    "CREATE INDEX IF NOT EXISTS notifications_user ON notifications (user_id, read_at, at)",
+    "CREATE INDEX IF NOT EXISTS notifications_mail ON notifications (mail, at)",
+    """CREATE TABLE IF NOT EXISTS notification_prefs (
+        user_id TEXT NOT NULL, kind TEXT NOT NULL, mode TEXT NOT NULL, PRIMARY KEY (user_id, kind))""",
+    """CREATE TABLE IF NOT EXISTS mail_digests (
+        id TEXT PRIMARY KEY, user_id TEXT NOT NULL, day TEXT NOT NULL, status TEXT NOT NULL, count INTEGER NOT NULL,
+        attempts INTEGER NOT NULL, claimed_at TEXT, done_at TEXT, error TEXT)""",
+    """CREATE TABLE IF NOT EXISTS leases (
+        name TEXT PRIMARY KEY, holder TEXT NOT NULL, until TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS webhooks (
+        id TEXT PRIMARY KEY, owner_agency TEXT NOT NULL, url TEXT NOT NULL, kinds TEXT NOT NULL, agencies TEXT NOT NULL,
+        secret TEXT NOT NULL, description TEXT NOT NULL, active INTEGER NOT NULL, since_position BIGINT NOT NULL,
+        created_by TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS webhook_deliveries (
+        id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, position BIGINT NOT NULL, event_type TEXT NOT NULL,
+        agency_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at TEXT NOT NULL,
+        claimed_at TEXT, last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL, delivered_at TEXT)""",
+    "CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_at)",
+    "CREATE INDEX IF NOT EXISTS webhook_deliveries_hook ON webhook_deliveries (webhook_id, position)",
+    """CREATE TABLE IF NOT EXISTS webhook_attempts (
+        delivery_id TEXT NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL, status_code INTEGER, error TEXT,
+        ms INTEGER NOT NULL, PRIMARY KEY (delivery_id, n))""",
+    """CREATE TABLE IF NOT EXISTS outbox_versions (
+        document_id TEXT NOT NULL, n INTEGER NOT NULL, author TEXT NOT NULL, approver TEXT,
+        reviewers TEXT NOT NULL, reviews INTEGER NOT NULL, PRIMARY KEY (document_id, n))""",
+]
+NOTE_COLS = ("id", "user_id", "agency_id", "kind", "subject", "aggregate_id", "n", "title", "actor", "at",
+             "position", "data", "read_at", "mail", "mail_attempts", "mail_claimed_at", "mail_done_at", "mail_error",
+             "digest_id")
+VER_COLS = ("document_id", "n", "author", "approver", "reviewers", "reviews")
+# Who reads a document's notices at all, and a record's (the ledger's reader roles).
+DOC_READERS = frozenset({Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER, Role.RECORDS_CONTROLLER,
+                         Role.STAFF, Role.INTERNAL_AUDITOR})
+REC_READERS = frozenset({Role.RECORDS_CONTROLLER, Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER,
+                         Role.INTERNAL_AUDITOR})
+CONFIDENTIAL_READERS = frozenset({Role.RECORDS_CONTROLLER, Role.AGENCY_LEADER})
+
+
+def prepare(cur: Any, ledger: Any) -> None:
+    """Marks where the outbox starts: the log's end the first time its tables are made."""
+    cur.execute("SELECT position FROM projection_tracking WHERE name=?", (START,))
+    if cur.fetchone() is None:
+        cur.execute("INSERT INTO projection_tracking VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (START, int(ledger.recorder.max_notification_id() or 0)))
+
+
+class Notices:
+    """The notifications a page of events decides, with what they need to know (people, documents, versions)."""
+
+    def __init__(self, cur: Any, events: list[Ev]) -> None:
+        self.cur = cur
+        cur.execute("SELECT position FROM projection_tracking WHERE name=?", (START,))
+        row = cur.fetchone()
+        self.start = int(row[0]) if row else 0
+        doc_ids = list(dict.fromkeys(e.aggregate_id for e in events if e.kind == "Document"))
+        self.versions: dict[tuple[str, int], dict[str, Any]] = {}
+        for r in select_owned(cur, "outbox_versions", VER_COLS, "document_id", doc_ids):
+            ver = dict(zip(VER_COLS, r, strict=True))
+            ver["reviewers"] = json.loads(ver["reviewers"])
+            self.versions[(ver["document_id"], ver["n"])] = ver
+        self.docs = {r[0]: {"agency_id": r[1], "code": r[2], "title": r[3], "kind": r[4], "signature": r[5]}
+                     for r in select_owned(cur, "documents", ("id", "agency_id", "code", "title", "kind",
+                                                              "requires_signature"), "id", doc_ids)}
+        rec_ids = list(dict.fromkeys(e.aggregate_id for e in events if e.kind == "Record"))
+        self.records = {r[0]: {"agency_id": r[1], "code": r[2], "title": r[3], "confidentiality": r[4]}
+                        for r in select_owned(cur, "records", ("id", "agency_id", "code", "title", "confidentiality"),
+                                              "id", rec_ids)}
+        self.rows: list[tuple[Any, ...]] = []
+        self._people: dict[str, list[dict[str, Any]]] = {}
+
+    # ---- people -------------------------------------------------------------------------
+    def people(self, agency_id: str) -> list[dict[str, Any]]:
+        """The active accounts of an agency, with their roles and department."""
+        if agency_id not in self._people:
+            self.cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active'",
+                             (agency_id,))
+            self._people[agency_id] = [{"username": u, "roles": frozenset(json.loads(r)), "department": d}
+                                       for u, r, d in self.cur.fetchall()]
+        return self._people[agency_id]
+
+    def who(self, agency_id: str, usernames: Iterable[str], readers: frozenset[str]) -> list[str]:
+        """Those of ``usernames`` who are active in ``agency_id`` and read with one of ``readers``."""
+        wanted = set(usernames)
+        return [p["username"] for p in self.people(agency_id) if p["username"] in wanted and p["roles"] & readers]
+
+    def with_roles(self, agency_id: str, roles: frozenset[str]) -> list[str]:
+        return [p["username"] for p in self.people(agency_id) if p["roles"] & roles]
+
+    def members_of(self, agency_id: str, distribution: list[str]) -> list[str]:
+        return [u for u, _ in distribution_members(self.cur, agency_id, distribution)]
+
+    # ---- deciding -------------------------------------------------------------------------
+    def tell(self, e: Ev, users: Iterable[str], kind: str, subject: str, agency_id: str, title: str,
+             n: int | None = None, **data: Any) -> None:
+        if e.position <= self.start:
+            return
+        actor = e.f["meta"]["user_id"]
+        for user in dict.fromkeys(users):
+            if user == actor and kind not in SELF_KINDS:
+                continue
+            self.rows.append((f"{e.position}:{user}:{kind}", user, agency_id, kind, subject, e.aggregate_id, n, title,
+                              actor, e.at, e.position, json.dumps(data, ensure_ascii=False), None, "pending", 0, None,
+                              None, None, None))
+
+
+def distribution_members(cur: Any, agency_id: str, distribution: list[str]) -> list[tuple[str, str | None]]:
+    """The people a distribution names, with their department: the active members, who read documents, of the
+    departments it names (by id, code or name, accents and case aside), and the accounts it names directly."""
+    names = {fold(d).strip() for d in distribution}
+    cur.execute("SELECT id, code, name FROM departments WHERE agency_id=? AND closed=0", (agency_id,))
+    depts = {i for i, c, n in cur.fetchall() if {fold(i), fold(c), fold(n).strip()} & names}
+    cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active' ORDER BY username",
+                (agency_id,))
+    return [(u, d) for u, r, d in cur.fetchall()
+            if (d in depts or fold(u) in names) and frozenset(json.loads(r)) & DOC_READERS]
+
+
+SELF_KINDS = frozenset({"distributed"})  # the one who issues a version still has to read and understand it
+
+
+def apply_page(cur: Any, events: list[Ev]) -> None:
+    """Decides the notifications of a page of events (after the views and the directory took it)."""
+    notes = Notices(cur, events)
+    touched: set[tuple[str, int]] = set()
+    for e in events:
+        handler = HANDLERS.get((e.kind, e.type))
+        if handler is not None:
+            touched |= handler(notes, e) or set()
+    for key in touched:
+        ver = notes.versions[key]
+        cur.execute("DELETE FROM outbox_versions WHERE document_id=? AND n=?", key)
+        cur.execute(f"INSERT INTO outbox_versions ({', '.join(VER_COLS)}) VALUES (?,?,?,?,?,?)",
+                    (ver["document_id"], ver["n"], ver["author"], ver["approver"], json.dumps(ver["reviewers"]),
+                     ver["reviews"]))
+    _deliveries(cur, events, notes.start)
+    if notes.rows:
+        cur.executemany(f"INSERT INTO notifications ({', '.join(NOTE_COLS)}) VALUES "
+                        f"({','.join('?' * len(NOTE_COLS))}) ON CONFLICT DO NOTHING", notes.rows)
+
+
+def _deliveries(cur: Any, events: list[Ev], start: int) -> None:
+    """One delivery per webhook and event it subscribes to (its kinds, its agencies), after it was registered."""
+    cur.execute("SELECT id, kinds, agencies, since_position FROM webhooks WHERE active=1")
+    hooks = [(i, json.loads(k), set(json.loads(a)), int(p)) for i, k, a, p in cur.fetchall()]
+    if not hooks:
+        return
+    rows = []
+    for e in events:
+        name, agency = f"{e.kind}.{e.type}", e.f["meta"]["agency_id"]
+        for hook, kinds, agencies, since in hooks:
+            if e.position <= max(start, since) or agency not in agencies:
+                continue
+            if "*" in kinds or name in kinds or f"{e.kind}.*" in kinds:
+                rows.append((f"{hook}:{e.position}", hook, e.position, name, agency, "pending", 0, "", None, None,
+                             None, e.at, None))  # next_at "": due at once
+    if rows:
+        cur.executemany("INSERT INTO webhook_deliveries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                        rows)
+
+
+# ---- documents ------------------------------------------------------------------------------
+Touched = set[tuple[str, int]] | None
+
+
+def _doc(notes: Notices, e: Ev) -> tuple[dict[str, Any], str]:
+    doc = notes.docs[e.aggregate_id]
+    return doc, f"{doc['code']} — {doc['title']}"
+
+
+def _drafted(notes: Notices, e: Ev) -> Touched:
+    key = (e.aggregate_id, e.f["version"])
+    notes.versions[key] = {"document_id": key[0], "n": key[1], "author": e.f["meta"]["user_id"], "approver": None,
+                           "reviewers": [], "reviews": 0}
+    return {key}
+
+
+def _submitted(notes: Notices, e: Ev) -> Touched:
+    key = (e.aggregate_id, e.f["version"])
+    ver = notes.versions.get(key)
+    if ver is None:  # drafted before the outbox existed
+        return None
+    ver.update(approver=e.f["approver"], reviewers=list(e.f["reviewers"]), reviews=0)
+    doc, title = _doc(notes, e)
+    if ver["reviewers"]:
+        notes.tell(e, notes.who(doc["agency_id"], ver["reviewers"], DOC_READERS), "review_requested", "document",
+                   doc["agency_id"], title, key[1])
+    else:
+        notes.tell(e, notes.who(doc["agency_id"], [ver["approver"]], DOC_READERS), "approval_requested", "document",
+                   doc["agency_id"], title, key[1])
+    return {key}
+
+
+def _reviewed(notes: Notices, e: Ev) -> Touched:
+    key = (e.aggregate_id, e.f["version"])
+    ver = notes.versions.get(key)
+    if ver is None:
+        return None
+    ver["reviews"] += 1
+    doc, title = _doc(notes, e)
+    notes.tell(e, notes.who(doc["agency_id"], [ver["author"]], DOC_READERS), "reviewed", "document",
+               doc["agency_id"], title, key[1], verdict=e.f["verdict"])
+    if ver["reviews"] == len(ver["reviewers"]) and ver["approver"]:
+        notes.tell(e, notes.who(doc["agency_id"], [ver["approver"]], DOC_READERS), "approval_requested", "document",
+                   doc["agency_id"], title, key[1])
+    return {key}
+
+
+def _to_author(kind: str) -> Any:
+    def handler(notes: Notices, e: Ev) -> Touched:
+        ver = notes.versions.get((e.aggregate_id, e.f["version"]))
+        if ver is None:
+            return None
+        doc, title = _doc(notes, e)
+        extra = {k: e.f[k] for k in ("reason", "meaning", "effective_from") if k in e.f}
+        notes.tell(e, notes.who(doc["agency_id"], [ver["author"]], DOC_READERS), kind, "document", doc["agency_id"],
+                   title, ver["n"], **extra)
+        if kind == "approved" and doc["signature"] and ver["approver"]:
+            notes.tell(e, notes.who(doc["agency_id"], [ver["approver"]], DOC_READERS), "signature_waiting",
+                       "document", doc["agency_id"], title, ver["n"])
+        if kind == "issued":
+            notes.tell(e, notes.members_of(doc["agency_id"], list(e.f["distribution"])), "distributed", "document",
+                       doc["agency_id"], title, ver["n"], effective_from=e.f["effective_from"])
+        return None
+    return handler
+
+
+# ---- records --------------------------------------------------------------------------------
+def _destruction_proposed(notes: Notices, e: Ev) -> Touched:
+    rec = notes.records.get(e.aggregate_id)
+    if rec is not None:
+        notes.tell(e, notes.with_roles(rec["agency_id"], frozenset({Role.AGENCY_LEADER})), "destruction_to_approve",
+                   "record", rec["agency_id"], f"{rec['code']} — {rec['title']}", reason=e.f["reason"])
+    return None
+
+
+def _ack_reminded(notes: Notices, e: Ev) -> Touched:
+    doc, title = _doc(notes, e)
+    notes.tell(e, notes.who(doc["agency_id"], e.f["users"], DOC_READERS), "ack_reminder", "document",
+               doc["agency_id"], title, e.f["version"])
+    return None
+
+
+HANDLERS = {
+    ("Document", "DraftCreated"): _drafted,
+    ("Document", "SubmittedForReview"): _submitted,
+    ("Document", "Reviewed"): _reviewed,
+    ("Document", "Approved"): _to_author("approved"),
+    ("Document", "Rejected"): _to_author("rejected"),
+    ("Document", "Signed"): _to_author("signed"),
+    ("Document", "Issued"): _to_author("issued"),
+    ("Record", "DestructionProposed"): _destruction_proposed,
+    ("Document", "AcknowledgementReminded"): _ack_reminded,
+}

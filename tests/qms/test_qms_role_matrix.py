@@ -1,0 +1,360 @@
+"""Every QMS process × every step × every role × own/other agency, generated from the declarations.
+
+For each declared process (``ledger.qms.registry.processes()``) and each of its routes (open, list, read,
+history, one per step), a fresh case is brought into one of the step's source states by walking the declared
+steps from the opening (breadth first), each step taken by someone holding one of its roles, with valid sample
+values generated from each field's kind. Then the route is called with every role's token:
+
+- a role the step names, on its own agency → 200 (201 to open); when a rule needs a specific person (the
+  one a person field names), the sample names the caller and the call must then succeed;
+- a role the step does not name → 403 ``role_required``;
+- anything of another agency → 404; not signed in → 401;
+- the inspector of the supervising agency reads → 200 and writes → 403 or 404.
+
+A new process is covered without a line here. A field kind without a sample generator fails loudly; a process
+whose steps need values the generic samples cannot give (a target above its baseline...) adds them to SAMPLES.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from ledger.actors import ROLES, Actor
+from ledger.qms.declaration import FIELD_KINDS, Field, Process, Step
+from ledger.qms.registry import processes
+from tests.api.conftest import OTHER, OWN, PEOPLE, ROLE_USER
+from tests.api.test_role_matrix import ADMIN, QMS, World, guarded_roles, matrix, pki  # noqa: F401
+from tests.factories import CERT
+
+# (process name, field name) -> a valid value, where a generic sample would not satisfy the step's rules
+SAMPLES: dict[tuple[str, str], Any] = {}
+
+
+# ---- the people and things a walk needs ----------------------------------------------------------------
+@dataclass
+class Walks:
+    """Brings fresh cases of any process into any state, through the ledger, in either agency."""
+
+    w: World
+    people: dict[str, tuple[str, list[str], str]] = field(default_factory=lambda: dict(PEOPLE))
+    departments: dict[str, str] = field(default_factory=dict)
+    persons: dict[str, str] = field(default_factory=dict)
+    cases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ledger(self) -> Any:
+        return self.w.ledger
+
+    def actor(self, user: str) -> Actor:
+        _, roles, agency = self.people[user]
+        return Actor(user, agency, frozenset(roles))
+
+    def holder(self, agency: str, roles: tuple[str, ...], prefer: str | None = None) -> str:
+        """Someone of ``agency`` holding one of ``roles`` (``prefer`` when they do); created when nobody does."""
+        if prefer and self.people[prefer][2] == agency and set(self.people[prefer][1]) & set(roles):
+            return prefer
+        for role in roles:
+            own = ROLE_USER.get(role)
+            if own and self.people[own][2] == agency:
+                return own
+            for user, (_, held, home) in self.people.items():
+                if home == agency and role in held and user not in ("kiemtra",):
+                    return user
+        role = next(r for r in roles if r not in ("admin", "inspector"))
+        user = f"{role.replace('_', '-')}-{agency}"
+        self.w.api.ctx.directory.create_account(ADMIN, username=user, agency_id=agency, full_name="Người Đi Bước",
+                                                roles=[role])
+        self.people[user] = ("Người Đi Bước", [role], agency)
+        return user
+
+    def department(self, agency: str) -> str:
+        """The agency's sample department, led by its department leader (for rules such as ``leader_of``)."""
+        if agency not in self.departments:
+            leader = self.holder(agency, ("department_leader",))
+            dep = self.w.api.ctx.directory.create_department(ADMIN, agency, code=f"P-MAU-{self.w.n()}",
+                                                             name="Phòng Kế hoạch – Tài chính", leader=leader)
+            self.departments[agency] = str(dep["id"])
+        return self.departments[agency]
+
+    def person(self, agency: str) -> str:
+        """An active account of the agency that takes no step (so "not by the person named" rules pass)."""
+        if agency not in self.persons:
+            self.persons[agency] = self.w.account(agency)
+            self.people[self.persons[agency]] = ("Người Thử", ["staff"], agency)
+        return self.persons[agency]
+
+    def signed_document(self, agency: str, signer: str) -> str:
+        """A document of ``agency`` issued with version 1 signed for approval by ``signer``."""
+        secretary = self.holder(agency, ("iso_secretary",))
+        leader = "agency_leader" in self.people[signer][1]
+        doc = self.ledger.register_document(self.actor(secretary), code=f"VB-{self.w.n()}",
+                                            title="Văn bản ban hành", kind="procedure" if leader else "form",
+                                            department="Văn phòng")
+        self.ledger.create_draft(self.actor(secretary), doc, file=self.w.file(doc), change_summary="Lần đầu")
+        self.ledger.submit_for_review(self.actor(secretary), doc, 1, reviewers=[], approver=signer)
+        self.ledger.approve(self.actor(signer), doc, 1)
+        self.ledger.record_signature(self.actor(signer), doc, 1, meaning="approval", signed_file=self.w.file(doc),
+                                     certificate=CERT, pades_level="B-B",
+                                     signing_time=self.ledger.clock().isoformat(), timestamp_time=None)
+        self.ledger.issue(self.actor(secretary), doc, 1, effective_from=self.ledger.today().isoformat(),
+                          distribution=["Văn phòng"])
+        return doc
+
+    def any_case(self, agency: str) -> str:
+        """A case of the agency for ``ref`` fields to link to (of a process that links to none itself)."""
+        if agency not in self.cases:
+            target = next(p for p in processes() if not any(f.kind in ("ref", "refs") for f in p.opening.fields))
+            self.cases[agency] = self.walk(target, agency, (), signer=self.holder(agency, ("agency_leader",)))
+        return self.cases[agency]
+
+    # ---- sample values ----------------------------------------------------------------------------
+    def value(self, process: Process, f: Field, agency: str, ctx: dict[str, Any]) -> Any:
+        if (process.name, f.name) in SAMPLES:
+            return SAMPLES[(process.name, f.name)]
+        kind, n = f.kind, self.w.n()
+        if kind == "text":
+            return f"Mẫu «{f.label[0]}» {n}"[: f.max_len]
+        if kind == "long_text":
+            return f"Nội dung mẫu của «{f.label[0]}», lần {n}: đo lường được, có thời hạn."
+        if kind in ("integer", "number"):
+            low = f.minimum if f.minimum is not None else 1
+            high = f.maximum if f.maximum is not None else low + 10
+            middle = (low + high) / 2
+            return int(middle) if kind == "integer" else middle
+        if kind == "year":
+            return self.ledger.today().year
+        if kind == "date":
+            return self.ledger.today().isoformat()
+        if kind == "choice":
+            return next(iter(f.choices))
+        if kind == "flag":
+            return True
+        if kind == "person":
+            return ctx.get("person") or self.person(agency)
+        if kind == "people":
+            return [ctx.get("person") or self.person(agency)]
+        if kind == "department":
+            return self.department(agency)
+        if kind == "departments":
+            return [self.department(agency)]
+        if kind == "file":
+            return self.w.file(f"qms-{agency}")
+        if kind == "document":
+            if "document" not in ctx:
+                ctx["document"] = self.signed_document(agency, ctx["signer"])
+            return ctx["document"]
+        if kind == "ref":
+            return self.any_case(agency)
+        if kind == "refs":
+            return [self.any_case(agency)]
+        raise AssertionError(f"{process.name}.{f.name}: no sample value for the field kind {kind!r}; "
+                             "add one to tests/qms/test_qms_role_matrix.py")
+
+    def values(self, process: Process, step: Step, agency: str, ctx: dict[str, Any]) -> dict[str, Any]:
+        return {f.name: self.value(process, f, agency, ctx) for f in step.fields}
+
+    def request(self, process: Process, step: Step, agency: str, ctx: dict[str, Any]) -> dict[str, Any]:
+        body = self.values(process, step, agency, ctx)
+        if step.reason:
+            body["reason"] = "Lý do mẫu: cần bổ sung."
+        return body
+
+    # ---- walking ----------------------------------------------------------------------------------
+    def fresh_year(self, process: Process) -> None:
+        """A process keyed by a year field is opened once per agency and year: the next walk is a year later."""
+        if any(f.kind == "year" for f in process.opening.fields if f.name in process.key):
+            self.ledger.clock.advance(days=366)
+
+    def walk(self, process: Process, agency: str, path: tuple[Step, ...], *, signer: str,
+             person: str | None = None) -> str:
+        """A new case of ``agency`` moved along ``path`` (steps after the opening), each step by a holder of
+        its roles (``signer`` for a step that needs a signature, and for every document it needs)."""
+        ctx: dict[str, Any] = {"signer": signer, "person": person}
+        self.fresh_year(process)
+        opener = self.holder(agency, process.opening.roles, prefer=signer if process.opening.signature else None)
+        body = self.request(process, process.opening, agency, ctx)
+        reason = body.pop("reason", "")
+        case_id = self.ledger.open_case(self.actor(opener), process.name, values=body, reason=reason)
+        for step in path:
+            who = self.holder(agency, step.roles, prefer=signer if step.signature else None)
+            if step.signature:
+                assert who == signer, f"{process.name}.{step.name}: {signer} cannot take it ({step.roles})"
+            body = self.request(process, step, agency, ctx)
+            reason = body.pop("reason", "")
+            self.ledger.take_step(self.actor(who), case_id, step.name, values=body, reason=reason)
+        return case_id
+
+
+def paths(process: Process) -> dict[str, tuple[Step, ...]]:
+    """The shortest run of steps from the opening's target to each reachable state (breadth first)."""
+    start = process.opening.target
+    assert start is not None
+    found: dict[str, tuple[Step, ...]] = {start: ()}
+    queue = collections.deque([start])
+    while queue:
+        state = queue.popleft()
+        for step in process.available(state):
+            target = step.target or state
+            if target not in found:
+                found[target] = (*found[state], step)
+                queue.append(target)
+    return found
+
+
+def path_to(process: Process, step: Step) -> tuple[Step, ...]:
+    reachable = paths(process)
+    sources = [s for s in step.sources if s in reachable]
+    assert sources, f"{process.name}.{step.name}: none of its source states {step.sources} can be reached"
+    return min((reachable[s] for s in sources), key=len)
+
+
+# ---- the routes, generated from the declarations ------------------------------------------------------------
+def qms_routes() -> list[tuple[str, APIRoute]]:
+    from api.routers import qms
+
+    return [(m, r) for r in qms.router.routes if isinstance(r, APIRoute) for m in sorted(r.methods)]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One route of one process: ``step`` for a step's route, ``kind`` open / list / get / history / step."""
+
+    process: Process
+    kind: str
+    step: Step | None
+    method: str
+    route: APIRoute
+
+
+def targets() -> list[Target]:
+    by_name = {r.name: (m, r) for m, r in qms_routes()}
+    out = []
+    for p in processes():
+        for kind in ("open", "list", "get", "history"):
+            m, r = by_name[f"{kind}_{p.name}"]
+            out.append(Target(p, kind, p.opening if kind == "open" else None, m, r))
+        for s in p.steps:
+            if not s.opens:
+                m, r = by_name[f"{p.name}_{s.name}"]
+                out.append(Target(p, "step", s, m, r))
+    return out
+
+
+TARGETS = targets()
+
+
+def test_every_field_kind_has_a_sample_value(walks: Walks) -> None:
+    for kind in FIELD_KINDS:
+        f = Field("x", kind, ("Mẫu", "Sample"), choices={"a": ("A", "A")} if kind == "choice" else {})
+        value = walks.value(processes()[0], f, OWN, {"signer": walks.holder(OWN, ("agency_leader",)), "person": None})
+        assert value not in (None, "", []), kind
+
+
+def test_every_qms_route_is_one_target_of_this_matrix() -> None:
+    covered = [(t.method, t.route.path) for t in TARGETS]
+    assert len(covered) == len(set(covered))
+    assert set(covered) == QMS  # the general matrix leaves exactly these to this file
+
+
+# ---- the matrix ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def walks(matrix: World) -> Iterator[Walks]:  # noqa: F811
+    yield Walks(matrix)
+
+
+def _roles(user: str) -> frozenset[str]:
+    return frozenset({"admin"}) if user == "admin" else frozenset(PEOPLE[user][1])
+
+
+def _sees(user: str, agency: str) -> bool:
+    if user == "admin":
+        return False
+    _, roles, home = PEOPLE[user]
+    return agency == home or ("inspector" in roles and agency == OWN)  # OWN is supervised by the inspector's
+
+
+def _signer(walks: Walks, agency: str, user: str | None, step: Step | None) -> str:
+    """Who signs the walk's formal document: the caller when the step they take needs their signature."""
+    if user and step is not None and step.signature and _roles(user) & set(step.roles):
+        return user
+    return walks.holder(agency, ("agency_leader",))
+
+
+def _prepare(walks: Walks, t: Target, agency: str, user: str | None, person: str | None = None
+             ) -> tuple[dict[str, str], dict[str, Any]]:
+    """(path values, JSON body) for one call: a fresh case in a source state of the step (``user`` None: the
+    shared case the refused callers are shown)."""
+    p, signer = t.process, _signer(walks, agency, user, t.step)
+    ctx: dict[str, Any] = {"signer": signer, "person": person}
+    if t.kind in ("open", "list"):
+        if t.kind == "open" and user is not None:
+            walks.fresh_year(p)
+        body = walks.request(p, p.opening, agency, ctx) if t.kind == "open" else None
+        return {"agency_id": agency}, body or {}
+    path = path_to(p, t.step) if t.step is not None else ()
+    case_id = walks.walk(p, agency, path, signer=signer, person=person)
+    body = walks.request(p, t.step, agency, ctx) if t.step is not None else {}
+    return {"case_id": case_id}, body
+
+
+def _url(route: APIRoute, values: dict[str, str]) -> str:
+    path = route.path
+    for k, v in values.items():
+        path = path.replace("{" + k + "}", v)
+    return path
+
+
+def _call(walks: Walks, t: Target, user: str | None, values: dict[str, str], body: dict[str, Any]) -> Any:
+    api = walks.w.api
+    headers = api.login(user) if user else {}
+    kw: dict[str, Any] = {"json": body} if t.method == "POST" else {}
+    return api.client.request(t.method, _url(t.route, values), headers=headers, **kw)
+
+
+@pytest.mark.parametrize("t", TARGETS, ids=[f"{t.process.name} {t.kind} {t.step.name if t.step else ''}".strip()
+                                             for t in TARGETS])
+def test_role_and_agency_matrix_of_every_process_step(walks: Walks, t: Target) -> None:
+    allowed = guarded_roles(t.route)
+    assert allowed is not None
+    if t.step is not None:
+        assert allowed == frozenset(t.step.roles), f"the route's guard differs from the step's roles: {allowed}"
+    write = t.method == "POST"
+    ok = 201 if t.kind == "open" else 200
+    shared = {a: _prepare(walks, t, a, None) for a in (OWN, OTHER)}
+    failures = []
+    for role, user in ROLE_USER.items():
+        for agency in (OWN, OTHER):
+            may, sees = bool(_roles(user) & allowed), _sees(user, agency)
+            inspecting = "inspector" in _roles(user) and agency != PEOPLE[user][2]
+            fresh = write and may and sees and not inspecting
+            values, body = _prepare(walks, t, agency, user) if fresh else shared[agency]
+            r = _call(walks, t, user, values, body)
+            code = r.json().get("code") if "json" in r.headers.get("content-type", "") else None
+            if fresh and r.status_code != ok and code != "role_required":
+                # a rule may need this very person (the owner named in a person field): name them, and then
+                # the step must succeed
+                values, body = _prepare(walks, t, agency, user, person=user)
+                r = _call(walks, t, user, values, body)
+                code = r.json().get("code") if "json" in r.headers.get("content-type", "") else None
+            if not sees:
+                want: set[tuple[int, str | None]] = {(404, "not_found")}
+            elif inspecting:
+                want = {(403, "role_required"), (404, "not_found")} if write else {(ok, None)}
+            elif not may:
+                want = {(403, "role_required")}
+            else:
+                want = {(ok, None)}
+            got = (r.status_code, code if r.status_code >= 400 else None)
+            if got not in want:
+                failures.append(f"{ROLES.get(role, (role,))[0]} ({user}) on {agency}: want {sorted(want)}, "
+                                f"got {r.status_code} {r.text[:300]}")
+    assert not failures, "\n".join(failures)
+    values, body = shared[OWN]
+    r = _call(walks, t, None, values, body)  # not signed in: 401, never data
+    assert r.status_code == 401, r.text
