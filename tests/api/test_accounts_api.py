@@ -60,7 +60,7 @@ def test_the_admin_creates_an_account_changes_its_roles_and_locks_it(api, world)
     users = api.call("GET", f"/api/v1/agencies/{OWN}/users", "admin").json()["items"]
     assert {u["username"]: u["status"] for u in users}["moi"] == "locked"
     history = api.ctx.services.ledger.history(str(__import__("ledger.directory", fromlist=["x"]).account_uuid("moi")))
-    assert [e["type"] for e in history] == ["AccountCreated", "RolesChanged", "AccountLocked"]
+    assert [e["type"] for e in history] == ["AccountCreated", "PasswordChanged", "RolesChanged", "AccountLocked"]
 
 
 def test_only_the_admin_manages_people(api, world):
