@@ -55,7 +55,6 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("risk", "kind"): "risk",
     ("risk", "benefit"): None,  # a risk is scored on likelihood × impact only
     ("risk", "effort"): None,
-    ("risk", "treatment"): "mitigate",
     ("risk", "action_id"): "A1",  # the action its detour adds
     ("nonconformity", "action_id"): "A1",
     ("nonconformity", "result"): "effective",
@@ -65,8 +64,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
 #             "before STEP": self-loop steps taken before STEP} (each with its sample values, by a holder of its
 # roles)
 DETOURS: dict[str, dict[str, tuple[str, ...]]] = {
-    "risk": {"leaving treated": ("actions", "complete_action"),  # what remains is assessed once actions are done
-             "before complete_action": ("actions",)},
+    "risk": {"before complete_action": ("actions",)},  # an open action to complete
     "nonconformity": {"leaving planned": ("actions", "complete_action"),  # verified: an action of the round done
                       "before complete_action": ("actions",), "before cancel_action": ("actions",)},
 }
