@@ -365,6 +365,7 @@ def test_every_table_entry_names_a_declared_process_state_and_step() -> None:
         p = declared[name]
         for when, loops in detours.items():
             how, what = when.split(" ", 1)
+            assert how in ("leaving", "before"), (name, when)
             assert what in (p.states if how == "leaving" else [s.name for s in p.steps]), (name, when)
             assert all(p.step(n) is not None and p.step(n).target is None for n in loops), (name, when)
     for name, step in CLOCK:
