@@ -11,15 +11,23 @@ values generated from each field's kind. Then the route is called with every rol
 - anything of another agency → 404; not signed in → 401;
 - the inspector of the supervising agency reads → 200 and writes → 403 or 404.
 
+The files a step names (``/files`` upload and download) are targets too: uploaded into the case's own scope,
+and read back once a step named one.
+
 A new process is covered without a line here. A field kind without a sample generator fails loudly; a process
-whose steps need values the generic samples cannot give (a target above its baseline...) adds them to SAMPLES.
+whose steps need what the generic walk cannot give declares it in the table below, and only that: SAMPLES (a
+value per (process, field): a target above its baseline, None for a field the rules refuse), DETOURS (self-loop
+steps taken, with their sample values, whenever the walk leaves a state or before a given step) and CLOCK (the
+ledger's test clock moved before a step). Every entry must name a declared process, state and step.
 """
 
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -27,13 +35,45 @@ from fastapi.routing import APIRoute
 
 from ledger.actors import ROLES, Actor
 from ledger.qms.declaration import FIELD_KINDS, Field, Process, Step
+from ledger.qms.measures import periods
 from ledger.qms.registry import processes
 from tests.api.conftest import OTHER, OWN, PEOPLE, ROLE_USER
 from tests.api.test_role_matrix import ADMIN, QMS, World, guarded_roles, matrix, pki  # noqa: F401
 from tests.factories import CERT
+from usecases.files import Upload
+from usecases.qms import file_roles
 
-# (process name, field name) -> a valid value, where a generic sample would not satisfy the step's rules
-SAMPLES: dict[tuple[str, str], Any] = {}
+# ---- what each process's rules need beyond the generic walk (one table; a new process adds its lines) ------
+# (process, field) -> a valid value where the generic sample would not satisfy the step's rules (None: the field
+# is left out, e.g. an opportunity's scores on a risk)
+SAMPLES: dict[tuple[str, str], Any] = {
+    ("quality_objective", "direction"): "increase",
+    ("quality_objective", "baseline"): 80.0,
+    ("quality_objective", "target"): 95.0,  # an increase aims above its baseline
+    ("quality_objective", "frequency"): "monthly",
+    ("quality_objective", "period"): periods("monthly")[0],  # M01: a period of that frequency, begun in January
+    ("risk", "kind"): "risk",
+    ("risk", "benefit"): None,  # a risk is scored on likelihood × impact only
+    ("risk", "effort"): None,
+    ("risk", "action_id"): "A1",  # the action its detour adds
+    ("nonconformity", "action_id"): "A1",
+    ("nonconformity", "result"): "effective",
+}
+
+# process -> {"leaving STATE": self-loop steps taken before any step leaves STATE,
+#             "before STEP": self-loop steps taken before STEP} (each with its sample values, by a holder of its
+# roles)
+DETOURS: dict[str, dict[str, tuple[str, ...]]] = {
+    "risk": {"before complete_action": ("actions",)},  # an open action to complete
+    "nonconformity": {"leaving planned": ("actions", "complete_action"),  # verified: an action of the round done
+                      "before complete_action": ("actions",), "before cancel_action": ("actions",)},
+}
+
+# (process, step) -> the day the test clock is moved to (when it is later than today) before the step
+CLOCK: dict[tuple[str, str], Callable[[date], date]] = {
+    ("quality_objective", "close"): lambda today: date(today.year, 12, 1),  # closed from 01/12 of its year on
+    ("nonconformity", "effectiveness"): lambda today: today + timedelta(days=1),  # a day after the verification
+}
 
 
 # ---- the people and things a walk needs ----------------------------------------------------------------
@@ -114,6 +154,23 @@ class Walks:
         return self.cases[agency]
 
     # ---- sample values ----------------------------------------------------------------------------
+    def case_of(self, name: str, agency: str, year: int) -> str:
+        """A case of the process ``name`` the agency opened for ``year`` (a ``ref`` field naming that process
+        links to it): the one it has, or a new one walked to its opening state."""
+        target = next(p for p in processes() if p.name == name)
+        reader = self.actor(self.holder(agency, ("agency_leader",)))
+        for row in self.w.api.ctx.uc.qms.listed(reader, agency, target.collection, year=year):
+            return str(row["id"])
+        assert self.ledger.today().year == year, f"{name}: no case of {year} to link to"
+        return self.walk(target, agency, (), signer=self.holder(agency, ("agency_leader",)), fresh=False)
+
+    def upload(self, process: Process, agency: str, case_id: str) -> dict[str, Any]:
+        """A file uploaded into the case's scope (as the ``/files`` route does), by someone who may."""
+        who = self.actor(self.holder(agency, file_roles(process)))
+        ref = self.w.api.ctx.uc.qms.upload(who, process.collection, case_id,
+                                           Upload("Minh chứng quý I.pdf", io.BytesIO(self.w.pdf)))
+        return dict(ref.to_dict())
+
     def value(self, process: Process, f: Field, agency: str, ctx: dict[str, Any]) -> Any:
         if (process.name, f.name) in SAMPLES:
             return SAMPLES[(process.name, f.name)]
@@ -128,7 +185,8 @@ class Walks:
             middle = (low + high) / 2
             return int(middle) if kind == "integer" else middle
         if kind == "year":
-            return self.ledger.today().year
+            ctx["year"] = self.ledger.today().year
+            return ctx["year"]
         if kind == "date":
             return self.ledger.today().isoformat()
         if kind == "choice":
@@ -144,11 +202,16 @@ class Walks:
         if kind == "departments":
             return [self.department(agency)]
         if kind == "file":
+            if ctx.get("case_id"):
+                ctx["file"] = self.upload(process, agency, ctx["case_id"])
+                return ctx["file"]
             return self.w.file(f"qms-{agency}")
         if kind == "document":
             if "document" not in ctx:
                 ctx["document"] = self.signed_document(agency, ctx["signer"])
             return ctx["document"]
+        if kind == "ref" and f.process:
+            return self.case_of(f.process, agency, ctx.get("year") or self.ledger.today().year)
         if kind == "ref":
             return self.any_case(agency)
         if kind == "refs":
@@ -157,7 +220,8 @@ class Walks:
                              "add one to tests/qms/test_qms_role_matrix.py")
 
     def values(self, process: Process, step: Step, agency: str, ctx: dict[str, Any]) -> dict[str, Any]:
-        return {f.name: self.value(process, f, agency, ctx) for f in step.fields}
+        out = {f.name: self.value(process, f, agency, ctx) for f in step.fields}
+        return {k: v for k, v in out.items() if v is not None}
 
     def request(self, process: Process, step: Step, agency: str, ctx: dict[str, Any]) -> dict[str, Any]:
         body = self.values(process, step, agency, ctx)
@@ -172,23 +236,55 @@ class Walks:
             self.ledger.clock.advance(days=366)
 
     def walk(self, process: Process, agency: str, path: tuple[Step, ...], *, signer: str,
-             person: str | None = None) -> str:
+             person: str | None = None, then: Step | None = None, fresh: bool = True,
+             ctx: dict[str, Any] | None = None) -> str:
         """A new case of ``agency`` moved along ``path`` (steps after the opening), each step by a holder of
-        its roles (``signer`` for a step that needs a signature, and for every document it needs)."""
-        ctx: dict[str, Any] = {"signer": signer, "person": person}
-        self.fresh_year(process)
+        its roles (``signer`` for a step that needs a signature, and for every document it needs), with the
+        process's detours and clock moves on the way, and those ``then`` (the step called next) needs."""
+        ctx = ctx if ctx is not None else {}
+        ctx.update(signer=signer, person=person)
+        if fresh:
+            self.fresh_year(process)
         opener = self.holder(agency, process.opening.roles, prefer=signer if process.opening.signature else None)
         body = self.request(process, process.opening, agency, ctx)
         reason = body.pop("reason", "")
         case_id = self.ledger.open_case(self.actor(opener), process.name, values=body, reason=reason)
+        ctx["case_id"] = case_id
+        state = process.opening.target
+        assert state is not None
         for step in path:
-            who = self.holder(agency, step.roles, prefer=signer if step.signature else None)
-            if step.signature:
-                assert who == signer, f"{process.name}.{step.name}: {signer} cannot take it ({step.roles})"
-            body = self.request(process, step, agency, ctx)
-            reason = body.pop("reason", "")
-            self.ledger.take_step(self.actor(who), case_id, step.name, values=body, reason=reason)
+            self.ready(process, agency, case_id, state, step, ctx)
+            self.take(process, agency, case_id, step, ctx)
+            state = step.target or state
+        if then is not None:
+            self.ready(process, agency, case_id, state, then, ctx)
         return case_id
+
+    def take(self, process: Process, agency: str, case_id: str, step: Step, ctx: dict[str, Any]) -> None:
+        signer = ctx["signer"]
+        who = self.holder(agency, step.roles, prefer=signer if step.signature else None)
+        if step.signature:
+            assert who == signer, f"{process.name}.{step.name}: {signer} cannot take it ({step.roles})"
+        body = self.request(process, step, agency, ctx)
+        reason = body.pop("reason", "")
+        self.ledger.take_step(self.actor(who), case_id, step.name, values=body, reason=reason)
+
+    def ready(self, process: Process, agency: str, case_id: str, state: str, step: Step,
+              ctx: dict[str, Any]) -> None:
+        """What ``step`` needs before it is taken in ``state``: the declared detours (before the step, and
+        before leaving the state) and the clock move."""
+        detours = DETOURS.get(process.name, {})
+        names = list(detours.get(f"before {step.name}", ()))
+        if step.target not in (None, state):
+            names += detours.get(f"leaving {state}", ())
+        for name in names:
+            loop = process.step(name)
+            assert loop is not None and loop.target in (None, state), f"{process.name}.{name}: not a self-loop here"
+            self.take(process, agency, case_id, loop, ctx)
+        if (process.name, step.name) in CLOCK:
+            day = CLOCK[(process.name, step.name)](self.ledger.today())
+            if day > self.ledger.today():
+                self.ledger.clock.advance(days=(day - self.ledger.today()).days)
 
 
 def paths(process: Process) -> dict[str, tuple[Step, ...]]:
@@ -223,7 +319,8 @@ def qms_routes() -> list[tuple[str, APIRoute]]:
 
 @dataclass(frozen=True)
 class Target:
-    """One route of one process: ``step`` for a step's route, ``kind`` open / list / get / history / step."""
+    """One route of one process: ``step`` for a step's route, ``kind`` open / list / get / history / step /
+    upload / file."""
 
     process: Process
     kind: str
@@ -243,6 +340,10 @@ def targets() -> list[Target]:
             if not s.opens:
                 m, r = by_name[f"{p.name}_{s.name}"]
                 out.append(Target(p, "step", s, m, r))
+        if file_roles(p):  # a step names files: they are uploaded first, then read back
+            for kind, name in (("upload", f"{p.name}_upload"), ("file", f"{p.name}_file")):
+                m, r = by_name[name]
+                out.append(Target(p, kind, None, m, r))
     return out
 
 
@@ -254,6 +355,21 @@ def test_every_field_kind_has_a_sample_value(walks: Walks) -> None:
         f = Field("x", kind, ("Mẫu", "Sample"), choices={"a": ("A", "A")} if kind == "choice" else {})
         value = walks.value(processes()[0], f, OWN, {"signer": walks.holder(OWN, ("agency_leader",)), "person": None})
         assert value not in (None, "", []), kind
+
+
+def test_every_table_entry_names_a_declared_process_state_and_step() -> None:
+    declared = {p.name: p for p in processes()}
+    for name, field_name in SAMPLES:
+        assert any(f.name == field_name for s in declared[name].steps for f in s.fields), (name, field_name)
+    for name, detours in DETOURS.items():
+        p = declared[name]
+        for when, loops in detours.items():
+            how, what = when.split(" ", 1)
+            assert how in ("leaving", "before"), (name, when)
+            assert what in (p.states if how == "leaving" else [s.name for s in p.steps]), (name, when)
+            assert all(p.step(n) is not None and p.step(n).target is None for n in loops), (name, when)
+    for name, step in CLOCK:
+        assert declared[name].step(step) is not None, (name, step)
 
 
 def test_every_qms_route_is_one_target_of_this_matrix() -> None:
@@ -297,8 +413,12 @@ def _prepare(walks: Walks, t: Target, agency: str, user: str | None, person: str
             walks.fresh_year(p)
         body = walks.request(p, p.opening, agency, ctx) if t.kind == "open" else None
         return {"agency_id": agency}, body or {}
+    if t.kind == "file":  # a file a step named: walk through the first step with a file field
+        named = next(s for s in p.steps if any(f.kind == "file" for f in s.fields))
+        case_id = walks.walk(p, agency, (*path_to(p, named), named), signer=signer, person=person, ctx=ctx)
+        return {"case_id": case_id, "sha256": ctx["file"]["sha256"]}, {}
     path = path_to(p, t.step) if t.step is not None else ()
-    case_id = walks.walk(p, agency, path, signer=signer, person=person)
+    case_id = walks.walk(p, agency, path, signer=signer, person=person, then=t.step, ctx=ctx)
     body = walks.request(p, t.step, agency, ctx) if t.step is not None else {}
     return {"case_id": case_id}, body
 
@@ -314,6 +434,8 @@ def _call(walks: Walks, t: Target, user: str | None, values: dict[str, str], bod
     api = walks.w.api
     headers = api.login(user) if user else {}
     kw: dict[str, Any] = {"json": body} if t.method == "POST" else {}
+    if t.kind == "upload":
+        kw = {"files": {"file": ("Minh chứng quý I.pdf", io.BytesIO(walks.w.pdf), "application/pdf")}}
     return api.client.request(t.method, _url(t.route, values), headers=headers, **kw)
 
 
@@ -325,7 +447,7 @@ def test_role_and_agency_matrix_of_every_process_step(walks: Walks, t: Target) -
     if t.step is not None:
         assert allowed == frozenset(t.step.roles), f"the route's guard differs from the step's roles: {allowed}"
     write = t.method == "POST"
-    ok = 201 if t.kind == "open" else 200
+    ok = 201 if t.kind in ("open", "upload") else 200
     shared = {a: _prepare(walks, t, a, None) for a in (OWN, OTHER)}
     failures = []
     for role, user in ROLE_USER.items():
