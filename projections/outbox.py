@@ -143,6 +143,8 @@ def distribution_members(cur: Any, agency_id: str, distribution: list[str]) -> l
     names = {fold(d).strip() for d in distribution}
     cur.execute("SELECT id, code, name FROM departments WHERE agency_id=? AND closed=0", (agency_id,))
     depts = {i for i, c, n in cur.fetchall() if {fold(i), fold(c), fold(n).strip()} & names}
+    if "leadership" in names:  # the agency's leadership (Ban lãnh đạo), as a distribution may name it
+        depts.add("leadership")
     cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active' ORDER BY username",
                 (agency_id,))
     return [(u, d) for u, r, d in cur.fetchall()
