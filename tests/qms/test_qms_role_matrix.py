@@ -24,8 +24,8 @@ ledger's test clock moved before a step). Every entry must name a declared proce
 from __future__ import annotations
 
 import collections
-import itertools
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
