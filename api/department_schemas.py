@@ -13,13 +13,13 @@ class DepartmentCreate(BaseModel):
     code: str = Field(min_length=1, max_length=40, pattern=CODE, examples=["P-KHTC"])
     name: str = Field(min_length=1, max_length=300, pattern=TEXT, examples=["Phòng Kế hoạch – Tài chính"])
     parent_id: str | None = Field(default=None, max_length=100, description="Phòng ban cấp trên / parent department")
-    leader: str | None = Field(default=None, max_length=100,
+    leader: str | None = Field(default=None, max_length=100, json_schema_extra={"x-person": "account"},
                                description="Tên đăng nhập của lãnh đạo phòng ban / the leader's username")
 
 
 class DepartmentPatch(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=300, pattern=TEXT)
-    leader: str | None = Field(default=None, max_length=100,
+    leader: str | None = Field(default=None, max_length=100, json_schema_extra={"x-person": "account"},
                                description="Lãnh đạo mới; null để bỏ trống / the new leader; null for none")
     action: Literal["close"] | None = Field(default=None, description="close: giải thể / close the department")
     reason: str = Field(default="", max_length=500, pattern=OPTIONAL_TEXT)

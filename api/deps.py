@@ -26,6 +26,8 @@ DEVICE_AGE = 400 * 24 * 3600
 CSRF_HEADER = "X-CSRF-Token"
 SAFE = {"GET", "HEAD", "OPTIONS"}
 _bearer = HTTPBearer(auto_error=False, description="Mã truy cập từ POST /api/v1/auth/token")
+# What a principal whose password is one-time may still do: change it, or sign out.
+PASSWORD_CHANGE_ROUTES = {("POST", "/api/v1/auth/password"), ("DELETE", "/api/v1/auth/session")}
 
 
 # Dependencies that do no I/O are coroutines: FastAPI runs a plain `def` dependency in the thread pool,
@@ -53,6 +55,14 @@ def authenticate(request: Request, ctx: ApiContext,
     return ctx.auth.principal(cookie, via_cookie=True)
 
 
+def password_change_required() -> ApiError:
+    return ApiError(403, "password_change_required",
+                    "Mật khẩu của bạn là mật khẩu dùng một lần; hãy đổi mật khẩu (POST /api/v1/auth/password) "
+                    "trước khi làm việc khác.",
+                    "Your password is a one-time password; change it (POST /api/v1/auth/password) before "
+                    "anything else.")
+
+
 def forbidden_role(roles: frozenset[str]) -> ApiError:
     from ledger.actors import ROLES
 
@@ -69,6 +79,9 @@ def allow(*roles: str) -> Callable[..., Principal]:
     def dependency(request: Request, ctx: Ctx,
                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
         p = authenticate(request, ctx, credentials)
+        if (request.method, request.url.path) not in PASSWORD_CHANGE_ROUTES and \
+                ctx.uc.accounts.must_change_password(p.username):
+            raise password_change_required()
         if not p.roles & allowed:
             ctx.uc.visibility.check_reachable(p, request.path_params)  # another agency's (or no) resource: 404, not 403
             raise forbidden_role(allowed)

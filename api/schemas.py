@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.actors import ROLES
 from ledger.document import KINDS
+from ledger.errors import InvalidInput
 
 Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
@@ -21,7 +23,56 @@ DEPARTMENT = ("Mã định danh phòng ban của cơ quan, hoặc «leadership»
               "or 'leadership' for the agency's leadership")
 
 
-Name = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT)]  # a person or unit in a list
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT)]  # a unit or text in a list
+
+# People a command names (ledger.people.PERSON_FIELDS says what each field may name); "x-person" marks them in the
+# OpenAPI schema: "account" (an active account of the agency), "account-or-external" (also an outsider),
+# "account-or-department" (also a department of the agency, by id, or leadership).
+Account = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT, json_schema_extra={"x-person": "account"},
+                               description="Tên đăng nhập của một tài khoản đang hoạt động của cơ quan / the username "
+                                           "of an active account of the agency", examples=["giamdoc"])]
+Recipient = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT,
+                                 json_schema_extra={"x-person": "account-or-department"},
+                                 description="Mã định danh phòng ban của cơ quan, «leadership», hoặc tên đăng nhập "
+                                             "/ a department id of the agency, 'leadership', or a username")]
+
+
+class ExternalName(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200, pattern=TEXT, examples=["Nguyễn Thị Hoa"])
+    organisation: str = Field(default="", max_length=300, pattern=OPTIONAL_TEXT, examples=["Thanh tra tỉnh Trà Vinh"])
+
+
+class ExternalPerson(BaseModel):
+    """Người ngoài cơ quan (họ tên, đơn vị) / a person from outside the agency (name, organisation)."""
+
+    model_config = ConfigDict(extra="forbid")
+    external: ExternalName
+
+
+PersonOrExternal = Annotated[Account | ExternalPerson, Field(json_schema_extra={"x-person": "account-or-external"})]
+
+
+PersonText = Annotated[str, Field(min_length=1, max_length=600, pattern=TEXT)]  # a username, or an outsider's JSON
+
+
+def person_text(value: str, field: str) -> Any:
+    """A person sent as one form field: a username, or an outsider as JSON ``{"external": {...}}``."""
+    if not value.lstrip().startswith("{"):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise InvalidInput(f"«{field}»: người ngoài cơ quan ghi dạng JSON {{\"external\": {{\"name\", "
+                           "\"organisation\"}}.", f"'{field}': an outsider is JSON {{\"external\": {{\"name\", "
+                           "\"organisation\"}}}}.", field=field) from None
+
+
+def plain(value: Any) -> Any:
+    """A person as the use cases take it: a username, or ``{"external": {...}}`` (lists element by element)."""
+    if isinstance(value, list):
+        return [plain(x) for x in value]
+    return value.model_dump() if isinstance(value, BaseModel) else value
 
 
 class Out(BaseModel):
@@ -188,8 +239,8 @@ class CommandOut(BaseModel):
 
 
 class Submit(BaseModel):
-    reviewers: list[Name] = Field(default=[], max_length=50)
-    approver: str = Field(min_length=1, max_length=100, pattern=TEXT)
+    reviewers: list[Account] = Field(default=[], max_length=50)
+    approver: Account
 
 
 class Review(BaseModel):
@@ -203,7 +254,7 @@ class Reason(BaseModel):
 
 class Issue(BaseModel):
     effective_from: date
-    distribution: list[Name] = Field(default=[], max_length=200)
+    distribution: list[Recipient] = Field(default=[], max_length=200)
 
 
 class Event(Out):
@@ -257,7 +308,8 @@ USERNAME = r"^[a-z0-9][a-z0-9._-]{1,62}$"  # ledger.directory's usernames
 
 class AccessGrant(BaseModel):
     grantee: str = Field(min_length=2, max_length=63, pattern=USERNAME, examples=["truongphong"],
-                         description="Tên đăng nhập của tài khoản được cấp quyền / the account's username")
+                         description="Tên đăng nhập của tài khoản được cấp quyền / the account's username",
+                         json_schema_extra={"x-person": "account"})
     reason: str = Field(min_length=1, max_length=2000, pattern=TEXT)
     until: date | None = Field(default=None, description="Ngày cuối được xem (giờ Việt Nam); trống: đến khi thu "
                                                          "hồi / last day of access, or until revoked")
@@ -295,10 +347,11 @@ class Close(BaseModel):
 
 
 class Borrow(BaseModel):
-    borrower: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    borrower: PersonOrExternal
     purpose: str = Field(min_length=1, max_length=500, pattern=TEXT)
     due_on: date
-    approved_by: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    approved_by: Account = Field(description="Lãnh đạo cơ quan hoặc lãnh đạo phòng ban duyệt cho mượn / the agency "
+                                             "or department leader who approved the loan")
 
 
 class Extend(BaseModel):
@@ -306,21 +359,23 @@ class Extend(BaseModel):
 
 
 class Return(BaseModel):
-    received_by: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    received_by: Account
     note: str = Field(default="", max_length=2000, pattern=OPTIONAL_TEXT)
 
 
 class DestructionApproval(BaseModel):
     decision_no: str = Field(min_length=1, max_length=100, pattern=TEXT)
-    decided_by: str = Field(min_length=1, max_length=200, pattern=TEXT)
-    council: list[Name] = Field(min_length=1, max_length=50)
+    decided_by: Account = Field(description="Lãnh đạo cơ quan ký quyết định hủy / the agency leader who signed the "
+                                            "decision")
+    council: list[PersonOrExternal] = Field(min_length=1, max_length=50)
 
 
 class LoanRow(BaseModel):
     record_id: str
     seq: int
     agency_id: str
-    borrower: str
+    borrower: str | dict[str, Any] = Field(description="Tên đăng nhập, hoặc {\"external\": {\"name\", "
+                                                   "\"organisation\"}} / a username, or an outsider")
     purpose: str
     due_on: str
     approved_by: str

@@ -20,6 +20,7 @@ from api.errors import ApiError
 from api.store import ApiStore
 from ledger.actors import Actor
 from ledger.directory import Directory
+from ledger.vocabulary import AccountStatus
 
 
 class Passwords:
@@ -257,7 +258,7 @@ class Authentication:
                                                             retry_after=lockout.retry_after)
             raise ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.",
                            "Wrong username or password.", field="password")
-        if account["status"] != "active":
+        if account["status"] != AccountStatus.ACTIVE:
             raise ApiError(403, "account_inactive", "Tài khoản đang bị khóa hoặc đã bị vô hiệu hóa.",
                            "The account is locked or deactivated.", field="username")
         self.throttle.succeeded(username, address, device=device)
@@ -275,7 +276,7 @@ class Authentication:
                                "This session was ended (the password changed or the account was locked); "
                                "sign in again.")
         account = self.directory.find_account(claims.user)
-        if account is None or account["status"] != "active":
+        if account is None or account["status"] != AccountStatus.ACTIVE:
             raise unauthorized("Tài khoản không còn được phép đăng nhập.", "The account may no longer sign in.")
         return Principal(account["username"], account["agency_id"], frozenset(account["roles"]),
                          account["full_name"], via_cookie, claims.session, claims.expires)

@@ -9,10 +9,11 @@ from typing import Any, TextIO
 from api.context import ApiContext
 from ledger.actors import Actor
 from ledger.errors import LedgerError
+from ledger.vocabulary import Role
 
 HOME_AGENCY = "quan-tri-tinh"
 HOME_AGENCY_NAME = "Quản trị hệ thống ISO điện tử của tỉnh"
-SYSTEM = Actor("system", HOME_AGENCY, frozenset({"admin"}), request_id="first-start")
+SYSTEM = Actor("system", HOME_AGENCY, frozenset({Role.ADMIN}), request_id="first-start")
 
 
 def ensure_admin(ctx: ApiContext, *, password: str | None = None, out: TextIO | None = None) -> str | None:
@@ -30,7 +31,7 @@ def ensure_admin(ctx: ApiContext, *, password: str | None = None, out: TextIO | 
     chosen = given or secrets.token_urlsafe(15)
     try:
         accounts.create_account(SYSTEM, HOME_AGENCY, username="admin", full_name="Quản trị hệ thống",
-                                roles=["admin"], email="", password=chosen)
+                                roles=[Role.ADMIN], email="", password=chosen)
     except LedgerError:
         return None  # another process created it at the same moment
     ctx.fresh()
@@ -46,11 +47,11 @@ def seed_demo_directory(ctx: ApiContext, demo: dict[str, Any], *, password: str 
     """Agencies and accounts for the people the demo dataset acts as (isoledger.demo.DEMO_PEOPLE).
 
     Hook for ``isoledger.demo.load_demo``'s result: ``{"people": {username: (full_name, roles, agency)}}``.
-    Returns username -> password of the accounts it created.
+    Returns username -> password of the accounts it created, or that the demo created without a password.
     """
     from isoledger import demo as demo_module
 
-    admin = Actor("admin", HOME_AGENCY, frozenset({"admin"}), request_id="demo")
+    admin = Actor("admin", HOME_AGENCY, frozenset({Role.ADMIN}), request_id="demo")
     supervisor = getattr(demo_module, "SUPERVISOR_ID", None)
     agencies = [(supervisor, getattr(demo_module, "SUPERVISOR_NAME", supervisor), [])] if supervisor else []
     agencies.append((demo_module.AGENCY_ID, demo_module.AGENCY_NAME,
@@ -61,11 +62,14 @@ def seed_demo_directory(ctx: ApiContext, demo: dict[str, Any], *, password: str 
             accounts.create_agency(admin, agency_id=agency_id, name=name, supervised_by=sup)
     created = {}
     for username, (full_name, roles, agency_id) in demo.get("people", {}).items():
-        if ctx.directory.find_account(username) is not None:
-            continue
         chosen = password or secrets.token_urlsafe(9)
-        accounts.create_account(admin, agency_id, username=username, full_name=full_name, roles=list(roles),
-                                email="", password=chosen)
+        if ctx.directory.find_account(username) is None:
+            accounts.create_account(admin, agency_id, username=username, full_name=full_name, roles=list(roles),
+                                    email="", password=chosen)
+        elif ctx.store.password_hash(username) is None:  # the demo's own account (placed in its department)
+            ctx.auth.set_password(username, chosen)
+        else:
+            continue
         created[username] = chosen
     ctx.fresh()
     return created

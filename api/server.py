@@ -72,7 +72,7 @@ def load_demo_hook(ctx: Any, out: Any) -> None:
     print(f"Dữ liệu mẫu / demo: {result.get('message', '')}", file=out)
     for username, secret in created.items():
         full_name, roles, agency = result["people"][username]
-        print(f"  {username:12} {secret:16} {', '.join(roles):28} {agency}  ({full_name})", file=out)
+        print(f"  {username:14} {secret:16} {', '.join(roles):28} {agency}  ({full_name})", file=out)
 
 
 def _reveal(secret: Any) -> str | None:

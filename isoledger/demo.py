@@ -13,26 +13,31 @@ from ledger.actors import Actor
 from ledger.clock import clocked
 from ledger.errors import NotFound
 from ledger.files import FileRef
+from ledger.vocabulary import Role
 
 AGENCY_ID = "so-khcn-tra-vinh"
 AGENCY_NAME = "Sở Khoa học và Công nghệ tỉnh Trà Vinh"
 SUPERVISOR_ID = "chi-cuc-tdc-tra-vinh"
 SUPERVISOR_NAME = "Chi cục Tiêu chuẩn Đo lường Chất lượng tỉnh Trà Vinh"
-DEPARTMENTS = ["Văn phòng Sở", "Phòng Kế hoạch - Tài chính", "Phòng Quản lý Khoa học",
-               "Phòng Quản lý Công nghệ và Thị trường công nghệ"]
-# The story starts when the Sở moves its quality management system onto the software (see demo_story).
-STARTS = ("2024-12-09", "08:00")
+# The story starts when the Sở moves its quality management system onto the software (see demo_story):
+# its directory first, then its documents from 09/12/2024.
+STARTS = ("2024-12-05", "08:00")
 
-# username -> (full name, roles, agency): one account per role, for `make run` to print.
+# username -> (full name, roles, agency): one account per role and a leader per department, for `serve` to print
+# (their departments: isoledger.demo_agency).
 DEMO_PEOPLE: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "thuky": ("Lê Thị Thu Hà", ("iso_secretary", "staff"), AGENCY_ID),
-    "giamdoc": ("Nguyễn Văn Ánh", ("agency_leader",), AGENCY_ID),
-    "truongphong": ("Trần Quốc Bảo", ("department_leader",), AGENCY_ID),
-    "phophong": ("Phạm Thị Diễm", ("department_leader",), AGENCY_ID),
-    "vanthu": ("Đặng Minh Khoa", ("records_controller",), AGENCY_ID),
-    "chuyenvien": ("Huỳnh Thị Ngọc Ánh", ("staff",), AGENCY_ID),
-    "danhgia": ("Võ Thành Đạt", ("internal_auditor",), AGENCY_ID),
-    "kiemtra": ("Thạch Thị Sà Rây", ("inspector",), SUPERVISOR_ID),
+    "thuky": ("Lê Thị Thu Hà", (Role.ISO_SECRETARY, Role.STAFF), AGENCY_ID),
+    "giamdoc": ("Nguyễn Văn Ánh", (Role.AGENCY_LEADER,), AGENCY_ID),
+    "chanhvanphong": ("Nguyễn Thị Mỹ Linh", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "truongphong": ("Trần Quốc Bảo", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "phophong": ("Phạm Thị Diễm", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "truongqlcn": ("Thạch Văn Sơn", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "chanhthanhtra": ("Lâm Văn Phước", (Role.DEPARTMENT_LEADER,), AGENCY_ID),
+    "vanthu": ("Đặng Minh Khoa", (Role.RECORDS_CONTROLLER,), AGENCY_ID),
+    "chuyenvien": ("Huỳnh Thị Ngọc Ánh", (Role.STAFF,), AGENCY_ID),
+    "danhgia": ("Võ Thành Đạt", (Role.INTERNAL_AUDITOR,), AGENCY_ID),
+    "quantri": ("Trương Văn Hậu", (Role.AGENCY_ADMIN,), AGENCY_ID),
+    "kiemtra": ("Thạch Thị Sà Rây", (Role.INSPECTOR,), SUPERVISOR_ID),
 }
 
 
@@ -53,6 +58,7 @@ class Demo:
         # (document, version) -> the empty area on the last page where a visible signature and seal go
         self.signature_boxes: dict[tuple[str, int], tuple[float, float, float, float]] = {}
         self.records: dict[str, str] = {}
+        self.departments: dict[str, str] = {}  # code -> id, the Sở's departments
         self.cases: dict[str, str] = {}  # QMS cases by the story's own key (isoledger.demo_risks)
         self._signing: Any = None
         self._signer: Any = None
@@ -130,8 +136,19 @@ class Demo:
     def approve(self, doc: str, n: int) -> None:
         self.ledger.approve(actor("giamdoc"), doc, n)
 
+    def directory(self) -> None:
+        """The Sở and the Chi cục, their departments with leaders, every account placed (before anything else)."""
+        from isoledger.demo_agency import build_directory
+        from ledger.directory import Directory
+
+        ids = build_directory(Directory(self.ledger), [(SUPERVISOR_ID, SUPERVISOR_NAME, []),
+                                                       (AGENCY_ID, AGENCY_NAME, [SUPERVISOR_ID])], DEMO_PEOPLE)
+        self.departments = {key.split(":")[1]: dep for key, dep in ids.items() if key.startswith(f"{AGENCY_ID}:")}
+
     def issue(self, doc: str, n: int, effective: str) -> None:
-        self.ledger.issue(actor("thuky"), doc, n, effective_from=effective, distribution=DEPARTMENTS)
+        """Issued to the leadership and every department of the Sở."""
+        self.ledger.issue(actor("thuky"), doc, n, effective_from=effective,
+                          distribution=["leadership", *self.departments.values()])
 
     def record(self, code: str, title: str, series: str, years: int | None, basis: str) -> str:
         rec = self.ledger.open_record(actor("vanthu"), code=code, title=title, series=series, retention_years=years,

@@ -10,7 +10,7 @@ from datetime import date
 
 from isoledger import demo_papers as papers
 from isoledger import demo_qms, demo_risks
-from isoledger.demo import DEMO_PEOPLE, Demo, actor
+from isoledger.demo import Demo, actor
 from isoledger.demo_pdfs import render
 from ledger.files import evidence_scope
 
@@ -19,6 +19,8 @@ D = date.fromisoformat
 
 
 def tell(d: Demo) -> None:
+    d.at("2024-12-05", "08:30")
+    d.directory()
     _first_issue(d)
     _paper_records(d)
     _destroy_expired(d)
@@ -97,13 +99,15 @@ def _destroy_expired(d: Demo) -> None:
     ledger.propose_destruction(vt, old, reason="Hết thời hạn bảo quản 5 năm (đến 31/12/2024)")
     d.at("2025-01-14", "09:00")
     decision = "12/QĐ-SKHCN"
-    ledger.approve_destruction(actor("giamdoc"), old, decision_no=decision, decided_by=DEMO_PEOPLE["giamdoc"][0],
-                               council=["Nguyễn Văn Ánh", "Lê Thị Thu Hà", "Đặng Minh Khoa"])
+    ledger.approve_destruction(actor("giamdoc"), old, decision_no=decision, decided_by="giamdoc",
+                               council=["giamdoc", "chanhvanphong", "vanthu",
+                                        {"external": {"name": "Lê Văn Tâm",
+                                                      "organisation": "Chi cục Văn thư - Lưu trữ tỉnh Trà Vinh"}}])
     d.at("2025-01-15", "09:00")
     paper = papers.destruction_minutes("HS-DGNB-2019", D("2025-01-15"), decision)
     minutes = d.put(evidence_scope(old), render(paper).content, "Biên bản hủy hồ sơ HS-DGNB-2019.pdf")
     erased = d.s.archive.destroy_scope(old)
-    ledger.record_destruction(vt, old, executed_by="vanthu", witnesses=["Lê Thị Thu Hà", "Võ Thành Đạt"],
+    ledger.record_destruction(vt, old, executed_by="vanthu", witnesses=["thuky", "danhgia"],
                               method="crypto_shredding", minutes_file=minutes, erased_hashes=erased)
 
 
@@ -215,15 +219,15 @@ def _cycle_2026(d: Demo) -> None:
     _audit_plan(d, 2026, ("2026-09-14", "2026-09-15", "2026-09-17", "2026-09-18"), "2026-09-21")
     # The 2025 management review is lent to the auditor for the 2026 audit, and returned in time.
     d.at("2026-09-21", "08:15")
-    ledger.lend(vt, d.records["HS-XXLD-2025"], borrower="Võ Thành Đạt (đánh giá viên nội bộ)",
+    ledger.lend(vt, d.records["HS-XXLD-2025"], borrower="danhgia",
                 purpose="Chuẩn bị đánh giá nội bộ năm 2026", due_on="2026-10-02", approved_by="giamdoc")
     d.at("2026-10-01", "16:00")
-    ledger.take_back(vt, d.records["HS-XXLD-2025"], received_by="Đặng Minh Khoa", note="Đủ thành phần hồ sơ.")
+    ledger.take_back(vt, d.records["HS-XXLD-2025"], received_by="vanthu", note="Đủ thành phần hồ sơ.")
     _audit_and_review(d, 2026, ("2026-10-05", "2026-10-15", "2026-10-19", "2026-10-23"))
     demo_risks.audit_2026(d)
     # The 2026 audit record is lent for the follow-up of corrective actions: due 20/11/2026, not back yet.
     d.at("2026-11-02", "08:30")
-    ledger.lend(vt, d.records["HS-DGNB-2026"], borrower="Trần Quốc Bảo (Phòng Kế hoạch - Tài chính)",
+    ledger.lend(vt, d.records["HS-DGNB-2026"], borrower="truongphong",
                 purpose="Đối chiếu kết quả khắc phục sau đánh giá nội bộ", due_on="2026-11-20", approved_by="giamdoc")
     # The 2027 objectives are in review: one reviewer has answered, with a comment.
     d.at("2026-11-16", "08:15")

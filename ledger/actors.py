@@ -6,21 +6,22 @@ import uuid
 from dataclasses import dataclass, field
 
 from ledger.errors import NotAllowed
+from ledger.vocabulary import Role
 
 ROLES: dict[str, tuple[str, str]] = {
-    "admin": ("Quản trị hệ thống", "System administrator"),
-    "agency_admin": ("Quản trị cơ quan", "Agency administrator"),
-    "iso_secretary": ("Thư ký ISO", "ISO secretary (document controller)"),
-    "agency_leader": ("Lãnh đạo cơ quan", "Agency leader"),
-    "department_leader": ("Lãnh đạo phòng ban", "Department leader"),
-    "records_controller": ("Người kiểm soát hồ sơ", "Records controller"),
-    "staff": ("Công chức", "Staff"),
-    "internal_auditor": ("Đánh giá viên nội bộ", "Internal auditor"),
-    "inspector": ("Cán bộ kiểm tra", "Inspector"),
-    "service_account": ("Tài khoản tích hợp hệ thống", "Service account (integration)"),  # reads the feed only
+    Role.ADMIN: ("Quản trị hệ thống", "System administrator"),
+    Role.AGENCY_ADMIN: ("Quản trị cơ quan", "Agency administrator"),
+    Role.ISO_SECRETARY: ("Thư ký ISO", "ISO secretary (document controller)"),
+    Role.AGENCY_LEADER: ("Lãnh đạo cơ quan", "Agency leader"),
+    Role.DEPARTMENT_LEADER: ("Lãnh đạo phòng ban", "Department leader"),
+    Role.RECORDS_CONTROLLER: ("Người kiểm soát hồ sơ", "Records controller"),
+    Role.STAFF: ("Công chức", "Staff"),
+    Role.INTERNAL_AUDITOR: ("Đánh giá viên nội bộ", "Internal auditor"),
+    Role.INSPECTOR: ("Cán bộ kiểm tra", "Inspector"),
+    Role.SERVICE_ACCOUNT: ("Tài khoản tích hợp hệ thống", "Service account (integration)"),  # reads the feed only
 }
-LEADERS = ("agency_leader", "department_leader")
-ADMINS = ("admin", "agency_admin")  # the province's administrator, and an agency's own (its agency only)
+LEADERS = (Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
+ADMINS = (Role.ADMIN, Role.AGENCY_ADMIN)  # the province's administrator, and an agency's own (its agency only)
 
 
 @dataclass(frozen=True)

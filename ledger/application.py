@@ -21,12 +21,14 @@ from ledger.aggregate import LedgerAggregate
 from ledger.approval import DEFAULT_DELEGATED
 from ledger.clock import override
 from ledger.config import APP_NAME, eventsourcing_env, is_postgres
+from ledger.department import Department
 from ledger.document import CONTROLLERS, SECRETARY, Document
 from ledger.errors import ConcurrentWrite, InvalidInput, NotFound, RuleViolation, StaleVersion, Unavailable
 from ledger.people import AgencyRules
 from ledger.qms.case import Case, case_state
 from ledger.qms.registry import process_named
 from ledger.record import Record, retention_ends_on
+from ledger.vocabulary import AccountStatus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 A = TypeVar("A", bound=LedgerAggregate)
@@ -118,8 +120,7 @@ class Ledger(Application[UUID]):
                           expected_version: int | None = None) -> None:
         def submit(d: Document) -> None:
             rules = self._rules(d.agency_id)
-            rules.check_people(d.kind, reviewers, approver)
-            d.submit(actor, n, reviewers=reviewers, approver=approver, controllers=rules.controllers)
+            d.submit(actor, n, reviewers=reviewers, approver=approver, controllers=rules.controllers, people=rules)
 
         self._change(Document, document_id, expected_version, submit)
 
@@ -146,9 +147,12 @@ class Ledger(Application[UUID]):
 
     def issue(self, actor: Actor, document_id: str, n: int, *, effective_from: date | str,
               distribution: list[str], expected_version: int | None = None) -> None:
-        self._change(Document, document_id, expected_version,
-                     lambda d: d.issue(actor, n, effective_from=effective_from, distribution=distribution,
-                                       today=self.today(), controllers=self._rules(d.agency_id).controllers))
+        def issue(d: Document) -> None:
+            rules = self._rules(d.agency_id)
+            d.issue(actor, n, effective_from=effective_from, distribution=distribution, today=self.today(),
+                    controllers=rules.controllers, people=rules)
+
+        self._change(Document, document_id, expected_version, issue)
 
     def withdraw(self, actor: Actor, document_id: str, n: int, *, reason: str,
                  expected_version: int | None = None) -> None:
@@ -214,10 +218,12 @@ class Ledger(Application[UUID]):
     def release_hold(self, actor: Actor, record_id: str, *, expected_version: int | None = None) -> None:
         self._change(Record, record_id, expected_version, lambda r: r.release_hold(actor))
 
-    def lend(self, actor: Actor, record_id: str, *, borrower: str, purpose: str, due_on: date | str,
+    def lend(self, actor: Actor, record_id: str, *, borrower: Any, purpose: str, due_on: date | str,
              approved_by: str, expected_version: int | None = None) -> None:
+        """``borrower``: an account of the agency, or ``{"external": {"name", "organisation"}}``."""
         self._change(Record, record_id, expected_version, lambda r: r.lend(
-            actor, borrower=borrower, purpose=purpose, due_on=due_on, approved_by=approved_by, today=self.today()))
+            actor, borrower=borrower, purpose=purpose, due_on=due_on, approved_by=approved_by, today=self.today(),
+            people=self._rules(r.agency_id)))
 
     def extend_loan(self, actor: Actor, record_id: str, *, due_on: date | str,
                     expected_version: int | None = None) -> None:
@@ -226,7 +232,8 @@ class Ledger(Application[UUID]):
     def take_back(self, actor: Actor, record_id: str, *, received_by: str, note: str = "",
                   expected_version: int | None = None) -> None:
         self._change(Record, record_id, expected_version,
-                     lambda r: r.take_back(actor, received_by=received_by, note=note, today=self.today()))
+                     lambda r: r.take_back(actor, received_by=received_by, note=note, today=self.today(),
+                                           people=self._rules(r.agency_id)))
 
     def propose_destruction(self, actor: Actor, record_id: str, *, reason: str,
                             expected_version: int | None = None) -> None:
@@ -234,18 +241,20 @@ class Ledger(Application[UUID]):
                      lambda r: r.propose_destruction(actor, reason=reason, today=self.today()))
 
     def approve_destruction(self, actor: Actor, record_id: str, *, decision_no: str, decided_by: str,
-                            council: list[str], expected_version: int | None = None) -> None:
+                            council: list[Any], expected_version: int | None = None) -> None:
+        """``council``: accounts of the agency or outsiders (``{"external": {"name", "organisation"}}``)."""
         self._change(Record, record_id, expected_version, lambda r: r.approve_destruction(
-            actor, decision_no=decision_no, decided_by=decided_by, council=council))
+            actor, decision_no=decision_no, decided_by=decided_by, council=council, people=self._rules(r.agency_id)))
 
-    def record_destruction(self, actor: Actor, record_id: str, *, executed_by: str, witnesses: list[str],
+    def record_destruction(self, actor: Actor, record_id: str, *, executed_by: str, witnesses: list[Any],
                            method: str, minutes_file: Any, erased_hashes: list[str],
                            expected_version: int | None = None) -> None:
+        """``witnesses``: accounts of the agency or outsiders (``{"external": {"name", "organisation"}}``)."""
         self._change(Record, record_id, expected_version, lambda r: r.destroy(
             actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=minutes_file,
-            erased_hashes=erased_hashes, today=self.today()))
+            erased_hashes=erased_hashes, today=self.today(), people=self._rules(r.agency_id)))
 
-    def rehearse_destruction(self, actor: Actor, record_id: str, *, executed_by: str, witnesses: list[str],
+    def rehearse_destruction(self, actor: Actor, record_id: str, *, executed_by: str, witnesses: list[Any],
                              method: str, expected_version: int | None = None) -> list[str]:
         """Whether ``record_destruction`` would be accepted now, tried on a copy that is never saved (shredding
         the files cannot be undone if the ledger then refused the event); the hashes of the record's files."""
@@ -256,7 +265,7 @@ class Ledger(Application[UUID]):
         stand_in = {"key": "scopes/x/" + "0" * 64, "sha256": "0" * 64, "size": 0, "media_type": "application/pdf",
                     "filename": "x"}
         trial.destroy(actor, executed_by=executed_by, witnesses=witnesses, method=method, minutes_file=stand_in,
-                      erased_hashes=known, today=self.today())
+                      erased_hashes=known, today=self.today(), people=self._rules(trial.agency_id))
         return known
 
     def grant_record_access(self, actor: Actor, record_id: str, *, grantee: str, reason: str,
@@ -326,7 +335,15 @@ class Ledger(Application[UUID]):
         if not isinstance(agency, Agency):
             return AgencyRules(agency_id, DEFAULT_DELEGATED, SECRETARY, None)
         controllers = CONTROLLERS if agency.records_controller_controls_documents else SECRETARY
-        return AgencyRules(agency_id, tuple(agency.delegated_kinds), controllers, self._account_facts)
+        return AgencyRules(agency_id, tuple(agency.delegated_kinds), controllers, self._account_facts,
+                           self._department_facts)
+
+    def _department_facts(self, department_id: str) -> dict[str, Any] | None:
+        try:
+            dep: Any = self.repository.get(UUID(department_id))
+        except (ValueError, AggregateNotFoundError):
+            return None
+        return {"agency_id": dep.agency_id, "closed": dep.closed} if isinstance(dep, Department) else None
 
     def _account_facts(self, username: str) -> dict[str, Any]:
         from ledger.directory import Account, account_uuid  # the directory builds on this module
@@ -562,7 +579,7 @@ class _World:
         """The account's facts; where the agency is not in the directory (a ledger used on its own, as
         ``AgencyRules`` says) anyone named is taken as one of its active people."""
         if self.ledger._rules(self.agency_id).facts is None:
-            return {"username": username, "agency_id": self.agency_id, "status": "active", "roles": []}
+            return {"username": username, "agency_id": self.agency_id, "status": AccountStatus.ACTIVE, "roles": []}
         facts = self.ledger._account_facts(username)
         return facts if "agency_id" in facts else None
 

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from typing import Any
 
 from ledger.errors import InvalidInput, NotAllowed
+from ledger.vocabulary import Role
 
 # Approval and the approval signature of these belong to the agency leader alone; they cannot be delegated.
 RESERVED = ("context_analysis", "quality_policy", "quality_objectives", "audit_programme", "management_review",
@@ -39,12 +40,12 @@ def check_delegated(values: Any, kinds: Collection[str], field: str = "delegated
 
 def may_approve(roles: Collection[str], kind: str, delegated: Collection[str]) -> bool:
     """Whether someone holding ``roles`` may approve (and sign for approval) a document of ``kind``."""
-    return "agency_leader" in roles or ("department_leader" in roles and kind in delegated)
+    return Role.AGENCY_LEADER in roles or (Role.DEPARTMENT_LEADER in roles and kind in delegated)
 
 
 def check_approving_role(role: str, kind: str, delegated: Collection[str], label: str) -> None:
     """Refuses a department leader acting on a kind the agency has not delegated (NotAllowed)."""
-    if role == "agency_leader" or (role == "department_leader" and kind in delegated):
+    if role == Role.AGENCY_LEADER or (role == Role.DEPARTMENT_LEADER and kind in delegated):
         return
     raise NotAllowed(f"«{label}» do lãnh đạo cơ quan phê duyệt và ký phê duyệt; lãnh đạo phòng ban chỉ ký xem xét.",
                      f"Documents of this kind ({kind}) are approved and signed for approval by the agency leader; "

@@ -11,6 +11,7 @@ from ledger import validation as v
 from ledger.actors import ADMINS, Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.errors import NotAllowed, RuleViolation
+from ledger.vocabulary import Role
 
 LEADERSHIP = "leadership"  # an account's department when it sits in the agency's leadership (Ban lãnh đạo)
 LEADERSHIP_NAME = ("Ban lãnh đạo", "Agency leadership")
@@ -24,7 +25,7 @@ def admin_meta(actor: Actor, agency_id: str) -> dict[str, str]:
     """Metadata for an administrative act on ``agency_id``: the province administrator acts on any agency,
     an agency administrator on its own only."""
     meta = actor.meta(*ADMINS)
-    if meta["role"] == "agency_admin" and actor.agency_id != agency_id:
+    if meta["role"] == Role.AGENCY_ADMIN and actor.agency_id != agency_id:
         raise NotAllowed("Quản trị cơ quan chỉ quản lý cơ quan của mình.",
                          "An agency administrator manages their own agency only.", code="other_agency")
     return meta

@@ -18,11 +18,13 @@ from ledger.approval import DEFAULT_DELEGATED, check_delegated
 from ledger.department import LEADERSHIP, Department, admin_meta, department_state
 from ledger.document import KINDS
 from ledger.errors import ConcurrentWrite, InvalidInput, NotAllowed, NotFound, RuleViolation, StaleVersion
+from ledger.vocabulary import AccountStatus, Role
 
 _AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-STATUSES = {"active": "Đang hoạt động", "locked": "Bị khóa", "deactivated": "Đã vô hiệu hóa"}
+STATUSES = {AccountStatus.ACTIVE: "Đang hoạt động", AccountStatus.LOCKED: "Bị khóa",
+            AccountStatus.DEACTIVATED: "Đã vô hiệu hóa"}
 
 SELF_SUPERVISION = ("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.")
 
@@ -57,7 +59,7 @@ def check_roles(values: Any, field: str = "roles", *, by: dict[str, str] | None 
     roles = v.user_ids(values, field, at_least=1)
     for role in roles:
         v.choice(role, field, tuple(ROLES))
-    if by is not None and by["role"] != "admin" and "admin" in roles:
+    if by is not None and by["role"] != Role.ADMIN and Role.ADMIN in roles:
         raise NotAllowed("Chỉ quản trị hệ thống được giao vai trò quản trị hệ thống.",
                          "Only the system administrator may grant the system administrator role.",
                          code="role_not_grantable")
@@ -69,7 +71,7 @@ class Agency(LedgerAggregate):
 
     @classmethod
     def create(cls, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> Agency:
-        meta = actor.meta("admin")
+        meta = actor.meta(Role.ADMIN)
         agency_id = check_agency_id(agency_id)
         sup = [check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
         if agency_id in sup:
@@ -79,7 +81,7 @@ class Agency(LedgerAggregate):
         return created
 
     def update(self, actor: Actor, *, name: str | None, supervised_by: list[str] | None) -> None:
-        meta = actor.meta("admin")
+        meta = actor.meta(Role.ADMIN)
         new_name = self.name if name is None else v.text(name, "name", max_len=300)
         sup = self.supervised_by if supervised_by is None else [
             check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
@@ -90,8 +92,8 @@ class Agency(LedgerAggregate):
     def set_seal_image(self, actor: Actor, file: dict[str, Any]) -> None:
         """The agency's seal (con dấu) drawn on its approval stamps; by the administrator, or within the agency by
         its leader or the records controller (văn thư, who keeps the seal under Decree 30/2020)."""
-        own = ("agency_leader", "records_controller") if actor.agency_id == self.agency_id else ()
-        meta = actor.meta("admin", *own)
+        own = (Role.AGENCY_LEADER, Role.RECORDS_CONTROLLER) if actor.agency_id == self.agency_id else ()
+        meta = actor.meta(Role.ADMIN, *own)
         self._seal_image_set(file=_png_ref(file, "seal_image"), meta=meta)
 
     def set_rules(self, actor: Actor, *, delegated_kinds: list[str] | None,
@@ -162,7 +164,7 @@ class Account(LedgerAggregate):
     def change_roles(self, actor: Actor, roles: list[str]) -> None:
         meta = admin_meta(actor, self.agency_id)
         self._check_not_deactivated()
-        if meta["role"] != "admin" and "admin" in self.roles:
+        if meta["role"] != Role.ADMIN and Role.ADMIN in self.roles:
             raise NotAllowed("Chỉ quản trị hệ thống được đổi vai trò của quản trị hệ thống.",
                              "Only the system administrator may change an administrator's roles.",
                              code="role_not_grantable")
@@ -188,14 +190,14 @@ class Account(LedgerAggregate):
     def lock(self, actor: Actor, reason: str) -> None:
         meta = admin_meta(actor, self.agency_id)
         self._check_not_deactivated()
-        if self.status == "locked":
+        if self.status == AccountStatus.LOCKED:
             raise RuleViolation("Tài khoản đang bị khóa.", "The account is already locked.", code="already_locked")
         self._locked(reason=v.text(reason, "reason", max_len=500, required=False), meta=meta)
 
     def unlock(self, actor: Actor) -> None:
         meta = admin_meta(actor, self.agency_id)
         self._check_not_deactivated()
-        if self.status != "locked":
+        if self.status != AccountStatus.LOCKED:
             raise RuleViolation("Tài khoản không bị khóa.", "The account is not locked.", code="not_locked")
         self._unlocked(meta=meta)
 
@@ -230,12 +232,12 @@ class Account(LedgerAggregate):
 
     def set_signature_image(self, actor: Actor, file: dict[str, Any]) -> None:
         """The leader's own signature image, drawn on their stamps; set by that leader or the administrator."""
-        meta = actor.meta(*LEADERS) if actor.user_id == self.username else actor.meta("admin")
+        meta = actor.meta(*LEADERS) if actor.user_id == self.username else actor.meta(Role.ADMIN)
         self._check_not_deactivated()
         self._signature_image_set(file=_png_ref(file, "signature_image"), meta=meta)
 
     def _check_not_deactivated(self) -> None:
-        if self.status == "deactivated":
+        if self.status == AccountStatus.DEACTIVATED:
             raise RuleViolation("Tài khoản đã bị vô hiệu hóa; không thể thay đổi.",
                                 "The account is deactivated and cannot change.", code="account_deactivated")
 
@@ -248,7 +250,7 @@ class Account(LedgerAggregate):
         self.roles = list(roles)
         self.email = email
         self.department = department  # None: created before departments existed, not yet placed
-        self.status = "active"
+        self.status = AccountStatus.ACTIVE
         self.signature_image: dict[str, Any] | None = None
 
     @event("AccountDetailsChanged")
@@ -270,15 +272,15 @@ class Account(LedgerAggregate):
 
     @event("AccountLocked")
     def _locked(self, reason: str, meta: dict[str, str]) -> None:
-        self.status = "locked"
+        self.status = AccountStatus.LOCKED
 
     @event("AccountUnlocked")
     def _unlocked(self, meta: dict[str, str]) -> None:
-        self.status = "active"
+        self.status = AccountStatus.ACTIVE
 
     @event("AccountDeactivated")
     def _deactivated(self, reason: str, meta: dict[str, str]) -> None:
-        self.status = "deactivated"
+        self.status = AccountStatus.DEACTIVATED
 
     @event("SignInThrottled")
     def _sign_in_throttled(self, address: str, scope: str, failures: int, retry_after: int,
@@ -506,7 +508,7 @@ class Directory:
         if leader is None or leader == "":
             return None
         acc = self.find_account(v.text(leader, "leader", max_len=100))
-        if acc is None or acc["agency_id"] != agency_id or acc["status"] != "active":
+        if acc is None or acc["agency_id"] != agency_id or acc["status"] != AccountStatus.ACTIVE:
             raise InvalidInput(f"«{leader}» không phải tài khoản đang hoạt động của cơ quan.",
                                f"'{leader}' is not an active account of this agency.", field="leader")
         return str(acc["username"])

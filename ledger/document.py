@@ -14,6 +14,8 @@ from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.approval import DEFAULT_DELEGATED, check_approving_role
 from ledger.errors import InvalidInput, NotAllowed, RuleViolation
+from ledger.people import AgencyRules, unchecked
+from ledger.vocabulary import PENDING, Role, VersionStatus
 
 # kind -> (Vietnamese label, English label, requires an approval signature before issue)
 KINDS: dict[str, tuple[str, str, bool]] = {
@@ -30,11 +32,11 @@ KINDS: dict[str, tuple[str, str, bool]] = {
     "improvement_programme": ("Chương trình cải tiến liên tục", "Continual improvement programme", True),
     "other": ("Tài liệu khác", "Other document", False),
 }
-SECRETARY = ("iso_secretary",)
-CONTROLLERS = ("iso_secretary", "records_controller")  # when the agency lets its records controller control documents
+SECRETARY = (Role.ISO_SECRETARY,)
+# when the agency lets its records controller control documents
+CONTROLLERS = (Role.ISO_SECRETARY, Role.RECORDS_CONTROLLER)
 VERDICTS = ("agree", "agree_with_comments", "disagree")
 MEANINGS = ("review", "approval")
-PENDING = ("draft", "submitted", "approved", "rejected")
 # kind -> months between periodic reviews, until the document sets its own (ReviewPeriodSet)
 REVIEW_MONTHS = {"procedure": 12, "form": 24, "instruction": 24, "regulation": 24, "quality_policy": 12,
                  "quality_objectives": 12, "context_analysis": 12, "audit_programme": 12, "audit_plan": 12,
@@ -80,24 +82,25 @@ class Document(LedgerAggregate):
         return n
 
     def revise(self, actor: Actor, n: int, *, file: Any, change_summary: str) -> None:
-        meta = self._meta(actor, "iso_secretary", "department_leader", "agency_leader", "staff")
+        meta = self._meta(actor, Role.ISO_SECRETARY, Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER, Role.STAFF)
         ver = self._numbered(n)
-        if ver["status"] not in ("draft", "rejected"):
+        if ver["status"] not in (VersionStatus.DRAFT, VersionStatus.REJECTED):
             raise RuleViolation(f"Chỉ sửa được dự thảo chưa trình hoặc bị từ chối (phiên bản {n} đang «"
                                 f"{STATUS_VI[ver['status']]}»).",
                                 f"Only a draft or rejected version can be revised (version {n} is {ver['status']}).",
                                 code="not_revisable")
-        if actor.user_id != ver["author"] and meta["role"] != "iso_secretary":
+        if actor.user_id != ver["author"] and meta["role"] != Role.ISO_SECRETARY:
             raise NotAllowed("Chỉ người soạn dự thảo hoặc thư ký ISO được sửa dự thảo.",
                              "Only the draft's author or the ISO secretary may revise it.", code="not_author")
         self._draft_revised(version=n, file=v.file_ref(file),
                             change_summary=v.text(change_summary, "change_summary", max_len=2000), meta=meta)
 
     def submit(self, actor: Actor, n: int, *, reviewers: list[str], approver: str,
-               controllers: tuple[str, ...] = SECRETARY) -> None:
+               controllers: tuple[str, ...] = SECRETARY, people: AgencyRules | None = None) -> None:
         meta = self._meta(actor, *controllers)
+        (people or unchecked(self.agency_id)).check_people(self.kind, reviewers, approver)
         ver = self._numbered(n)
-        if ver["status"] not in ("draft", "rejected"):
+        if ver["status"] not in (VersionStatus.DRAFT, VersionStatus.REJECTED):
             raise RuleViolation(f"Phiên bản {n} không ở trạng thái dự thảo.", f"Version {n} is not a draft.",
                                 code="not_a_draft")
         reviewers = v.user_ids(reviewers, "reviewers")
@@ -110,7 +113,7 @@ class Document(LedgerAggregate):
     def review(self, actor: Actor, n: int, *, verdict: str, comment: str = "") -> None:
         meta = self._meta(actor, *sorted(actor.roles))
         ver = self._numbered(n)
-        self._check_status(ver, "submitted")
+        self._check_status(ver, VersionStatus.SUBMITTED)
         if actor.user_id not in ver["reviewers"]:
             raise NotAllowed("Bạn không có tên trong danh sách xem xét phiên bản này.",
                              "You are not a named reviewer of this version.", code="not_a_reviewer")
@@ -121,7 +124,7 @@ class Document(LedgerAggregate):
                        comment=v.text(comment, "comment", max_len=4000, required=False), meta=meta)
 
     def approve(self, actor: Actor, n: int, *, delegated: tuple[str, ...] = DEFAULT_DELEGATED) -> None:
-        meta = self._meta(actor, "agency_leader", "department_leader")
+        meta = self._meta(actor, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
         ver = self._check_approver(actor, n)
         check_approving_role(meta["role"], self.kind, delegated, KINDS[self.kind][0])
         missing = [r for r in ver["reviewers"] if r not in ver["reviews"]]
@@ -132,7 +135,7 @@ class Document(LedgerAggregate):
         self._approved(version=n, approver=actor.user_id, meta=meta)
 
     def reject(self, actor: Actor, n: int, *, reason: str, delegated: tuple[str, ...] = DEFAULT_DELEGATED) -> None:
-        meta = self._meta(actor, "agency_leader", "department_leader")
+        meta = self._meta(actor, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
         self._check_approver(actor, n)
         check_approving_role(meta["role"], self.kind, delegated, KINDS[self.kind][0])
         self._rejected(version=n, approver=actor.user_id, reason=v.text(reason, "reason", max_len=4000),
@@ -141,20 +144,20 @@ class Document(LedgerAggregate):
     def sign(self, actor: Actor, n: int, *, meaning: str, signed_file: Any, certificate: dict[str, str],
              pades_level: str, signing_time: str, timestamp_time: str | None,
              delegated: tuple[str, ...] = DEFAULT_DELEGATED) -> None:
-        meta = self._meta(actor, "agency_leader", "department_leader")
+        meta = self._meta(actor, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
         ver = self._numbered(n)
         meaning = v.choice(meaning, "meaning", MEANINGS)
         if meaning == "approval":
-            self._check_status(ver, "approved")
+            self._check_status(ver, VersionStatus.APPROVED)
             check_approving_role(meta["role"], self.kind, delegated, KINDS[self.kind][0])
-            if actor.user_id != ver["approver"] and meta["role"] != "agency_leader":
+            if actor.user_id != ver["approver"] and meta["role"] != Role.AGENCY_LEADER:
                 raise NotAllowed("Chỉ người phê duyệt hoặc lãnh đạo cơ quan được ký phê duyệt.",
                                  "Only the approver or an agency leader may sign for approval.",
                                  code="not_the_approver")
             if ver["signed_for_approval"]:
                 raise RuleViolation("Phiên bản này đã được ký phê duyệt.", "This version is already signed.",
                                     code="already_signed")
-        elif ver["status"] not in ("submitted", "approved") or ver["signed_for_approval"]:
+        elif ver["status"] not in (VersionStatus.SUBMITTED, VersionStatus.APPROVED) or ver["signed_for_approval"]:
             raise RuleViolation("Chỉ ký xem xét trước khi ký phê duyệt.",
                                 "Review signatures come before the approval signature.", code="review_too_late")
         cert = {k: v.text(certificate.get(k), f"certificate.{k}", max_len=1000)
@@ -165,18 +168,18 @@ class Document(LedgerAggregate):
                      timestamp_time=timestamp_time, meta=meta)
 
     def issue(self, actor: Actor, n: int, *, effective_from: date | str, distribution: list[str],
-              today: date, controllers: tuple[str, ...] = SECRETARY) -> None:
+              today: date, controllers: tuple[str, ...] = SECRETARY, people: AgencyRules | None = None) -> None:
         """Issues version ``n``; it replaces the version in force from ``effective_from`` (at once if that
         day has come). Refused while another issued version is still waiting for its effective date."""
         meta = self._meta(actor, *controllers)
         ver = self._numbered(n)
-        self._check_status(ver, "approved")
+        self._check_status(ver, VersionStatus.APPROVED)
         if KINDS[self.kind][2] and not ver["signed_for_approval"]:
             raise RuleViolation(f"«{KINDS[self.kind][0]}» phải được ký số phê duyệt trước khi ban hành.",
                                 f"A {KINDS[self.kind][1].lower()} must be signed for approval before issue.",
                                 code="signature_required")
         effective = v.iso_date(effective_from, "effective_from").isoformat()
-        dist = [v.text(d, "distribution", max_len=200) for d in v.user_ids(distribution, "distribution")]
+        dist = (people or unchecked(self.agency_id)).pick("issue", "distribution", distribution)
         upcoming = effect.upcoming_on(self.versions, today)
         if upcoming is not None:
             day = _vn(self.versions[upcoming - 1]["effective_from"])
@@ -198,11 +201,11 @@ class Document(LedgerAggregate):
     def withdraw(self, actor: Actor, n: int, *, reason: str, today: date) -> None:
         """Withdraws version ``n``. An issued version withdrawn before its effective date never takes
         effect: the version it was to replace is reinstated (in force as before)."""
-        meta = self._meta(actor, "iso_secretary", "agency_leader")
+        meta = self._meta(actor, Role.ISO_SECRETARY, Role.AGENCY_LEADER)
         ver = self._numbered(n)
-        if ver["status"] in ("superseded", "withdrawn"):
+        if ver["status"] in (VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN):
             upcoming = effect.upcoming_on(self.versions, today)
-            if ver["status"] == "superseded" and effect.in_force_on(self.versions, today) == n and upcoming:
+            if ver["status"] == VersionStatus.SUPERSEDED and effect.in_force_on(self.versions, today) == n and upcoming:
                 day = _vn(self.versions[upcoming - 1]["effective_from"])
                 raise RuleViolation(
                     f"Phiên bản {n} còn hiệu lực đến khi phiên bản {upcoming} có hiệu lực (ngày {day}); muốn "
@@ -213,7 +216,7 @@ class Document(LedgerAggregate):
                                 f"Version {n} is already {ver['status']}.", code="not_withdrawable")
         reason = v.text(reason, "reason", max_len=4000)
         before = None
-        if ver["status"] == "issued" and effect.upcoming_on(self.versions, today) == n:
+        if ver["status"] == VersionStatus.ISSUED and effect.upcoming_on(self.versions, today) == n:
             before = effect.replaced(self.versions, ver)
         self._withdrawn(version=n, reason=reason, meta=meta)
         if before is not None:
@@ -229,7 +232,7 @@ class Document(LedgerAggregate):
         return effect.upcoming_on(self.versions, day)
 
     def obsolete(self, actor: Actor, *, reason: str) -> None:
-        meta = self._meta(actor, "iso_secretary", "agency_leader")
+        meta = self._meta(actor, Role.ISO_SECRETARY, Role.AGENCY_LEADER)
         self._obsoleted(reason=v.text(reason, "reason", max_len=4000), meta=meta)
 
     # ---- checks ---------------------------------------------------------------------------
@@ -257,7 +260,7 @@ class Document(LedgerAggregate):
 
     def _check_approver(self, actor: Actor, n: int) -> dict[str, Any]:
         ver = self._numbered(n)
-        self._check_status(ver, "submitted")
+        self._check_status(ver, VersionStatus.SUBMITTED)
         if actor.user_id != ver["approver"]:
             raise NotAllowed("Bạn không phải người được chỉ định phê duyệt phiên bản này.",
                              "You are not the designated approver of this version.", code="not_the_approver")
@@ -281,8 +284,9 @@ class Document(LedgerAggregate):
     @event("DraftCreated")
     def _draft_created(self, version: int, file: dict[str, Any], change_summary: str,
                        meta: dict[str, str]) -> None:
-        self.versions.append({"n": version, "status": "draft", "file": file, "change_summary": change_summary,
-                              "author": meta["user_id"], "reviewers": [], "approver": None, "reviews": {},
+        self.versions.append({"n": version, "status": VersionStatus.DRAFT, "file": file,
+                              "change_summary": change_summary, "author": meta["user_id"], "reviewers": [],
+                              "approver": None, "reviews": {},
                               "signatures": [], "signed_for_approval": False, "effective_from": None,
                               "distribution": [], "reason": None})
 
@@ -290,13 +294,14 @@ class Document(LedgerAggregate):
     def _draft_revised(self, version: int, file: dict[str, Any], change_summary: str,
                        meta: dict[str, str]) -> None:
         ver = self.versions[version - 1]
-        ver.update(file=file, change_summary=change_summary, status="draft", reviews={}, signatures=[],
+        ver.update(file=file, change_summary=change_summary, status=VersionStatus.DRAFT, reviews={}, signatures=[],
                    reason=None)
 
     @event("SubmittedForReview")
     def _submitted(self, version: int, reviewers: list[str], approver: str, meta: dict[str, str]) -> None:
         ver = self.versions[version - 1]
-        ver.update(status="submitted", reviewers=list(reviewers), approver=approver, reviews={}, reason=None)
+        ver.update(status=VersionStatus.SUBMITTED, reviewers=list(reviewers), approver=approver, reviews={},
+                   reason=None)
 
     @event("Reviewed")
     def _reviewed(self, version: int, reviewer: str, verdict: str, comment: str, meta: dict[str, str]) -> None:
@@ -304,11 +309,11 @@ class Document(LedgerAggregate):
 
     @event("Approved")
     def _approved(self, version: int, approver: str, meta: dict[str, str]) -> None:
-        self.versions[version - 1]["status"] = "approved"
+        self.versions[version - 1]["status"] = VersionStatus.APPROVED
 
     @event("Rejected")
     def _rejected(self, version: int, approver: str, reason: str, meta: dict[str, str]) -> None:
-        self.versions[version - 1].update(status="rejected", reason=reason)
+        self.versions[version - 1].update(status=VersionStatus.REJECTED, reason=reason)
 
     @event("Signed")
     def _signed(self, version: int, signer: str, meaning: str, signed_file: dict[str, Any],
@@ -324,23 +329,23 @@ class Document(LedgerAggregate):
 
     @event("Issued")
     def _issued(self, version: int, effective_from: str, distribution: list[str], meta: dict[str, str]) -> None:
-        self.versions[version - 1].update(status="issued", effective_from=effective_from,
+        self.versions[version - 1].update(status=VersionStatus.ISSUED, effective_from=effective_from,
                                           distribution=list(distribution))
         self.in_force = version
 
     @event("Superseded")
     def _superseded(self, previous_version: int, by_version: int, meta: dict[str, str]) -> None:
-        self.versions[previous_version - 1]["status"] = "superseded"
+        self.versions[previous_version - 1]["status"] = VersionStatus.SUPERSEDED
 
     @event("Withdrawn")
     def _withdrawn(self, version: int, reason: str, meta: dict[str, str]) -> None:
-        self.versions[version - 1].update(status="withdrawn", reason=reason)
+        self.versions[version - 1].update(status=VersionStatus.WITHDRAWN, reason=reason)
         if self.in_force == version:
             self.in_force = None
 
     @event("Reinstated")
     def _reinstated(self, version: int, withdrawn_version: int, meta: dict[str, str]) -> None:
-        self.versions[version - 1]["status"] = "issued"
+        self.versions[version - 1]["status"] = VersionStatus.ISSUED
         self.versions[withdrawn_version - 1]["took_effect"] = False
         self.in_force = version
 
@@ -348,8 +353,8 @@ class Document(LedgerAggregate):
     def _obsoleted(self, reason: str, meta: dict[str, str]) -> None:
         self.obsolete_reason = reason
         for ver in self.versions:
-            if ver["status"] in ("issued", *PENDING):
-                ver["status"] = "withdrawn"
+            if ver["status"] in (VersionStatus.ISSUED, *PENDING):
+                ver["status"] = VersionStatus.WITHDRAWN
                 ver["reason"] = reason
         self.in_force = None
 
@@ -360,7 +365,7 @@ class Document(LedgerAggregate):
         the directory's to say, checked by the caller)."""
         meta = self._meta(actor, *sorted(actor.roles))
         ver = self._numbered(n)
-        self._check_status(ver, "issued")
+        self._check_status(ver, VersionStatus.ISSUED)
         if actor.user_id in ver.get("acknowledged", {}):
             raise RuleViolation(f"Bạn đã xác nhận đã đọc và hiểu phiên bản {n}.",
                                 f"You have already acknowledged version {n}.", code="already_acknowledged")
@@ -371,7 +376,7 @@ class Document(LedgerAggregate):
         """The document controller reminds ``users`` (those who have not yet acknowledged) to read version ``n``."""
         meta = self._meta(actor, *controllers)
         ver = self._numbered(n)
-        self._check_status(ver, "issued")
+        self._check_status(ver, VersionStatus.ISSUED)
         people = [u for u in v.user_ids(users, "users", at_least=1) if u not in ver.get("acknowledged", {})]
         if not people:
             raise RuleViolation("Mọi người được nhắc đã xác nhận đọc và hiểu.", "Everyone named has acknowledged it.",

@@ -12,10 +12,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ledger.vocabulary import VersionStatus
+
 
 def latest_issued(versions: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The version most recently issued and not withdrawn (at most one has the status ``issued``)."""
-    return next((v for v in reversed(versions) if v["status"] == "issued"), None)
+    return next((v for v in reversed(versions) if v["status"] == VersionStatus.ISSUED), None)
 
 
 def replaced(versions: list[dict[str, Any]], latest: dict[str, Any]) -> dict[str, Any] | None:
@@ -24,7 +26,7 @@ def replaced(versions: list[dict[str, Any]], latest: dict[str, Any]) -> dict[str
     for ver in reversed(versions[:latest["n"] - 1]):
         if ver["effective_from"] is None or ver.get("took_effect", True) is False:
             continue
-        return ver if ver["status"] == "superseded" else None
+        return ver if ver["status"] == VersionStatus.SUPERSEDED else None
     return None
 
 

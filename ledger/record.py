@@ -12,15 +12,17 @@ from ledger import validation as v
 from ledger.actors import Actor
 from ledger.aggregate import LedgerAggregate
 from ledger.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
+from ledger.people import AgencyRules, label, unchecked
+from ledger.vocabulary import AccountStatus, DestructionStatus, Role
 
 CONFIDENTIALITY = {"public": "Công khai", "internal": "Nội bộ", "confidential": "Mật"}
 METHODS = ("crypto_shredding", "shredding", "burning", "pulping")
 MAX_RETENTION_YEARS = 100
 # Who reads records at all (the register, a record, its files) in their own agency.
-READER_ROLES = ("records_controller", "iso_secretary", "agency_leader", "department_leader", "internal_auditor",
-                "inspector")
+READER_ROLES = (Role.RECORDS_CONTROLLER, Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER,
+                Role.INTERNAL_AUDITOR, Role.INSPECTOR)
 # Who reads a confidential ("Mật") record's files by their role, and decides who else may (access grants).
-CONFIDENTIAL_ROLES = ("records_controller", "agency_leader")
+CONFIDENTIAL_ROLES = (Role.RECORDS_CONTROLLER, Role.AGENCY_LEADER)
 
 
 def retention_ends_on(closed_on: str | None, years: int | None) -> date | None:
@@ -46,7 +48,7 @@ class Record(LedgerAggregate):
     @classmethod
     def open(cls, actor: Actor, *, id: UUID, code: str, title: str, series: str,  # noqa: A002
              retention_years: int | None, legal_basis: str, confidentiality: str = "internal") -> Record:
-        meta = actor.meta("records_controller")
+        meta = actor.meta(Role.RECORDS_CONTROLLER)
         if retention_years is not None and (
             isinstance(retention_years, bool) or not isinstance(retention_years, int)
             or not 1 <= retention_years <= MAX_RETENTION_YEARS
@@ -90,19 +92,20 @@ class Record(LedgerAggregate):
             raise RuleViolation("Hồ sơ không bị phong tỏa.", "The record is not under legal hold.", code="not_held")
         self._hold_released(meta=meta)
 
-    def lend(self, actor: Actor, *, borrower: str, purpose: str, due_on: date | str, approved_by: str,
-             today: date) -> None:
+    def lend(self, actor: Actor, *, borrower: Any, purpose: str, due_on: date | str, approved_by: str,
+             today: date, people: AgencyRules | None = None) -> None:
         meta = self._meta(actor)
         if self.loan is not None:
-            raise RuleViolation(f"Hồ sơ đang được {self.loan['borrower']} mượn, hạn trả "
+            raise RuleViolation(f"Hồ sơ đang được {label(self.loan['borrower'])} mượn, hạn trả "
                                 f"{_vn(self.loan['due_on'])}.",
-                                f"The record is on loan to {self.loan['borrower']} until {self.loan['due_on']}.",
-                                code="already_on_loan")
+                                f"The record is on loan to {label(self.loan['borrower'])} until "
+                                f"{self.loan['due_on']}.", code="already_on_loan")
         due = v.iso_date(due_on, "due_on")
         if due < today:
             raise InvalidInput("Hạn trả không được trước hôm nay.", "due_on cannot be in the past.", field="due_on")
-        self._borrowed(borrower=v.text(borrower, "borrower", max_len=200), purpose=v.text(purpose, "purpose"),
-                       due_on=due.isoformat(), approved_by=v.text(approved_by, "approved_by", max_len=200),
+        people = people or unchecked(self.agency_id)
+        self._borrowed(borrower=people.pick("lend", "borrower", borrower), purpose=v.text(purpose, "purpose"),
+                       due_on=due.isoformat(), approved_by=people.pick("lend", "approved_by", approved_by),
                        borrowed_on=today.isoformat(), meta=meta)
 
     def extend_loan(self, actor: Actor, *, due_on: date | str) -> None:
@@ -114,10 +117,12 @@ class Record(LedgerAggregate):
                                field="due_on")
         self._loan_extended(due_on=due.isoformat(), meta=meta)
 
-    def take_back(self, actor: Actor, *, received_by: str, note: str = "", today: date) -> None:
+    def take_back(self, actor: Actor, *, received_by: str, note: str = "", today: date,
+                  people: AgencyRules | None = None) -> None:
         meta = self._meta(actor)
         self._current_loan()
-        self._returned(received_by=v.text(received_by, "received_by", max_len=200),
+        people = people or unchecked(self.agency_id)
+        self._returned(received_by=people.pick("return", "received_by", received_by),
                        note=v.text(note, "note", max_len=2000, required=False), returned_on=today.isoformat(),
                        meta=meta)
 
@@ -129,21 +134,23 @@ class Record(LedgerAggregate):
         self._check_destroyable(today)
         self._destruction_proposed(reason=v.text(reason, "reason", max_len=2000), meta=meta)
 
-    def approve_destruction(self, actor: Actor, *, decision_no: str, decided_by: str, council: list[str]) -> None:
-        meta = actor.meta("agency_leader")
+    def approve_destruction(self, actor: Actor, *, decision_no: str, decided_by: str, council: list[Any],
+                            people: AgencyRules | None = None) -> None:
+        meta = actor.meta(Role.AGENCY_LEADER)
         self.check_same_agency(meta)
         self._check_not_destroyed()
-        if self.destruction is None or self.destruction["status"] != "proposed":
+        if self.destruction is None or self.destruction["status"] != DestructionStatus.PROPOSED:
             raise RuleViolation("Chưa có đề nghị hủy chờ phê duyệt.", "No destruction proposal awaits approval.",
                                 code="no_destruction_proposal")
+        people = people or unchecked(self.agency_id)
         self._destruction_approved(decision_no=v.text(decision_no, "decision_no", max_len=100),
-                                   decided_by=v.text(decided_by, "decided_by", max_len=200),
-                                   council=v.user_ids(council, "council", at_least=1), meta=meta)
+                                   decided_by=people.pick("approve_destruction", "decided_by", decided_by),
+                                   council=people.pick("approve_destruction", "council", council), meta=meta)
 
-    def destroy(self, actor: Actor, *, executed_by: str, witnesses: list[str], method: str, minutes_file: Any,
-                erased_hashes: list[str], today: date) -> None:
+    def destroy(self, actor: Actor, *, executed_by: str, witnesses: list[Any], method: str, minutes_file: Any,
+                erased_hashes: list[str], today: date, people: AgencyRules | None = None) -> None:
         meta = self._meta(actor)
-        if self.destruction is None or self.destruction["status"] != "approved":
+        if self.destruction is None or self.destruction["status"] != DestructionStatus.APPROVED:
             raise RuleViolation("Chưa có quyết định hủy được phê duyệt.", "There is no approved destruction decision.",
                                 code="destruction_not_approved")
         self._check_destroyable(today)
@@ -152,8 +159,9 @@ class Record(LedgerAggregate):
         if not set(erased) <= known:
             raise InvalidInput("Danh sách tệp đã xóa có mã băm không thuộc hồ sơ.",
                                "erased_hashes names files that are not in this record.", field="erased_hashes")
-        self._destroyed(executed_by=v.text(executed_by, "executed_by", max_len=200),
-                        witnesses=v.user_ids(witnesses, "witnesses", at_least=1),
+        people = people or unchecked(self.agency_id)
+        self._destroyed(executed_by=people.pick("execute_destruction", "executed_by", executed_by),
+                        witnesses=people.pick("execute_destruction", "witnesses", witnesses),
                         method=v.choice(method, "method", METHODS), minutes_file=v.file_ref(minutes_file,
                                                                                             "minutes_file"),
                         erased_hashes=erased, meta=meta)
@@ -165,7 +173,7 @@ class Record(LedgerAggregate):
         account as the directory holds it: username, agency_id, roles, status)."""
         meta = self._grant_meta(actor)
         username = str(grantee.get("username", ""))
-        if grantee.get("agency_id") != self.agency_id or grantee.get("status") != "active":
+        if grantee.get("agency_id") != self.agency_id or grantee.get("status") != AccountStatus.ACTIVE:
             raise InvalidInput(f"Tài khoản {username} không phải tài khoản đang hoạt động của cơ quan.",
                                f"{username} is not an active account of this agency.", field="grantee")
         roles = set(grantee.get("roles") or ())
@@ -257,7 +265,7 @@ class Record(LedgerAggregate):
         return meta
 
     def _meta(self, actor: Actor) -> dict[str, str]:
-        meta = actor.meta("records_controller")
+        meta = actor.meta(Role.RECORDS_CONTROLLER)
         self.check_same_agency(meta)
         self._check_not_destroyed()
         return meta
@@ -293,8 +301,8 @@ class Record(LedgerAggregate):
             raise RuleViolation(f"Hồ sơ đang bị phong tỏa: {self.hold}.", f"The record is under legal hold: "
                                 f"{self.hold}.", code="legal_hold")
         if self.loan is not None:
-            raise RuleViolation(f"Hồ sơ đang được {self.loan['borrower']} mượn.",
-                                f"The record is on loan to {self.loan['borrower']}.", code="on_loan")
+            raise RuleViolation(f"Hồ sơ đang được {label(self.loan['borrower'])} mượn.",
+                                f"The record is on loan to {label(self.loan['borrower'])}.", code="on_loan")
 
     # ---- events ---------------------------------------------------------------------------
     @event("Opened")
@@ -349,20 +357,20 @@ class Record(LedgerAggregate):
 
     @event("DestructionProposed")
     def _destruction_proposed(self, reason: str, meta: dict[str, str]) -> None:
-        self.destruction = {"status": "proposed", "reason": reason}
+        self.destruction = {"status": DestructionStatus.PROPOSED, "reason": reason}
 
     @event("DestructionApproved")
     def _destruction_approved(self, decision_no: str, decided_by: str, council: list[str],
                               meta: dict[str, str]) -> None:
         assert self.destruction is not None
-        self.destruction.update(status="approved", decision_no=decision_no, decided_by=decided_by,
+        self.destruction.update(status=DestructionStatus.APPROVED, decision_no=decision_no, decided_by=decided_by,
                                 council=list(council))
 
     @event("Destroyed")
     def _destroyed(self, executed_by: str, witnesses: list[str], method: str, minutes_file: dict[str, Any],
                    erased_hashes: list[str], meta: dict[str, str]) -> None:
         assert self.destruction is not None
-        self.destruction.update(status="executed", executed_by=executed_by, witnesses=list(witnesses),
+        self.destruction.update(status=DestructionStatus.EXECUTED, executed_by=executed_by, witnesses=list(witnesses),
                                 method=method, minutes_file=minutes_file, erased_hashes=list(erased_hashes))
         self.destroyed = True
 

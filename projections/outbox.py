@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ledger.vocabulary import Role
 from projections.db import select_owned
 from projections.text import fold
 from projections.views import Ev
@@ -62,11 +63,11 @@ NOTE_COLS = ("id", "user_id", "agency_id", "kind", "subject", "aggregate_id", "n
              "digest_id")
 VER_COLS = ("document_id", "n", "author", "approver", "reviewers", "reviews")
 # Who reads a document's notices at all, and a record's (the ledger's reader roles).
-DOC_READERS = frozenset({"iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
-                         "internal_auditor"})
-REC_READERS = frozenset({"records_controller", "iso_secretary", "agency_leader", "department_leader",
-                         "internal_auditor"})
-CONFIDENTIAL_READERS = frozenset({"records_controller", "agency_leader"})
+DOC_READERS = frozenset({Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER, Role.RECORDS_CONTROLLER,
+                         Role.STAFF, Role.INTERNAL_AUDITOR})
+REC_READERS = frozenset({Role.RECORDS_CONTROLLER, Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER,
+                         Role.INTERNAL_AUDITOR})
+CONFIDENTIAL_READERS = frozenset({Role.RECORDS_CONTROLLER, Role.AGENCY_LEADER})
 
 
 def prepare(cur: Any, ledger: Any) -> None:
@@ -142,6 +143,8 @@ def distribution_members(cur: Any, agency_id: str, distribution: list[str]) -> l
     names = {fold(d).strip() for d in distribution}
     cur.execute("SELECT id, code, name FROM departments WHERE agency_id=? AND closed=0", (agency_id,))
     depts = {i for i, c, n in cur.fetchall() if {fold(i), fold(c), fold(n).strip()} & names}
+    if "leadership" in names:  # the agency's leadership (Ban lãnh đạo), as a distribution may name it
+        depts.add("leadership")
     cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active' ORDER BY username",
                 (agency_id,))
     return [(u, d) for u, r, d in cur.fetchall()
@@ -261,7 +264,7 @@ def _to_author(kind: str) -> Any:
 def _destruction_proposed(notes: Notices, e: Ev) -> Touched:
     rec = notes.records.get(e.aggregate_id)
     if rec is not None:
-        notes.tell(e, notes.with_roles(rec["agency_id"], frozenset({"agency_leader"})), "destruction_to_approve",
+        notes.tell(e, notes.with_roles(rec["agency_id"], frozenset({Role.AGENCY_LEADER})), "destruction_to_approve",
                    "record", rec["agency_id"], f"{rec['code']} — {rec['title']}", reason=e.f["reason"])
     return None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ledger.people import from_key
+from ledger.vocabulary import RecordState
 from projections import search
 from projections.db import Database
 
@@ -140,12 +142,13 @@ def loans(db: Database, agency_id: str, *, today: date, overdue_only: bool = Fal
     rows = _rows(db, f"SELECT l.*, r.code, r.title {base} ORDER BY l.due_on, r.code", tuple(params))
     for row in rows:
         row["overdue"] = row["due_on"] < today.isoformat()
+        row["borrower"] = from_key(row["borrower"])
     return rows
 
 
 def retention_due(db: Database, agency_id: str, *, today: date) -> list[dict[str, Any]]:
     """Records whose retention has ended and which are not destroyed yet."""
-    base, params = records_where(agency_id, today, status="due", postgres=db.postgres)
+    base, params = records_where(agency_id, today, status=RecordState.DUE, postgres=db.postgres)
     return _rows(db, f"SELECT * {base} ORDER BY retention_ends_on, code", tuple(params))
 
 

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ledger import people
 from ledger.document import KINDS
 from ledger.qms.registry import process_named
+from ledger.vocabulary import PENDING, DestructionStatus, DocumentStatus, VersionStatus
 from projections.db import delete_owned, insert_rows, select_owned
 from projections.text import words
 
@@ -191,7 +193,7 @@ def _registered(p: Page, e: Ev) -> None:
     f = e.f
     p.docs[e.aggregate_id] = {
         "id": e.aggregate_id, "agency_id": f["agency_id"], "code": f["code"], "title": f["title"], "kind": f["kind"],
-        "department": f["department"], "requires_signature": int(KINDS[f["kind"]][2]), "status": "active",
+        "department": f["department"], "requires_signature": int(KINDS[f["kind"]][2]), "status": DocumentStatus.ACTIVE,
         "issued": None, "issued_from": None, "replaces": None, "replaces_from": None, "latest": 0,
         "search": words(f"{f['code']} {f['title']}"),
         "version": e.version, "updated_at": e.at}
@@ -206,7 +208,8 @@ def _ver(p: Page, e: Ev, n: int | None = None) -> dict[str, Any]:
 def _draft_created(p: Page, e: Ev) -> None:
     f, n = e.f, e.f["version"]
     p.versions[e.aggregate_id][n] = {
-        "document_id": e.aggregate_id, "n": n, "agency_id": p.docs[e.aggregate_id]["agency_id"], "status": "draft",
+        "document_id": e.aggregate_id, "n": n, "agency_id": p.docs[e.aggregate_id]["agency_id"],
+        "status": VersionStatus.DRAFT,
         "author": f["meta"]["user_id"], "filename": f["file"]["filename"], "sha256": f["file"]["sha256"],
         "change_summary": f["change_summary"], "approver": None, "reviewer_count": 0, "reviews_done": 0,
         "signed": 0, "effective_from": None, "updated_at": e.at}
@@ -217,7 +220,7 @@ def _draft_created(p: Page, e: Ev) -> None:
 def _draft_revised(p: Page, e: Ev) -> None:
     f, n = e.f, e.f["version"]
     ver = _ver(p, e)
-    ver.update(status="draft", filename=f["file"]["filename"], sha256=f["file"]["sha256"],
+    ver.update(status=VersionStatus.DRAFT, filename=f["file"]["filename"], sha256=f["file"]["sha256"],
                change_summary=f["change_summary"], reviews_done=0, signed=0)
     p.clear(e, n, "revise")
     p.task(e, ver["author"], n, "submit")
@@ -225,7 +228,7 @@ def _draft_revised(p: Page, e: Ev) -> None:
 
 def _submitted(p: Page, e: Ev) -> None:
     f, n = e.f, e.f["version"]
-    _ver(p, e).update(status="submitted", approver=f["approver"], reviewer_count=len(f["reviewers"]),
+    _ver(p, e).update(status=VersionStatus.SUBMITTED, approver=f["approver"], reviewer_count=len(f["reviewers"]),
                       reviews_done=0)
     p.clear(e, n)
     for reviewer in f["reviewers"]:
@@ -252,7 +255,7 @@ def _set_status(status: str) -> Callable[[Page, Ev], None]:
 
 def _approved(p: Page, e: Ev) -> None:
     n = e.f["version"]
-    _set_status("approved")(p, e)
+    _set_status(VersionStatus.APPROVED)(p, e)
     ver = p.versions[e.aggregate_id][n]
     if p.docs[e.aggregate_id]["requires_signature"]:
         p.task(e, ver["approver"], n, "sign")
@@ -261,7 +264,7 @@ def _approved(p: Page, e: Ev) -> None:
 
 
 def _rejected(p: Page, e: Ev) -> None:
-    _set_status("rejected")(p, e)
+    _set_status(VersionStatus.REJECTED)(p, e)
     p.task(e, p.versions[e.aggregate_id][e.f["version"]]["author"], e.f["version"], "revise")
 
 
@@ -275,7 +278,7 @@ def _signed(p: Page, e: Ev) -> None:
 
 
 def _issued(p: Page, e: Ev) -> None:
-    _set_status("issued")(p, e)
+    _set_status(VersionStatus.ISSUED)(p, e)
     _ver(p, e)["effective_from"] = e.f["effective_from"]
     p.docs[e.aggregate_id].update(issued=e.f["version"], issued_from=e.f["effective_from"], replaces=None,
                                   replaces_from=None)
@@ -283,12 +286,12 @@ def _issued(p: Page, e: Ev) -> None:
 
 def _superseded(p: Page, e: Ev) -> None:
     ver = _ver(p, e, e.f["previous_version"])
-    ver["status"] = "superseded"
+    ver["status"] = VersionStatus.SUPERSEDED
     p.docs[e.aggregate_id].update(replaces=ver["n"], replaces_from=ver["effective_from"])
 
 
 def _withdrawn(p: Page, e: Ev) -> None:
-    _set_status("withdrawn")(p, e)
+    _set_status(VersionStatus.WITHDRAWN)(p, e)
     doc = p.docs[e.aggregate_id]
     if doc["issued"] == e.f["version"]:
         doc.update(issued=None, issued_from=None, replaces=None, replaces_from=None)
@@ -296,16 +299,16 @@ def _withdrawn(p: Page, e: Ev) -> None:
 
 def _reinstated(p: Page, e: Ev) -> None:
     ver = _ver(p, e)
-    ver["status"] = "issued"
+    ver["status"] = VersionStatus.ISSUED
     p.docs[e.aggregate_id].update(issued=ver["n"], issued_from=ver["effective_from"])
 
 
 def _obsoleted(p: Page, e: Ev) -> None:
-    p.docs[e.aggregate_id].update(status="obsolete", issued=None, issued_from=None, replaces=None,
+    p.docs[e.aggregate_id].update(status=DocumentStatus.OBSOLETE, issued=None, issued_from=None, replaces=None,
                                   replaces_from=None)
     for ver in p.versions[e.aggregate_id].values():
-        if ver["status"] in ("issued", "draft", "submitted", "approved", "rejected"):
-            ver.update(status="withdrawn", updated_at=e.at)
+        if ver["status"] in (VersionStatus.ISSUED, *PENDING):
+            ver.update(status=VersionStatus.WITHDRAWN, updated_at=e.at)
     p.inbox[e.aggregate_id].clear()
 
 
@@ -338,8 +341,9 @@ def _borrowed(p: Page, e: Ev) -> None:
     rec["on_loan"] = 1
     loans = p.loans[e.aggregate_id]
     seq = len(loans) + 1
-    loans[seq] = {"record_id": e.aggregate_id, "seq": seq, "agency_id": rec["agency_id"], "borrower": f["borrower"],
-                  "purpose": f["purpose"], "due_on": f["due_on"], "approved_by": f["approved_by"],
+    loans[seq] = {"record_id": e.aggregate_id, "seq": seq, "agency_id": rec["agency_id"],
+                  "borrower": people.key(f["borrower"]), "purpose": f["purpose"], "due_on": f["due_on"],
+                  "approved_by": f["approved_by"],
                   "borrowed_on": f["borrowed_on"], "returned_on": None, "received_by": None}
 
 
@@ -405,9 +409,9 @@ HANDLERS: dict[tuple[str, str], Callable[[Page, Ev], None]] = {
     ("Record", "Borrowed"): _borrowed,
     ("Record", "LoanExtended"): _loan_extended,
     ("Record", "Returned"): _returned,
-    ("Record", "DestructionProposed"): _record(destruction="proposed"),
-    ("Record", "DestructionApproved"): _record(destruction="approved"),
-    ("Record", "Destroyed"): _record(destruction="executed", files=0, on_loan=0),
+    ("Record", "DestructionProposed"): _record(destruction=DestructionStatus.PROPOSED),
+    ("Record", "DestructionApproved"): _record(destruction=DestructionStatus.APPROVED),
+    ("Record", "Destroyed"): _record(destruction=DestructionStatus.EXECUTED, files=0, on_loan=0),
     ("Record", "AccessGranted"): _access_granted,
     ("Record", "AccessRevoked"): _access_revoked,
     ("Record", "ConfidentialFileRead"): _confidential_file_read,
@@ -457,8 +461,8 @@ def summary(e: Ev, lang: str = "vi") -> str:
                                f"Record closed on {en_date(f['closed_on'])}"),
         "LegalHoldPlaced": lambda: pick(f"Phong tỏa hồ sơ: {f['reason']}", f"Legal hold placed: {f['reason']}"),
         "LegalHoldReleased": lambda: pick("Gỡ phong tỏa hồ sơ", "Legal hold released"),
-        "Borrowed": lambda: pick(f"Cho {f['borrower']} mượn, hạn trả {vn_date(f['due_on'])}",
-                                 f"Lent to {f['borrower']}, due {en_date(f['due_on'])}"),
+        "Borrowed": lambda: pick(f"Cho {people.label(f['borrower'])} mượn, hạn trả {vn_date(f['due_on'])}",
+                                 f"Lent to {people.label(f['borrower'])}, due {en_date(f['due_on'])}"),
         "LoanExtended": lambda: pick(f"Gia hạn mượn đến {vn_date(f['due_on'])}",
                                      f"Loan extended to {en_date(f['due_on'])}"),
         "Returned": lambda: pick(f"Nhận lại hồ sơ ({f['received_by']})", f"Returned ({f['received_by']})"),

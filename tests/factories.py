@@ -47,7 +47,7 @@ def issued_document(ledger, code: str = "QT-01", kind: str = "procedure", store=
                             signed_file=store(file_ref(code + "-signed", "Quy trình (đã ký).pdf"), doc),
                             certificate=CERT, pades_level="B-T", signing_time="2026-03-02T09:00:00+07:00",
                             timestamp_time="2026-03-02T09:00:01+07:00")
-    ledger.issue(SECRETARY, doc, n, effective_from="2026-03-02", distribution=["Văn phòng Sở", "Phòng Kế hoạch"])
+    ledger.issue(SECRETARY, doc, n, effective_from="2026-03-02", distribution=["leadership"])
     return doc
 
 

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from ledger.actors import Actor
+from ledger.department import LEADERSHIP
 from ledger.errors import InvalidInput, NotAllowed, RuleViolation
 from ledger.files import FileRef
+from ledger.vocabulary import AccountStatus, Role
 from signing.version import account_scope, agency_scope
 from usecases import roles as R
-from usecases.departments import manages
+from usecases.departments import department_label, manages
 from usecases.deps import Deps
 from usecases.passwords import MIN_PASSWORD, check_password
 from usecases.visibility import AGENCY, USER, Visibility, not_found
@@ -53,9 +55,9 @@ class Accounts:
 
     def _visible(self, actor: Actor) -> list[str] | None:
         """The agencies ``actor`` reads (None: every agency, the administrator)."""
-        if "admin" in actor.roles:
+        if Role.ADMIN in actor.roles:
             return None
-        own = [actor.agency_id] if "agency_admin" in actor.roles else []
+        own = [actor.agency_id] if Role.AGENCY_ADMIN in actor.roles else []
         return own + [a for a in self.visibility.visible_agencies(actor, frozenset(R.MEMBERS)) if a not in own]
 
     # ---- agencies ---------------------------------------------------------------------------
@@ -122,7 +124,7 @@ class Accounts:
         return self._image(self._own_agency(actor, agency_id, read=True).get("seal_image"), agency_scope(agency_id))
 
     def _own_agency(self, actor: Actor, agency_id: str, *, read: bool = False) -> dict[str, Any]:
-        if not ("admin" in actor.roles or agency_id == actor.agency_id
+        if not (Role.ADMIN in actor.roles or agency_id == actor.agency_id
                 or (read and self.visibility.sees(actor, agency_id))):
             raise not_found(AGENCY)
         return self.visibility.agency(agency_id)
@@ -168,7 +170,7 @@ class Accounts:
 
     def _own_account(self, actor: Actor, username: str, *, read: bool = False) -> dict[str, Any]:
         account = self.deps.directory.find_account(username)
-        if account is None or not ("admin" in actor.roles or account["agency_id"] == actor.agency_id
+        if account is None or not (Role.ADMIN in actor.roles or account["agency_id"] == actor.agency_id
                                    or (read and self.visibility.sees(actor, account["agency_id"]))):
             raise not_found(USER)
         return account
@@ -246,7 +248,7 @@ class Accounts:
             raise RuleViolation("Không thể tự khóa tài khoản của mình.", "You cannot lock your own account.",
                                 code="self_lock", field="username")
         losing = action in ("lock", "deactivate") or (roles is not None and "admin" not in roles)
-        if not losing or "admin" not in account["roles"] or account["status"] != "active":
+        if not losing or "admin" not in account["roles"] or account["status"] != AccountStatus.ACTIVE:
             return
         self.deps.projections.fresh()
         with self.deps.db.transaction(write=False) as cur:
@@ -258,12 +260,12 @@ class Accounts:
 
     def _active(self, username: str) -> bool:
         found = self.deps.directory.find_account(username)
-        return found is not None and found["status"] == "active" and "admin" in found["roles"]
+        return found is not None and found["status"] == AccountStatus.ACTIVE and "admin" in found["roles"]
 
     def reset_password(self, actor: Actor, username: str) -> str:
         """A new one-time password for ``username``, to be changed at their next sign-in; their sessions end."""
         account = self.managed(actor, username)
-        if account["status"] == "deactivated":
+        if account["status"] == AccountStatus.DEACTIVATED:
             raise NotAllowed("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.",
                              code="account_deactivated")
         return self._reset(actor, username)
@@ -284,7 +286,7 @@ class Accounts:
         account = self.deps.directory.find_account(username)
         if account is None:
             raise not_found(USER)
-        if account["status"] == "locked":
+        if account["status"] == AccountStatus.LOCKED:
             account = self.deps.directory.unlock(operator, username)
         self.credentials.forget_failures(username)
         self.deps.projections.after_command()
@@ -295,7 +297,7 @@ class Accounts:
         account = self.deps.directory.find_account(username)
         if account is None:
             raise not_found(USER)
-        if account["status"] == "deactivated":
+        if account["status"] == AccountStatus.DEACTIVATED:
             raise NotAllowed("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.",
                              code="account_deactivated")
         password = self._reset(operator, username)
@@ -358,6 +360,39 @@ class Accounts:
             cur.execute("SELECT username, full_name, roles FROM users WHERE agency_id=? AND status='active' "
                         "ORDER BY full_name, username", (agency_id,))
             return [(u, n, set(json.loads(r))) for u, n, r in cur.fetchall()]
+
+    def picker(self, agency_id: str, lang: str = "vi") -> list[dict[str, Any]]:
+        """The agency's active accounts as a picker lists them, by full name: username, full name, the name of
+        their department (or the leadership), roles."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, name FROM departments WHERE agency_id=?", (agency_id,))
+            units = {str(i): str(n) for i, n in cur.fetchall()}
+            cur.execute("SELECT username, full_name, roles, department FROM users WHERE agency_id=? AND "
+                        "status='active' ORDER BY full_name, username", (agency_id,))
+            rows = cur.fetchall()
+        return [{"username": u, "full_name": n, "roles": set(json.loads(r)),
+                 "department": department_label(d, units, lang)} for u, n, r, d in rows]
+
+    def units(self, agency_id: str, lang: str = "vi") -> list[tuple[str, str]]:
+        """Where a document may be distributed besides people: the leadership, then the open departments by name."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, name FROM departments WHERE agency_id=? AND closed=0 ORDER BY name", (agency_id,))
+            rows = [(str(i), str(n)) for i, n in cur.fetchall()]
+        return [(LEADERSHIP, department_label(LEADERSHIP, {}, lang)), *rows]
+
+    def names(self, agency_id: str, lang: str = "vi") -> dict[str, str]:
+        """What a page shows for a name a fact holds: each account's full name (any status) by username, each
+        department's name by id, and the leadership's."""
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT id, name FROM departments WHERE agency_id=?", (agency_id,))
+            out = {str(i): str(n) for i, n in cur.fetchall()}
+            cur.execute("SELECT username, full_name FROM users WHERE agency_id=?", (agency_id,))
+            out.update({str(u): str(n) for u, n in cur.fetchall()})
+        out[LEADERSHIP] = department_label(LEADERSHIP, {}, lang)
+        return out
 
     def people(self, agency_id: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
         """Who of the agency holds one of ``roles``: (username, "Full Name (username)")."""

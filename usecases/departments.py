@@ -9,18 +9,19 @@ from typing import Any, TypeVar
 from ledger.actors import Actor
 from ledger.department import LEADERSHIP, LEADERSHIP_NAME
 from ledger.directory import Directory
+from ledger.vocabulary import Role
 from usecases.deps import Deps
 from usecases.visibility import AGENCY, DEPARTMENT, Visibility, not_found
 
 T = TypeVar("T")
 Read = Callable[[Any, str, list[Any]], T]
-MANAGERS = ("admin", "agency_admin")
+MANAGERS = (Role.ADMIN, Role.AGENCY_ADMIN)
 COLUMNS = "id, agency_id, code, name, parent_id, leader, closed, version"
 
 
 def manages(roles: frozenset[str], home: str, agency_id: str) -> bool:
     """Whether someone with ``roles`` of agency ``home`` administers ``agency_id``'s departments and accounts."""
-    return "admin" in roles or ("agency_admin" in roles and home == agency_id)
+    return Role.ADMIN in roles or (Role.AGENCY_ADMIN in roles and home == agency_id)
 
 
 class Departments:
@@ -35,7 +36,7 @@ class Departments:
         return self.deps.directory
 
     def sees(self, roles: frozenset[str], home: str, agency_id: str) -> bool:
-        return home == agency_id or ("inspector" in roles and agency_id in self.visibility.supervised_by(home))
+        return home == agency_id or (Role.INSPECTOR in roles and agency_id in self.visibility.supervised_by(home))
 
     # ---- scope ----------------------------------------------------------------------------
     def check_manages(self, actor: Actor, agency_id: str) -> None:

@@ -8,6 +8,7 @@ from typing import IO, Any
 from evidence.bundle import export_bundle
 from ledger.actors import Actor
 from ledger.errors import NotAllowed
+from ledger.vocabulary import Role
 from usecases import roles as R
 from usecases.deps import Deps
 from usecases.history import Histories, Kind
@@ -63,8 +64,8 @@ class Evidence:
 
         A confidential record's bundle holds its files: only the records controller and the agency leader."""
         state = self.history.load(actor, kind, aggregate_id)
-        if state.get("confidentiality") == "confidential" and not actor.roles & {"records_controller",
-                                                                                 "agency_leader"}:
+        if state.get("confidentiality") == "confidential" and not actor.roles & {Role.RECORDS_CONTROLLER,
+                                                                                 Role.AGENCY_LEADER}:
             raise NotAllowed("Hồ sơ mật: chỉ người kiểm soát hồ sơ và lãnh đạo cơ quan được xuất gói chứng cứ có tệp "
                              "của hồ sơ.", "A confidential record's evidence bundle holds its files: only the "
                              "records controller and the agency leader may export it.", code="confidential")

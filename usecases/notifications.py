@@ -7,6 +7,7 @@ from typing import Any
 
 from ledger.actors import Actor
 from ledger.errors import InvalidInput, LedgerError, NotFound
+from ledger.vocabulary import AccountStatus
 from projections.outbox import NOTE_COLS
 from usecases import roles as R
 from usecases.deps import Deps
@@ -74,7 +75,7 @@ class Notifications:
     def account(self, username: str) -> Actor | None:
         """The account as it is now (None when gone, locked or deactivated): who is checked before a mail."""
         found = self.deps.directory.find_account(username)
-        if found is None or found.get("status", "active") != "active":
+        if found is None or found.get("status", "active") != AccountStatus.ACTIVE:
             return None
         return Actor(username, found["agency_id"], frozenset(found["roles"]))
 

@@ -8,6 +8,7 @@ from typing import Any
 from ledger.actors import Actor
 from ledger.errors import NotFound
 from ledger.files import FileKind, file_scope
+from ledger.vocabulary import GrantState
 from usecases import roles as R
 from usecases.deps import Deps
 from usecases.files import OpenFile, Upload, open_stored, store
@@ -160,8 +161,8 @@ class Records:
             cols = [c[0] for c in cur.description]  # type: ignore[attr-defined]
             rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         for r in rows:
-            r["state"] = "revoked" if r["revoked_at"] else "expired" if r["until"] and r["until"] < today \
-                else "active"
+            r["state"] = GrantState.REVOKED if r["revoked_at"] else \
+                GrantState.EXPIRED if r["until"] and r["until"] < today else GrantState.ACTIVE
         return rows
 
 

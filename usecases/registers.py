@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from ledger.actors import Actor
+from ledger.vocabulary import RecordState
 from projections import queries
 from usecases import roles as R
 from usecases.deps import Deps
@@ -77,7 +78,7 @@ class Registers:
         """Records whose retention has ended and that are not destroyed yet."""
         self.visibility.check_visible(actor, agency_id, frozenset(R.RECORD_OVERSIGHT))
         self.deps.projections.fresh()
-        base, params = queries.records_where(agency_id, self.deps.ledger.today(), status="due")
+        base, params = queries.records_where(agency_id, self.deps.ledger.today(), status=RecordState.DUE)
         return self._run(base, params, read)
 
     def loans(self, actor: Actor, agency_id: str, read: Read[T] | None = None, *, current: bool = True,

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.errors import LedgerError
+from ledger.vocabulary import Role
 from projections import queries
 from projections.outbox import NOTE_COLS
 from usecases.deps import Deps
@@ -81,7 +82,7 @@ class Reminders:
         self.deps.projections.fresh()
         rows: list[tuple[Any, ...]] = []
         for agency_id in self._agencies():
-            controllers = self._people(agency_id, "records_controller")
+            controllers = self._people(agency_id, Role.RECORDS_CONTROLLER)
             for loan in queries.loans(self.deps.db, agency_id, today=day):
                 due = date.fromisoformat(loan["due_on"])
                 if due < day:
@@ -111,7 +112,7 @@ class Reminders:
                         "d.id=p.document_id WHERE p.agency_id=? AND p.due_on IS NOT NULL AND p.due_on <= ? AND "
                         "d.status='active'", (agency_id, soon))
             due = cur.fetchall()
-        owners = self._people(agency_id, "iso_secretary")
+        owners = self._people(agency_id, Role.ISO_SECRETARY)
         rows: list[tuple[Any, ...]] = []
         at = self.deps.ledger.clock().isoformat()
         for document_id, due_on, code, title in due:

@@ -12,6 +12,7 @@ from ledger.application import SNAPSHOT_INTERVAL
 from ledger.files import FileKind, FileRef, file_scope, stored_scope
 from ledger.integrity import GENESIS, canonical_bytes, chain_hash
 from ledger.verification import Finding, IntegrityReport, verify_ledger
+from ledger.vocabulary import Role
 from usecases import roles as R
 from usecases.deps import Deps
 from usecases.visibility import Visibility
@@ -56,7 +57,7 @@ class Verification:
     def check_ledger(self, actor: Actor, *, agency_id: str | None = None, files: bool = True) -> LedgerCheck:
         """The check `isoledger verify` makes: every chain of the log, then the snapshots and stored files of the
         documents and records of ``agency_id`` (without it: the caller's agencies; the administrator's, all)."""
-        admin = "admin" in actor.roles
+        admin = Role.ADMIN in actor.roles
         if agency_id is not None:
             if not admin:
                 self.visibility.check_visible(actor, agency_id, AUDIT)
@@ -93,7 +94,7 @@ class Verification:
                                               "incremental" if since else "full")
 
     def _named(self, actor: Actor, brk: Finding | None) -> bool:
-        if brk is None or "admin" in actor.roles:
+        if brk is None or Role.ADMIN in actor.roles:
             return True
         return brk.agency_id is not None and brk.agency_id in self.visibility.visible_agencies(actor, AUDIT)
 

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from ledger.document import Document
 from ledger.errors import LedgerError, NotFound
 from ledger.record import Record
+from ledger.vocabulary import Role
 from usecases.deps import Deps
 
 What = tuple[str, str]  # (Vietnamese, English) name of what is looked for
@@ -49,23 +50,23 @@ class Visibility:
     def visible_agencies(self, who: Who, roles: frozenset[str]) -> list[str]:
         """The agencies whose data ``who`` may read with something open to ``roles``."""
         out = []
-        if (who.roles & roles) - {"inspector"}:
+        if (who.roles & roles) - {Role.INSPECTOR}:
             out.append(who.agency_id)
-        if "inspector" in who.roles and "inspector" in roles:
+        if Role.INSPECTOR in who.roles and Role.INSPECTOR in roles:
             out.extend(a for a in self.supervised_by(who.agency_id) if a not in out)
         return out
 
     def check_visible(self, who: Who, agency_id: str, roles: frozenset[str], what: What = AGENCY) -> None:
         """404 unless ``who`` may read ``agency_id``'s data (never a 403 that reveals it exists)."""
-        if agency_id == who.agency_id and (who.roles & roles) - {"inspector"}:
+        if agency_id == who.agency_id and (who.roles & roles) - {Role.INSPECTOR}:
             return
-        if "inspector" in who.roles and "inspector" in roles and agency_id in self.supervised_by(who.agency_id):
+        if Role.INSPECTOR in who.roles and Role.INSPECTOR in roles and agency_id in self.supervised_by(who.agency_id):
             return
         raise not_found(what)
 
     def sees(self, who: Who, agency_id: str) -> bool:
         """Whether ``agency_id`` is ``who``'s own agency or one their inspectors supervise."""
-        return agency_id == who.agency_id or ("inspector" in who.roles
+        return agency_id == who.agency_id or (Role.INSPECTOR in who.roles
                                              and agency_id in self.supervised_by(who.agency_id))
 
     @staticmethod

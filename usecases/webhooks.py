@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 from ledger.actors import Actor
 from ledger.errors import InvalidInput, NotAllowed, NotFound
+from ledger.vocabulary import Role
 from usecases.deps import Deps
 from usecases.visibility import Visibility
 
-MANAGERS = frozenset({"admin", "agency_admin"})
+MANAGERS = frozenset({"admin", Role.AGENCY_ADMIN})
 HOOK_COLS = ("id", "owner_agency", "url", "kinds", "agencies", "description", "active", "since_position",
              "created_by", "created_at")
 DELIVERY_COLS = ("id", "webhook_id", "position", "event_type", "agency_id", "status", "attempts", "next_at",
@@ -64,7 +65,7 @@ class Webhooks:
         return dict(self.get(actor, hook_id), secret=secret)
 
     def _visible(self, actor: Actor, row: dict[str, Any]) -> bool:
-        return "admin" in actor.roles or ("agency_admin" in actor.roles and row["owner_agency"] == actor.agency_id)
+        return "admin" in actor.roles or (Role.AGENCY_ADMIN in actor.roles and row["owner_agency"] == actor.agency_id)
 
     def endpoints(self, actor: Actor) -> list[dict[str, Any]]:
         self._check(actor, [])

@@ -12,9 +12,10 @@ from api.deps import Ctx, RequestId, allow, command_out
 from api.errors import responses
 from api.schemas import CommandOut
 from api.security import Principal
+from ledger.vocabulary import Role
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
-ACKNOWLEDGERS = tuple(r for r in R.MEMBERS if r != "inspector")  # the agency's own people
+ACKNOWLEDGERS = tuple(r for r in R.MEMBERS if r != Role.INSPECTOR)  # the agency's own people
 Acknowledger = Annotated[Principal, Depends(allow(*ACKNOWLEDGERS))]
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
 Controller = Annotated[Principal, Depends(allow(*R.DOC_CONTROLLERS))]

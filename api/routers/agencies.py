@@ -25,15 +25,16 @@ from api.schemas import (
 )
 from api.security import Principal
 from ledger.files import FileRef
+from ledger.vocabulary import Role
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"], route_class=IdempotentRoute)
 
-Admin = Annotated[Principal, Depends(allow("admin"))]
+Admin = Annotated[Principal, Depends(allow(Role.ADMIN))]
 Manager = Annotated[Principal, Depends(allow(*R.ACCOUNT_MANAGERS))]  # the agency administrator: own agency only
 Anyone = Annotated[Principal, Depends(allow(*R.ALL))]
 UserReader = Annotated[Principal, Depends(allow(*R.USER_READERS))]
-SignatureOwner = Annotated[Principal, Depends(allow("admin", *R.LEADERS))]
-SealKeeper = Annotated[Principal, Depends(allow("admin", "agency_leader", "records_controller"))]
+SignatureOwner = Annotated[Principal, Depends(allow(Role.ADMIN, *R.LEADERS))]
+SealKeeper = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AGENCY_LEADER, Role.RECORDS_CONTROLLER))]
 PNG_FILE = {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
 AGENCY_COLS = ["agency_id", "name", "supervised_by", "version"]
 USER_COLS = ["username", "agency_id", "full_name", "roles", "email", "status", "version", "department"]

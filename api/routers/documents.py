@@ -27,6 +27,7 @@ from api.schemas import (
     Submit,
 )
 from api.security import Principal
+from ledger.vocabulary import Role
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], route_class=IdempotentRoute)
 
@@ -35,7 +36,7 @@ Secretary = Annotated[Principal, Depends(allow(*R.DOC_CONTROLLERS))]  # records 
 Leader = Annotated[Principal, Depends(allow(*R.LEADERS))]
 Reviser = Annotated[Principal, Depends(allow(*R.REVISERS))]
 ReviewerP = Annotated[Principal, Depends(allow(*R.REVIEWERS))]
-Withdrawer = Annotated[Principal, Depends(allow("iso_secretary", "agency_leader"))]
+Withdrawer = Annotated[Principal, Depends(allow(Role.ISO_SECRETARY, Role.AGENCY_LEADER))]
 HistoryReader = Annotated[Principal, Depends(allow(*R.DOC_HISTORY))]
 N = Annotated[int, Query(ge=1, le=10_000)]
 CMD = responses(400, 401, 403, 404, 409, 412, 422)

@@ -104,9 +104,17 @@ def _annotation(f: Field) -> Any:
     return kinds[f.kind]
 
 
+def _person_mark(f: Field) -> dict[str, Any] | None:
+    """``x-person`` on a field that names people (checked against the agency's accounts by ledger/qms/fields.py)."""
+    if f.kind not in ("person", "people"):
+        return None
+    return {"x-person": "account-or-external" if f.external else "account"}
+
+
 def _body(process: Process, step: Step) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        f.name: (_annotation(f) | None, PField(None, description=f"{f.label[0]} / {f.label[1]}"))
+        f.name: (_annotation(f) | None, PField(None, description=f"{f.label[0]} / {f.label[1]}",
+                                               json_schema_extra=_person_mark(f)))
         for f in step.fields}
     fields["reason"] = (str | None, PField(None, max_length=2000, description="Lý do / reason"))
     name = "".join(w.capitalize() for w in f"{process.name}_{step.name}".split("_")) + "In"

@@ -27,21 +27,25 @@ from api.schemas import (
     Extend,
     History,
     LoanPage,
-    Name,
+    PersonText,
     Reason,
     RecordCreate,
     RecordOut,
     RecordPage,
     Return,
+    person_text,
+    plain,
 )
 from api.security import Principal
+from ledger.people import from_key
+from ledger.vocabulary import Role
 
 router = APIRouter(prefix="/api/v1", tags=["records"], route_class=IdempotentRoute)
 
 Reader = Annotated[Principal, Depends(allow(*R.RECORD_READERS))]
 Oversight = Annotated[Principal, Depends(allow(*R.RECORD_OVERSIGHT))]
-Controller = Annotated[Principal, Depends(allow("records_controller"))]
-AgencyLeader = Annotated[Principal, Depends(allow("agency_leader"))]
+Controller = Annotated[Principal, Depends(allow(Role.RECORDS_CONTROLLER))]
+AgencyLeader = Annotated[Principal, Depends(allow(Role.AGENCY_LEADER))]
 Grantor = Annotated[Principal, Depends(allow(*R.GRANTORS))]
 CMD = responses(400, 401, 403, 404, 409, 412, 422)
 UPLOAD = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503)
@@ -135,7 +139,7 @@ def release_hold(ctx: Ctx, record_id: str, p: Controller, rid: RequestId, expect
 def lend(ctx: Ctx, record_id: str, body: Borrow, p: Controller, rid: RequestId, expected: IfMatch, key: IdemKey,
          response: Response) -> CommandOut:
     return command_out(response, ctx.uc.records.lend(
-        p.actor(rid), record_id, borrower=body.borrower, purpose=body.purpose, due_on=body.due_on,
+        p.actor(rid), record_id, borrower=plain(body.borrower), purpose=body.purpose, due_on=body.due_on,
         approved_by=body.approved_by, expected_version=expected))
 
 
@@ -163,7 +167,8 @@ def list_loans(ctx: Ctx, agency_id: str, p: Oversight, rid: RequestId, overdue: 
                                        cursor_page(LOAN_COLS, ["due_on", "record_id", "seq"], cursor, limit, "l."),
                                        current=current, overdue=overdue)
     today = ctx.uc.registers.today().isoformat()
-    items = [dict(r, overdue=r["returned_on"] is None and r["due_on"] < today) for r in rows]
+    items = [dict(r, borrower=from_key(r["borrower"]), overdue=r["returned_on"] is None and r["due_on"] < today)
+             for r in rows]
     return LoanPage(items=items, next_cursor=nxt)  # type: ignore[arg-type]
 
 
@@ -190,7 +195,7 @@ def propose(ctx: Ctx, record_id: str, body: Reason, p: Controller, rid: RequestI
 def approve_destruction(ctx: Ctx, record_id: str, body: DestructionApproval, p: AgencyLeader, rid: RequestId,
                         expected: IfMatch, key: IdemKey, response: Response) -> CommandOut:
     return command_out(response, ctx.uc.records.approve_destruction(
-        p.actor(rid), record_id, decision_no=body.decision_no, decided_by=body.decided_by, council=body.council,
+        p.actor(rid), record_id, decision_no=body.decision_no, decided_by=body.decided_by, council=plain(body.council),
         expected_version=expected))
 
 
@@ -199,13 +204,18 @@ def approve_destruction(ctx: Ctx, record_id: str, body: DestructionApproval, p: 
 def execute_destruction(ctx: Ctx, request: Request, record_id: str, p: Controller, rid: RequestId,
                         expected: IfMatch, key: IdemKey, response: Response,
                         minutes_file: Annotated[UploadFile, File(description="Biên bản hủy / minutes")],
-                        executed_by: Annotated[str, Form(min_length=1, max_length=200, pattern=TEXT)],
-                        witnesses: Annotated[list[Name], Form(min_length=1, max_length=20)],
+                        executed_by: Annotated[str, Form(min_length=1, max_length=100, pattern=TEXT,
+                                                         json_schema_extra={"x-person": "account"})],
+                        witnesses: Annotated[list[PersonText], Form(
+                            min_length=1, max_length=20, json_schema_extra={"x-person": "account-or-external"},
+                            description="Mỗi người một trường: tên đăng nhập, hoặc người ngoài cơ quan dạng JSON "
+                                        "{\"external\": {\"name\", \"organisation\"}} / one field per witness: a "
+                                        "username, or an outsider as JSON")],
                         method: Annotated[Literal["crypto_shredding", "shredding", "burning", "pulping"],
                                           Form()] = "crypto_shredding") -> CommandOut:
     return command_out(response, ctx.uc.records.execute_destruction(
-        p.actor(rid), record_id, upload_of(minutes_file, request), executed_by=executed_by, witnesses=witnesses,
-        method=method, expected_version=expected))
+        p.actor(rid), record_id, upload_of(minutes_file, request), executed_by=executed_by,
+        witnesses=[person_text(w, "witnesses") for w in witnesses], method=method, expected_version=expected))
 
 
 @router.post("/records/{record_id}/access-grants", response_model=CommandOut, responses=CMD,

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from api.deps import request_id
 from api.security import Principal
 from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, message_of, redirect, signed_in
+from ledger.vocabulary import Role, VersionStatus
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -22,15 +23,15 @@ def controls(request: Request, user: Principal, agency_id: str) -> bool:
     agency says so."""
     if user.agency_id != agency_id:
         return False
-    if "iso_secretary" in user.roles:
+    if Role.ISO_SECRETARY in user.roles:
         return True
     rules = ctx_of(request).uc.departments.rules(user.actor(request_id(request)), agency_id)
-    return "records_controller" in user.roles and bool(rules.get("records_controller_controls_documents"))
+    return Role.RECORDS_CONTROLLER in user.roles and bool(rules.get("records_controller_controls_documents"))
 
 
 def panel(request: Request, user: Principal, state: dict[str, Any]) -> dict[str, Any] | None:
     """The latest issued version's acknowledgements, for the document page (None when nothing is issued)."""
-    issued = [v for v in state["versions"] if v["status"] == "issued" and v.get("distribution")]
+    issued = [v for v in state["versions"] if v["status"] == VersionStatus.ISSUED and v.get("distribution")]
     if not issued:
         return None
     n = issued[-1]["n"]

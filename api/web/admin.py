@@ -18,15 +18,16 @@ from ledger.approval import RESERVED, delegable
 from ledger.department import LEADERSHIP
 from ledger.document import KINDS
 from ledger.errors import InvalidInput
+from ledger.vocabulary import AccountStatus, Role
 from usecases.accounts import Accounts
 from usecases.departments import Departments, department_label, manages
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
 Form = Annotated[FormData, Depends(form_data)]
-MANAGERS = ("admin", "agency_admin")
-STATUS = {"active": ("Đang hoạt động", "Active"), "locked": ("Bị khóa", "Locked"),
-          "deactivated": ("Đã vô hiệu hóa", "Deactivated")}
+MANAGERS = (Role.ADMIN, Role.AGENCY_ADMIN)
+STATUS = {AccountStatus.ACTIVE: ("Đang hoạt động", "Active"), AccountStatus.LOCKED: ("Bị khóa", "Locked"),
+          AccountStatus.DEACTIVATED: ("Đã vô hiệu hóa", "Deactivated")}
 UNPLACED = ("(chưa xếp phòng ban)", "(not yet in a department)")
 DONE = {
     "agency": ("Đã lưu thông tin cơ quan.", "The agency is saved."),
@@ -88,14 +89,14 @@ def _department_options(request: Request, user: Principal, agency_id: str) -> li
 
 def _role_options(request: Request, user: Principal) -> list[tuple[str, str]]:
     lang = lang_of(request)
-    return [(r, i18n.role(r, lang)) for r in ROLES if r != "admin" or "admin" in user.roles]
+    return [(r, i18n.role(r, lang)) for r in ROLES if r != Role.ADMIN or Role.ADMIN in user.roles]
 
 
 # ---- the administration home -------------------------------------------------------------------------------
 @router.get("/admin", response_class=HTMLResponse)
 def admin_home(request: Request, user: User) -> Response:
     need(user, *MANAGERS)
-    if "admin" not in user.roles:
+    if Role.ADMIN not in user.roles:
         return redirect(f"/admin/agencies/{user.agency_id}")
     agencies = _accounts(request).agency_list(_actor(request, user))
     lockouts = _accounts(request).lockouts(_actor(request, user))
@@ -104,7 +105,7 @@ def admin_home(request: Request, user: User) -> Response:
 
 @router.post("/admin/agencies", response_class=HTMLResponse)
 def create_agency(request: Request, user: User, form: Form) -> Response:
-    need(user, "admin")
+    need(user, Role.ADMIN)
     try:
         state = _accounts(request).create_agency(_actor(request, user), agency_id=_text(form, "agency_id"),
                                                  name=_text(form, "name"), supervised_by=form.getlist("supervised_by"))
@@ -135,9 +136,9 @@ def agency_page(request: Request, user: Principal, agency_id: str, status: int =
     return render(request, "admin_agency.html", status=status, agency=agency, departments=deps, people=people,
                   kinds=[(k, i18n.kind(k, lang)) for k in delegable(KINDS)],
                   reserved=[i18n.kind(k, lang) for k in RESERVED], other_agencies=others,
-                  leaders=[(u["username"], u["full_name"]) for u in people if u["status"] == "active"],
+                  leaders=[(u["username"], u["full_name"]) for u in people if u["status"] == AccountStatus.ACTIVE],
                   parents=[(d["id"], d["name"]) for d in deps if not d["closed"]],
-                  province="admin" in user.roles, **{"ok": _ok(request), **values})
+                  province=Role.ADMIN in user.roles, **{"ok": _ok(request), **values})
 
 
 @router.get("/admin/agencies/{agency_id}", response_class=HTMLResponse)
@@ -148,7 +149,7 @@ def agency_view(request: Request, user: User, agency_id: str) -> HTMLResponse:
 
 @router.post("/admin/agencies/{agency_id}", response_class=HTMLResponse)
 def update_agency(request: Request, user: User, agency_id: str, form: Form) -> Response:
-    need(user, "admin")
+    need(user, Role.ADMIN)
     try:
         _managed_agency(request, user, agency_id)
         _accounts(request).update_agency(_actor(request, user), agency_id, name=_text(form, "name"),
@@ -195,12 +196,12 @@ def department_page(request: Request, user: Principal, department_id: str, statu
     cases = _department_cases(request)
     dep = cases.get(_actor(request, user), department_id)
     if not manages(user.roles, user.agency_id, dep["agency_id"]):
-        need(user, "admin")  # a reader of the department who does not administer it: this page is not theirs
+        need(user, Role.ADMIN)  # a reader of the department who does not administer it: this page is not theirs
     people = _users(request, user, dep["agency_id"])
     members = [u for u in people if u["department"] == dep["id"]]
     return render(request, "admin_department.html", status=status, dep=dep, members=members,
                   agency=cases.managed_agency(_actor(request, user), dep["agency_id"]),
-                  leaders=[(u["username"], u["full_name"]) for u in people if u["status"] == "active"],
+                  leaders=[(u["username"], u["full_name"]) for u in people if u["status"] == AccountStatus.ACTIVE],
                   history=cases.history(_actor(request, user), dep["id"]), **{"ok": _ok(request), **values})
 
 

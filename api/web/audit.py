@@ -16,12 +16,14 @@ from api.web import export, forms, i18n, paging
 from api.web.core import VN, PageError, WebRoute, ctx_of, lang_of, need, render, vndate, vntime
 from api.web.documents import describe, request_id
 from api.web.home import User
+from api.web.people import namer
 from ledger.errors import InvalidInput
+from ledger.vocabulary import Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 KINDS = {"documents": ("Document", frozenset(R.DOC_HISTORY)), "records": ("Record", frozenset(R.RECORD_OVERSIGHT))}
-AUDITORS = ("internal_auditor", "inspector", "admin")
-CONFIDENTIAL_EXPORT = frozenset({"records_controller", "agency_leader"})  # as the API's record evidence route
+AUDITORS = (Role.INTERNAL_AUDITOR, Role.INSPECTOR, Role.ADMIN)
+CONFIDENTIAL_EXPORT = frozenset({Role.RECORDS_CONTROLLER, Role.AGENCY_LEADER})  # as the API's record evidence route
 
 
 def as_of_moment(day: str | None, at_time: str | None, at: str | None) -> datetime | None:
@@ -82,6 +84,7 @@ def history_page(request: Request, user: User, aggregate_id: str,
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "start"])
     events, pager = paging.numbered(request, timeline(request, state, moment), start, paging.TIMELINE_PAGE)
     return render(request, "history.html", kind=kind, state=state, then=then, moment=moment,
+                  who=namer(request, state["agency_id"]),
                   events=events, pager=pager, chain=chain, files_checked=files_checked,
                   file_problems=problems, day=(moment.astimezone(VN).date().isoformat() if moment else ""),
                   at_time=at_time or "", export_query=("?" + query) if query else "",
@@ -179,7 +182,7 @@ def audit_home(request: Request, user: User, agency: Annotated[str | None, Query
     need(user, *AUDITORS)
     ctx = ctx_of(request)
     visible = ctx.uc.visibility.visible_agencies(user, frozenset(AUDITORS))
-    if "admin" in user.roles and agency:
+    if Role.ADMIN in user.roles and agency:
         visible = [*visible, agency]
     agency = agency or (visible[0] if visible else None)
     if agency is not None and agency not in visible:

@@ -25,6 +25,7 @@ from api.security import Principal
 from api.web import forms, i18n
 from archive.errors import ArchiveError
 from ledger.errors import LedgerError
+from ledger.vocabulary import Role
 from signing import errors as se
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -165,8 +166,7 @@ async def form_data(request: Request) -> FormData:
 
 
 # ---- which agency a page shows ---------------------------------------------------------------
-EVERY_ROLE = frozenset({"admin", "iso_secretary", "agency_leader", "department_leader", "records_controller", "staff",
-                        "internal_auditor", "inspector"})
+EVERY_ROLE = frozenset(Role) - {Role.AGENCY_ADMIN, Role.SERVICE_ACCOUNT}
 SECTIONS = ("documents", "records", "loans", "audit", "qms")
 
 
@@ -203,7 +203,7 @@ def _agency_shown(request: Request, p: Principal | None, values: dict[str, Any])
 
 def _switcher(request: Request, p: Principal, shown: str | None) -> dict[str, Any] | None:
     """An inspector's choice of agency in the header: the agencies they may read, by name."""
-    if "inspector" not in p.roles:
+    if Role.INSPECTOR not in p.roles:
         return None
     ctx, lang = ctx_of(request), lang_of(request)
     options = []

@@ -13,6 +13,7 @@ from api import roles as R
 from api.files import read_p12, streamed, upload_of
 from api.security import Principal
 from api.web import acknowledgements, forms, i18n, paging, periodic_review
+from api.web import people as picker
 from api.web.core import (
     KNOWN,
     PageError,
@@ -29,6 +30,7 @@ from api.web.core import (
 from api.web.home import User
 from ledger.document import KINDS
 from ledger.errors import ConcurrencyConflict, InvalidInput
+from ledger.vocabulary import PENDING, Role, VersionStatus
 from projections.views import Ev, summary
 from signing import indications
 
@@ -42,8 +44,8 @@ FORM_FIELDS = {
     "issue": ("effective_from", "distribution"),
     "register": ("code", "title", "kind", "department"), "withdraw": ("reason",), "obsolete": ("reason",),
 }
-ENDERS = ("iso_secretary", "agency_leader")  # who may withdraw a version or make a document obsolete
-ENDED = ("superseded", "withdrawn")
+ENDERS = (Role.ISO_SECRETARY, Role.AGENCY_LEADER)  # who may withdraw a version or make a document obsolete
+ENDED = (VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN)
 
 
 def ok_message(request: Request, ok: str | None) -> str | None:
@@ -111,7 +113,7 @@ def register_page(request: Request, user: User, status: str = "in_force",
 
 @router.get("/documents/new", response_class=HTMLResponse)
 def new_document_page(request: Request, user: User) -> HTMLResponse:
-    need(user, "iso_secretary")
+    need(user, Role.ISO_SECRETARY)
     return new_document_form(request)
 
 
@@ -123,7 +125,7 @@ def new_document_form(request: Request, status: int = 200, **values: Any) -> HTM
 
 @router.post("/documents/new", response_class=HTMLResponse)
 def register_document(request: Request, user: User, form: Form) -> Response:
-    need(user, "iso_secretary")
+    need(user, Role.ISO_SECRETARY)
     ctx = ctx_of(request)
     try:
         forms.check(form, "register")
@@ -148,39 +150,39 @@ def load(request: Request, user: Principal, document_id: str) -> dict[str, Any]:
 
 
 def people(request: Request, agency_id: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
-    return ctx_of(request).uc.accounts.people(agency_id, roles)
+    return picker.choices(request, agency_id, roles)
 
 
 def actions_for(user: Principal, state: dict[str, Any]) -> dict[str, Any]:
     """Which forms this person may use now, for the version in progress (at most one)."""
     me, roles = user.username, user.roles
     active = state["obsolete_reason"] is None and state["agency_id"] == user.agency_id
-    working = next((v for v in state["versions"] if v["status"] in ("draft", "submitted", "approved", "rejected")),
-                   None)
-    out: dict[str, Any] = {"working": working, "draft": active and working is None and "iso_secretary" in roles}
+    working = next((v for v in state["versions"] if v["status"] in PENDING), None)
+    out: dict[str, Any] = {"working": working, "draft": active and working is None and Role.ISO_SECRETARY in roles}
     ender = active and bool(roles & set(ENDERS))
     out["withdraw"] = [v for v in state["versions"] if v["status"] not in ENDED] if ender else []
     out["obsolete"] = ender
     if working is None or not active:
         return out
     s = working["status"]
-    out["revise"] = s in ("draft", "rejected") and bool(roles & set(R.REVISERS)) and (
-        me == working["author"] or "iso_secretary" in roles)
-    out["submit"] = s in ("draft", "rejected") and "iso_secretary" in roles
-    out["review"] = s == "submitted" and me in working["reviewers"] and me not in working["reviews"]
-    out["decide"] = s == "submitted" and me == working["approver"]
+    out["revise"] = s in (VersionStatus.DRAFT, VersionStatus.REJECTED) and bool(roles & set(R.REVISERS)) and (
+        me == working["author"] or Role.ISO_SECRETARY in roles)
+    out["submit"] = s in (VersionStatus.DRAFT, VersionStatus.REJECTED) and Role.ISO_SECRETARY in roles
+    out["review"] = s == VersionStatus.SUBMITTED and me in working["reviewers"] and me not in working["reviews"]
+    out["decide"] = s == VersionStatus.SUBMITTED and me == working["approver"]
     leader = bool(roles & set(R.LEADERS))
     unsigned = not working["signed_for_approval"]
     signed_review = any(x["signer"] == me and x["meaning"] == "review" for x in working["signatures"])
     meanings = []
-    if (leader and unsigned and s in ("submitted", "approved") and not signed_review
-            and ("department_leader" in roles or me in working["reviewers"])):
+    if (leader and unsigned and s in (VersionStatus.SUBMITTED, VersionStatus.APPROVED) and not signed_review
+            and (Role.DEPARTMENT_LEADER in roles or me in working["reviewers"])):
         meanings.append("review")  # ký xem xét: before the approval signature
-    if leader and unsigned and s == "approved" and (me == working["approver"] or "agency_leader" in roles):
+    if leader and unsigned and s == VersionStatus.APPROVED and (me == working["approver"]
+                                                                or Role.AGENCY_LEADER in roles):
         meanings.append("approval")
     out["meanings"] = meanings
     out["sign"] = bool(meanings)
-    out["issue"] = s == "approved" and "iso_secretary" in roles
+    out["issue"] = s == VersionStatus.APPROVED and Role.ISO_SECRETARY in roles
     out["needs_signature"] = KINDS[state["kind"]][2] and not working["signed_for_approval"]
     out["show_pdf"] = (out["review"] or out["decide"] or out["sign"]) and working["file"]["media_type"] == \
         "application/pdf"
@@ -200,7 +202,8 @@ def detail(request: Request, user: Principal, document_id: str, status: int = 20
     lang = lang_of(request)
     return render(request, "document.html", status=status, doc=state, acts=acts,
                   reviewers=people(request, user.agency_id, R.REVIEWERS),
-                  approvers=people(request, user.agency_id, R.LEADERS),
+                  approvers=people(request, user.agency_id, R.LEADERS), who=picker.namer(request, state["agency_id"]),
+                  recipients=picker.recipients(request, user.agency_id) if acts.get("issue") else [],
                   kind_label=i18n.kind(state["kind"], lang), history_reader=bool(user.roles & set(R.DOC_HISTORY)),
                   verdicts=[(k, i18n.pick(v, lang)) for k, v in i18n.VERDICTS.items()],
                   meanings=[(k, i18n.pick(MEANINGS[k], lang)) for k in acts.get("meanings", [])],
@@ -319,10 +322,10 @@ def issue(request: Request, user: User, document_id: str, n: int, form: Form) ->
     ctx = ctx_of(request)
 
     def run() -> None:
-        distribution = forms.lines(form, "distribution")
+        distribution = picker.many(form, "distribution")
         if not distribution:
-            raise InvalidInput("Hãy ghi nơi nhận (mỗi dòng một phòng ban hoặc người).",
-                               "List the distribution (one department or person per line).", field="distribution")
+            raise InvalidInput("Hãy chọn nơi nhận (phòng ban hoặc cá nhân).",
+                               "Choose the distribution (departments or people).", field="distribution")
         ctx.uc.documents.issue(user.actor(request_id(request)), document_id, n,
                          effective_from=forms.day(form, "effective_from"), distribution=distribution)
     return command(request, user, document_id, form, "issue", "issued", run)

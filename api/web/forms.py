@@ -55,7 +55,7 @@ FORMS: dict[str, dict[str, Field]] = {
     "submit": {"approver": _f("Người phê duyệt", "Approver", True)},
     "reject": {"reason": _f("Lý do từ chối", "Reason for rejecting")},
     "issue": {"effective_from": _f("Hiệu lực từ ngày", "Effective from", True, "day"),
-              "distribution": _f("Nơi nhận", "Distribution", True)},
+              "distribution": _f("Nơi nhận", "Distribution")},
     "withdraw": {"reason": REASON}, "obsolete": {"reason": REASON},
     "open": {"code": _f("Mã hồ sơ", "Record code", True), "title": _f("Tên hồ sơ", "Title", True),
              "series": _f("Nhóm hồ sơ", "Series", True),
@@ -73,10 +73,10 @@ FORMS: dict[str, dict[str, Field]] = {
     "hold": {"reason": REASON}, "propose": {"reason": REASON},
     "approve_destruction": {"decision_no": _f("Số quyết định hủy", "Decision number", True),
                             "decided_by": _f("Người ký quyết định", "Decided by", True),
-                            "council": _f("Hội đồng xác định giá trị tài liệu", "Appraisal council", True)},
+                            "council": _f("Hội đồng xác định giá trị tài liệu", "Appraisal council")},
     "execute": {"minutes_file": _f("Biên bản hủy (PDF)", "Minutes (PDF)", True, "file"),
                 "executed_by": _f("Người thực hiện", "Executed by", True),
-                "witnesses": _f("Người chứng kiến", "Witnesses", True)},
+                "witnesses": _f("Người chứng kiến", "Witnesses")},
 }
 
 

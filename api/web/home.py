@@ -30,6 +30,8 @@ from api.web.core import (
     signed_in,
     vndate,
 )
+from api.web.people import namer
+from ledger.vocabulary import DestructionStatus, Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -154,37 +156,38 @@ def home_boxes(request: Request, p: Principal) -> list[dict[str, Any]]:
     def box(title: str, items: list[dict[str, Any]], more: str | None = None) -> None:
         boxes.append({"title": title, "items": items, "more": more})
 
-    if p.roles & {"iso_secretary", "staff", "department_leader", "agency_leader"} or tasks:
+    if p.roles & {Role.ISO_SECRETARY, Role.STAFF, Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER} or tasks:
         box(_("Dự thảo cần hoàn thiện", "Drafts to finish"), [t for t in tasks if t["task"] in ("submit", "revise")])
         box(_("Chờ bạn xem xét", "Waiting for your review"), [t for t in tasks if t["task"] == "review"])
-    if p.roles & {"agency_leader", "department_leader"}:
+    if p.roles & {Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER}:
         box(_("Chờ bạn phê duyệt", "Waiting for your approval"), [t for t in tasks if t["task"] == "approve"])
         box(_("Chờ bạn ký số", "Waiting for your signature"), [t for t in tasks if t["task"] == "sign"])
-    if "iso_secretary" in p.roles:
+    if Role.ISO_SECRETARY in p.roles:
         box(_("Chờ ban hành", "Ready to issue"), [t for t in tasks if t["task"] == "issue"])
-    if p.roles & {"records_controller", "agency_leader", "internal_auditor"}:
+    if p.roles & {Role.RECORDS_CONTROLLER, Role.AGENCY_LEADER, Role.INTERNAL_AUDITOR}:
         soon = (ctx.uc.registers.today() + timedelta(days=7)).isoformat()
         current, due = ctx.uc.registers.due(p.agency_id)
         loans = [r for r in current if r["due_on"] <= soon]
+        who = namer(request, p.agency_id)
         box(_("Hồ sơ mượn sắp đến hạn hoặc quá hạn", "Loans due soon or overdue"),
-            [{"url": f"/records/{r['record_id']}", "text": f"{r['code']} — {r['title']} ({r['borrower']})",
+            [{"url": f"/records/{r['record_id']}", "text": f"{r['code']} — {r['title']} ({who(r['borrower'])})",
               "note": (_("Quá hạn từ ", "Overdue since ") if r["overdue"] else _("Hạn trả ", "Due ")) +
               vndate(r["due_on"]), "note_class": "overdue" if r["overdue"] else "warn"} for r in loans], "/loans")
         box(_("Hồ sơ hết thời hạn bảo quản, chờ hủy", "Records due for destruction"),
             [{"url": f"/records/{r['id']}", "text": f"{r['code']} — {r['title']}",
               "note": _("hết hạn ", "ended ") + vndate(r["retention_ends_on"]) +
               (_(" · đang phong tỏa", " · on legal hold") if r["on_hold"] else "") +
-              (_(" · đã đề nghị hủy", " · proposed") if r["destruction"] == "proposed" else "") +
-              (_(" · đã duyệt hủy", " · approved") if r["destruction"] == "approved" else "")}
+              (_(" · đã đề nghị hủy", " · proposed") if r["destruction"] == DestructionStatus.PROPOSED else "") +
+              (_(" · đã duyệt hủy", " · approved") if r["destruction"] == DestructionStatus.APPROVED else "")}
              for r in due], "/records?status=due")
-    if "agency_leader" in p.roles:
+    if Role.AGENCY_LEADER in p.roles:
         proposals = ctx.uc.registers.proposals(p.agency_id)
         box(_("Đề nghị hủy hồ sơ chờ bạn duyệt", "Destruction proposals to decide"),
             [{"url": f"/records/{i}", "text": f"{c} — {t}"} for i, c, t in proposals])
     qms = qms_waiting(request, p)
     if qms or p.roles & {r for process in ctx.uc.qms.processes() for s in process.steps for r in s.roles}:
         box(_("Việc QMS chờ xử lý", "QMS steps waiting for you"), qms, "/qms")
-    if "internal_auditor" in p.roles:
+    if Role.INTERNAL_AUDITOR in p.roles:
         box(_("Kiểm tra lịch sử và tính toàn vẹn", "Check histories and integrity"),
             [{"url": f"/audit?agency={p.agency_id}", "text": ctx.uc.accounts.agency_name(p.agency_id)}], "/audit")
     return boxes
@@ -205,11 +208,11 @@ def qms_waiting(request: Request, p: Principal) -> list[dict[str, Any]]:
 
 def supervised(request: Request, p: Principal) -> list[dict[str, Any]]:
     """What an inspector can do: each agency they supervise, with its counts and the pages to open there."""
-    if "inspector" not in p.roles:
+    if Role.INSPECTOR not in p.roles:
         return []
     ctx = ctx_of(request)
     if request.query_params.get("agency"):
-        agency_in_view(request, p, frozenset({"inspector"}))  # 404 for an agency they do not supervise
+        agency_in_view(request, p, frozenset({Role.INSPECTOR}))  # 404 for an agency they do not supervise
     out = []
     for a in ctx.uc.visibility.supervised_by(p.agency_id):
         loans, due = ctx.uc.registers.due(a)

@@ -8,6 +8,7 @@ from typing import Any
 from ledger.actors import ROLES
 from ledger.document import KINDS
 from ledger.record import CONFIDENTIALITY
+from ledger.vocabulary import DestructionStatus, VersionStatus
 
 LANGS = ("vi", "en")
 
@@ -44,10 +45,10 @@ def kind(code: str, lang: str) -> str:
 
 
 VERSION_STATUS = {
-    "draft": ("Dự thảo", "Draft"), "submitted": ("Đang xem xét", "Under review"),
-    "approved": ("Đã phê duyệt", "Approved"), "rejected": ("Bị từ chối", "Rejected"),
-    "issued": ("Đã ban hành", "Issued"), "superseded": ("Đã bị thay thế", "Superseded"),
-    "withdrawn": ("Đã thu hồi", "Withdrawn"),
+    VersionStatus.DRAFT: ("Dự thảo", "Draft"), VersionStatus.SUBMITTED: ("Đang xem xét", "Under review"),
+    VersionStatus.APPROVED: ("Đã phê duyệt", "Approved"), VersionStatus.REJECTED: ("Bị từ chối", "Rejected"),
+    VersionStatus.ISSUED: ("Đã ban hành", "Issued"), VersionStatus.SUPERSEDED: ("Đã bị thay thế", "Superseded"),
+    VersionStatus.WITHDRAWN: ("Đã thu hồi", "Withdrawn"),
     # what standing() adds on the document's day
     "in_force": ("Đang hiệu lực", "In force"),
     "upcoming": ("Đã ban hành, chưa có hiệu lực", "Issued, not yet in force"),
@@ -82,9 +83,9 @@ EVENTS = {
     "Returned": ("Trả hồ sơ", "Returned"), "DestructionProposed": ("Đề nghị hủy", "Destruction proposed"),
     "DestructionApproved": ("Phê duyệt hủy", "Destruction approved"), "Destroyed": ("Đã hủy", "Destroyed"),
 }
-DESTRUCTION = {"proposed": ("Đã đề nghị hủy, chờ phê duyệt", "Proposed, awaiting approval"),
-               "approved": ("Đã phê duyệt hủy, chờ thực hiện", "Approved, awaiting execution"),
-               "executed": ("Đã hủy", "Destroyed")}
+DESTRUCTION = {DestructionStatus.PROPOSED: ("Đã đề nghị hủy, chờ phê duyệt", "Proposed, awaiting approval"),
+               DestructionStatus.APPROVED: ("Đã phê duyệt hủy, chờ thực hiện", "Approved, awaiting execution"),
+               DestructionStatus.EXECUTED: ("Đã hủy", "Destroyed")}
 CONFIDENTIALITY_EN = {"public": "Public", "internal": "Internal", "confidential": "Confidential"}
 
 

@@ -36,7 +36,7 @@ def risk_heatmap(request: Request, user: User,
     if department_id and department_id not in names:
         raise PageError(404, "Không tìm thấy phòng ban.", "No such department.")
     cases = [c for c in uc.qms.listed(actor, agency, "risks", department_id=department_id or None)
-             if c["state"] != "closed" and c["data"].get("kind") == "risk"]
+             if c["state"] not in uc.qms.process("risks").final and c["data"].get("kind") == "risk"]
     matrix = matrix_on("risk", uc.registers.today())
     where = names[department_id] if department_id else uc.accounts.agency_name(agency)
     title = (f"Bản đồ nhiệt rủi ro — {where}", f"Risk heat map — {where}")[lang == "en"]

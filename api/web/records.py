@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from api import roles as R
 from api.files import streamed, upload_of
 from api.security import Principal
-from api.web import forms, i18n, paging
+from api.web import forms, i18n, paging, people
 from api.web.core import (
     KNOWN,
     WebRoute,
@@ -28,11 +28,12 @@ from api.web.documents import changes_since, failure, ok_message, request_id
 from api.web.home import User
 from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.record import CONFIDENTIALITY, METHODS
+from ledger.vocabulary import DestructionStatus, GrantState, RecordState, Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
 READERS = frozenset(R.RECORD_READERS)
-STATUSES = ("all", "open", "closed", "on_loan", "held", "due", "destroyed")
+STATUSES = ("all", *RecordState)
 FIELDS = {
     "open": ("code", "title", "series", "retention_years", "legal_basis", "confidentiality"),
     "file": ("file", "description"), "close": ("closed_on",), "hold": ("reason",), "release": (),
@@ -76,13 +77,13 @@ def new_form(request: Request, status: int = 200, **values: Any) -> HTMLResponse
 
 @router.get("/records/new", response_class=HTMLResponse)
 def new_record_page(request: Request, user: User) -> HTMLResponse:
-    need(user, "records_controller")
+    need(user, Role.RECORDS_CONTROLLER)
     return new_form(request)
 
 
 @router.post("/records/new", response_class=HTMLResponse)
 def open_record(request: Request, user: User, form: Form) -> Response:
-    need(user, "records_controller")
+    need(user, Role.RECORDS_CONTROLLER)
     ctx = ctx_of(request)
     try:
         forms.check(form, "open")
@@ -108,7 +109,7 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
     state = uc.records.get(actor, record_id)  # a confidential record's files withheld from who may not read them
     lang = lang_of(request)
     mine = state["agency_id"] == user.agency_id
-    controller = mine and "records_controller" in user.roles and not state["destroyed"]
+    controller = mine and Role.RECORDS_CONTROLLER in user.roles and not state["destroyed"]
     d = state["destruction"] or {}
     secret = state["confidentiality"] == "confidential"
     grantor = mine and bool(user.roles & set(R.GRANTORS)) and secret and not state["destroyed"]
@@ -117,15 +118,23 @@ def detail(request: Request, user: Principal, record_id: str, status: int = 200,
             "lend": controller and state["loan"] is None, "extend": controller and state["loan"] is not None,
             "return": controller and state["loan"] is not None,
             "propose": controller and not d and state["retention_ends_on"] is not None,
-            "approve_destruction": mine and "agency_leader" in user.roles and d.get("status") == "proposed",
-            "execute": controller and d.get("status") == "approved", "grant": grantor,
+            "approve_destruction": mine and Role.AGENCY_LEADER in user.roles
+            and d.get("status") == DestructionStatus.PROPOSED,
+            "execute": controller and d.get("status") == DestructionStatus.APPROVED, "grant": grantor,
             "revoke": False}
     today = uc.registers.today().isoformat()
     grants = uc.records.grants(actor, record_id) if secret else []
     revocable = [(g["grantee"], f"{g['full_name'] or g['grantee']} ({g['grantee']})") for g in grants
-                 if g["state"] == "active"]
+                 if g["state"] == GrantState.ACTIVE]
     acts["revoke"] = grantor and bool(revocable)
+    agency = state["agency_id"]
+    pick_from = {} if not mine else {
+        "accounts": people.choices(request, agency),
+        "borrowers": people.choices(request, agency, external=True),
+        "loan_approvers": people.choices(request, agency, R.LEADERS),
+        "deciders": people.choices(request, agency, (Role.AGENCY_LEADER,))}
     return render(request, "record.html", status=status, rec=state, acts=acts, today=today, secret=secret,
+                  who=people.namer(request, agency), pick=pick_from, external=people.EXTERNAL,
                   grants=grants, grantees=uc.accounts.grantable(state) if grantor else [], revocable=revocable,
                   foreign=state["agency_id"] != user.agency_id,
                   confidentiality=i18n.confidentiality(state["confidentiality"], lang),
@@ -207,10 +216,9 @@ def lend(request: Request, user: User, record_id: str, form: Form) -> Response:
     ctx = ctx_of(request)
     return command(request, user, record_id, form, "lend", "lent", lambda: ctx.uc.records.lend(
         user.actor(request_id(request)), record_id,
-        borrower=required(form, "borrower", "Hãy ghi người mượn.", "Enter the borrower."),
+        borrower=people.one(form, "borrower"),
         purpose=required(form, "purpose", "Hãy ghi mục đích mượn.", "Enter the purpose."),
-        due_on=forms.day(form, "due_on"),
-        approved_by=required(form, "approved_by", "Hãy ghi người duyệt cho mượn.", "Enter who approved the loan.")))
+        due_on=forms.day(form, "due_on"), approved_by=people.one(form, "approved_by")))
 
 
 @router.post("/records/{record_id}/extend", response_class=HTMLResponse)
@@ -225,7 +233,7 @@ def take_back(request: Request, user: User, record_id: str, form: Form) -> Respo
     ctx = ctx_of(request)
     return command(request, user, record_id, form, "return", "returned", lambda: ctx.uc.records.take_back(
         user.actor(request_id(request)), record_id,
-        received_by=required(form, "received_by", "Hãy ghi người nhận lại.", "Enter who received it."),
+        received_by=people.one(form, "received_by"),
         note=forms.text(form, "note")))
 
 
@@ -245,9 +253,15 @@ def approve_destruction(request: Request, user: User, record_id: str, form: Form
                        user.actor(request_id(request)), record_id,
                        decision_no=required(form, "decision_no", "Hãy ghi số quyết định hủy.",
                                             "Enter the decision number."),
-                       decided_by=required(form, "decided_by", "Hãy ghi người ký quyết định.",
-                                           "Enter who decided."),
-                       council=forms.lines(form, "council")))
+                       decided_by=people.one(form, "decided_by"), council=council(form)))
+
+
+def council(form: FormData) -> list[Any]:
+    members = people.many(form, "council")
+    if not members:
+        raise InvalidInput("Hãy chọn thành viên hội đồng, hoặc ghi người ngoài cơ quan (mỗi dòng một người).",
+                           "Choose the council's members, or type outsiders one per line.", field="council")
+    return members
 
 
 @router.post("/records/{record_id}/destruction/execute", response_class=HTMLResponse)
@@ -256,17 +270,16 @@ def execute(request: Request, user: User, record_id: str, form: Form) -> Respons
 
     def run() -> None:
         minutes = forms.upload(form, "minutes_file")
-        witnesses = forms.lines(form, "witnesses")
+        witnesses = people.many(form, "witnesses")
         if not witnesses:
-            raise InvalidInput("Hãy ghi người chứng kiến (mỗi dòng một người).", "List the witnesses, one per line.",
-                               field="witnesses")
+            raise InvalidInput("Hãy chọn người chứng kiến, hoặc ghi người ngoài cơ quan (mỗi dòng một người).",
+                               "Choose the witnesses, or type outsiders one per line.", field="witnesses")
         method = forms.text(form, "method") or "crypto_shredding"
         if method not in METHODS:
             raise InvalidInput("Phương pháp hủy không hợp lệ.", "Unknown method.", field="method")
         ctx.uc.records.execute_destruction(  # rehearsed first: shredding cannot be undone if the ledger refused it
             user.actor(request_id(request)), record_id, upload_of(minutes, request),
-            executed_by=required(form, "executed_by", "Hãy ghi người thực hiện hủy.", "Enter who executed it."),
-            witnesses=witnesses, method=method)
+            executed_by=people.one(form, "executed_by"), witnesses=witnesses, method=method)
     return command(request, user, record_id, form, "execute", "destroyed", run)
 
 
@@ -301,4 +314,4 @@ def loans_page(request: Request, user: User, overdue: bool = False) -> HTMLRespo
     need(user, *R.RECORD_OVERSIGHT)
     agency = agency_in_view(request, user, R.RECORD_OVERSIGHT)
     rows = ctx_of(request).uc.registers.loans(user.actor(request_id(request)), agency, overdue=overdue)
-    return render(request, "loans.html", rows=rows, overdue=overdue)
+    return render(request, "loans.html", rows=rows, overdue=overdue, who=people.namer(request, agency))

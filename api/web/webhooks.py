@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from api.deps import request_id
 from api.security import Principal
 from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render, signed_in
+from ledger.vocabulary import Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 User = Annotated[Principal, Depends(signed_in)]
@@ -29,13 +30,13 @@ def _page(request: Request, user: Principal, status: int = 200, **values: object
 
 @router.get("/admin/webhooks", response_class=HTMLResponse)
 def webhooks(request: Request, user: User) -> HTMLResponse:
-    need(user, "admin", "agency_admin")
+    need(user, Role.ADMIN, Role.AGENCY_ADMIN)
     return _page(request, user)
 
 
 @router.post("/admin/webhooks", response_class=HTMLResponse)
 def register(request: Request, user: User, form: Form) -> Response:
-    need(user, "admin", "agency_admin")
+    need(user, Role.ADMIN, Role.AGENCY_ADMIN)
     kinds = [k.strip() for k in str(form.get("kinds", "")).replace(",", "\n").splitlines() if k.strip()]
     try:
         hook = ctx_of(request).uc.webhooks.register(user.actor(request_id(request)), url=str(form.get("url", "")),
@@ -48,6 +49,6 @@ def register(request: Request, user: User, form: Form) -> Response:
 
 @router.post("/admin/webhook-deliveries/{delivery_id}/redeliver", response_class=HTMLResponse)
 def redeliver(request: Request, user: User, delivery_id: str, form: Form) -> Response:
-    need(user, "admin", "agency_admin")
+    need(user, Role.ADMIN, Role.AGENCY_ADMIN)
     ctx_of(request).uc.webhooks.redeliver(user.actor(request_id(request)), delivery_id)
     return redirect("/admin/webhooks")

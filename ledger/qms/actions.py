@@ -12,6 +12,7 @@ from typing import Any
 
 from ledger.errors import InvalidInput, NotAllowed, RuleViolation
 from ledger.qms.declaration import Applied, Field, Rule, Taking
+from ledger.vocabulary import Role
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 
@@ -95,7 +96,7 @@ def owner_or_leader(field: str = "department") -> Rule:
     """The action's owner marks it done, or the leader of the case's department (``field``), or the ISO secretary
     or the agency leader for them."""
     def rule(t: Taking) -> None:
-        if t.role in ("agency_leader", "iso_secretary"):
+        if t.role in (Role.AGENCY_LEADER, Role.ISO_SECRETARY):
             return
         action = next((a for a in actions_of(t.data) if a.get("id") == t.values.get("action_id")), {})
         if action.get("owner") == t.actor.user_id:

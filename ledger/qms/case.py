@@ -22,6 +22,7 @@ from ledger.errors import NotAllowed, RuleViolation
 from ledger.qms.declaration import Applied, Process, Step, Taking, World
 from ledger.qms.fields import check_values, normalise_reason
 from ledger.qms.registry import process_named
+from ledger.vocabulary import VersionStatus
 
 
 def case_uuid(agency_id: str, process: Process, key_values: Mapping[str, Any]) -> UUID | None:
@@ -125,7 +126,7 @@ def _check_signature(process: Process, step: Step, taking: Taking) -> None:
                             f"A formal document signed ({step.signature}) is needed before '{step.label[1]}'.",
                             field="document", code="signature_required")
     for ver in reversed(doc.get("versions", [])):
-        if ver.get("status") in ("approved", "issued") and any(
+        if ver.get("status") in (VersionStatus.APPROVED, VersionStatus.ISSUED) and any(
                 s.get("meaning") == step.signature and s.get("signer") == taking.actor.user_id
                 for s in ver.get("signatures", [])):
             return

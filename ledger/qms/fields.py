@@ -10,6 +10,7 @@ from typing import Any
 from ledger import validation as v
 from ledger.errors import InvalidInput
 from ledger.qms.declaration import Field, World
+from ledger.vocabulary import AccountStatus
 
 
 def check_values(fields: tuple[Field, ...], raw: Mapping[str, Any], *, agency_id: str,
@@ -138,7 +139,7 @@ def _person(f: Field, value: Any, agency_id: str, world: World) -> Any:
     if acc is None or acc.get("agency_id") != agency_id:
         raise InvalidInput(f"«{username}» không phải tài khoản của cơ quan.",
                            f"'{username}' is not an account of this agency.", field=f.name)
-    if acc.get("status") != "active":
+    if acc.get("status") != AccountStatus.ACTIVE:
         raise InvalidInput(f"Tài khoản «{username}» không còn hoạt động.",
                            f"The account '{username}' is no longer active.", field=f.name)
     return username

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ledger.errors import NotAllowed, RuleViolation
 from ledger.qms.declaration import Rule, Taking
+from ledger.vocabulary import Role
 
 
 def leader_of(field: str) -> Rule:
     """Only the leader of the department named by ``field`` (in the step's values or the case's data); the
     agency leader may always act for the agency."""
     def rule(t: Taking) -> None:
-        if t.role == "agency_leader":
+        if t.role == Role.AGENCY_LEADER:
             return
         dep_id = t.values.get(field) or t.data.get(field)
         dep = t.world.department(str(dep_id)) if dep_id else None
@@ -49,7 +50,7 @@ def own_department(field: str = "department") -> Rule:
     """A department leader acts for the department named by ``field`` only when they lead it; the other roles
     the step names (the ISO secretary, the agency leader...) act for any department of the agency."""
     def rule(t: Taking) -> None:
-        if t.role == "department_leader":
+        if t.role == Role.DEPARTMENT_LEADER:
             leader_of(field)(t)
     return rule
 

@@ -48,6 +48,9 @@ def test_the_admin_creates_an_account_changes_its_roles_and_locks_it(api, world)
     password = r.json()["initial_password"]
     token = api.client.post("/api/v1/auth/token", data={"username": "moi", "password": password}).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
+    assert api.call("GET", "/api/v1/auth/me", headers=headers).json()["code"] == "password_change_required"
+    assert api.call("POST", "/api/v1/auth/password", headers=headers,
+                    json={"current_password": password, "new_password": "mat-khau-cua-nguoi-moi"}).status_code == 204
     assert api.call("GET", "/api/v1/auth/me", headers=headers).json()["roles"] == ["staff"]
     r = api.call("PATCH", "/api/v1/users/moi", "admin", json={"roles": ["staff", "iso_secretary"]})
     assert r.status_code == 200 and r.json()["roles"] == ["iso_secretary", "staff"]
@@ -57,7 +60,7 @@ def test_the_admin_creates_an_account_changes_its_roles_and_locks_it(api, world)
     users = api.call("GET", f"/api/v1/agencies/{OWN}/users", "admin").json()["items"]
     assert {u["username"]: u["status"] for u in users}["moi"] == "locked"
     history = api.ctx.services.ledger.history(str(__import__("ledger.directory", fromlist=["x"]).account_uuid("moi")))
-    assert [e["type"] for e in history] == ["AccountCreated", "RolesChanged", "AccountLocked"]
+    assert [e["type"] for e in history] == ["AccountCreated", "PasswordChanged", "RolesChanged", "AccountLocked"]
 
 
 def test_only_the_admin_manages_people(api, world):

@@ -26,7 +26,7 @@ def issued(api: Api, world: dict[str, Any]) -> str:
     api.ctx.directory.move_to_department(ADMIN, "truongphong", office)
     api.ctx.directory.move_to_department(ADMIN, "vanthu", office)
     for path, body in (("submit", {"reviewers": [], "approver": "giamdoc"}), ("approve", None),
-                       ("issue", {"effective_from": "2026-03-02", "distribution": ["Phòng Kế hoạch", "van phong so"]})):
+                       ("issue", {"effective_from": "2026-03-02", "distribution": [plan, office]})):
         r = api.call("POST", f"/api/v1/documents/{doc}/versions/1/{path}", "giamdoc" if path == "approve" else "thuky",
                      json=body)
         assert r.status_code == 200, r.text

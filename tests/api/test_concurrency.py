@@ -53,7 +53,7 @@ def test_twenty_clients_approve_and_issue_the_same_document_once(api, world, liv
     assert approvals.count(200) == 1 and set(approvals) <= {200, 409, 412}, approvals
     etag = api.call("GET", f"/api/v1/documents/{doc}", "thuky").headers["ETag"]
     issues = _all_at_once(live, f"/api/v1/documents/{doc}/versions/1/issue", api.login("thuky"),
-                          {"effective_from": "2026-03-05", "distribution": ["VP"]}, etag)
+                          {"effective_from": "2026-03-05", "distribution": ["leadership"]}, etag)
     assert issues.count(200) == 1 and set(issues) <= {200, 409, 412}, issues
     events = [e["type"] for e in api.services.ledger.history(doc)]
     assert events.count("Approved") == 1 and events.count("Issued") == 1

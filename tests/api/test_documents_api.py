@@ -21,7 +21,7 @@ def test_a_form_goes_from_draft_to_in_force_and_appears_in_the_register(api, wor
     doc = world[OWN]["document_id"]
     _take_to_approved(api, doc)
     r = api.call("POST", f"/api/v1/documents/{doc}/versions/1/issue", "thuky",
-                 json={"effective_from": "2026-03-02", "distribution": ["Văn phòng"]})
+                 json={"effective_from": "2026-03-02", "distribution": ["leadership"]})
     assert r.status_code == 200, r.text
     state = api.call("GET", f"/api/v1/documents/{doc}", "chuyenvien").json()
     assert state["in_force"] == 1 and state["versions"][0]["status"] == "issued"

@@ -25,7 +25,7 @@ def _version(api, doc: str, n: int, effective_from: str, title: str) -> bytes:  
                     json={"reviewers": [], "approver": "giamdoc"}).status_code == 200
     assert api.call("POST", f"/api/v1/documents/{doc}/versions/{n}/approve", "giamdoc").status_code == 200
     r = api.call("POST", f"/api/v1/documents/{doc}/versions/{n}/issue", "thuky",
-                 json={"effective_from": effective_from, "distribution": ["Văn phòng"]})
+                 json={"effective_from": effective_from, "distribution": ["leadership"]})
     assert r.status_code == 200, r.text
     return data
 
@@ -106,16 +106,16 @@ def test_issuing_while_a_version_waits_for_its_date_is_409_and_an_earlier_date_i
     api.call("POST", f"/api/v1/documents/{doc}/versions/2/submit", "thuky", json={"reviewers": [], "approver": "giamdoc"})
     api.call("POST", f"/api/v1/documents/{doc}/versions/2/approve", "giamdoc")
     early = api.call("POST", f"/api/v1/documents/{doc}/versions/2/issue", "thuky",
-                     json={"effective_from": "2026-03-01", "distribution": ["VP"]})
+                     json={"effective_from": "2026-03-01", "distribution": ["leadership"]})
     assert early.status_code == 422 and early.headers["content-type"].startswith("application/problem+json")
     assert early.json()["errors"][0]["field"] == "effective_from" and "02/03/2026" in early.json()["detail"]
     assert api.call("POST", f"/api/v1/documents/{doc}/versions/2/issue", "thuky",
-                    json={"effective_from": "2026-04-01", "distribution": ["VP"]}).status_code == 200
+                    json={"effective_from": "2026-04-01", "distribution": ["leadership"]}).status_code == 200
     r = api.upload(f"/api/v1/documents/{doc}/versions", "thuky", pdf_bytes("v3"), change_summary="Sửa đổi 3")
     api.call("POST", f"/api/v1/documents/{doc}/versions/3/submit", "thuky", json={"reviewers": [], "approver": "giamdoc"})
     api.call("POST", f"/api/v1/documents/{doc}/versions/3/approve", "giamdoc")
     busy = api.call("POST", f"/api/v1/documents/{doc}/versions/3/issue", "thuky",
-                    json={"effective_from": "2026-05-01", "distribution": ["VP"]})
+                    json={"effective_from": "2026-05-01", "distribution": ["leadership"]})
     assert busy.status_code == 409 and busy.json()["code"] == "issue_pending"
     assert "chưa có hiệu lực" in busy.json()["detail"] and busy.json()["detail_en"]
 

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from isoledger.cli import app as cli
-from ledger.files import FileKind, file_scope
+from ledger.actors import Actor
+from ledger.files import FileKind, FileRef, file_scope
 from ledger.references import references
 from signing import SigningConfig, build_signing_service
 from tests.api.conftest import OTHER, OWN, build_world, make_api, pdf_bytes
@@ -34,6 +35,9 @@ def api(database_url: str, tmp_path: Path, ledger: Any, projector: Any,
     service.close()
 
 
+ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
+
+
 def verify_cli(*args: str) -> Any:
     return CliRunner().invoke(cli, ["verify", *args])
 
@@ -47,11 +51,11 @@ def destroy(api: Any, rec: str) -> None:
     assert api.call("POST", f"/api/v1/records/{rec}/destruction/propose", "vanthu",
                     json={"reason": "Hết thời hạn bảo quản"}).status_code == 200
     assert api.call("POST", f"/api/v1/records/{rec}/destruction/approve", "giamdoc",
-                    json={"decision_no": "QĐ-12", "decided_by": "Giám đốc", "council": ["giamdoc"]}
+                    json={"decision_no": "QĐ-12", "decided_by": "giamdoc", "council": ["giamdoc"]}
                     ).status_code == 200
     files = {"minutes_file": ("Biên bản hủy.pdf", io.BytesIO(pdf_bytes("Bien ban huy")), "application/pdf")}
     done = api.call("POST", f"/api/v1/records/{rec}/destruction/execute", "vanthu", files=files,
-                    data={"executed_by": "Đặng Minh Khoa", "witnesses": ["Võ Thành Đạt"]})
+                    data={"executed_by": "vanthu", "witnesses": ["danhgia"]})
     assert done.status_code == 200, done.text
 
 
@@ -63,6 +67,28 @@ def test_destroying_a_record_through_the_api_keeps_verify_green(api: Any) -> Non
     assert "1 biên bản hủy" in result.output
     report = api.call("GET", "/api/v1/audit/verify", "admin").json()
     assert report["intact"] and report["evidence_files_checked"] == 1
+
+
+def qms_evidence(api) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Uploads an action's evidence to a risk and to a nonconformity; each lands in its case's own scope."""
+    dep = api.ctx.directory.create_department(ADMIN, OWN, code="P-TEP", name="Phòng Quản lý khoa học",
+                                              leader="truongphong")["id"]
+    year = api.ctx.services.ledger.today().year
+    opened = {"risks": {"year": year, "department": dep, "kind": "risk", "title": "Chậm giải quyết TTHC",
+                        "description": "Hồ sơ tồn đọng cuối năm", "processes": "Tiếp nhận hồ sơ"},
+              "nonconformities": {"year": year, "department": dep, "source": "direct", "title": "Sổ theo dõi thiếu",
+                                  "description": "Thiếu chữ ký người nhận tại sổ giao nhận"}}
+    driven = set()
+    for collection, body in opened.items():
+        r = api.call("POST", f"/api/v1/agencies/{OWN}/{collection}", "thuky", json=body)
+        assert r.status_code == 201, r.text
+        case_id = r.json()["id"]
+        up = api.call("POST", f"/api/v1/{collection}/{case_id}/files", "thuky",
+                      files={"file": ("Biên bản khắc phục.pdf", io.BytesIO(pdf_bytes("khac phuc")), "application/pdf")})
+        assert up.status_code == 201, up.text
+        assert api.archive.verify(FileRef.from_dict(up.json()), file_scope(FileKind.CASE, case_id)).ok
+        driven.add(("POST", f"/api/v1/{collection}/{{case_id}}/files"))
+    return driven
 
 
 def file_routes(api: Any) -> set[tuple[str, str]]:
@@ -102,6 +128,7 @@ def test_every_route_that_stores_a_file_stores_it_where_verify_looks(api: Any) -
     driven |= {("PUT", "/api/v1/users/{user_id}/signature-image"), ("PUT", "/api/v1/agencies/{agency_id}/seal-image")}
     measured_objective(api)  # a QMS case's evidence: POST …/objectives/{id}/files, then a step names it
     driven.add(("POST", "/api/v1/objectives/{case_id}/files"))
+    driven |= qms_evidence(api)  # a risk's and a nonconformity's action evidence: into the case's own scope
     checked = api.call("POST", "/api/v1/signatures/verify", "giamdoc",
                        files={"file": ("Quy trình.pdf", io.BytesIO(pdf_bytes("x")), "application/pdf")})
     assert checked.status_code == 200, checked.text

@@ -49,7 +49,7 @@ def test_a_submitted_version_tells_its_reviewer_and_no_one_else(api: Api, world:
 def test_the_workflow_tells_the_approver_then_the_author_then_the_distributed_departments(
         api: Api, world: dict[str, Any]) -> None:
     doc = world[OWN]["document_id"]
-    place(api, OWN, "KH", "Phòng Kế hoạch", "chuyenvien", "danhgia")
+    plan = place(api, OWN, "KH", "Phòng Kế hoạch", "chuyenvien", "danhgia")
     place(api, OTHER, "KH", "Phòng Kế hoạch", "giamdoc-b")  # the same name in another agency: never told
     submit(api, doc, ["truongphong"])
     assert api.call("POST", f"/api/v1/documents/{doc}/versions/1/reviews", "truongphong",
@@ -58,7 +58,7 @@ def test_the_workflow_tells_the_approver_then_the_author_then_the_distributed_de
     assert kinds(api, "thuky") == ["reviewed"]
     assert api.call("POST", f"/api/v1/documents/{doc}/versions/1/approve", "giamdoc").status_code == 200
     r = api.call("POST", f"/api/v1/documents/{doc}/versions/1/issue", "thuky",
-                 json={"effective_from": "2026-03-02", "distribution": ["Phòng Kế hoạch"]})
+                 json={"effective_from": "2026-03-02", "distribution": [plan]})
     assert r.status_code == 200, r.text
     assert kinds(api, "thuky") == ["approved", "reviewed"]  # the author issued it: not told of their own act
     for member in ("chuyenvien", "danhgia"):

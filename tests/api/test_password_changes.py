@@ -31,7 +31,8 @@ def test_a_password_reset_is_an_event_and_ends_every_session_of_the_user(api, wo
     for old in (phone, laptop):
         refused = api.client.get(ME, headers=old)
         assert refused.status_code == 401 and "ended" in refused.json()["detail_en"]
-    assert api.client.get(ME, headers=_token(api, "chuyenvien", r.json()["one_time_password"])).status_code == 200
+    fresh = _token(api, "chuyenvien", r.json()["one_time_password"])  # signs in: the one-time password works
+    assert api.client.get(ME, headers=fresh).json()["code"] == "password_change_required"  # until it is changed
 
 
 def test_changing_ones_password_is_an_event_and_ends_every_other_session(api, world):

@@ -12,7 +12,7 @@ from tests.factories import OTHER, OWN
 
 def issue(api: Api, doc: str) -> None:
     for path, body in (("submit", {"reviewers": [], "approver": "giamdoc"}), ("approve", None),
-                       ("issue", {"effective_from": "2026-03-02", "distribution": ["Văn phòng"]})):
+                       ("issue", {"effective_from": "2026-03-02", "distribution": ["leadership"]})):
         r = api.call("POST", f"/api/v1/documents/{doc}/versions/1/{path}", "giamdoc" if path == "approve" else "thuky",
                      json=body)
         assert r.status_code == 200, r.text

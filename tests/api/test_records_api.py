@@ -14,14 +14,15 @@ def _rec(world):
 def test_a_loan_is_listed_until_returned(api, world):
     rec = _rec(world)
     r = api.call("POST", f"/api/v1/records/{rec}/loans", "vanthu",
-                 json={"borrower": "Phòng Kế hoạch", "purpose": "Kiểm tra", "due_on": "2026-03-10",
+                 json={"borrower": {"external": {"name": "Trần Thị Bích", "organisation": "Thanh tra tỉnh"}},
+                       "purpose": "Kiểm tra", "due_on": "2026-03-10",
                        "approved_by": "giamdoc"})
     assert r.status_code == 200, r.text
     again = api.call("POST", f"/api/v1/records/{rec}/loans", "vanthu",
-                     json={"borrower": "X", "purpose": "Y", "due_on": "2026-03-10", "approved_by": "giamdoc"})
+                     json={"borrower": "danhgia", "purpose": "Y", "due_on": "2026-03-10", "approved_by": "giamdoc"})
     assert again.status_code == 409 and again.json()["code"] == "already_on_loan"
     loans = api.call("GET", f"/api/v1/agencies/{OWN}/loans", "giamdoc").json()["items"]
-    assert [x["borrower"] for x in loans] == ["Phòng Kế hoạch"]
+    assert [x["borrower"] for x in loans] == [{"external": {"name": "Trần Thị Bích", "organisation": "Thanh tra tỉnh"}}]
     assert api.call("POST", f"/api/v1/records/{rec}/loans/current/extend", "vanthu",
                     json={"due_on": "2026-03-20"}).status_code == 200
     assert api.call("POST", f"/api/v1/records/{rec}/loans/current/return", "vanthu",
@@ -47,7 +48,7 @@ def test_a_record_is_destroyed_only_after_retention_and_approval_and_its_bytes_a
     assert early.status_code == 409 and early.json()["code"] == "destruction_not_approved"
     assert api.call("GET", f"/api/v1/records/{rec}/files/1", "danhgia").status_code == 200  # nothing shredded
     assert api.call("POST", f"/api/v1/records/{rec}/destruction/approve", "giamdoc",
-                    json={"decision_no": "QĐ-12", "decided_by": "Giám đốc", "council": ["giamdoc"]}
+                    json={"decision_no": "QĐ-12", "decided_by": "giamdoc", "council": ["giamdoc"]}
                     ).status_code == 200
     files = {"minutes_file": ("Biên bản hủy.pdf", io.BytesIO(pdf_bytes("Huy")), "application/pdf")}
     done = api.call("POST", f"/api/v1/records/{rec}/destruction/execute", "vanthu", files=files,

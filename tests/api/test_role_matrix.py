@@ -170,8 +170,9 @@ class World:
 
     def on_loan(self, agency: str) -> str:
         rec = self.record(agency)
-        self.ledger.lend(self.person(CONTROLLER[agency]), rec, borrower="Nguyễn Văn A", purpose="Thanh tra",
-                         due_on="2026-04-01", approved_by=LEADER[agency])
+        self.ledger.lend(self.person(CONTROLLER[agency]), rec, purpose="Thanh tra", due_on="2026-04-01",
+                         borrower={"external": {"name": "Nguyễn Văn A", "organisation": "Thanh tra tỉnh"}},
+                         approved_by=LEADER[agency])
         return rec
 
     def expired(self, agency: str) -> str:
@@ -382,7 +383,7 @@ CASES: dict[tuple[str, str], Case] = {
         200, doc(lambda w, a, u: w.approved(a, u, kind="procedure")), _sign),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/issue"): Case(
         200, controlled(doc(lambda w, a, u: w.approved(a))),
-        body(lambda w: {"effective_from": "2026-04-01", "distribution": ["Văn phòng"]})),
+        body(lambda w: {"effective_from": "2026-04-01", "distribution": ["leadership"]})),
     ("POST", f"{V1}/documents/{{document_id}}/versions/{{n}}/withdraw"): Case(
         200, doc(lambda w, a, u: w.draft(a)), body(lambda w: {"reason": "Không còn cần"})),
     ("GET", f"{V1}/documents/{{document_id}}/versions/{{n}}/file"): Case(200, doc(lambda w, a, u: w.draft(a))),
@@ -405,7 +406,8 @@ CASES: dict[tuple[str, str], Case] = {
         200, rec(lambda w, a, u: w.record(a)), body(lambda w: {"reason": "Thanh tra"})),
     ("POST", f"{V1}/records/{{record_id}}/holds/release"): Case(200, rec(lambda w, a, u: w.held(a))),
     ("POST", f"{V1}/records/{{record_id}}/loans"): Case(200, rec(lambda w, a, u: w.record(a)), body(lambda w: {
-        "borrower": "Nguyễn Văn A", "purpose": "Thanh tra", "due_on": "2026-04-01", "approved_by": "giamdoc"})),
+        "borrower": {"external": {"name": "Nguyễn Văn A", "organisation": "Thanh tra tỉnh"}}, "purpose": "Thanh tra",
+        "due_on": "2026-04-01", "approved_by": "giamdoc"})),
     ("POST", f"{V1}/records/{{record_id}}/loans/current/extend"): Case(
         200, rec(lambda w, a, u: w.on_loan(a)), body(lambda w: {"due_on": "2026-05-01"})),
     ("POST", f"{V1}/records/{{record_id}}/loans/current/return"): Case(

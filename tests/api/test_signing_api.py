@@ -81,7 +81,7 @@ def test_a_leader_signs_with_a_pkcs12_and_the_signed_pdf_becomes_the_version_fil
     assert "Signature is Valid" in out
 
     r = api.call("POST", f"/api/v1/documents/{doc}/versions/1/issue", "thuky",
-                 json={"effective_from": "2026-04-01", "distribution": ["Văn phòng"]})
+                 json={"effective_from": "2026-04-01", "distribution": ["leadership"]})
     assert r.status_code == 200, r.text
 
 

@@ -47,7 +47,9 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         mp.setenv("ISOLEDGER_HOME", str(home / "home"))
         mp.setenv("ISOLEDGER_DATABASE_URL", url)
         mp.delenv("ISOLEDGER_STORAGE_URL", raising=False)
-        app = build(Settings.from_env(), demo=True, out=io.StringIO())  # what `make run` does on a first start
+        printed = io.StringIO()
+        app = build(Settings.from_env(), demo=True, out=printed)  # what `make run` does on a first start
+        app.state.printed = printed.getvalue()
         services = app.state.services
         try:
             yield services, _register(services), TestClient(app)
@@ -201,6 +203,43 @@ def test_verify_passes_on_the_demo(demo) -> None:
     assert out.exit_code == 0, out.output
     checked = re.search(r"chains intact: (\d+) sự kiện", out.output)
     assert checked and int(checked.group(1)) >= events and "BAD" not in out.output  # + the accounts' own events
+
+
+def test_every_demo_account_sits_in_a_department_or_the_leadership_and_serve_prints_it(demo) -> None:
+    from isoledger.demo import AGENCY_ID, DEMO_PEOPLE
+    from ledger.directory import Directory
+
+    services, _, client = demo
+    directory = Directory(services.ledger)
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT id, agency_id, name, leader FROM departments WHERE closed=0 ORDER BY code")
+        departments = {row[0]: row[1:] for row in cur.fetchall()}
+    names = {name for agency, name, _ in departments.values() if agency == AGENCY_ID}
+    assert {"Văn phòng", "Phòng Kế hoạch - Tài chính", "Phòng Quản lý khoa học",
+            "Phòng Quản lý công nghệ và chuyên ngành", "Thanh tra Sở"} <= names
+    for dep, (agency, name, leader) in departments.items():
+        if agency == AGENCY_ID:
+            assert leader and directory.account(leader)["department"] == dep, name  # led by one of its own
+    for username, (full_name, roles, agency) in DEMO_PEOPLE.items():
+        acc = directory.account(username)
+        assert acc["department"] == "leadership" or departments[acc["department"]][0] == agency, username
+        line = next(x for x in client.app.state.printed.splitlines() if x.strip().startswith(username + " "))
+        assert full_name in line and ", ".join(roles) in line
+    assert any("agency_admin" in roles and agency == AGENCY_ID for _, roles, agency in DEMO_PEOPLE.values())
+
+
+def test_the_demo_names_people_by_account_and_outsiders_as_such(demo) -> None:
+    services, result, _ = demo
+    ledger = services.ledger
+    old = ledger.record(result["records"]["HS-DGNB-2019"])
+    assert old["destruction"]["decided_by"] == "giamdoc" and old["destruction"]["witnesses"] == ["thuky", "danhgia"]
+    assert {"external": {"name": "Lê Văn Tâm", "organisation": "Chi cục Văn thư - Lưu trữ tỉnh Trà Vinh"}} in \
+        old["destruction"]["council"]
+    lent = [e["data"] for code in ("HS-XXLD-2025", "HS-DGNB-2026")
+            for e in ledger.history(result["records"][code]) if e["type"] == "Borrowed"]
+    assert [x["borrower"] for x in lent] == ["danhgia", "truongphong"]
+    qt01 = ledger.document(result["documents"]["QT-01"])
+    assert qt01["versions"][0]["distribution"][0] == "leadership" and len(qt01["versions"][0]["distribution"]) == 6
 
 
 def test_the_demo_has_a_risk_register_per_department_and_a_closed_and_an_open_nonconformity(demo) -> None:

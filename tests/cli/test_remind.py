@@ -40,12 +40,15 @@ def test_remind_twice_in_a_day_tells_and_mails_once(database_url: str, tmp_path:
         uc.deps.directory.create_agency(ADMIN, agency_id=AGENCY, name="Sở KH&CN Trà Vinh", supervised_by=[])
         uc.deps.directory.create_account(ADMIN, username="van.thu", agency_id=AGENCY, full_name="Thạch Thị Sà Rây",
                                          roles=["records_controller"], email="sa.ray@travinh.gov.vn")
+        uc.deps.directory.create_account(ADMIN, username="giam.doc", agency_id=AGENCY, full_name="Nguyễn Văn Ánh",
+                                         roles=["agency_leader"])
         archivist = Actor("van.thu", AGENCY, frozenset({"records_controller"}))
         record = services.ledger.open_record(archivist, code="HS-01", title="Hồ sơ đánh giá nội bộ năm 2026",
                                              series="Đánh giá", retention_years=5, legal_basis="Thông tư 10/2022")
         today = services.ledger.today()
-        services.ledger.lend(archivist, record, borrower="Nguyễn Văn Bình (Thanh tra tỉnh)", purpose="Thanh tra",
-                             due_on=today + timedelta(days=2), approved_by="giám đốc")
+        services.ledger.lend(archivist, record, purpose="Thanh tra",
+                             borrower={"external": {"name": "Nguyễn Văn Bình", "organisation": "Thanh tra tỉnh"}},
+                             due_on=today + timedelta(days=2), approved_by="giam.doc")
     finally:
         services.close()
     runner = CliRunner()

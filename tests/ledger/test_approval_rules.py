@@ -137,7 +137,7 @@ def test_the_records_controller_controls_documents_only_when_the_agency_says_so(
     doc = draft(ledger, "form", by=CONTROLLER)
     ledger.submit_for_review(CONTROLLER, doc, 1, reviewers=[], approver="giam.doc")
     ledger.approve(LEADER, doc, 1)
-    ledger.issue(CONTROLLER, doc, 1, effective_from="2026-03-02", distribution=["Văn phòng"])
+    ledger.issue(CONTROLLER, doc, 1, effective_from="2026-03-02", distribution=["leadership"])
     assert ledger.document(doc)["in_force"] == 1
     history = ledger.history(doc)
     assert {e["meta"]["role"] for e in history if e["type"] in ("Registered", "Issued")} == {"records_controller"}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -58,6 +59,9 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("risk", "action_id"): "A1",  # the action its detour adds
     ("nonconformity", "action_id"): "A1",
     ("nonconformity", "result"): "effective",
+    # a context is submitted with an issue in every SWOT quadrant: consecutive issues take them in turn
+    ("context", "quadrant"): itertools.cycle(("strength", "weakness", "opportunity", "threat")),
+    ("context", "item_id"): "V1",  # the issue its detour adds
 }
 
 # process -> {"leaving STATE": self-loop steps taken before any step leaves STATE,
@@ -65,6 +69,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
 # roles)
 DETOURS: dict[str, dict[str, tuple[str, ...]]] = {
     "risk": {"before complete_action": ("actions",)},  # an open action to complete
+    "context": {"leaving draft": ("add_issue",) * 4 + ("add_party",), "before remove_item": ("add_issue",)},
     "nonconformity": {"leaving planned": ("actions", "complete_action"),  # verified: an action of the round done
                       "before complete_action": ("actions",), "before cancel_action": ("actions",)},
 }
@@ -143,7 +148,7 @@ class Walks:
                                      certificate=CERT, pades_level="B-B",
                                      signing_time=self.ledger.clock().isoformat(), timestamp_time=None)
         self.ledger.issue(self.actor(secretary), doc, 1, effective_from=self.ledger.today().isoformat(),
-                          distribution=["Văn phòng"])
+                          distribution=["leadership"])
         return doc
 
     def any_case(self, agency: str) -> str:
@@ -173,7 +178,8 @@ class Walks:
 
     def value(self, process: Process, f: Field, agency: str, ctx: dict[str, Any]) -> Any:
         if (process.name, f.name) in SAMPLES:
-            return SAMPLES[(process.name, f.name)]
+            sample = SAMPLES[(process.name, f.name)]
+            return next(sample) if isinstance(sample, Iterator) else sample
         kind, n = f.kind, self.w.n()
         if kind == "text":
             return f"Mẫu «{f.label[0]}» {n}"[: f.max_len]

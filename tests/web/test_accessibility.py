@@ -93,14 +93,14 @@ def pages(server: tuple[str, Site]) -> dict[str, str]:  # noqa: F811
     issued = doc("AX-04", "Biểu mẫu đang hiệu lực", kind="form")
     ctx.ledger.submit_for_review(thuky, issued, 1, reviewers=[], approver="giamdoc")
     ctx.ledger.approve(giamdoc, issued, 1)
-    ctx.ledger.issue(thuky, issued, 1, effective_from="2026-01-05", distribution=["Văn phòng"])
+    ctx.ledger.issue(thuky, issued, 1, effective_from="2026-01-05", distribution=["leadership"])
     rec = ctx.ledger.open_record(vanthu, code="AX-HS-01", title="Hồ sơ kiểm tra truy cập", series="Kiểm tra",
                                  retention_years=1, legal_basis="Thông tư 10/2022/TT-BNV")
     ref = ctx.archive.put(io.BytesIO(sample_pdf(1)), "Biên bản.pdf", rec)
     ctx.ledger.add_file(vanthu, rec, file=ref.to_dict(), description="Biên bản")
     ctx.ledger.close_record(vanthu, rec, closed_on="2019-12-31")
-    ctx.ledger.lend(vanthu, rec, borrower="Võ Thành Đạt", purpose="Đánh giá", due_on="2099-01-31",
-                    approved_by="Nguyễn Văn Ánh")
+    ctx.ledger.lend(vanthu, rec, borrower="danhgia", purpose="Đánh giá", due_on="2099-01-31",
+                    approved_by="giamdoc")
     ctx.after_command()
     return {"fresh": fresh, "draft": draft, "submitted": submitted, "approved": approved, "issued": issued,
             "record": rec}

@@ -244,7 +244,7 @@ def test_controller_issues(browser: Any, server: tuple[str, Site], state: dict[s
             state["before_issue"] = time.time()
             time.sleep(1.1)  # a second apart, so the replay can stop between signing and issuing
             page.get_by_label("Hiệu lực từ ngày").fill("05/01/2026")
-            page.get_by_label("Nơi nhận").fill("Văn phòng Sở\nPhòng Kế hoạch - Tài chính")
+            page.get_by_label("Nơi nhận").select_option(["leadership", "truongphong"])  # picked, not typed
             submit(page, "Ban hành", exact=True)
             page.get_by_text("Đã ban hành.").wait_for()
             assert page.get_by_text("05/01/2026").first.is_visible()
@@ -311,10 +311,10 @@ def test_archive_staff_lend_return_and_destroy(browser: Any, server: tuple[str, 
             submit(page, "Kết thúc", exact=True)
             page.get_by_text("Đã kết thúc hồ sơ.").wait_for()
         with s.step("archive-lend") as page:
-            page.get_by_label("Người mượn").fill("Võ Thành Đạt")
+            page.get_by_label("Người mượn").select_option(label="Võ Thành Đạt")
             page.get_by_label("Mục đích").fill("Chuẩn bị đánh giá nội bộ")
             page.get_by_label("Hạn trả").fill("31/12/2099")
-            page.get_by_label("Người duyệt cho mượn").fill("Nguyễn Văn Ánh")
+            page.get_by_label("Người duyệt cho mượn").select_option("giamdoc")
             submit(page, "Ghi nhận cho mượn")
             page.get_by_text("Đã ghi nhận cho mượn.").wait_for()
             s.go("/loans")
@@ -324,7 +324,7 @@ def test_archive_staff_lend_return_and_destroy(browser: Any, server: tuple[str, 
             page.get_by_label("Hạn trả mới").fill("01/01/2100")
             submit(page, "Gia hạn", exact=True)
             page.get_by_text("Đã gia hạn.").wait_for()
-            page.get_by_label("Người nhận lại").fill("Đặng Minh Khoa")
+            assert page.get_by_label("Người nhận lại").input_value() == "vanthu"  # the one signed in, by default
             submit(page, "Đã nhận lại")
             page.get_by_text("Đã nhận lại hồ sơ.").wait_for()
         with s.step("archive-propose") as page:
@@ -337,7 +337,7 @@ def test_archive_staff_lend_return_and_destroy(browser: Any, server: tuple[str, 
         with s.step("leader-approve-destruction") as page:
             page.get_by_role("link", name="HS-DGNB-2019", exact=False).first.click()
             page.get_by_label("Số quyết định hủy").fill("45/QĐ-SKHCN")
-            page.get_by_label("Hội đồng").fill("Nguyễn Văn Ánh\nLê Thị Thu Hà\nĐặng Minh Khoa")
+            page.get_by_label("Hội đồng").select_option(["giamdoc", "thuky", "vanthu"])
             submit(page, "Phê duyệt hủy")
             page.get_by_text("Đã phê duyệt hủy.").wait_for()
     with person(browser, server, "vanthu") as s:
@@ -346,7 +346,7 @@ def test_archive_staff_lend_return_and_destroy(browser: Any, server: tuple[str, 
             minutes = tmp_path / "Biên bản hủy hồ sơ.pdf"
             minutes.write_bytes(sample_pdf(1))
             page.get_by_label("Biên bản hủy").set_input_files(str(minutes))
-            page.get_by_label("Người chứng kiến").fill("Lê Thị Thu Hà\nVõ Thành Đạt")
+            page.get_by_label("Người chứng kiến").select_option(["thuky", "danhgia"])
             submit(page, "Hủy hồ sơ")
             page.get_by_text("Đã hủy hồ sơ; biên bản được lưu.").wait_for()
             assert page.locator("[data-destruction]").inner_text() == "Đã hủy"

@@ -29,11 +29,11 @@ def world(server: tuple[str, Site]) -> dict[str, str]:  # noqa: F811
     ctx.ledger.create_draft(thuky, doc, file=ref.to_dict(), change_summary="Lần đầu")
     ctx.ledger.submit_for_review(thuky, doc, 1, reviewers=[], approver="giamdoc")
     ctx.ledger.approve(giamdoc, doc, 1)
-    ctx.ledger.issue(thuky, doc, 1, effective_from="2026-01-05", distribution=["Văn phòng"])
+    ctx.ledger.issue(thuky, doc, 1, effective_from="2026-01-05", distribution=["leadership"])
     lent = ctx.ledger.open_record(vanthu, code="HS-THANHTRA", title="Hồ sơ thanh tra năm 2025", series="Thanh tra",
                                   retention_years=10, legal_basis="Thông tư 10/2022/TT-BNV")
-    ctx.ledger.lend(vanthu, lent, borrower="Võ Thành Đạt", purpose="Thanh tra", due_on="2099-01-31",
-                    approved_by="Nguyễn Văn Ánh")
+    ctx.ledger.lend(vanthu, lent, borrower="danhgia", purpose="Thanh tra", due_on="2099-01-31",
+                    approved_by="giamdoc")
     free = ctx.ledger.open_record(vanthu, code="HS-MUON", title="Hồ sơ chưa cho mượn", series="Thanh tra",
                                   retention_years=10, legal_basis="Thông tư 10/2022/TT-BNV")
     ctx.after_command()

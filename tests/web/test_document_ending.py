@@ -20,7 +20,7 @@ def issued_form(web: Browser, site: Site, code: str = "BM-01") -> str:
     ctx.ledger.create_draft(thuky, doc, file=ref.to_dict(), change_summary="Lần đầu")
     ctx.ledger.submit_for_review(thuky, doc, 1, reviewers=[], approver="giamdoc")
     ctx.ledger.approve(site.actor("giamdoc"), doc, 1)
-    ctx.ledger.issue(thuky, doc, 1, effective_from="2026-01-05", distribution=["Văn phòng"])
+    ctx.ledger.issue(thuky, doc, 1, effective_from="2026-01-05", distribution=["leadership"])
     ctx.after_command()
     return doc
 

@@ -90,10 +90,10 @@ def test_whole_flow_with_signature(web: Browser, site: Site) -> None:
     assert r.status_code == 200, r.text
     assert "Nguyễn Văn Ánh" in r.text and "data-sig-untrusted" in r.text
     web.login("thuky")
-    r = web.post(f"/documents/{doc}/versions/1/issue", {"effective_from": "31/02/2026", "distribution": "VP"})
+    r = web.post(f"/documents/{doc}/versions/1/issue", {"effective_from": "31/02/2026", "distribution": "leadership"})
     assert r.status_code == 422 and "không có ngày 31/02/2026; tháng 2/2026 chỉ có 28 ngày" in r.text
     r = web.post(f"/documents/{doc}/versions/1/issue", {"effective_from": "05/01/2026",
-                                                        "distribution": "Văn phòng Sở\nPhòng Kế hoạch"})
+                                                        "distribution": ["leadership", "truongphong"]})
     assert r.status_code == 303, r.text
     text = web.get(f"/documents/{doc}").text
     assert "Đang hiệu lực" in text and "05/01/2026" in text

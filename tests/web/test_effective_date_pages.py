@@ -39,9 +39,9 @@ def _form_with_a_new_version_waiting(web: Browser, site: Site) -> tuple[str, Clo
     doc = register(web, "BM-01", "Phiếu đề nghị cấp tài liệu", "form")
     thuky = site.actor("thuky")
     _approved(site, doc, 1)
-    site.ctx.ledger.issue(thuky, doc, 1, effective_from="2026-03-01", distribution=["Văn phòng"])
+    site.ctx.ledger.issue(thuky, doc, 1, effective_from="2026-03-01", distribution=["leadership"])
     _approved(site, doc, 2)
-    site.ctx.ledger.issue(thuky, doc, 2, effective_from="2026-04-01", distribution=["Văn phòng"])
+    site.ctx.ledger.issue(thuky, doc, 2, effective_from="2026-04-01", distribution=["leadership"])
     site.ctx.after_command()
     return doc, clock
 
@@ -100,7 +100,7 @@ def test_issuing_through_the_page_while_a_version_waits_shows_why_it_cannot(web,
     doc, _ = _form_with_a_new_version_waiting(web, site)
     _approved(site, doc, 3)
     url = f"/documents/{doc}/versions/3/issue"
-    r = web.post(url, {"effective_from": "01/05/2026", "distribution": "Văn phòng",
+    r = web.post(url, {"effective_from": "01/05/2026", "distribution": "leadership",
                        "expected_version": version_of(web, doc)}, page=f"/documents/{doc}")
     assert r.status_code == 409, r.text[:500]
     assert "Phiên bản 2 đã ban hành, chưa có hiệu lực (từ ngày 01/04/2026)" in r.text

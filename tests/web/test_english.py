@@ -37,9 +37,10 @@ def records(site: Site) -> dict[str, str]:
     ref = ctx.archive.put(io.BytesIO(sample_pdf(1)), "report.pdf", busy)
     ctx.ledger.add_file(vanthu, busy, file=ref.to_dict(), description="Audit report")
     ctx.ledger.close_record(vanthu, busy, closed_on="2019-12-31")
-    ctx.ledger.lend(vanthu, busy, borrower="Auditor A", purpose="Audit", due_on="2099-01-31", approved_by="Director")
+    ctx.ledger.lend(vanthu, busy, borrower={"external": {"name": "Auditor A", "organisation": "Province inspectorate"}},
+                    purpose="Audit", due_on="2099-01-31", approved_by="giamdoc")
     ctx.ledger.extend_loan(vanthu, busy, due_on="2099-02-28")
-    ctx.ledger.take_back(vanthu, busy, received_by="Clerk", note="intact")
+    ctx.ledger.take_back(vanthu, busy, received_by="vanthu", note="intact")
     ctx.ledger.place_hold(vanthu, busy, reason="Inspection")
     ctx.ledger.release_hold(vanthu, busy)
     ctx.ledger.propose_destruction(vanthu, busy, reason="Retention ended")
@@ -48,8 +49,8 @@ def records(site: Site) -> dict[str, str]:
                                   retention_years=1, legal_basis="Circular 10/2022")
     ctx.ledger.close_record(vanthu, gone, closed_on="2018-12-31")
     ctx.ledger.propose_destruction(vanthu, gone, reason="Retention ended")
-    ctx.ledger.approve_destruction(giamdoc, gone, decision_no="45/QD", decided_by="Director",
-                                   council=["Director", "Clerk"])
+    ctx.ledger.approve_destruction(giamdoc, gone, decision_no="45/QD", decided_by="giamdoc",
+                                   council=["giamdoc", "vanthu"])
     out["gone"] = gone
     ctx.after_command()
     return out
@@ -60,7 +61,7 @@ def test_record_pages_and_register_in_english(web: Browser, site: Site) -> None:
     web.login("vanthu")
     web.get("/lang/en")
     r = web.client.post(f"/records/{recs['gone']}/destruction/execute",
-                        data={"csrf": web.csrf(), "executed_by": "Clerk", "witnesses": "Auditor A\nDirector",
+                        data={"csrf": web.csrf(), "executed_by": "vanthu", "witnesses": ["danhgia", "giamdoc"],
                               "method": "shredding"},
                         files={"minutes_file": ("minutes.pdf", io.BytesIO(sample_pdf(1)), "application/pdf")},
                         follow_redirects=False)

@@ -91,8 +91,8 @@ def test_a_loan_with_an_empty_borrower_and_a_wrong_date_says_both(web: Browser) 
 def test_a_wrong_date_is_explained(web: Browser, typed: str, said: str) -> None:
     web.login("vanthu")
     rec = open_record(web)
-    assert web.post(f"/records/{rec}/lend", {"borrower": "A", "purpose": "B", "due_on": "29/02/2028",
-                                             "approved_by": "C"}, page=f"/records/{rec}").status_code == 303
+    assert web.post(f"/records/{rec}/lend", {"borrower": "danhgia", "purpose": "B", "due_on": "29/02/2028",
+                                             "approved_by": "giamdoc"}, page=f"/records/{rec}").status_code == 303
     r = web.post(f"/records/{rec}/extend", {"due_on": typed}, page=f"/records/{rec}")
     assert r.status_code == 422 and said in beside(r.text, "f-extend-due_on")
     assert "29/02/2028" in web.get(f"/records/{rec}").text  # the leap day was fine, and it is unchanged

@@ -39,8 +39,8 @@ def world(web: Browser, site: Site) -> dict[str, str]:
     doc = issued_form(web, site)
     web.login("vanthu")
     rec = open_record(web)
-    r = web.post(f"/records/{rec}/lend", {"borrower": "Võ Thành Đạt", "purpose": "Thanh tra",
-                                          "due_on": "31/12/2099", "approved_by": "Nguyễn Văn Ánh"},
+    r = web.post(f"/records/{rec}/lend", {"borrower": "danhgia", "purpose": "Thanh tra",
+                                          "due_on": "31/12/2099", "approved_by": "giamdoc"},
                  page=f"/records/{rec}")
     assert r.status_code == 303, r.text
     admin = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))

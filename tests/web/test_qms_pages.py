@@ -163,7 +163,7 @@ def signed_document(site: Site) -> str:
     ledger.approve(leader, doc, 1)
     ledger.record_signature(leader, doc, 1, meaning="approval", signed_file=ref.to_dict(), certificate=CERT,
                             pades_level="B-B", signing_time=ledger.clock().isoformat(), timestamp_time=None)
-    ledger.issue(secretary, doc, 1, effective_from=ledger.today().isoformat(), distribution=["Văn phòng"])
+    ledger.issue(secretary, doc, 1, effective_from=ledger.today().isoformat(), distribution=["leadership"])
     site.services.projector.catch_up()
     return doc
 

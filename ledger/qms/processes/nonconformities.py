@@ -15,6 +15,7 @@ from ledger.qms.declaration import Applied, Field, Process, Rule, Step, Taking, 
 from ledger.qms.matrix import vn_day
 from ledger.qms.registry import register
 from ledger.qms.rules import in_own_agency_year, leader_of, not_before_today, own_department
+from ledger.vocabulary import Role
 
 SOURCES = {"audit_finding": ("Phát hiện đánh giá nội bộ", "Audit finding"),
            "complaint": ("Phản ánh, khiếu nại", "Complaint"),
@@ -27,10 +28,11 @@ METHODS = {"five_whys": ("5 Tại sao", "Five whys"), "fishbone": ("Biểu đồ
 RESULTS = {"effective": ("Có hiệu lực", "Effective"), "ineffective": ("Không có hiệu lực", "Ineffective")}
 
 # The roles a step names, the broadest first: the first one the actor holds is the one the event records.
-MEMBERS = ("agency_leader", "iso_secretary", "department_leader", "internal_auditor", "records_controller", "staff")
-MANAGERS = ("agency_leader", "iso_secretary", "department_leader")
-CHECKERS = ("agency_leader", "iso_secretary", "internal_auditor", "department_leader")
-LEADERS = ("agency_leader", "department_leader")
+MEMBERS = (Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.DEPARTMENT_LEADER, Role.INTERNAL_AUDITOR,
+           Role.RECORDS_CONTROLLER, Role.STAFF)
+MANAGERS = (Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.DEPARTMENT_LEADER)
+CHECKERS = (Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.INTERNAL_AUDITOR, Role.DEPARTMENT_LEADER)
+LEADERS = (Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
 OPEN_STATES = ("raised", "contained", "analysed", "planned", "verified", "effective", "reopened")
 
 

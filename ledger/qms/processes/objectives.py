@@ -14,11 +14,12 @@ from ledger.qms.declaration import Applied, Deadline, Field, Process, Step, Taki
 from ledger.qms.measures import DIRECTIONS, FREQUENCIES, periods, span, status
 from ledger.qms.registry import register
 from ledger.qms.rules import in_own_agency_year, leader_of
+from ledger.vocabulary import Role
 
-SECRETARY = ("iso_secretary",)
-LEADER = ("agency_leader",)
-DEPARTMENT_LEADER = ("department_leader",)
-MEASURERS = ("department_leader", "staff", "iso_secretary", "records_controller", "internal_auditor")
+SECRETARY = (Role.ISO_SECRETARY,)
+LEADER = (Role.AGENCY_LEADER,)
+DEPARTMENT_LEADER = (Role.DEPARTMENT_LEADER,)
+MEASURERS = (Role.DEPARTMENT_LEADER, Role.STAFF, Role.ISO_SECRETARY, Role.RECORDS_CONTROLLER, Role.INTERNAL_AUDITOR)
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # What defines an objective: a revision keeps these as they were before it.
@@ -102,7 +103,7 @@ def _owner_or_department_leader(t: Taking) -> None:
         return
     dep_id = t.data.get("department")
     dep = t.world.department(str(dep_id)) if dep_id else None
-    if t.role == "department_leader" and dep is not None and dep.get("leader") == t.actor.user_id:
+    if t.role == Role.DEPARTMENT_LEADER and dep is not None and dep.get("leader") == t.actor.user_id:
         return
     raise NotAllowed("Chỉ người chịu trách nhiệm hoặc lãnh đạo phòng ban của mục tiêu được nhập số liệu.",
                      "Only the objective's owner or its department's leader may enter measurements.",
@@ -123,7 +124,7 @@ def _a_started_period(t: Taking) -> None:
 
 
 def _leader_or_secretary(t: Taking) -> None:
-    if t.role != "iso_secretary":
+    if t.role != Role.ISO_SECRETARY:
         leader_of("department")(t)
 
 
@@ -232,7 +233,7 @@ OBJECTIVES = register(Process(
                      Field("note", "long_text", ("Ghi chú", "Note"), required=False)),
              rules=(_owner_or_department_leader, _a_started_period), effect=_measured),
         Step("close", ("Kết thúc năm", "Close the year"), ("registered",), "closed",
-             ("department_leader", "iso_secretary"),
+             (Role.DEPARTMENT_LEADER, Role.ISO_SECRETARY),
              fields=(Field("result", "long_text", ("Kết quả thực hiện", "Result")),),
              rules=(_leader_or_secretary, _at_year_end), effect=_closed),
     ),

@@ -6,9 +6,10 @@ from __future__ import annotations
 from ledger.qms.declaration import Deadline, Field, Process, Step
 from ledger.qms.registry import register
 from ledger.qms.rules import in_own_agency_year
+from ledger.vocabulary import Role
 
-SECRETARY = ("iso_secretary",)
-LEADER = ("agency_leader",)
+SECRETARY = (Role.ISO_SECRETARY,)
+LEADER = (Role.AGENCY_LEADER,)
 
 POLICY = register(Process(
     name="quality_policy", collection="policies", clause="5.2",

@@ -14,6 +14,7 @@ from ledger.qms.declaration import Applied, Effect, Field, Process, Step, Taking
 from ledger.qms.matrix import matrix_on, vn_day
 from ledger.qms.registry import register
 from ledger.qms.rules import in_own_agency_year, leader_of, not_before_today, own_department
+from ledger.vocabulary import Role
 
 KINDS = {"risk": ("Rủi ro", "Risk"), "opportunity": ("Cơ hội", "Opportunity")}
 TREATMENTS = {"accept": ("Chấp nhận", "Accept"), "mitigate": ("Giảm thiểu", "Mitigate"),
@@ -23,9 +24,10 @@ FITTING = {"risk": ("accept", "mitigate", "avoid", "transfer"), "opportunity": (
 SCORES = {"risk": ("likelihood", "impact"), "opportunity": ("benefit", "effort")}
 
 # The roles a step names, the broadest first: the first one the actor holds is the one the event records.
-MANAGERS = ("agency_leader", "iso_secretary", "department_leader")
-LEADERS = ("agency_leader", "department_leader")
-MEMBERS = ("agency_leader", "iso_secretary", "department_leader", "internal_auditor", "records_controller", "staff")
+MANAGERS = (Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.DEPARTMENT_LEADER)
+LEADERS = (Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER)
+MEMBERS = (Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.DEPARTMENT_LEADER, Role.INTERNAL_AUDITOR,
+           Role.RECORDS_CONTROLLER, Role.STAFF)
 
 
 def _score(name: str, label: tuple[str, str]) -> Field:
