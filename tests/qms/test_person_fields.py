@@ -76,6 +76,7 @@ def test_every_qms_person_field_is_marked_in_the_api_schema(api) -> None:  # typ
                         marked.add((method.upper(), path, name, prop["x-person"]))
     expected = set()
     for p, s, f in FIELDS:
-        path = f"/api/v1/agencies/{{agency_id}}/{p.collection}" if s.opens else f"/api/v1/{p.collection}/{{case_id}}/{s.name}"
+        path = (f"/api/v1/agencies/{{agency_id}}/{p.collection}" if s.opens
+                else f"/api/v1/{p.collection}/{{case_id}}/{s.name}")
         expected.add(("POST", path, f.name, "account-or-external" if f.external else "account"))
     assert marked == expected
