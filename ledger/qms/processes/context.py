@@ -36,7 +36,6 @@ ISSUE_FIELDS = (Field("quadrant", "choice", ("Nhóm SWOT", "SWOT quadrant"), cho
 PARTY_FIELDS = (Field("name", "text", ("Bên quan tâm", "Interested party"), max_len=300),
                 Field("needs", "long_text", ("Nhu cầu và mong đợi", "Needs and expectations"), max_len=2000),
                 Field("monitoring", "long_text", ("Cách theo dõi, xem xét", "How they are monitored"), max_len=2000))
-EDITABLE = ("draft",)
 
 
 # ---- effects (pure over the event) ------------------------------------------------------
@@ -120,11 +119,11 @@ CONTEXT = register(Process(
                      Field("scope", "long_text", ("Phạm vi áp dụng HTQLCL", "Scope of the QMS"), max_len=3000),
                      DOCUMENT),
              rules=(in_own_agency_year(),)),
-        Step("add_issue", ("Thêm vấn đề", "Add an issue"), EDITABLE, None, SECRETARY, fields=ISSUE_FIELDS,
+        Step("add_issue", ("Thêm vấn đề", "Add an issue"), ("draft",), None, SECRETARY, fields=ISSUE_FIELDS,
              effect=add_issue),
-        Step("add_party", ("Thêm bên quan tâm", "Add an interested party"), EDITABLE, None, SECRETARY,
+        Step("add_party", ("Thêm bên quan tâm", "Add an interested party"), ("draft",), None, SECRETARY,
              fields=PARTY_FIELDS, effect=add_party),
-        Step("remove_item", ("Bỏ một mục", "Remove an item"), EDITABLE, None, SECRETARY, fields=(ITEM_ID,),
+        Step("remove_item", ("Bỏ một mục", "Remove an item"), ("draft",), None, SECRETARY, fields=(ITEM_ID,),
              reason=True, rules=(item_exists,), effect=remove_item),
         Step("submit", ("Trình phê duyệt", "Submit"), ("draft",), "submitted", SECRETARY, fields=(DOCUMENT,),
              rules=(complete_analysis,)),
