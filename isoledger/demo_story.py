@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from isoledger import demo_context, demo_qms, demo_risks
 from isoledger import demo_papers as papers
-from isoledger import demo_qms, demo_risks
 from isoledger.demo import Demo, actor
 from isoledger.demo_pdfs import render
 from ledger.files import evidence_scope
@@ -26,6 +26,7 @@ def tell(d: Demo) -> None:
     _destroy_expired(d)
     demo_qms.policy_2025(d)
     _cycle_2025(d)
+    demo_context.context_2026(d)
     demo_qms.policy_2026_drafted(d)
     _cycle_2026(d)
     demo_qms.policy_2026_resubmitted(d)

@@ -258,3 +258,15 @@ def test_the_demo_has_a_risk_register_per_department_and_a_closed_and_an_open_no
     assert ncs[2026][0] == "planned" and [a["status"] for a in ncs[2026][1]["actions"]] == ["done", "open"]
     for _, _, _, data in cases:
         assert unicodedata.is_normalized("NFC", data["title"]) and data["title"].strip()
+
+
+def test_the_demo_has_the_2026_context_complete_and_waiting_on_the_leader(demo) -> None:
+    services, _, _ = demo
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT id, state, data FROM cases WHERE process='context' AND year=2026")
+        [(case_id, state, data)] = cur.fetchall()
+    issues = json.loads(data)["issues"]
+    assert state == "submitted" and {i["quadrant"] for i in issues} == {"strength", "weakness", "opportunity",
+                                                                        "threat"}
+    assert len(json.loads(data)["parties"]) == 3
+    assert all(unicodedata.is_normalized("NFC", i["description"]) for i in issues)
