@@ -14,7 +14,6 @@ import html
 import logging
 import smtplib
 import ssl
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from isoledger.passes import Passes
 from isoledger.settings import MailSettings
 from usecases.layer import UseCases
 from usecases.notifications import KINDS, label, link_of, preferences_of
@@ -167,9 +167,7 @@ class MailSender:
         self.clock = clock or uc.deps.ledger.clock
         self.transport = transport
         self.after_send, self.before_send = after_send, before_send
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._passes = Passes(self.run_once, "isoledger-mail", log, "mail")
 
     # ---- a pass -------------------------------------------------------------------------
     def run_once(self, *, limit: int = 1000) -> Sent:
@@ -322,30 +320,13 @@ class MailSender:
     # ---- in the background ----------------------------------------------------------------
     def start(self, poll: float = 2.0) -> None:
         """A thread that passes every ``poll`` seconds (or when woken) until ``stop``; errors are logged."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.run_once()
-                except Exception:  # noqa: BLE001 - the next pass retries; the notices stay in the outbox
-                    log.warning("mail pass failed; the next pass retries", exc_info=True)
-                self._wake.wait(timeout=poll)
-                self._wake.clear()
-        self._thread = threading.Thread(target=loop, name="isoledger-mail", daemon=True)
-        self._thread.start()
+        self._passes.start(poll)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._passes.wake()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        self._passes.stop()
 
 
 def _pause(attempts: int) -> timedelta:

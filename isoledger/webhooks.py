@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from isoledger.passes import Passes
 from usecases.layer import UseCases
 
 log = logging.getLogger("isoledger.webhooks")
@@ -54,8 +54,7 @@ class WebhookSender:
         self.clock = clock or uc.deps.ledger.clock
         self.base_delay, self.max_attempts, self.lease = base_delay, max_attempts, lease
         self.client = httpx.Client(timeout=timeout, follow_redirects=False)
-        self._stop, self._wake = threading.Event(), threading.Event()
-        self._thread: threading.Thread | None = None
+        self._passes = Passes(self.run_once, "isoledger-webhooks", log, "webhook")
 
     def run_once(self, *, limit: int = 500) -> dict[str, int]:
         self.uc.deps.projections.fresh()
@@ -126,28 +125,12 @@ class WebhookSender:
 
     # ---- in the background ----------------------------------------------------------------
     def start(self, poll: float = 2.0) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.run_once()
-                except Exception:  # noqa: BLE001 - the next pass retries; the deliveries stay in line
-                    log.warning("webhook pass failed; the next pass retries", exc_info=True)
-                self._wake.wait(timeout=poll)
-                self._wake.clear()
-        self._thread = threading.Thread(target=loop, name="isoledger-webhooks", daemon=True)
-        self._thread.start()
+        """A thread that passes every ``poll`` seconds (or when woken) until ``stop``; errors are logged."""
+        self._passes.start(poll)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._passes.wake()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        self._passes.stop()
         self.client.close()
