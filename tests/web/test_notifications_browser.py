@@ -13,6 +13,7 @@ import pytest
 
 from isoledger.mailer import MailSender
 from ledger.actors import Actor
+from ledger.department import department_uuid
 from signing.testing import sample_pdf
 from tests.mailserver import MailServer, start_mail_server
 from tests.web.conftest import OWN, Site, build_site, make_p12
@@ -136,7 +137,7 @@ def test_from_submission_to_read_and_understood(browser: Any, server: tuple[str,
         with s.step("notify-issue") as page:
             s.go(f"/documents/{doc}")
             page.get_by_label("Hiệu lực từ ngày").fill("05/01/2026")
-            page.get_by_label("Nơi nhận").fill("Phòng Kế hoạch")
+            page.get_by_label("Nơi nhận").select_option(str(department_uuid(OWN, "KH")))  # picked, not typed
             submit(page, "Ban hành", exact=True)
             page.get_by_text("Đã ban hành.").wait_for()
             assert page.locator("[data-acks]").inner_text() == f"0/{len(PLANNING)}"

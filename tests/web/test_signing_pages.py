@@ -62,7 +62,7 @@ def test_review_signature_then_approval_signature_with_the_servers_token(tweb: B
              make_p12("Trần Quốc Bảo"))
     assert r.status_code == 303, r.text
     assert "Trần Quốc Bảo" in web.get(r.headers["location"]).text
-    assert "truongphong: ký xem xét" in web.get(f"/documents/{doc}").text
+    assert "Trần Quốc Bảo: ký xem xét" in web.get(f"/documents/{doc}").text
     assert meanings_offered(web.get(f"/documents/{doc}").text) == []  # signed once for review
     assert web.post(f"/documents/{doc}/versions/1/review", {"verdict": "agree"}).status_code == 303
 
@@ -77,7 +77,7 @@ def test_review_signature_then_approval_signature_with_the_servers_token(tweb: B
     report = web.get(r.headers["location"]).text
     assert report.count("data-sig-untrusted") == 2 and TOKEN_HOLDER in report
     text = web.get(f"/documents/{doc}").text
-    assert "giamdoc: ký phê duyệt" in text and 'action="/documents/' + doc + '/versions/1/sign"' not in text
+    assert "Nguyễn Văn Ánh: ký phê duyệt" in text and 'action="/documents/' + doc + '/versions/1/sign"' not in text
     r = sign(web, doc, {"meaning": "review", "source": "pkcs11"})  # too late for a review signature
     assert r.status_code == 409 and "Chỉ ký xem xét trước khi ký phê duyệt." in r.text
 
