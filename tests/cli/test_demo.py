@@ -40,7 +40,8 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     """The demo loaded once into an empty ledger (the same for every test of this module)."""
     home = tmp_path_factory.mktemp("demo")
     if BACKEND == "postgres":
-        url = request.getfixturevalue("pg_server").create_database(f"demo{os.getpid()}")
+        module = request.module.__name__.rsplit(".", 1)[-1]  # another module reuses this fixture: its own database
+        url = request.getfixturevalue("pg_server").create_database(f"demo{os.getpid()}_{module}")
     else:
         url = f"sqlite:///{home / 'ledger.sqlite3'}"
     with pytest.MonkeyPatch.context() as mp:
