@@ -75,6 +75,8 @@ def test_no_mail_to_another_agency_or_to_someone_without_the_right_to_see(api: A
                                                                          smtp: MailServer) -> None:
     doc = mailed[OWN]["document_id"]
     submit(api, doc, ["truongphong", "chuyenvien"])
+    reviewer = Actor("chuyenvien", OWN, frozenset({"staff"}))
+    assert [n["mail"] for n in api.ctx.uc.notifications.list(reviewer)] == ["pending"]  # the outbox told both
     api.ctx.directory.change_roles(ADMIN, "chuyenvien", ["agency_admin"])  # no longer reads documents
     report = sender(api, smtp).run_once()
     assert report.sent == 1 and report.skipped == 1
