@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import io
-from datetime import UTC
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from isoledger.bootstrap import Services
@@ -53,7 +56,9 @@ class Demo:
         self.s = services
         self.ledger = services.ledger
         self.clock = clock
-        self.at = clock.at
+        # Scenes set for a later moment (``on``), played in time order as the story's clock passes them
+        self._scenes: list[tuple[datetime, int, str, str, Callable[[], None]]] = []
+        self._order = itertools.count()
         self.documents: dict[str, str] = {}
         # (document, version) -> the empty area on the last page where a visible signature and seal go
         self.signature_boxes: dict[tuple[str, int], tuple[float, float, float, float]] = {}
@@ -63,6 +68,31 @@ class Demo:
         self._signing: Any = None
         self._signer: Any = None
         self._pki: Any = None
+
+    def at(self, day: str, at: str = "08:00") -> None:
+        """Moves the story to ``day`` at ``at`` (never back), first playing every scene set before then."""
+        target = DemoClock._moment(day, at)
+        while self._scenes and self._scenes[0][0] < target:
+            self._play(heapq.heappop(self._scenes))
+        self.clock.at(day, at)
+
+    def on(self, day: str, at: str, scene: Callable[[], None]) -> None:
+        """Sets ``scene`` (one moment's steps: it must not move the clock itself) to be played at ``day`` ``at``.
+
+        A process's story is told as scenes on its own dates, so several processes' years interleave in time
+        order without one story having to know another's dates; a scene whose moment the clock has already read
+        past plays at once, a little later than set."""
+        heapq.heappush(self._scenes, (DemoClock._moment(day, at), next(self._order), day, at, scene))
+
+    def finish(self) -> None:
+        """Plays the scenes still waiting, in time order (the end of the story)."""
+        while self._scenes:
+            self._play(heapq.heappop(self._scenes))
+
+    def _play(self, item: tuple[datetime, int, str, str, Callable[[], None]]) -> None:
+        _, _, day, at, scene = item
+        self.clock.at_least(day, at)
+        scene()
 
     def put(self, scope: str, data: bytes, filename: str) -> dict[str, Any]:
         return self.s.archive.put(io.BytesIO(data), filename, scope).to_dict()

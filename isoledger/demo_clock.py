@@ -36,6 +36,12 @@ class DemoClock:
             raise ValueError(f"{day} {at} is not after {self._now.isoformat()}")
         self._now = moment
 
+    def at_least(self, day: str, at: str = "08:00") -> None:
+        """Moves to ``day`` at ``at`` unless the clock has already read past it (then it stays where it is)."""
+        moment = self._moment(day, at)
+        if moment > self._now:
+            self._now = moment
+
     def __call__(self) -> datetime:
         self._readings += 1
         self._now += timedelta(seconds=20 + (self._readings * 37) % 61)

@@ -30,6 +30,7 @@ def tell(d: Demo) -> None:
     demo_qms.policy_2026_drafted(d)
     _cycle_2026(d)
     demo_qms.policy_2026_resubmitted(d)
+    d.finish()
 
 
 def _first_issue(d: Demo) -> None:
