@@ -50,7 +50,8 @@ def programme(o: Org, *, approve: bool = True, year: int = 2026) -> str:
     ledger = o.ledger
     case_id = ledger.open_case(SECRETARY, "internal_audit_programme", values={
         "year": year, "objectives": "Đánh giá sự phù hợp và hiệu lực của HTQLCL tại các phòng.",
-        "criteria": "TCVN ISO 9001:2015; các quy trình nội bộ của Sở.", "auditors": [QLKH_LEADER.user_id, LEADER.user_id]})
+        "criteria": "TCVN ISO 9001:2015; các quy trình nội bộ của Sở.",
+        "auditors": [QLKH_LEADER.user_id, LEADER.user_id]})
     ledger.take_step(SECRETARY, case_id, "add_line", values=LINE_KHTC | {"department": o.khtc})
     ledger.take_step(SECRETARY, case_id, "add_line", values={
         "department": o.qlkh, "processes": "Quản lý đề tài khoa học", "clauses": "8.1, 9.1", "risk": "medium",
