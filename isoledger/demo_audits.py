@@ -80,8 +80,7 @@ def _programme(d: Demo, year: int, lines: list[dict[str, Any]], days: dict[str, 
         d.sign(d.documents[code], 1)
         _take(d, "giamdoc", key, "approve")
 
-    def in_force() -> None:
-        d.issue(d.documents[code], 1, days["enforce"])
+    def in_force() -> None:  # its document stays approved and signed; the case is what the departments follow
         _take(d, "thuky", key, "enforce")
 
     d.on(days["draft"], "08:30", drafted)
@@ -105,8 +104,9 @@ def _report_document(d: Demo, key: str, lead: str, dated: str, summary: str, fin
     """The report's formal document, drafted by the ISO secretary and approved by the lead auditor."""
     data = d.ledger.case(_case(d, key))["data"]
     code = f"BC-{key}"
-    doc = d.document(code, f"Báo cáo {data['title']}", "other", "Thanh tra Sở")
-    paper = _paper("Báo cáo", f"Kết quả {data['title'][0].lower()}{data['title'][1:]}",
+    result = f"Kết quả {data['title'][0].lower()}{data['title'][1:]}"
+    doc = d.document(code, f"Báo cáo {result[0].lower()}{result[1:]}", "other", "Thanh tra Sở")
+    paper = _paper("Báo cáo", result,
                    f"Số: {dated[8:]}/BC-ĐGNB", dated, ("TRƯỞNG ĐOÀN ĐÁNH GIÁ", DEMO_PEOPLE[lead][0]),
                    ("1. KẾT QUẢ CHUNG", summary), ("2. PHÁT HIỆN", *findings),
                    recipients=("Giám đốc Sở;", "Phòng được đánh giá;", "Lưu: ISO."))
@@ -145,7 +145,6 @@ def _audit(d: Demo, key: str, plan: dict[str, Any], days: dict[str, str], lines:
         doc = d.documents[f"BC-{key}"]
         d.ledger.approve(actor(lead), doc, 1)
         _sign_as(d, doc, lead)
-        d.issue(doc, 1, days["issue"])
         _take(d, lead, key, "issue", document=doc)
 
     scenes = [
@@ -185,7 +184,7 @@ def story(d: Demo) -> None:
          "basis": "Hồ sơ nghiệm thu có nhiều thành phần, nhiều người ký."}],
         {"draft": "2025-01-13", "submit": "2025-01-15", "approve": "2025-01-17", "enforce": "2025-01-20"})
     _audit(d, "AUDIT-2025-KHTC", {
-        "code": "KHTC", "department_code": "KHTC", "year": 2025, "title": "Đánh giá nội bộ Phòng Kế hoạch - Tài chính "
+        "code": "KHTC", "year": 2025, "title": "Đánh giá nội bộ Phòng Kế hoạch - Tài chính "
         "năm 2025", "objectives": "Xác định sự phù hợp của quá trình quản lý tài chính đề tài với QT-07.",
         "scope": "Hồ sơ tạm ứng, thanh toán đề tài từ 01/2025.", "criteria": f"{ISO}; QT-07; Thông tư 02/2023.",
         "starts_on": "2025-09-30", "ends_on": "2025-10-01", "lead_auditor": "chanhthanhtra",
@@ -204,7 +203,7 @@ def story(d: Demo) -> None:
          "phù hợp; khuyến nghị phân tích nguyên nhân chậm giải ngân trong báo cáo quý."))
     d.on("2025-10-07", "10:00", lambda: _take(d, "thuky", "AUDIT-2025-KHTC", "close"))
     _audit(d, "AUDIT-2025-QLKH", {
-        "code": "QLKH", "department_code": "QLKH", "year": 2025,
+        "code": "QLKH", "year": 2025,
         "title": "Đánh giá nội bộ Phòng Quản lý khoa học năm 2025",
         "objectives": "Xác định sự phù hợp của quá trình nghiệm thu nhiệm vụ KH&CN với QT-05.",
         "scope": "Hồ sơ nghiệm thu nhiệm vụ cấp tỉnh năm 2025.", "criteria": f"{ISO}; QT-05.",
@@ -237,7 +236,7 @@ def story(d: Demo) -> None:
             "department": d.departments["VP"], "processes": "Tiếp nhận và trả kết quả TTHC (một cửa)",
             "clauses": "8.2, 8.5, 9.1.2", "risk": "high", "month": 11, "basis": "Nhiều TTHC, phản ánh của người dân."}))
     _audit(d, "AUDIT-2026-KHTC", {
-        "code": "KHTC", "department_code": "KHTC", "year": 2026,
+        "code": "KHTC", "year": 2026,
         "title": "Đánh giá nội bộ Phòng Kế hoạch - Tài chính năm 2026",
         "objectives": "Xác định sự phù hợp của việc quản lý tài sản, mua sắm với QT-09.",
         "scope": "Tài sản mua sắm và sổ theo dõi tài sản năm 2026.", "criteria": f"{ISO}; QT-09.",
@@ -259,7 +258,7 @@ def story(d: Demo) -> None:
          "Phòng cần cập nhật sổ theo dõi tài sản và quy định thời hạn ghi sổ."))
     d.on("2026-10-26", "10:30", lambda: _link(d, "AUDIT-2026-KHTC", "NC-2026", "truongphong"))
     _audit(d, "AUDIT-2026-VP", {
-        "code": "VP", "department_code": "VP", "year": 2026, "title": "Đánh giá nội bộ Văn phòng Sở năm 2026",
+        "code": "VP", "year": 2026, "title": "Đánh giá nội bộ Văn phòng Sở năm 2026",
         "objectives": "Xác định sự phù hợp của việc tiếp nhận, trả kết quả TTHC với quy trình một cửa.",
         "scope": "Hồ sơ TTHC tiếp nhận từ 01/2026 tại bộ phận một cửa.", "criteria": f"{ISO}; QT-01; QT-02.",
         "starts_on": "2026-11-23", "ends_on": "2026-11-25", "lead_auditor": "truongqlcn", "auditors": ["danhgia"]},
