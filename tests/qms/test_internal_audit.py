@@ -77,9 +77,9 @@ def planned(o: Org, prog: str | None = None) -> str:
     return str(o.ledger.open_case(SECRETARY, "internal_audit", values=plan_values(o, prog or programme(o))))
 
 
-def in_progress(o: Org, clock: Any) -> str:
+def in_progress(o: Org, clock: Any, prog: str | None = None) -> str:
     ledger = o.ledger
-    case_id = planned(o)
+    case_id = planned(o, prog)
     ledger.take_step(SECRETARY, case_id, "schedule", values={"notice": "Đoàn làm việc ngày 10–11/3/2026."})
     for clause, question in (("7.5", "Hồ sơ thanh toán có được lưu đúng quy định?"),
                              ("8.5", "Tạm ứng đề tài có được theo dõi hạn hoàn ứng?"),
