@@ -5,6 +5,7 @@ the department's leader, and closed only once every nonconformity finding has it
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -20,13 +21,16 @@ LINE_KHTC = {"processes": "Quản lý tài chính đề tài", "clauses": "7.5, 
              "basis": "Hai sự không phù hợp năm trước"}
 
 
-def _code(ledger: Any, prefix: str) -> str:
-    return f"{prefix}-{ledger.today().isoformat()}-{id(object()) % 10000}"
+_CODES = itertools.count(1)
+
+
+def _code(prefix: str) -> str:
+    return f"{prefix}-{next(_CODES)}"
 
 
 def signed_by(ledger: Any, signer: Any, kind: str = "other", code: str | None = None) -> str:
     """A document issued with version 1 approved and signed for approval by ``signer``."""
-    doc = ledger.register_document(SECRETARY, code=code or _code(ledger, "BC"), title="Báo cáo đánh giá nội bộ",
+    doc = ledger.register_document(SECRETARY, code=code or _code("BC"), title="Báo cáo đánh giá nội bộ",
                                    kind=kind, department="Văn phòng Sở")
     ledger.create_draft(SECRETARY, doc, file=file_ref(doc), change_summary="Lần đầu")
     ledger.submit_for_review(SECRETARY, doc, 1, reviewers=[], approver=signer.user_id)
