@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.clock import clocked
-from ledger.qms.case import case_uuid
-from ledger.qms.registry import process_named
 from ledger.errors import NotFound, RuleViolation
+from ledger.qms.case import case_uuid
 from ledger.qms.processes.audits import NC_KINDS, RESULTS
+from ledger.qms.registry import process_named
 from tests.factories import AGENCY
 from tests.qms.org import AUDITOR, KHTC_LEADER, QLKH_LEADER, SECRETARY
 from tests.qms.test_internal_audit import in_progress, signed_by
@@ -41,7 +41,7 @@ def test_an_audit_closes_exactly_when_every_nc_finding_has_its_nc(org, clock, li
         for n in range(4, len(lines) + 1):
             ledger.take_step(AUDITOR, case_id, "add_line", values={"clause": f"8.{n}", "question": "Có hồ sơ?"})
         lacking = []
-        for n, (result, raise_it, _) in enumerate(lines, start=1):
+        for n, (result, _, _) in enumerate(lines, start=1):
             ledger.take_step(AUDITOR, case_id, "record_line", values={
                 "line_id": f"L{n}", "evidence": "Hồ sơ năm 2026", "result": result})
         for n in range(len(lines) + 1, 4):  # the lines of the fixture beyond the drawn ones: conforming

@@ -43,7 +43,8 @@ def test_a_rebuild_of_the_audit_cases_equals_the_incrementally_kept_ones(org, cl
     projector.rebuild()
     assert projector.dump() == kept
     with projector.db.transaction(write=False) as cur:
-        cur.execute("SELECT id, state, data, department_id, year FROM cases WHERE process IN ('internal_audit', 'internal_audit_programme')")
+        cur.execute("SELECT id, state, data, department_id, year FROM cases "
+                    "WHERE process IN ('internal_audit', 'internal_audit_programme')")
         rows = {r[0]: (r[1], json.loads(r[2]), r[3], r[4]) for r in cur.fetchall()}
     assert rows[prog] == (ledger.case(prog)["state"], ledger.case(prog)["data"], None, 2026)
     case = ledger.case(audit)
