@@ -246,7 +246,10 @@ def test_an_audit_runs_from_plan_to_a_signed_report_acknowledged_and_closed_once
         early = refused(RuleViolation, lambda: ledger.take_step(QLKH_LEADER, case_id, "start", values={}))
         assert early.code == "too_early" and "10/03/2026" in early.message_vi
         clock.advance(days=8)
+        assert ledger.case(case_id)["derived"]["days_to_start"] == 0
         ledger.take_step(QLKH_LEADER, case_id, "start", values={})
+        started = ledger.case(case_id)
+        assert started["data"]["started_on"] == "2026-03-10" and started["derived"]["days_to_start"] is None
         record = {"evidence": "Sổ theo dõi tạm ứng 2025", "result": "major_nc"}
         ledger.take_step(AUDITOR, case_id, "record_line", values={"line_id": "L2"} | record)
         ledger.take_step(AUDITOR, case_id, "record_line", values={

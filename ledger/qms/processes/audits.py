@@ -365,6 +365,11 @@ def acknowledged(data: dict[str, Any], applied: Applied) -> None:
     data.update(acknowledged_by=applied.user_id, acknowledged_on=vn_day(applied.at).isoformat())
 
 
+def started(data: dict[str, Any], applied: Applied) -> None:
+    merge(data, applied)
+    data["started_on"] = vn_day(applied.at).isoformat()
+
+
 def closed(data: dict[str, Any], applied: Applied) -> None:
     data["closed_on"] = vn_day(applied.at).isoformat()
 
@@ -387,7 +392,8 @@ def audit_derive(data: Mapping[str, Any], today: date) -> dict[str, Any]:
             "findings": {k: sum(1 for f in findings if f["kind"] == k) for k in RESULTS if k != "conforming"},
             "ncs_raised": sum(1 for f in findings if f.get("nonconformity")),
             "ncs_missing": missing_ncs(data),
-            "days_to_start": (date.fromisoformat(str(starts)) - today).days if starts else None,
+            "days_to_start": (date.fromisoformat(str(starts)) - today).days
+            if starts and not data.get("started_on") and not data.get("cancelled_on") else None,
             "acknowledged": bool(data.get("acknowledged_by"))}
 
 
@@ -423,7 +429,7 @@ AUDIT = register(Process(
              rules=(in_team,), effect=add_line),
         Step("start", ("Bắt đầu đánh giá", "Start the audit"), ("scheduled",), "in_progress", TEAM,
              fields=(Field("opening_meeting", "long_text", ("Họp khai mạc", "Opening meeting"), required=False),),
-             rules=(in_team, started_on_its_date)),
+             rules=(in_team, started_on_its_date), effect=started),
         Step("record_line", ("Ghi kết quả kiểm tra", "Record a line's result"), ("in_progress",), None, TEAM,
              fields=(LINE_ID, Field("evidence", "long_text", ("Bằng chứng ghi nhận", "Evidence seen")),
                      Field("result", "choice", ("Kết quả", "Result"), choices=RESULTS)),
