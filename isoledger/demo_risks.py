@@ -60,7 +60,7 @@ def cycle_2025(d: Demo) -> None:
     _departments(d)
     d.at("2025-10-27", "09:30")
     _open(d, "danhgia", "nonconformity", "NC-2025", {
-        "year": 2025, "department": _dep("QLKH"), "source": "audit_finding",
+        "year": 2025, "department": _dep("QLKH"), "source": "audit_finding", "ref": d.cases["AUDIT-2025-QLKH"],
         "title": "Hồ sơ nghiệm thu đề tài thiếu biên bản họp hội đồng có đủ chữ ký",
         "description": "Đánh giá nội bộ ngày 14/10/2025: 2/15 hồ sơ nghiệm thu nhiệm vụ khoa học và công nghệ cấp "
                        "tỉnh năm 2025 không có biên bản họp hội đồng nghiệm thu có đủ chữ ký thành viên.",
@@ -193,7 +193,7 @@ def audit_2026(d: Demo) -> None:
     """After the 2026 audit (from 26/10/2026): its nonconformity, planned, one action done, one still open."""
     d.at("2026-10-26", "09:00")
     _open(d, "danhgia", "nonconformity", "NC-2026", {
-        "year": 2026, "department": _dep("KHTC"), "source": "audit_finding",
+        "year": 2026, "department": _dep("KHTC"), "source": "audit_finding", "ref": d.cases["AUDIT-2026-KHTC"],
         "title": "Sổ theo dõi tài sản cố định chưa cập nhật tài sản mua sắm năm 2026",
         "description": "Đánh giá nội bộ ngày 13/10/2026: 14 tài sản mua sắm từ tháng 3/2026 chưa được ghi vào sổ "
                        "theo dõi tài sản cố định.", "requirement": "QT-09 mục 5.2", "detected_on": "2026-10-13"})

@@ -355,7 +355,7 @@ class Ledger(Application[UUID]):
         if not isinstance(acc, Account):
             return {"username": username}
         return {"username": acc.username, "agency_id": acc.agency_id, "roles": list(acc.roles),
-                "status": acc.status}
+                "status": acc.status, "department": acc.department}
 
     # ---- reads ----------------------------------------------------------------------------
     def document(self, document_id: str) -> dict[str, Any]:

@@ -69,6 +69,7 @@ class Taking:
     data: Mapping[str, Any]
     values: Mapping[str, Any]
     world: World
+    case_id: str = ""  # the case's id ("" while the opening step is checked: it has none yet)
 
 
 @dataclass(frozen=True)

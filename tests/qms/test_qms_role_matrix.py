@@ -62,6 +62,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
     # a context is submitted with an issue in every SWOT quadrant: consecutive issues take them in turn
     ("context", "quadrant"): itertools.cycle(("strength", "weakness", "opportunity", "threat")),
     ("context", "item_id"): "V1",  # the issue its detour adds
+    ("internal_audit_programme", "line_id"): "P1",  # the line its detour adds
+    ("internal_audit", "line_id"): "L1",  # the checklist line its detour adds
+    ("internal_audit", "result"): "minor_nc",  # a line a finding may be raised from
+    ("internal_audit", "finding_id"): "F1",  # the finding its detour raises
 }
 
 # process -> {"leaving STATE": self-loop steps taken before any step leaves STATE,
@@ -72,12 +76,62 @@ DETOURS: dict[str, dict[str, tuple[str, ...]]] = {
     "context": {"leaving draft": ("add_issue",) * 4 + ("add_party",), "before remove_item": ("add_issue",)},
     "nonconformity": {"leaving planned": ("actions", "complete_action"),  # verified: an action of the round done
                       "before complete_action": ("actions",), "before cancel_action": ("actions",)},
+    "internal_audit_programme": {"leaving draft": ("add_line",), "before remove_line": ("add_line",)},
+    "internal_audit": {"leaving in_progress": ("add_line", "record_line"),  # a checklist with every line done
+                       "before record_line": ("add_line",), "before raise_finding": ("add_line", "record_line"),
+                       "before link_nc": ("add_line", "record_line", "raise_finding"),
+                       "before issue": ("write_report",), "before close": ("acknowledge",)},
 }
 
 # (process, step) -> the day the test clock is moved to (when it is later than today) before the step
 CLOCK: dict[tuple[str, str], Callable[[date], date]] = {
     ("quality_objective", "close"): lambda today: date(today.year, 12, 1),  # closed from 01/12 of its year on
     ("nonconformity", "effectiveness"): lambda today: today + timedelta(days=1),  # a day after the verification
+}
+
+
+# (process, field) -> the state a linked case of a ``ref`` field is walked to (by default: the opening's)
+REF_STATES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("internal_audit", "programme"): ("approved", "in_force"),  # an audit is planned under an approved programme
+}
+
+
+# (process, field) -> a value computed for the walk (walks, agency, ctx), where it depends on the agency, the signer
+# or the person the call names, or needs a case made for it
+def _audit_team_department(w: Walks, agency: str, ctx: dict[str, Any]) -> str:
+    """The audited department: the sample one, unless someone of the team leads it (they may not audit it)."""
+    first = w.department(agency)
+    leader = w.holder(agency, ("department_leader",))
+    if leader not in (ctx.get("signer"), ctx.get("person")):
+        return first
+    if agency not in w.departments_led_by_nobody:
+        dep = w.w.api.ctx.directory.create_department(ADMIN, agency, code=f"P-KHAC-{w.w.n()}",
+                                                      name="Phòng Quản lý Khoa học", leader=None)
+        w.departments_led_by_nobody[agency] = str(dep["id"])
+    return w.departments_led_by_nobody[agency]
+
+
+def _audit_nonconformity(w: Walks, agency: str, ctx: dict[str, Any]) -> str:
+    """A nonconformity raised from this audit's finding (its ``ref`` names the audit)."""
+    audit = w.ledger.case(ctx["case_id"])
+    who = w.actor(w.holder(agency, ("iso_secretary",)))
+    return str(w.ledger.open_case(who, "nonconformity", values={
+        "year": audit["data"]["year"], "department": audit["data"]["department"], "source": "audit_finding",
+        "ref": ctx["case_id"], "title": "Phát hiện F1", "description": "Không phù hợp nhẹ tại dòng L1."}))
+
+
+SAMPLERS: dict[tuple[str, str], Callable[[Walks, str, dict[str, Any]], Any]] = {
+    # the year's named auditors: everyone of the agency the walks know (so any caller may sit on a team)
+    ("internal_audit_programme", "auditors"): lambda w, agency, ctx: sorted(
+        u for u, (_, _, home) in w.people.items() if home == agency),
+    # the lead auditor signs the report: the walk's signer; the agency leader (who takes the team's steps in the
+    # walks) and the person a call names are auditors
+    ("internal_audit", "lead_auditor"): lambda w, agency, ctx: ctx["signer"],
+    ("internal_audit", "auditors"): lambda w, agency, ctx: [
+        u for u in dict.fromkeys((w.holder(agency, ("agency_leader",)), ctx.get("person"))) if u
+        and u != ctx["signer"]] or None,
+    ("internal_audit", "department"): _audit_team_department,
+    ("internal_audit", "nonconformity"): _audit_nonconformity,
 }
 
 
@@ -91,6 +145,7 @@ class Walks:
     departments: dict[str, str] = field(default_factory=dict)
     persons: dict[str, str] = field(default_factory=dict)
     cases: dict[str, str] = field(default_factory=dict)
+    departments_led_by_nobody: dict[str, str] = field(default_factory=dict)
 
     @property
     def ledger(self) -> Any:
@@ -169,6 +224,21 @@ class Walks:
         assert self.ledger.today().year == year, f"{name}: no case of {year} to link to"
         return self.walk(target, agency, (), signer=self.holder(agency, ("agency_leader",)), fresh=False)
 
+    def case_in(self, name: str, agency: str, states: tuple[str, ...]) -> str:
+        """A case of the process ``name`` the agency has in one of ``states`` this year (a ``ref`` field
+        REF_STATES names links to it): the one it has, or a new one walked there (a year later if this year's
+        case of a keyed process stands elsewhere)."""
+        target = next(p for p in processes() if p.name == name)
+        reader = self.actor(self.holder(agency, ("agency_leader",)))
+        rows = self.w.api.ctx.uc.qms.listed(reader, agency, target.collection, year=self.ledger.today().year)
+        for row in rows:
+            if row["state"] in states:
+                return str(row["id"])
+        reach = paths(target)
+        state = next(s for s in states if s in reach)
+        return self.walk(target, agency, reach[state], signer=self.holder(agency, ("agency_leader",)),
+                         fresh=bool(rows))
+
     def upload(self, process: Process, agency: str, case_id: str) -> dict[str, Any]:
         """A file uploaded into the case's scope (as the ``/files`` route does), by someone who may."""
         who = self.actor(self.holder(agency, file_roles(process)))
@@ -180,6 +250,10 @@ class Walks:
         if (process.name, f.name) in SAMPLES:
             sample = SAMPLES[(process.name, f.name)]
             return next(sample) if isinstance(sample, Iterator) else sample
+        if (process.name, f.name) in SAMPLERS:
+            return SAMPLERS[(process.name, f.name)](self, agency, ctx)
+        if (process.name, f.name) in REF_STATES:
+            return self.case_in(str(f.process), agency, REF_STATES[(process.name, f.name)])
         kind, n = f.kind, self.w.n()
         if kind == "text":
             return f"Mẫu «{f.label[0]}» {n}"[: f.max_len]
@@ -376,6 +450,11 @@ def test_every_table_entry_names_a_declared_process_state_and_step() -> None:
             assert all(p.step(n) is not None and p.step(n).target is None for n in loops), (name, when)
     for name, step in CLOCK:
         assert declared[name].step(step) is not None, (name, step)
+    for name, field_name in (*REF_STATES, *SAMPLERS):
+        assert any(f.name == field_name for s in declared[name].steps for f in s.fields), (name, field_name)
+    for (name, field_name), states in REF_STATES.items():
+        linked = next(f.process for s in declared[name].steps for f in s.fields if f.name == field_name)
+        assert linked and set(states) <= set(declared[linked].states), (name, field_name)
 
 
 def test_every_qms_route_is_one_target_of_this_matrix() -> None:
