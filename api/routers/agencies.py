@@ -15,9 +15,9 @@ from api.files import read_limited
 from api.idempotency import IdempotentRoute
 from api.schemas import (
     AgencyCreate,
-    AgencyPatch,
     AgencyOut,
     AgencyPage,
+    AgencyPatch,
     StampImageOut,
     UserCreate,
     UserOut,
