@@ -33,11 +33,13 @@ class PlanIn(BaseModel):
 
 
 class PlanRevision(BaseModel):
+    year: int = Field(ge=2000, le=2100)
     steps: list[dict[str, Any]] = Field(min_length=1, max_length=30)
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class GuidanceIn(BaseModel):
+    year: int = Field(ge=2000, le=2100)
     day: date = Field(description="Ngày ban hành văn bản hướng dẫn mới / the day the new guidance was issued")
     title: str = Field(min_length=1, max_length=500)
 
@@ -47,33 +49,33 @@ def _plan_out(response: Response, plan: dict[str, Any]) -> dict[str, Any]:
     return plan
 
 
-@router.get("/province/plans/{year}", responses=READ, summary="Kế hoạch HTQLCL của năm / the year's QMS plan")
-def get_plan(ctx: Ctx, year: int, p: Reader, rid: RequestId, response: Response) -> dict[str, Any]:
+@router.get("/province/plan", responses=READ, summary="Kế hoạch HTQLCL của năm / the year's QMS plan")
+def get_plan(ctx: Ctx, year: Year, p: Reader, rid: RequestId, response: Response) -> dict[str, Any]:
     return _plan_out(response, ctx.uc.province.plan(p.actor(rid), year))
 
 
-@router.post("/province/plans", status_code=201, responses=CMD,
+@router.post("/province/plan", status_code=201, responses=CMD,
              summary="Ban hành kế hoạch HTQLCL của năm / issue the year's QMS plan")
 def issue_plan(ctx: Ctx, body: PlanIn, p: ProvinceUser, rid: RequestId, response: Response) -> dict[str, Any]:
     plan = ctx.uc.province.issue_plan(p.actor(rid), body.year, steps=body.steps, title=body.title)
-    response.headers["Location"] = f"/api/v1/province/plans/{body.year}"
+    response.headers["Location"] = f"/api/v1/province/plan?year={body.year}"
     return _plan_out(response, plan)
 
 
-@router.put("/province/plans/{year}/steps", responses=CMD,
+@router.put("/province/plan/steps", responses=CMD,
             summary="Sửa đổi các bước của kế hoạch / revise the plan's steps")
-def revise_plan(ctx: Ctx, year: int, body: PlanRevision, p: ProvinceUser, rid: RequestId, expected: IfMatch,
+def revise_plan(ctx: Ctx, body: PlanRevision, p: ProvinceUser, rid: RequestId, expected: IfMatch,
                 response: Response) -> dict[str, Any]:
-    return _plan_out(response, ctx.uc.province.revise_plan(p.actor(rid), year, steps=body.steps, reason=body.reason,
-                                                           expected_version=expected))
+    return _plan_out(response, ctx.uc.province.revise_plan(p.actor(rid), body.year, steps=body.steps,
+                                                           reason=body.reason, expected_version=expected))
 
 
-@router.post("/province/plans/{year}/guidance", responses=CMD,
+@router.post("/province/plan/guidance", responses=CMD,
              summary="Ghi nhận văn bản hướng dẫn mới (hạn tính theo ngày làm việc) / record new guidance")
-def record_guidance(ctx: Ctx, year: int, body: GuidanceIn, p: ProvinceUser, rid: RequestId, expected: IfMatch,
+def record_guidance(ctx: Ctx, body: GuidanceIn, p: ProvinceUser, rid: RequestId, expected: IfMatch,
                     response: Response) -> dict[str, Any]:
-    return _plan_out(response, ctx.uc.province.record_guidance(p.actor(rid), year, day=body.day, title=body.title,
-                                                               expected_version=expected))
+    return _plan_out(response, ctx.uc.province.record_guidance(p.actor(rid), body.year, day=body.day,
+                                                               title=body.title, expected_version=expected))
 
 
 @router.get("/province/dashboard", responses=READ,

@@ -81,8 +81,8 @@ def test_corrective_action_is_done_when_every_nonconformity_of_the_year_is_close
 
 
 def test_a_step_on_a_process_not_declared_here_is_not_tracked_until_it_is(province, clock) -> None:
-    plan = province.api.call("GET", "/api/v1/province/plans/2026", "admin").json()
-    r = province.api.call("POST", "/api/v1/province/plans", "admin",
+    plan = province.api.call("GET", "/api/v1/province/plan", "admin", params={"year": 2026}).json()
+    r = province.api.call("POST", "/api/v1/province/plan", "admin",
                           json={"year": 2026, "steps": [*plan["steps"], MINUTES_STEP]})
     assert r.status_code == 201, r.text
     assert steps(province)["minutes"]["status"] == "untracked"
@@ -103,28 +103,28 @@ def test_a_step_on_a_process_not_declared_here_is_not_tracked_until_it_is(provin
 
 def test_new_guidance_moves_the_review_deadline_thirty_working_days_after_it(province, clock) -> None:
     api = province.api
-    assert api.call("POST", "/api/v1/province/plans", "kiemtra", json={"year": 2026}).status_code == 201
+    assert api.call("POST", "/api/v1/province/plan", "kiemtra", json={"year": 2026}).status_code == 201
     assert steps(province)["review"]["due"] == "2026-08-31"
-    r = api.call("POST", "/api/v1/province/plans/2026/guidance", "kiemtra",
-                 json={"day": "2026-08-10", "title": "Thông tư 06/2026/TT-BKHCN sửa đổi TCVN ISO 9001"})
+    r = api.call("POST", "/api/v1/province/plan/guidance", "kiemtra",
+                 json={"year": 2026, "day": "2026-08-10", "title": "Thông tư 06/2026/TT-BKHCN sửa đổi TCVN ISO 9001"})
     assert r.status_code == 200, r.text
     row = steps(province)["review"]
     assert row["due"] == "2026-09-24" and row["fixed_due"] == "2026-08-31"
-    bad = api.call("POST", "/api/v1/province/plans/2026/guidance", "kiemtra",
-                   json={"day": "2025-08-10", "title": "Văn bản năm trước"})
+    bad = api.call("POST", "/api/v1/province/plan/guidance", "kiemtra",
+                   json={"year": 2026, "day": "2025-08-10", "title": "Văn bản năm trước"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "day"
 
 
 def test_only_the_province_issues_the_plan_and_a_year_has_one(province, clock) -> None:
     api = province.api
-    assert api.call("POST", "/api/v1/province/plans", "giam.doc", json={"year": 2026}).status_code == 403
-    assert api.call("POST", "/api/v1/province/plans", "admin", json={"year": 2026}).status_code == 201
-    again = api.call("POST", "/api/v1/province/plans", "admin", json={"year": 2026})
+    assert api.call("POST", "/api/v1/province/plan", "giam.doc", json={"year": 2026}).status_code == 403
+    assert api.call("POST", "/api/v1/province/plan", "admin", json={"year": 2026}).status_code == 201
+    again = api.call("POST", "/api/v1/province/plan", "admin", json={"year": 2026})
     assert again.status_code == 409 and again.json()["code"] == "duplicate_plan"
-    bad = api.call("PUT", "/api/v1/province/plans/2026/steps", "admin",
-                   json={"reason": "Sửa", "steps": [{**MINUTES_STEP, "after": "nothing"}]})
+    bad = api.call("PUT", "/api/v1/province/plan/steps", "admin",
+                   json={"year": 2026, "reason": "Sửa", "steps": [{**MINUTES_STEP, "after": "nothing"}]})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "steps.after"
-    plan = api.call("GET", "/api/v1/province/plans/2026", "thu.ky").json()
+    plan = api.call("GET", "/api/v1/province/plan", "thu.ky", params={"year": 2026}).json()
     assert plan["issued"] is True and plan["steps"][0]["label"][0] == "Xây dựng, phê duyệt mục tiêu chất lượng"
 
 
