@@ -32,7 +32,8 @@ def test_patch_changes_the_level_and_keeps_the_rest(province) -> None:
 
 def test_an_unknown_level_is_refused_naming_the_field(province) -> None:
     api = province.api
-    r = api.call("POST", "/api/v1/agencies", "admin", json={"agency_id": "ubnd-tinh-x", "name": "UBND", "level": "tinh"})
+    r = api.call("POST", "/api/v1/agencies", "admin",
+                 json={"agency_id": "ubnd-tinh-x", "name": "UBND", "level": "tinh"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"].endswith("level")
     r = api.call("PATCH", f"/api/v1/agencies/{AGENCY}", "admin", json={"level": "tinh"})
     assert r.status_code == 422
