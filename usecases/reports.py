@@ -121,7 +121,7 @@ def xlsx(board: dict[str, Any], title: str) -> bytes:
     return out.getvalue()
 
 
-def pdf(board: dict[str, Any], title: str, issuer: str) -> bytes:
+def pdf(board: dict[str, Any], title: str, issuer: str, agency: str) -> bytes:
     """The report as an A4 PDF with embedded fonts: the figures, each step's counts, the agencies late."""
     sections = [Section("I. Số liệu tổng hợp", tuple(
         f"{f.label[0]}: {f.value} {f.unit[0]}" if f.value is not None else f"{f.label[0]}: chưa theo dõi"
@@ -138,5 +138,5 @@ def pdf(board: dict[str, Any], title: str, issuer: str) -> bytes:
     paper = Paper(kind="BÁO CÁO", title=title, number=f"Năm {board['year']}",
                   dated=date.fromisoformat(board["today"]), sections=tuple(sections),
                   signer_title="NGƯỜI LẬP BÁO CÁO", signer_name=issuer, recipients=("Lưu: VT.",),
-                  subtitle=f"Số liệu đến ngày {_vn(board['today'])}", agency="SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+                  subtitle=f"Số liệu đến ngày {_vn(board['today'])}", agency=agency.upper())
     return render(paper).content

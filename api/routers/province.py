@@ -115,7 +115,8 @@ def province_xlsx(ctx: Ctx, p: ProvinceUser, rid: RequestId, year: Year,
 def province_pdf(ctx: Ctx, p: ProvinceUser, rid: RequestId, year: Year,
                  level: Annotated[AgencyLevel | None, Query()] = None) -> Response:
     board = ctx.uc.province.dashboard(p.actor(rid), year, level=level)
-    return _file(reports.pdf(board, _title(year), p.full_name), "application/pdf", f"htqlcl-{year}.pdf")
+    content = reports.pdf(board, _title(year), p.full_name, ctx.uc.accounts.agency_name(p.agency_id))
+    return _file(content, "application/pdf", f"htqlcl-{year}.pdf")
 
 
 @router.get("/agencies/{agency_id}/reports/qms-status.xlsx", response_class=Response, responses=READ,
@@ -129,5 +130,6 @@ def agency_xlsx(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId, year: Year)
             summary="Báo cáo tình hình HTQLCL của cơ quan (PDF) / the agency's QMS-status report")
 def agency_pdf(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId, year: Year) -> Response:
     board = ctx.uc.province.calendar(p.actor(rid), agency_id, year)
-    return _file(reports.pdf(board, _title(year, board["agency"]["name"]), p.full_name), "application/pdf",
+    return _file(reports.pdf(board, _title(year, board["agency"]["name"]), p.full_name,
+                             ctx.uc.accounts.agency_name(p.agency_id)), "application/pdf",
                  f"htqlcl-{agency_id}-{year}.pdf")

@@ -26,9 +26,9 @@ MARKS = {"done": "✔", "due": "…", "late": "✖", "untracked": "—"}  # the 
 CLASSES = {"done": "good", "due": "warn", "late": "bad", "untracked": "muted"}
 
 
-def steps_chart(steps: list[dict[str, Any]], lang: str, width: int = 720) -> str:
+def steps_chart(steps: list[dict[str, Any]], lang: str, width: int = 860) -> str:
     """A stacked bar per step: how many agencies have it done, due, late, not tracked (each part titled)."""
-    bar_x, bar_w, row_h = 300, width - 340, 26
+    bar_x, bar_w, row_h = 300, width - 320, 26
     height = 40 + row_h * len(steps) + 30
     title = i18n.pick(("Tình hình thực hiện các bước của kế hoạch", "Progress of the plan's steps"), lang)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" width="{width}" '
@@ -60,12 +60,16 @@ def steps_chart(steps: list[dict[str, Any]], lang: str, width: int = 720) -> str
         name = f"{MARKS[key]} {i18n.pick(STATUSES[key], lang)}"
         out.append(f'<text x="{x + 16:.1f}" y="{y + 11}" font-size="11" font-family="system-ui, sans-serif">'
                    f"{escape(name)}</text>")
-        x += 110
+        x += 30 + 6.5 * len(name)
     out.append("</svg>")
     return "".join(out)
 
 
 def _decorate(board: dict[str, Any], lang: str) -> None:
+    labels = {s["key"]: i18n.pick(tuple(s["label"]), lang) for s in board["steps"]}  # type: ignore[arg-type]
+    for s in board["steps"]:
+        s["after_label"] = (i18n.pick(("văn bản hướng dẫn mới", "new guidance"), lang) if s["after"] == "guidance"
+                            else labels.get(s["after"] or "", s["after"]))
     for a in board["agencies"]:
         a["level_name"] = i18n.pick(tuple(a["level_label"]), lang)  # type: ignore[arg-type]
         for s in a["steps"]:

@@ -3,11 +3,8 @@ so, due with the days left, or late; a step on a process not declared here is "n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-
-import pytest
 
 from ledger.clock import clocked
 from ledger.qms import registry
@@ -27,14 +24,6 @@ MINUTES = Process(
            Step("sign_minutes", ("Ký biên bản", "Sign the minutes"), ("draft",), "minuted", (Role.AGENCY_LEADER,))))
 MINUTES_STEP = {"key": "minutes", "label": ["Biên bản họp xem xét", "Review minutes"], "month": 10, "day": 25,
                 "roles": ["agency_leader"], "done": {"subject": "province_test_minutes", "states": ["minuted"]}}
-
-
-@pytest.fixture
-def declared() -> Iterator[Process]:
-    """The test's process, declared on this installation for the test only."""
-    registry.register(MINUTES)
-    yield MINUTES
-    registry._PROCESSES.pop(MINUTES.name, None)
 
 
 def steps(province: Any, agency: str = AGENCY, user: str = "thu.ky", year: int = 2026) -> dict[str, Any]:
