@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ledger.actors import ROLES
 from ledger.document import KINDS
 from ledger.errors import InvalidInput
+from ledger.vocabulary import AgencyLevel
 
 Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
@@ -103,6 +104,14 @@ class AgencyCreate(BaseModel):
                            examples=["so-khcn-tra-vinh"])
     name: str = Field(min_length=1, max_length=300, pattern=TEXT)
     supervised_by: list[str] = Field(default=[], max_length=50)
+    level: AgencyLevel = Field(default=AgencyLevel.PROVINCE, description="province: sở, ban, ngành tỉnh; district: "
+                               "cấp huyện; commune: cấp xã")
+
+
+class AgencyPatch(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300, pattern=TEXT)
+    supervised_by: list[str] | None = Field(default=None, max_length=50)
+    level: AgencyLevel | None = None
 
 
 class AgencyOut(BaseModel):
@@ -110,6 +119,7 @@ class AgencyOut(BaseModel):
     name: str
     supervised_by: list[str]
     version: int
+    level: AgencyLevel = AgencyLevel.PROVINCE
 
 
 class AgencyPage(BaseModel):

@@ -218,7 +218,10 @@ def load_demo(services: Services) -> dict[str, Any]:
         d.close()
     services.projector.catch_up()
     ends = clock().astimezone(UTC)
-    return {"loaded": True, "people": DEMO_PEOPLE, "documents": d.documents, "records": d.records,
+    from isoledger.demo_province import PEOPLE as PROVINCE_PEOPLE
+
+    return {"loaded": True, "people": {**DEMO_PEOPLE, **PROVINCE_PEOPLE}, "documents": d.documents,
+            "records": d.records,
             "ends": ends.isoformat(),
             "message": f"{AGENCY_NAME}: {len(d.documents)} tài liệu, {len(d.records)} hồ sơ, "
                        f"từ 12/2024 đến {ends:%m/%Y}"}

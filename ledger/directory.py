@@ -18,13 +18,16 @@ from ledger.approval import DEFAULT_DELEGATED, check_delegated
 from ledger.department import LEADERSHIP, Department, admin_meta, department_state
 from ledger.document import KINDS
 from ledger.errors import ConcurrentWrite, InvalidInput, NotAllowed, NotFound, RuleViolation, StaleVersion
-from ledger.vocabulary import AccountStatus, Role
+from ledger.vocabulary import AccountStatus, AgencyLevel, Role
 
 _AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STATUSES = {AccountStatus.ACTIVE: "Đang hoạt động", AccountStatus.LOCKED: "Bị khóa",
             AccountStatus.DEACTIVATED: "Đã vô hiệu hóa"}
+
+LEVELS = {AgencyLevel.PROVINCE: ("Sở, ban, ngành tỉnh", "Provincial department"),
+          AgencyLevel.DISTRICT: ("Cấp huyện", "District"), AgencyLevel.COMMUNE: ("Cấp xã", "Commune")}
 
 SELF_SUPERVISION = ("Cơ quan không tự giám sát chính mình.", "An agency cannot supervise itself.")
 
@@ -70,24 +73,28 @@ class Agency(LedgerAggregate):
     """A state agency; ``supervised_by`` lists the agencies whose inspectors may read it."""
 
     @classmethod
-    def create(cls, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> Agency:
+    def create(cls, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str],
+               level: str | None = None) -> Agency:
         meta = actor.meta(Role.ADMIN)
         agency_id = check_agency_id(agency_id)
         sup = [check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
         if agency_id in sup:
             raise InvalidInput(*SELF_SUPERVISION, field="supervised_by")
         created: Agency = cls._create(cast(Any, cls).AgencyCreated, id=agency_uuid(agency_id), agency_id=agency_id,
-                           name=v.text(name, "name", max_len=300), supervised_by=sup, meta=meta)
+                           name=v.text(name, "name", max_len=300), supervised_by=sup, meta=meta,
+                           level=v.choice(level or AgencyLevel.PROVINCE, "level", tuple(LEVELS)))
         return created
 
-    def update(self, actor: Actor, *, name: str | None, supervised_by: list[str] | None) -> None:
+    def update(self, actor: Actor, *, name: str | None, supervised_by: list[str] | None,
+               level: str | None = None) -> None:
         meta = actor.meta(Role.ADMIN)
         new_name = self.name if name is None else v.text(name, "name", max_len=300)
         sup = self.supervised_by if supervised_by is None else [
             check_agency_id(s, "supervised_by") for s in v.user_ids(supervised_by, "supervised_by")]
         if self.agency_id in sup:
             raise InvalidInput(*SELF_SUPERVISION, field="supervised_by")
-        self._updated(name=new_name, supervised_by=list(sup), meta=meta)
+        new_level = self.level if level is None else v.choice(level, "level", tuple(LEVELS))
+        self._updated(name=new_name, supervised_by=list(sup), meta=meta, level=new_level)
 
     def set_seal_image(self, actor: Actor, file: dict[str, Any]) -> None:
         """The agency's seal (con dấu) drawn on its approval stamps; by the administrator, or within the agency by
@@ -117,10 +124,12 @@ class Agency(LedgerAggregate):
                         require_trusted_approval=trusted, meta=meta)
 
     @event("AgencyCreated")
-    def __init__(self, agency_id: str, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
+    def __init__(self, agency_id: str, name: str, supervised_by: list[str], meta: dict[str, str],
+                 level: str = AgencyLevel.PROVINCE) -> None:
         self.agency_id = agency_id
         self.name = name
         self.supervised_by = list(supervised_by)
+        self.level = level
         self.seal_image: dict[str, Any] | None = None
         self.delegated_kinds = sorted(DEFAULT_DELEGATED)
         self.records_controller_controls_documents = False
@@ -138,9 +147,11 @@ class Agency(LedgerAggregate):
         self.seal_image = dict(file)
 
     @event("AgencyUpdated")
-    def _updated(self, name: str, supervised_by: list[str], meta: dict[str, str]) -> None:
+    def _updated(self, name: str, supervised_by: list[str], meta: dict[str, str], level: str | None = None) -> None:
         self.name = name
         self.supervised_by = list(supervised_by)
+        if level is not None:  # absent from updates recorded before levels existed
+            self.level = level
 
 
 class Account(LedgerAggregate):
@@ -322,7 +333,8 @@ def agency_state(agency: Agency) -> dict[str, Any]:
             "version": agency.version, "seal_image": agency.seal_image,
             "delegated_kinds": list(agency.delegated_kinds),
             "records_controller_controls_documents": agency.records_controller_controls_documents,
-            "require_trusted_approval": getattr(agency, "require_trusted_approval", False)}
+            "require_trusted_approval": getattr(agency, "require_trusted_approval", False),
+            "level": getattr(agency, "level", AgencyLevel.PROVINCE)}
 
 
 @guarded
@@ -333,21 +345,23 @@ class Directory:
         self.ledger = ledger
 
     # ---- agencies --------------------------------------------------------------------------
-    def create_agency(self, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> dict[str, Any]:
+    def create_agency(self, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str],
+                      level: str | None = None) -> dict[str, Any]:
         for sup in supervised_by or []:
             self.agency(check_agency_id(sup, "supervised_by"))
-        agency = Agency.create(actor, agency_id=agency_id, name=name, supervised_by=supervised_by)
+        agency = Agency.create(actor, agency_id=agency_id, name=name, supervised_by=supervised_by, level=level)
         self._save(agency, new=(f"Mã cơ quan {agency.agency_id} đã tồn tại.",
                                 f"Agency {agency.agency_id} already exists."))
         return agency_state(agency)
 
     def update_agency(self, actor: Actor, agency_id: str, *, name: str | None = None,
-                      supervised_by: list[str] | None = None, expected_version: int | None = None) -> dict[str, Any]:
+                      supervised_by: list[str] | None = None, expected_version: int | None = None,
+                      level: str | None = None) -> dict[str, Any]:
         agency = self._agency(agency_id)
         self._expect(agency, expected_version)
         for sup in supervised_by or []:
             self.agency(check_agency_id(sup, "supervised_by"))
-        agency.update(actor, name=name, supervised_by=supervised_by)
+        agency.update(actor, name=name, supervised_by=supervised_by, level=level)
         self._save(agency)
         return agency_state(agency)
 

@@ -88,5 +88,14 @@ class Role(StrEnum):
     SERVICE_ACCOUNT = "service_account"  # an integration: reads its agency's event feed and nothing else
 
 
+class AgencyLevel(StrEnum):
+    """Where an agency sits in the province: a provincial department or sector (sở, ban, ngành tỉnh), a district
+    (UBND huyện) or a commune (UBND xã); agencies created before levels existed are provincial."""
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
 # Every state word, for the architecture test that keeps them here.
 STATES = (VersionStatus, DocumentStatus, RecordState, LoanState, DestructionStatus, AccountStatus, GrantState)

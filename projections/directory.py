@@ -11,7 +11,8 @@ TABLES = ("agencies", "agency_supervisors", "departments", "users")
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS agencies (
         agency_id TEXT PRIMARY KEY, aggregate_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
-        supervised_by TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+        supervised_by TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL,
+        level TEXT NOT NULL DEFAULT 'province')""",
     """CREATE TABLE IF NOT EXISTS agency_supervisors (
         agency_id TEXT NOT NULL, supervisor_id TEXT NOT NULL, PRIMARY KEY (agency_id, supervisor_id))""",
     "CREATE INDEX IF NOT EXISTS agency_supervisors_by ON agency_supervisors (supervisor_id)",
@@ -37,11 +38,13 @@ def apply(x: Exec, e: Ev) -> None:
             x("UPDATE agencies SET version=?, updated_at=? WHERE aggregate_id=?", (e.version, e.at, e.aggregate_id))
             return
         if e.type == "AgencyCreated":
-            x("INSERT INTO agencies VALUES (?,?,?,?,?,?)",
-              (f["agency_id"], e.aggregate_id, f["name"], json.dumps(f["supervised_by"]), e.version, e.at))
+            x("INSERT INTO agencies VALUES (?,?,?,?,?,?,?)",
+              (f["agency_id"], e.aggregate_id, f["name"], json.dumps(f["supervised_by"]), e.version, e.at,
+               f.get("level") or "province"))
         else:
-            x("UPDATE agencies SET name=?, supervised_by=?, version=?, updated_at=? WHERE aggregate_id=?",
-              (f["name"], json.dumps(f["supervised_by"]), e.version, e.at, e.aggregate_id))
+            x("UPDATE agencies SET name=?, supervised_by=?, version=?, updated_at=?, level=COALESCE(?, level) "
+              "WHERE aggregate_id=?", (f["name"], json.dumps(f["supervised_by"]), e.version, e.at, f.get("level"),
+                                       e.aggregate_id))
             x("DELETE FROM agency_supervisors WHERE agency_id=(SELECT agency_id FROM agencies WHERE aggregate_id=?)",
               (e.aggregate_id,))
         for sup in f["supervised_by"]:

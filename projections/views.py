@@ -16,8 +16,8 @@ from projections.text import words
 
 TABLES = ("documents", "versions", "inbox", "records", "loans", "record_grants", "audit")
 # Raised whenever a view's columns change: views made under another number are dropped and rebuilt from the log.
-SCHEMA_VERSION = 6  # 3: departments, users' department; 4: QMS cases; 5: outbox, acknowledgements, periodic
-# reviews; 6: full-text search (projections/search.py)
+SCHEMA_VERSION = 7  # 3: departments, users' department; 4: QMS cases; 5: outbox, acknowledgements, periodic
+# reviews; 6: full-text search (projections/search.py); 7: agencies' level, the calendar's facts
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)""",

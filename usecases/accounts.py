@@ -61,8 +61,10 @@ class Accounts:
         return own + [a for a in self.visibility.visible_agencies(actor, frozenset(R.MEMBERS)) if a not in own]
 
     # ---- agencies ---------------------------------------------------------------------------
-    def create_agency(self, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str]) -> dict[str, Any]:
-        state = self.deps.directory.create_agency(actor, agency_id=agency_id, name=name, supervised_by=supervised_by)
+    def create_agency(self, actor: Actor, *, agency_id: str, name: str, supervised_by: list[str],
+                      level: str | None = None) -> dict[str, Any]:
+        state = self.deps.directory.create_agency(actor, agency_id=agency_id, name=name, supervised_by=supervised_by,
+                                                  level=level)
         self.deps.projections.after_command()
         return state
 
@@ -85,9 +87,10 @@ class Accounts:
         return self.visibility.agency(agency_id)
 
     def update_agency(self, actor: Actor, agency_id: str, *, name: str | None = None,
-                      supervised_by: list[str] | None = None, expected_version: int | None = None) -> dict[str, Any]:
+                      supervised_by: list[str] | None = None, expected_version: int | None = None,
+                      level: str | None = None) -> dict[str, Any]:
         state = self.deps.directory.update_agency(actor, agency_id, name=name, supervised_by=supervised_by,
-                                                  expected_version=expected_version)
+                                                  expected_version=expected_version, level=level)
         self.deps.projections.after_command()
         return state
 
@@ -95,9 +98,10 @@ class Accounts:
         """The agencies ``actor`` may see (``supervised_by`` decoded), by id; without ``besides``."""
         def read(cur: Any, base: str, params: list[Any]) -> list[dict[str, Any]]:
             extra = " AND agency_id<>?" if besides is not None else ""
-            cur.execute(f"SELECT agency_id, name, supervised_by {base}{extra} ORDER BY agency_id",
+            cur.execute(f"SELECT agency_id, name, supervised_by, level {base}{extra} ORDER BY agency_id",
                         params + ([besides] if besides is not None else []))
-            return [{"agency_id": a, "name": n, "supervised_by": json.loads(s)} for a, n, s in cur.fetchall()]
+            return [{"agency_id": a, "name": n, "supervised_by": json.loads(s), "level": lv}
+                    for a, n, s, lv in cur.fetchall()]
 
         return self.agencies(actor, read)
 

@@ -17,6 +17,7 @@ from api.schemas import (
     AgencyCreate,
     AgencyOut,
     AgencyPage,
+    AgencyPatch,
     StampImageOut,
     UserCreate,
     UserOut,
@@ -36,7 +37,7 @@ UserReader = Annotated[Principal, Depends(allow(*R.USER_READERS))]
 SignatureOwner = Annotated[Principal, Depends(allow(Role.ADMIN, *R.LEADERS))]
 SealKeeper = Annotated[Principal, Depends(allow(Role.ADMIN, Role.AGENCY_LEADER, Role.RECORDS_CONTROLLER))]
 PNG_FILE = {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
-AGENCY_COLS = ["agency_id", "name", "supervised_by", "version"]
+AGENCY_COLS = ["agency_id", "name", "supervised_by", "version", "level"]
 USER_COLS = ["username", "agency_id", "full_name", "roles", "email", "status", "version", "department"]
 
 
@@ -45,9 +46,19 @@ USER_COLS = ["username", "agency_id", "full_name", "roles", "email", "status", "
 def create_agency(ctx: Ctx, body: AgencyCreate, p: Admin, rid: RequestId, key: IdemKey,
                   response: Response) -> AgencyOut:
     state = ctx.uc.accounts.create_agency(p.actor(rid), agency_id=body.agency_id, name=body.name,
-                                          supervised_by=body.supervised_by)
+                                          supervised_by=body.supervised_by, level=body.level)
     response.headers.update(etag(state["version"]))
     response.headers["Location"] = f"/api/v1/agencies/{state['agency_id']}"
+    return AgencyOut(**state)
+
+
+@router.patch("/agencies/{agency_id}", response_model=AgencyOut, responses=responses(401, 403, 404, 409, 412, 422),
+              summary="Đổi tên, cấp, cơ quan giám sát / change an agency's name, level, supervisors")
+def patch_agency(ctx: Ctx, agency_id: str, body: AgencyPatch, p: Admin, rid: RequestId, expected: IfMatch,
+                 key: IdemKey, response: Response) -> AgencyOut:
+    state = ctx.uc.accounts.update_agency(p.actor(rid), agency_id, name=body.name, supervised_by=body.supervised_by,
+                                          level=body.level, expected_version=expected)
+    response.headers.update(etag(state["version"]))
     return AgencyOut(**state)
 
 

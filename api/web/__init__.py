@@ -43,3 +43,6 @@ def install(app: FastAPI) -> None:
     app.include_router(periodic_review.router)
     app.include_router(webhooks.router)
     app.include_router(qms.router)
+    from api.web import province  # /province, /province/calendar/…
+
+    app.include_router(province.router)

@@ -16,6 +16,7 @@ from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of
 from ledger.actors import ROLES, Actor
 from ledger.approval import RESERVED, delegable
 from ledger.department import LEADERSHIP
+from ledger.directory import LEVELS
 from ledger.document import KINDS
 from ledger.errors import InvalidInput
 from ledger.vocabulary import AccountStatus, Role
@@ -100,7 +101,8 @@ def admin_home(request: Request, user: User) -> Response:
         return redirect(f"/admin/agencies/{user.agency_id}")
     agencies = _accounts(request).agency_list(_actor(request, user))
     lockouts = _accounts(request).lockouts(_actor(request, user))
-    return render(request, "admin_home.html", agencies=agencies, lockouts=lockouts, ok=_ok(request))
+    return render(request, "admin_home.html", agencies=agencies, lockouts=lockouts, ok=_ok(request),
+                  levels=_levels(lang_of(request)))
 
 
 @router.post("/admin/agencies", response_class=HTMLResponse)
@@ -108,11 +110,13 @@ def create_agency(request: Request, user: User, form: Form) -> Response:
     need(user, Role.ADMIN)
     try:
         state = _accounts(request).create_agency(_actor(request, user), agency_id=_text(form, "agency_id"),
-                                                 name=_text(form, "name"), supervised_by=form.getlist("supervised_by"))
+                                                 name=_text(form, "name"), supervised_by=form.getlist("supervised_by"),
+                                                 level=_text(form, "level") or None)
     except KNOWN as e:
         status, errors = _errors(request, e)
         agencies = _accounts(request).agency_list(_actor(request, user))
         return render(request, "admin_home.html", status=status, agencies=agencies, errors=errors,
+                      levels=_levels(lang_of(request)),
                       form={"agency_id": _text(form, "agency_id"), "name": _text(form, "name")})
     return redirect(f"/admin/agencies/{state['agency_id']}?ok=agency")
 
@@ -138,7 +142,11 @@ def agency_page(request: Request, user: Principal, agency_id: str, status: int =
                   reserved=[i18n.kind(k, lang) for k in RESERVED], other_agencies=others,
                   leaders=[(u["username"], u["full_name"]) for u in people if u["status"] == AccountStatus.ACTIVE],
                   parents=[(d["id"], d["name"]) for d in deps if not d["closed"]],
-                  province=Role.ADMIN in user.roles, **{"ok": _ok(request), **values})
+                  province=Role.ADMIN in user.roles, levels=_levels(lang), **{"ok": _ok(request), **values})
+
+
+def _levels(lang: str) -> list[tuple[str, str]]:
+    return [(k, i18n.pick(names, lang)) for k, names in LEVELS.items()]
 
 
 @router.get("/admin/agencies/{agency_id}", response_class=HTMLResponse)
@@ -154,6 +162,7 @@ def update_agency(request: Request, user: User, agency_id: str, form: Form) -> R
         _managed_agency(request, user, agency_id)
         _accounts(request).update_agency(_actor(request, user), agency_id, name=_text(form, "name"),
                                          supervised_by=form.getlist("supervised_by"),
+                                         level=_text(form, "level") or None,
                                          expected_version=forms.whole(_text(form, "version")) or None)
     except KNOWN as e:
         status, errors = _errors(request, e)

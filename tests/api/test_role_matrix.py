@@ -41,12 +41,14 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/verifier/isoledger_verify.py")}
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
                         r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify"
-                        r"|webhooks/\{webhook_id\}/deliveries|webhook-deliveries/\{delivery_id\}/redeliver)$")
+                        r"|webhooks/\{webhook_id\}/deliveries|webhook-deliveries/\{delivery_id\}/redeliver"
+                        r"|province/calendar/\{agency_id\}|agencies/\{agency_id\}/reports/qms-status\.(?:xlsx|pdf))$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}
 GRANTEE = {OWN: "truongphong", OTHER: "thuky-b"}  # a records reader of the agency, granted a confidential record
 ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
+PLAN_YEARS = itertools.count(2027)  # each plan the matrix issues is of a year of its own
 
 
 def guarded_roles(route: APIRoute) -> frozenset[str] | None:
@@ -62,11 +64,12 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, notifications, periodic_review, public, qms, records, signing, webhooks)
+                             health, notifications, periodic_review, province, public, qms, records, signing,
+                             webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms)
+                                      webhooks, qms, province)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -238,6 +241,21 @@ class World:
                          "2026-03-02T02:00:00+00:00", None, "{}", "off", 0))
         return f"t{n}:{who}"
 
+    # the province's plans
+    def year_plan(self) -> str:
+        """A plan issued for a year of its own."""
+        from ledger.calendar.year_plan import Plans
+
+        year = next(PLAN_YEARS)
+        Plans(self.ledger).issue(ADMIN, year)
+        return str(year)
+
+    @staticmethod
+    def plan_steps() -> list[dict[str, Any]]:
+        from ledger.calendar.plan import DEFAULT_STEPS, step_dict
+
+        return [step_dict(s) for s in DEFAULT_STEPS]
+
     # people
     def account(self, agency: str) -> str:
         username = f"nguoi-{self.n()}"
@@ -337,6 +355,8 @@ CASES: dict[tuple[str, str], Case] = {
         "agency_id": f"so-moi-{w.n()}", "name": "Sở mới", "supervised_by": [SUPERVISOR]})),
     ("GET", f"{V1}/agencies"): Case(200),
     ("GET", f"{V1}/agencies/{{agency_id}}"): Case(200, lambda w, a, u: {"agency_id": a}),
+    ("PATCH", f"{V1}/agencies/{{agency_id}}"): Case(200, lambda w, a, u: {"agency_id": a},
+                                                   body(lambda w: {"level": "province"})),
     ("POST", f"{V1}/agencies/{{agency_id}}/users"): Case(201, lambda w, a, u: {"agency_id": a}, body(lambda w: {
         "username": f"moi-{w.n()}", "full_name": "Người Mới", "roles": ["staff"], "password": "mat-khau-du-dai-10"})),
     ("GET", f"{V1}/agencies/{{agency_id}}/users"): Case(200, lambda w, a, u: {"agency_id": a}),
@@ -464,6 +484,23 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/events/{{position}}/proof"): Case(200, lambda w, a, u: {"position": w.checkpointed(a)}),
     ("GET", f"{V1}/documents/{{document_id}}/evidence"): Case(200, doc(lambda w, a, u: w.draft(a))),
     ("GET", f"{V1}/records/{{record_id}}/evidence"): Case(200, rec(lambda w, a, u: w.with_file(a))),
+    # the province's calendar (a plan per year: each caller issues or changes its own year's)
+    ("GET", f"{V1}/province/plan"): Case(200, request=lambda w, v: {"params": {"year": 2026}}),
+    ("POST", f"{V1}/province/plan"): Case(201, lambda w, a, u: {"plan_year": str(next(PLAN_YEARS))},
+                                          lambda w, v: {"json": {"year": int(v["plan_year"])}}),
+    ("PUT", f"{V1}/province/plan/steps"): Case(200, lambda w, a, u: {"plan_year": w.year_plan()}, lambda w, v: {
+        "json": {"year": int(v["plan_year"]), "reason": "Điều chỉnh hạn", "steps": w.plan_steps()}}),
+    ("POST", f"{V1}/province/plan/guidance"): Case(200, lambda w, a, u: {"plan_year": w.year_plan()}, lambda w, v: {
+        "json": {"year": int(v["plan_year"]), "day": f"{v['plan_year']}-08-10", "title": "Văn bản hướng dẫn mới"}}),
+    ("GET", f"{V1}/province/dashboard"): Case(200, request=lambda w, v: {"params": {"year": 2026}}),
+    ("GET", f"{V1}/province/calendar/{{agency_id}}"): Case(200, lambda w, a, u: {"agency_id": a},
+                                                         lambda w, v: {"params": {"year": 2026}}),
+    ("GET", f"{V1}/province/reports/qms-status.xlsx"): Case(200, request=lambda w, v: {"params": {"year": 2026}}),
+    ("GET", f"{V1}/province/reports/qms-status.pdf"): Case(200, request=lambda w, v: {"params": {"year": 2026}}),
+    ("GET", f"{V1}/agencies/{{agency_id}}/reports/qms-status.xlsx"): Case(
+        200, lambda w, a, u: {"agency_id": a}, lambda w, v: {"params": {"year": 2026}}),
+    ("GET", f"{V1}/agencies/{{agency_id}}/reports/qms-status.pdf"): Case(
+        200, lambda w, a, u: {"agency_id": a}, lambda w, v: {"params": {"year": 2026}}),
 }
 
 

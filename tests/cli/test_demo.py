@@ -59,11 +59,12 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 def _register(services: Services) -> dict[str, dict[str, str]]:
-    """The codes and ids of the demo's documents and records, as the register lists them."""
+    """The codes and ids of the Sở's documents and records, as its register lists them (the province's other
+    agencies in the demo have registers of their own)."""
     out: dict[str, dict[str, str]] = {}
     with services.db.transaction(write=False) as cur:
         for table in ("documents", "records"):
-            cur.execute(f"SELECT code, id FROM {table} ORDER BY code")
+            cur.execute(f"SELECT code, id FROM {table} WHERE agency_id=? ORDER BY code", ("so-khcn-tra-vinh",))
             out[table] = {code: str(id_) for code, id_ in cur.fetchall()}
     return out
 
@@ -271,3 +272,19 @@ def test_the_demo_has_the_2026_context_complete_and_waiting_on_the_leader(demo) 
                                                                         "threat"}
     assert len(json.loads(data)["parties"]) == 3
     assert all(unicodedata.is_normalized("NFC", i["description"]) for i in issues)
+
+
+def test_the_demo_province_dashboard_shows_done_due_and_late_and_one_agency_clearly_late(demo) -> None:
+    from ledger.actors import Actor
+
+    services, _, client = demo
+    board = client.app.state.ctx.uc.province.dashboard(Actor("kiemtra", "chi-cuc-tdc-tra-vinh",
+                                                             frozenset({"inspector"})), 2026)
+    statuses = {a["agency_id"]: {s["key"]: s["status"] for s in a["steps"]} for a in board["agencies"]}
+    assert {"so-tu-phap-tra-vinh", "ubnd-huyen-cang-long", "ubnd-huyen-cau-ke", "ubnd-xa-phuong-thanh",
+            "so-khcn-tra-vinh"} == set(statuses)
+    seen = {s for steps in statuses.values() for s in steps.values()}
+    assert {"done", "due", "late"} <= seen
+    assert statuses["so-tu-phap-tra-vinh"]["review"] == "done" and statuses["ubnd-huyen-cau-ke"]["review"] == "due"
+    late = {a["agency_id"]: a["late"] for a in board["agencies"]}
+    assert late["ubnd-huyen-cau-ke"] > late["so-tu-phap-tra-vinh"]

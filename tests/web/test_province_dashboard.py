@@ -1,0 +1,95 @@
+"""The province dashboard in headless Chromium: the Sở KH&CN's inspector opens it from the menu (Tỉnh), filters by
+level, keeps only the agencies with a late step, finds the late district and drills down to its calendar, which
+says which steps are late and why; another agency's inspector never sees it. No console error on the way."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ledger.actors import Actor
+from signing.testing import sample_pdf
+from tests.web.conftest import PASSWORD, Site, build_site
+from tests.web.test_browser import CHROMIUM, chromium, person, served, submit
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
+DISTRICT = "ubnd-huyen-cau-ke"
+ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
+
+
+def _province(site: Site) -> None:
+    """A district supervised by the Chi cục, with nothing done this year; the Sở reviews its form (issued)."""
+    ctx = site.ctx
+    ctx.directory.create_agency(ADMIN, agency_id=DISTRICT, name="UBND huyện Cầu Kè", level="district",
+                                supervised_by=["chi-cuc-tdc-s"])
+    ctx.directory.create_account(ADMIN, username="thuky-ck", agency_id=DISTRICT, full_name="Thạch Sô Phia",
+                                 roles=["iso_secretary"])
+    ctx.store.set_password_hash("thuky-ck", ctx.passwords.hash(PASSWORD))
+    secretary, leader = site.actor("thuky"), site.actor("giamdoc")
+    doc = ctx.ledger.register_document(secretary, code="BM-01", title="Phiếu theo dõi hồ sơ", kind="form",
+                                       department="Văn phòng Sở")
+    ref = site.services.archive.put(io.BytesIO(sample_pdf(1, "BM-01")), "BM-01.pdf", doc)
+    ctx.ledger.create_draft(secretary, doc, file=ref.to_dict(), change_summary="Rà soát năm nay")
+    ctx.ledger.submit_for_review(secretary, doc, 1, reviewers=[], approver="giamdoc")
+    ctx.ledger.approve(leader, doc, 1)
+    ctx.ledger.issue(secretary, doc, 1, effective_from="2026-03-02", distribution=["leadership"])
+    site.services.projector.catch_up()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Site]]:
+    site = build_site(tmp_path_factory.mktemp("province-web") / "home")
+    _province(site)
+    with served(site) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+def test_the_inspector_finds_a_late_district_and_drills_down(browser: Any, server: tuple[str, Site]) -> None:
+    with person(browser, server, "kiemtra") as s:
+        with s.step("province-opens-dashboard") as page:
+            page.get_by_role("link", name="Tỉnh", exact=True).click()
+            page.wait_for_load_state("load")
+            rows = page.locator("table[data-agencies] tbody tr")
+            assert {rows.nth(i).get_attribute("data-agency") for i in range(rows.count())} == {"so-khcn-a", DISTRICT}
+            assert page.locator("svg[data-chart=province-steps]").is_visible()
+            assert page.locator("tr[data-agency=so-khcn-a] td[data-step=review]").inner_text().startswith(
+                "✔ Đã hoàn thành")
+        with s.step("province-filters-by-level") as page:
+            page.get_by_label("Cấp").select_option("district")
+            page.get_by_label("Chỉ cơ quan có bước quá hạn").check()
+            submit(page, "Lọc")
+            rows = page.locator("table[data-agencies] tbody tr")
+            assert rows.count() == 1 and rows.first.get_attribute("data-agency") == DISTRICT
+            cell = rows.first.locator("td[data-step=context]")
+            assert cell.get_attribute("data-status") == "late" and "✖ Quá hạn" in cell.inner_text()
+        with s.step("province-drills-down") as page:
+            page.get_by_role("link", name="UBND huyện Cầu Kè").click()
+            page.wait_for_load_state("load")
+            assert page.get_by_role("heading", name="UBND huyện Cầu Kè").is_visible()
+            row = page.locator("table[data-calendar] tr[data-step=context]")
+            assert row.get_attribute("data-status") == "late" and "Quá hạn" in row.inner_text()
+            assert "28/02/2026" in row.inner_text()
+            with page.expect_download() as got:
+                page.get_by_role("link", name="Tải báo cáo Excel").click()
+            assert got.value.suggested_filename == f"htqlcl-{DISTRICT}-2026.xlsx"
+
+
+def test_an_agencys_own_secretary_reads_its_calendar_but_not_the_dashboard(browser: Any,
+                                                                           server: tuple[str, Site]) -> None:
+    with person(browser, server, "thuky-ck") as s:
+        with s.step("province-own-calendar") as page:
+            assert page.get_by_role("link", name="Tỉnh", exact=True).count() == 0
+            s.go(f"/province/calendar/{DISTRICT}?year=2026")
+            assert page.locator("table[data-calendar] tr[data-step=context]").get_attribute("data-status") == "late"
+        with s.step("province-dashboard-refused", refused=True) as page:
+            response = page.goto(server[0] + "/province")
+            assert response is not None and response.status == 403
