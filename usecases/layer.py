@@ -20,6 +20,7 @@ from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
 from usecases.reminders import Reminders
+from usecases.review_pack import ReviewPacks
 from usecases.signing import Signing
 from usecases.verification import Verification
 from usecases.visibility import Visibility
@@ -50,6 +51,7 @@ class UseCases:
     webhooks: Webhooks
     qms: Qms
     planning: Planning
+    review_packs: ReviewPacks
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -60,4 +62,5 @@ class UseCases:
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
-                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)))
+                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
+                   ReviewPacks(deps, Qms(deps, seen)))
