@@ -108,7 +108,9 @@ def assemble(deps: Deps, agency_id: str, review_id: str, position: int, day: str
         out.update({k: data[k] for k in extra if k in data})
         return out
 
-    previous = next(iter(of(REVIEW, year - 1)), None)
+    earlier = [c for c in of(REVIEW, None) if c["id"] != review_id and c["state"] != "cancelled"
+               and (c["opened_at"], c["id"]) < (review["opened_at"], review_id)]
+    previous = max(earlier, key=lambda c: (c["opened_at"], c["id"]), default=None)  # the review held before this one
     ncs = of("nonconformity", None)
     this_year_ncs = [c for c in ncs if c["data"].get("year") == year]
     data = review["data"]

@@ -37,9 +37,12 @@ def test_the_notice_is_drafted_by_the_secretary_and_sent_only_when_it_asks_a_dep
     r = api.call("POST", f"/api/v1/agencies/{OWN}/management-reviews", "thuky",
                  json=NOTICE | {"meeting_date": "2026-01-05"})
     assert r.status_code == 409 and r.json()["code"] == "date_in_past"
+    r = api.call("POST", f"/api/v1/agencies/{OWN}/management-reviews", "thuky", json=NOTICE | {"chair": "chuyenvien"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "chair"  # the chair is an agency leader
     review = api.call("POST", f"/api/v1/agencies/{OWN}/management-reviews", "thuky", json=NOTICE).json()["id"]
-    again = api.call("POST", f"/api/v1/agencies/{OWN}/management-reviews", "thuky", json=NOTICE)
-    assert again.status_code == 409 and again.json()["code"] == "duplicate_code"  # one review per year
+    extra = api.call("POST", f"/api/v1/agencies/{OWN}/management-reviews", "thuky",
+                     json=NOTICE | {"session": "Phiên bất thường tháng 6"})
+    assert extra.status_code == 201 and extra.json()["id"] != review  # a year may have more than one meeting
     assert step(api, review, "notify", "thuky", status=409)["code"] == "no_department_asked"
     step(api, review, "revise", "thuky", {"agenda": "Xem xét của lãnh đạo năm 2026 — bổ sung khiếu nại."})
     assert step(api, review, "freeze", "thuky", status=409)["code"] == "wrong_state"

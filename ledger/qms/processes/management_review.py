@@ -64,6 +64,17 @@ def pack_recorded(t: Taking) -> None:
                            field="pack_sha256")
 
 
+def chair_leads(t: Taking) -> None:
+    """The chair the notice names is a leader of the agency (the one who will sign the minutes)."""
+    chair = t.values.get("chair")
+    if chair is None:
+        return
+    account = t.world.account(str(chair)) or {}
+    if account.get("roles") and Role.AGENCY_LEADER not in account["roles"]:
+        raise InvalidInput("Người chủ trì phải là lãnh đạo cơ quan.", "The chair must be a leader of the agency.",
+                           field="chair")
+
+
 def chair_only(t: Taking) -> None:
     """The minutes are signed by the chair the notice named."""
     if t.data.get("chair") != t.actor.user_id:
@@ -129,23 +140,25 @@ MANAGEMENT_REVIEW = register(Process(
             "minuted": ("Biên bản đã ký, theo dõi quyết định", "Minutes signed, decisions tracked"),
             "closed": ("Đã đóng", "Closed"), "cancelled": ("Đã hủy", "Cancelled")},
     final=("closed", "cancelled"),
-    key=("year",),
-    title=lambda d: f"Xem xét của lãnh đạo năm {d.get('year')}",
+    title=lambda d: f"Xem xét của lãnh đạo năm {d.get('year')}" + (f" — {d['session']}" if d.get("session") else ""),
     department_field=None,
     derive=derive,
     deadlines=(Deadline("minuted", 10, 25, ("Họp xem xét của lãnh đạo, ký biên bản",
                                             "Management review held, minutes signed")),),
     steps=(
         Step("draft", ("Soạn thông báo", "Draft the notice"), (), "draft", SECRETARY,
-             fields=(Field("year", "year", ("Năm", "Year")), *NOTICE_FIELDS),
-             rules=(in_own_agency_year(), not_before_today("meeting_date"))),
+             fields=(Field("year", "year", ("Năm", "Year")),
+                     Field("session", "text", ("Kỳ họp (khi họp nhiều lần trong năm)", "Session (when held more than "
+                                               "once a year)"), required=False, max_len=100),
+                     *NOTICE_FIELDS),
+             rules=(in_own_agency_year(), not_before_today("meeting_date"), chair_leads)),
         Step("ask", ("Yêu cầu phòng ban báo cáo", "Ask a department to report"), ("draft",), None, SECRETARY,
              fields=(Field("department", "department", ("Phòng ban", "Department")),
                      Field("topics", "long_text", ("Nội dung phải báo cáo", "What it must report"))),
              effect=ask),
         Step("revise", ("Sửa thông báo", "Revise the notice"), ("draft",), None, SECRETARY,
              fields=tuple(Field(f.name, f.kind, f.label, required=False) for f in NOTICE_FIELDS),
-             rules=(not_before_today("meeting_date"),)),
+             rules=(not_before_today("meeting_date"), chair_leads)),
         Step("notify", ("Gửi thông báo", "Send the notice"), ("draft",), "notified", SECRETARY,
              rules=(someone_asked,), effect=notified,
              hint=("Lãnh đạo các phòng ban được yêu cầu sẽ nhận thông báo.",
