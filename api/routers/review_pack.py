@@ -1,4 +1,4 @@
-"""The frozen input pack of a management review, rebuilt from the log: GET /api/v1/management-reviews/{id}/input-pack."""
+"""The frozen input pack of a management review, rebuilt from the log: GET /management-reviews/{id}/input-pack."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ from tests.factories import OWN
 from tests.qms.objectives_setup import planning_year
 
 PROPOSAL = {"year": 2026, "title": "Số hóa sổ theo dõi hồ sơ đề tài", "area": "Quản lý đề tài khoa học",
-            "situation": "Sổ giấy, tra cứu mất 15 phút mỗi hồ sơ.", "proposal": "Dùng bảng tính dùng chung có hạn xử lý.",
+            "situation": "Sổ giấy, tra cứu mất 15 phút mỗi hồ sơ.",
+            "proposal": "Dùng bảng tính dùng chung có hạn xử lý.",
             "benefit": "Tra cứu dưới 1 phút; không còn hồ sơ quá hạn.", "effort": "low"}
 
 

@@ -125,3 +125,17 @@ def test_another_agency_neither_reads_nor_steps_a_review(api, world) -> None:
     assert api.call("GET", f"/api/v1/management-reviews/{review}", "thuky-b").status_code == 404
     assert api.call("POST", f"/api/v1/management-reviews/{review}/freeze", "thuky-b", json={}).status_code == 404
     assert api.call("GET", f"/api/v1/management-reviews/{review}/input-pack", "thuky-b").status_code == 404
+
+
+def test_the_leaders_of_the_departments_asked_are_told_when_the_notice_is_sent(api, world) -> None:
+    y, review = notified(api)
+    for leader in ("truongphong", "truongphong2"):
+        notes = api.call("GET", "/api/v1/notifications", leader, headers=api.login(leader) if leader == "truongphong"
+                         else api.login(leader, "mat-khau-thu-nghiem-42")).json()
+        items = notes["items"] if isinstance(notes, dict) else notes
+        told = [n for n in items if n["kind"] == "report_requested"]
+        assert len(told) == 1 and told[0]["link"] == f"/qms/management-reviews/{review}", (leader, items)
+        assert told[0]["title"] == "Xem xét của lãnh đạo năm 2026"
+    others = api.call("GET", "/api/v1/notifications", "chuyenvien").json()
+    items = others["items"] if isinstance(others, dict) else others
+    assert not [n for n in items if n["kind"] == "report_requested"]
