@@ -51,16 +51,16 @@ class Pack:
         return None if self.recorded is None else self.recorded == self.sha256
 
 
-def cases_at(deps: Deps, agency_id: str, position: int) -> dict[str, dict[str, Any]]:
+def cases_at(ledger: Any, agency_id: str, position: int) -> dict[str, dict[str, Any]]:
     """Every QMS case of the agency as it stood once the log's event at ``position`` was written, replayed from the
     log (state, data, when opened and last changed) — of the processes this build declares."""
     declared = {p.name: p for p in processes()}
-    decode = deps.ledger.mapper.transcoder.decode
+    decode = ledger.mapper.transcoder.decode
     out: dict[str, dict[str, Any]] = {}
     start = 0
     while start < position:
-        page = deps.ledger.recorder.select_notifications(start, PAGE, stop=position, topics=TOPICS,
-                                                         inclusive_of_start=False)
+        page = ledger.recorder.select_notifications(start, PAGE, stop=position, topics=TOPICS,
+                                                    inclusive_of_start=False)
         if not page:
             break
         for n in page:
@@ -82,10 +82,10 @@ def cases_at(deps: Deps, agency_id: str, position: int) -> dict[str, dict[str, A
     return out
 
 
-def assemble(deps: Deps, agency_id: str, review_id: str, position: int, day: str) -> dict[str, Any]:
+def assemble(ledger: Any, agency_id: str, review_id: str, position: int, day: str) -> dict[str, Any]:
     """The pack as plain values: the review's notice and reports, the previous review's actions, and the year's
     objectives, audits, nonconformities, risks, complaints and improvements, as they stood at ``position``."""
-    everything = cases_at(deps, agency_id, position)
+    everything = cases_at(ledger, agency_id, position)
     review = everything.get(review_id)
     if review is None:
         raise NotFound("Không tìm thấy cuộc xem xét của lãnh đạo.", "No such management review.", field="id")
@@ -158,23 +158,28 @@ def canonical(value: Mapping[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def render(deps: Deps, agency_id: str, review_id: str, position: int, day: str,
+def render(ledger: Any, agency_id: str, review_id: str, position: int, day: str,
            recorded: str | None = None) -> Pack:
-    content = canonical(assemble(deps, agency_id, review_id, position, day))
+    content = canonical(assemble(ledger, agency_id, review_id, position, day))
     return Pack(content, hashlib.sha256(content).hexdigest(), position, day, recorded)
 
 
-def freeze_values(deps: Deps, state: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """The ``freeze`` step's values: the pack as the log stands now (its hash, the position, today)."""
-    if state.get("state") != "notified":
-        return values  # the step's own state check refuses it
-    position = int(deps.ledger.recorder.max_notification_id() or 0)
-    day = deps.ledger.today().isoformat()
-    pack = render(deps, state["agency_id"], state["id"], position, day)
+def freeze_values(ledger: Any, state: dict[str, Any]) -> dict[str, Any]:
+    """The ``freeze`` step's values for a review (``state``, as ``Ledger.case`` gives it): the pack as the log
+    stands now — its hash, the position and today."""
+    position = int(ledger.recorder.max_notification_id() or 0)
+    day = ledger.today().isoformat()
+    pack = render(ledger, state["agency_id"], state["id"], position, day)
     return {"pack_sha256": pack.sha256, "pack_position": position, "pack_day": day}
 
 
-Q.FILLED[(REVIEW, "freeze")] = freeze_values
+def _filled(deps: Deps, state: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    if state.get("state") != "notified":
+        return values  # the step's own state check refuses it
+    return freeze_values(deps.ledger, state)
+
+
+Q.FILLED[(REVIEW, "freeze")] = _filled
 
 
 class ReviewPacks:
@@ -191,11 +196,6 @@ class ReviewPacks:
         if not data.get("pack_sha256"):
             raise RuleViolation("Hồ sơ đầu vào chưa được chốt.", "The input pack has not been frozen yet.",
                                 code="not_frozen", field="id")
-        return render(self.deps, state["agency_id"], state["id"], int(data["pack_position"]), str(data["pack_day"]),
+        return render(self.deps.ledger, state["agency_id"], state["id"], int(data["pack_position"]),
+                      str(data["pack_day"]),
                       recorded=str(data["pack_sha256"]))
-
-    def draft(self, actor: Actor, review_id: str) -> Pack:
-        """The pack as it would be frozen now (what the secretary sees before freezing)."""
-        state = self.qms.get(actor, COLLECTION, review_id)
-        return render(self.deps, state["agency_id"], state["id"], int(self.deps.ledger.recorder.max_notification_id()
-                                                                       or 0), self.deps.ledger.today().isoformat())
