@@ -62,3 +62,19 @@ def minuted(api: Any) -> tuple[Year, str]:
                                         "discussion": "Thảo luận kết quả, rủi ro và cải tiến."})
     step(api, review, "minute", "giamdoc", {"document": minutes(api), "conclusions": "Hai quyết định cải tiến."})
     return y, review
+
+
+def frozen_review(w: Any, agency: str, secretary: str, leader: str) -> str:
+    """A review of ``agency`` with its pack frozen, made through the ledger (for the general role matrix)."""
+    from ledger.actors import Actor
+    from usecases.review_pack import freeze_values
+
+    admin = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
+    dep = w.api.ctx.directory.create_department(admin, agency, code=f"XXLD-{w.n()}", name="Phòng Kế hoạch")["id"]
+    sec = Actor(secretary, agency, frozenset({"iso_secretary"}))
+    review = w.ledger.open_case(sec, "management_review", values=NOTICE | {
+        "year": w.ledger.today().year, "meeting_date": w.ledger.today().isoformat(), "chair": leader})
+    w.ledger.take_step(sec, review, "ask", values={"department": dep, "topics": "Mục tiêu chất lượng."})
+    w.ledger.take_step(sec, review, "notify", values={})
+    w.ledger.take_step(sec, review, "freeze", values=freeze_values(w.ledger, w.ledger.case(review)))
+    return str(review)
