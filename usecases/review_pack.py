@@ -199,3 +199,46 @@ class ReviewPacks:
         return render(self.deps.ledger, state["agency_id"], state["id"], int(data["pack_position"]),
                       str(data["pack_day"]),
                       recorded=str(data["pack_sha256"]))
+
+
+SECTIONS = (("objectives", "Mục tiêu chất lượng"), ("internal_audits", "Đánh giá nội bộ"),
+            ("nonconformities", "Sự không phù hợp"), ("risks", "Rủi ro và cơ hội"),
+            ("complaints", "Phản ánh, khiếu nại"))
+
+
+def readable(pack: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The pack as (section, line) pairs a person reads (the PDF rendering of it); ``names`` gives departments'
+    and people's names by id."""
+    def name(value: Any) -> str:
+        return names.get(str(value), str(value)) if value else ""
+
+    def line(item: Mapping[str, Any]) -> str:
+        dep = f" — {name(item['department'])}" if item.get("department") else ""
+        return f"{item['title']}{dep}: {item['state_label'][0]}"
+
+    def day(iso: Any) -> str:
+        return "/".join(reversed(str(iso).split("-"))) if iso else ""
+
+    review = pack["review"]
+    out = [("Cuộc xem xét", f"Năm {review['year']}, họp ngày {day(review.get('meeting_date'))}, chủ trì "
+                            f"{name(review.get('chair'))}"),
+           ("Hồ sơ chốt tại", f"vị trí {pack['as_of']['position']} của sổ cái, ngày {day(pack['as_of']['day'])}")]
+    out += [("Báo cáo của phòng", f"{name(r['department'])} ({name(r['by'])}): {r['report']}")
+            for r in review["reports"]]
+    out += [("Chưa báo cáo", name(d)) for d in review["missing_reports"]]
+    previous = pack.get("previous_review")
+    if previous:
+        out += [("Hành động của lần xem xét trước",
+                 f"{a['id']} {a['action']} — {name(a['owner'])}, hạn {day(a['due'])}: {a['status']}")
+                for a in previous["actions"]]
+    for key, label in SECTIONS:
+        section = pack[key]
+        items = section if isinstance(section, list) else section["items"]
+        out += [(label, line(i)) for i in items] or [(label, "(không có)")]
+    ncs = pack["nonconformities"]
+    out.append(("Sự không phù hợp theo năm", ", ".join(f"{y}: {n}" for y, n in ncs["by_year"].items()) or "0"))
+    out.append(("Hành động khắc phục đang mở", str(ncs["open_actions"])))
+    improvement = pack["improvement"]
+    out += [("Chương trình cải tiến", line(p)) for p in improvement["programme"]]
+    out += [("Đề xuất cải tiến", line(i)) for i in improvement["items"]] or [("Đề xuất cải tiến", "(không có)")]
+    return out

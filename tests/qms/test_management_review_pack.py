@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 
 from tests.factories import OWN
 from tests.qms.review_setup import minutes, reported, step
@@ -95,3 +96,19 @@ def test_the_pack_reports_the_previous_reviews_actions_as_they_stood(api, world,
     previous = json.loads(pack(api, review).content)["previous_review"]
     assert previous["id"] == prior and [(a["id"], a["status"]) for a in previous["actions"]] == [
         ("A1", "done"), ("A2", "open")]
+
+
+def test_the_pack_reads_as_a_pdf_with_its_vietnamese_text_and_the_hash_of_the_frozen_json(api, world,
+                                                                                          tmp_path) -> None:
+    y, review = reported(api)
+    nonconformity(api, y.planning, "Hồ sơ đề tài xử lý quá hạn")
+    step(api, review, "freeze", "thuky")
+    frozen = pack(api, review)
+    r = api.call("GET", f"/api/v1/management-reviews/{review}/input-pack?format=pdf", "giamdoc")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.headers["X-Pack-SHA256"] == frozen.headers["X-Pack-SHA256"]
+    (tmp_path / "pack.pdf").write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "pack.pdf"), "-"], capture_output=True,
+                          check=True).stdout.decode()
+    assert "Hồ sơ đề tài xử lý quá hạn" in text and "Phòng Kế hoạch - Tài chính" in text
+    assert frozen.headers["X-Pack-SHA256"] in text.replace("\n", "")
