@@ -276,6 +276,32 @@ def _ack_reminded(notes: Notices, e: Ev) -> Touched:
     return None
 
 
+# ---- QMS cases ------------------------------------------------------------------------------
+def _review_notified(notes: Notices, e: Ev) -> Touched:
+    """A management review's notice sent: the leader of each department it asks is told to report."""
+    notes.cur.execute("SELECT data, title FROM cases WHERE id=?", (e.aggregate_id,))
+    row = notes.cur.fetchone()
+    asks = json.loads(row[0]).get("asks", []) if row else []
+    deps = [a["department"] for a in asks]
+    if not deps:
+        return None
+    marks = ",".join("?" * len(deps))
+    notes.cur.execute(f"SELECT leader FROM departments WHERE id IN ({marks}) AND leader IS NOT NULL", deps)
+    leaders = sorted(r[0] for r in notes.cur.fetchall())
+    agency = e.f["meta"]["agency_id"]
+    notes.tell(e, notes.who(agency, leaders, DOC_READERS), "report_requested", "case", agency, row[1],
+               collection="management-reviews")
+    return None
+
+
+CASE_STEPS = {("management_review", "notify"): _review_notified}
+
+
+def _case_step(notes: Notices, e: Ev) -> Touched:
+    handler = CASE_STEPS.get((e.f["process"], e.f["step"]))
+    return handler(notes, e) if handler is not None else None
+
+
 HANDLERS = {
     ("Document", "DraftCreated"): _drafted,
     ("Document", "SubmittedForReview"): _submitted,
@@ -286,4 +312,5 @@ HANDLERS = {
     ("Document", "Issued"): _to_author("issued"),
     ("Record", "DestructionProposed"): _destruction_proposed,
     ("Document", "AcknowledgementReminded"): _ack_reminded,
+    ("Case", "StepTaken"): _case_step,
 }

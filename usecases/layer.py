@@ -21,6 +21,7 @@ from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
 from usecases.reminders import Reminders
+from usecases.review_pack import ReviewPacks
 from usecases.signing import Signing
 from usecases.verification import Verification
 from usecases.visibility import Visibility
@@ -52,6 +53,7 @@ class UseCases:
     qms: Qms
     planning: Planning
     province: Province
+    review_packs: ReviewPacks
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -63,4 +65,4 @@ class UseCases:
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
                    Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
-                   Province(deps, seen))
+                   Province(deps, seen), ReviewPacks(deps, Qms(deps, seen)))

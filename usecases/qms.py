@@ -25,6 +25,9 @@ T = TypeVar("T")
 Read = Callable[[Any, str, list[Any]], T]
 CASE: What = ("mục", "item")
 READERS = frozenset(R.MEMBERS)  # the agency's own people, and the inspectors of agencies that supervise it
+# (process, step) -> what the server computes for a step's values before it is taken, from the case and the log
+# (the input pack a management review freezes: usecases/review_pack.py); whatever the caller sent is replaced
+FILLED: dict[tuple[str, str], Callable[[Deps, dict[str, Any], dict[str, Any]], dict[str, Any]]] = {}
 COLUMNS = "id, agency_id, process, department_id, year, title, state, data, search, opened_by, opened_at, version, " \
           "updated_at"
 
@@ -57,6 +60,9 @@ class Qms:
              reason: str = "", expected_version: int | None = None) -> Done:
         """Takes ``step`` of a case of the actor's own agency (another agency's, or another process's: 404)."""
         state = self._load(actor, collection, case_id, command=True)
+        fill = FILLED.get((process_at(collection).name, step))
+        if fill is not None:
+            values = fill(self.deps, state, values)
         self._check_files(process_at(collection), state["id"], step, values)
         self.deps.ledger.take_step(actor, state["id"], step, values=values, reason=reason,
                                    expected_version=expected_version)
@@ -301,4 +307,4 @@ def row_out(process: Process, row: dict[str, Any], today: Any) -> dict[str, Any]
     return row
 
 
-__all__ = ["AGENCY", "Qms", "file_roles", "row_out"]
+__all__ = ["AGENCY", "FILLED", "Qms", "file_roles", "row_out"]

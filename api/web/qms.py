@@ -30,6 +30,7 @@ from api.web.home import User
 from ledger.actors import ROLES
 from ledger.errors import ConcurrencyConflict, InvalidInput
 from ledger.qms.declaration import Process, Step
+from usecases.qms import FILLED  # steps whose values the server computes: no inputs
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -159,7 +160,8 @@ def case_page(request: Request, user: Principal, collection: str, case_id: str, 
              for t in case["trail"]]
     failed = values.pop("failed_step", None)
     forms_shown = [{"step": s, "who": step_roles(s, lang), "hint": i18n.pick(s.hint, lang) if s.hint else None,
-                    "inputs": qms_forms.inputs(s, choices, case["data"], lang),
+                    "inputs": [] if (process.name, s.name) in FILLED else qms_forms.inputs(s, choices, case["data"],
+                                                                                              lang),
                     "errors": values.get("errors", {}) if s.name == failed else {},
                     "form": values.get("form", {}) if s.name == failed else {}} for s in steps]
     general = values.get("errors", {}).get("_")

@@ -101,8 +101,27 @@ def data_rows(process: Process, data: dict[str, Any], names: Names, lang: str) -
     declared = process_fields(process)
     rows = [(i18n.pick(f.label, lang), shown(f, data[name], names, lang))
             for name, f in declared.items() if name in data and data[name] not in (None, "", [])]
-    rows += [(name, shown(None, value, names, lang)) for name, value in data.items() if name not in declared]
+    rows += [(name, entries(declared, value, names, lang) if _records(value) else shown(None, value, names, lang))
+             for name, value in data.items() if name not in declared]
     return rows
+
+
+def _records(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def entries(declared: dict[str, Field], value: list[dict[str, Any]], names: Names, lang: str) -> list[Shown]:
+    """A list an effect keeps (actions, reports, plan lines): each entry on its line, its parts named by the
+    process's declared fields of the same name where there is one (a department by its name, a person by theirs)."""
+    out = []
+    for entry in value:
+        parts = []
+        for k, v in entry.items():
+            f = declared.get(k)
+            text = ", ".join(x.text for x in shown(f, v, names, lang)) if f else plain(v, lang)
+            parts.append(f"{i18n.pick(f.label, lang) if f else k}: {text}")
+        out.append(Shown("; ".join(parts)))
+    return out
 
 
 def derived_rows(derived: dict[str, Any], lang: str) -> list[tuple[str, str]]:

@@ -63,3 +63,13 @@ def not_before_today(field: str) -> Rule:
             raise RuleViolation("Ngày này đã qua; hãy chọn từ hôm nay trở đi.",
                                 "That date has passed; choose today or later.", field=field, code="date_in_past")
     return rule
+
+
+def not_after_today(field: str) -> Rule:
+    """The date in ``field`` (when given) is today or earlier (a meeting is recorded once it was held)."""
+    def rule(t: Taking) -> None:
+        value = t.values.get(field)
+        if value is not None and str(value) > t.world.today().isoformat():
+            raise RuleViolation("Ngày này chưa đến.", "That date has not come yet.", field=field,
+                                code="date_in_future")
+    return rule

@@ -33,6 +33,7 @@ from signing import PadesLevel, SigningConfig, build_signing_service
 from signing.testing import PASSPHRASE, LoopbackPki, served_pki
 from tests.api.conftest import OTHER, OWN, PASSWORD, PEOPLE, ROLE_USER, SUPERVISOR, Api, build_world, make_api, pdf_bytes
 from tests.conftest import BACKEND, Clock
+from tests.qms.review_setup import frozen_review
 
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/session"),
           ("GET", "/api/v1/public/agencies/{agency_id}/documents"), ("GET", "/public/agencies/{agency_id}"),
@@ -64,12 +65,12 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, notifications, periodic_review, province, public, qms, records, signing,
-                             webhooks)
+                             health, notifications, periodic_review, province, public, qms, records, review_pack,
+                             signing, webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms, province)
+                                      webhooks, qms, province, review_pack)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -478,6 +479,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/notifications/preferences"): Case(200),
     ("PUT", f"{V1}/notifications/preferences"): Case(
         200, request=body(lambda w: {"kind": "reviewed", "mode": "digest"})),
+    # a management review's frozen input pack
+    ("GET", f"{V1}/management-reviews/{{case_id}}/input-pack"): Case(
+        200, lambda w, a, u: {"case_id": frozen_review(w, a, SECRETARY[a], LEADER[a])}),
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),

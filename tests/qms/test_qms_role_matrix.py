@@ -46,7 +46,7 @@ from usecases.qms import file_roles
 
 # ---- what each process's rules need beyond the generic walk (one table; a new process adds its lines) ------
 # (process, field) -> a valid value where the generic sample would not satisfy the step's rules (None: the field
-# is left out, e.g. an opportunity's scores on a risk)
+# is left out, e.g. an opportunity's scores on a risk; a callable: (walks, agency) -> the value)
 SAMPLES: dict[tuple[str, str], Any] = {
     ("quality_objective", "direction"): "increase",
     ("quality_objective", "baseline"): 80.0,
@@ -66,6 +66,11 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("internal_audit", "line_id"): "L1",  # the checklist line its detour adds
     ("internal_audit", "result"): "minor_nc",  # a line a finding may be raised from
     ("internal_audit", "finding_id"): "F1",  # the finding its detour raises
+    ("management_review", "chair"): lambda walks, agency: walks.holder(agency, ("agency_leader",)),  # signs
+    ("management_review", "action_id"): "A1",  # the decision its detour adds
+    ("management_review", "pack_sha256"): "0" * 64,  # the walk freezes through the ledger (the API computes it)
+    ("management_review", "pack_position"): 1,
+    ("improvement", "routine"): True,  # a routine proposal: its department's leader handles it too
 }
 
 # process -> {"leaving STATE": self-loop steps taken before any step leaves STATE,
@@ -81,6 +86,9 @@ DETOURS: dict[str, dict[str, tuple[str, ...]]] = {
                        "before record_line": ("add_line",), "before raise_finding": ("add_line", "record_line"),
                        "before link_nc": ("add_line", "record_line", "raise_finding"),
                        "before issue": ("write_report",), "before close": ("acknowledge",)},
+    "management_review": {"leaving draft": ("ask",),  # a department asked: the one whose leader then reports
+                          "before complete_action": ("actions",), "before cancel_action": ("actions",)},
+    "improvement_programme": {"leaving draft": ("plan",)},  # submitted with a plan line
 }
 
 # (process, step) -> the day the test clock is moved to (when it is later than today) before the step
@@ -249,6 +257,8 @@ class Walks:
     def value(self, process: Process, f: Field, agency: str, ctx: dict[str, Any]) -> Any:
         if (process.name, f.name) in SAMPLES:
             sample = SAMPLES[(process.name, f.name)]
+            if callable(sample):  # a value that depends on the agency walked (its leader...)
+                return sample(self, agency)
             return next(sample) if isinstance(sample, Iterator) else sample
         if (process.name, f.name) in SAMPLERS:
             return SAMPLERS[(process.name, f.name)](self, agency, ctx)
