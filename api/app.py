@@ -17,6 +17,7 @@ from api.limits import BodyLimits
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, qms, records
 from api.routers import acknowledgements as acknowledgement_routes
+from api.routers import inspections as inspection_routes
 from api.routers import notifications as notification_routes
 from api.routers import periodic_review as periodic_review_routes
 from api.routers import signing as signing_routes
@@ -127,7 +128,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                        routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public, qms, notification_routes, acknowledgement_routes, periodic_review_routes,
-                   webhook_routes):
+                   webhook_routes, inspection_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from usecases.accounts import Accounts
 from usecases.acknowledgements import Acknowledgements
+from usecases.conformity import Conformity
 from usecases.departments import Departments
 from usecases.deps import Deps
 from usecases.documents import Documents
@@ -13,6 +14,7 @@ from usecases.evidence import Evidence
 from usecases.feed import EventFeed
 from usecases.health import Health
 from usecases.history import Histories
+from usecases.inspections import Inspections
 from usecases.notifications import Notifications
 from usecases.periodic_review import PeriodicReviews
 from usecases.planning import Planning
@@ -50,6 +52,8 @@ class UseCases:
     webhooks: Webhooks
     qms: Qms
     planning: Planning
+    inspections: Inspections
+    conformity: Conformity
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -60,4 +64,5 @@ class UseCases:
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
-                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)))
+                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
+                   Inspections(deps, seen), Conformity(deps, seen))

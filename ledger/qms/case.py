@@ -67,7 +67,8 @@ class Case(LedgerAggregate):
                 f"(chỉ khi: {allowed}).",
                 f"Cannot '{step.label[1]}' while {process.states[self.state][1].lower()} (only when: {allowed_en}).",
                 code="wrong_state", state=self.state, step=step.name)
-        checked, meta = _check(actor, process, step, self.state, self.data, values, reason, world, self.agency_id)
+        checked, meta = _check(actor, process, step, self.state, self.data, values, reason, world, self.agency_id,
+                               case_id=str(self.id))
         self._step_taken(process=process.name, step=step.name, from_state=self.state,
                          to_state=step.target_for(checked) or self.state, values=checked,
                          reason=normalise_reason(reason, step.reason), meta=meta,
@@ -102,12 +103,13 @@ class Case(LedgerAggregate):
 
 
 def _check(actor: Actor, process: Process, step: Step, state: str | None, data: Mapping[str, Any],
-           values: Mapping[str, Any], reason: str, world: World, agency_id: str) -> tuple[dict[str, Any],
-                                                                                        dict[str, str]]:
+           values: Mapping[str, Any], reason: str, world: World, agency_id: str,
+           case_id: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     meta = actor.meta(*step.roles)
     checked = check_values(step.fields, values, agency_id=agency_id, world=world)
     normalise_reason(reason, step.reason)
-    taking = Taking(actor=actor, role=meta["role"], state=state, data=data, values=checked, world=world)
+    taking = Taking(actor=actor, role=meta["role"], state=state, data=data, values=checked, world=world,
+                    case_id=case_id)
     for rule in step.rules:
         rule(taking)
     if step.signature:

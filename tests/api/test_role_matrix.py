@@ -62,11 +62,12 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, notifications, periodic_review, public, qms, records, signing, webhooks)
+                             health, inspections, notifications, periodic_review, public, qms, records, signing,
+                             webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms)
+                                      webhooks, qms, inspections)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
