@@ -116,7 +116,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                   lifespan=lifespan,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
                                                        "qms", "audit", "evidence", "public", "health",
-                                                       "notifications", "webhooks")])
+                                                       "notifications", "webhooks", "inspections")])
     app.state.ctx = ctx
     app.state.mailer, app.state.webhooks = mailer, hooks
     errors.install(app)

@@ -11,9 +11,11 @@ from api import roles as R
 from api.deps import Ctx, RequestId, allow
 from api.errors import responses
 from api.security import Principal
+from ledger.vocabulary import Role
 
-router = APIRouter(prefix="/api/v1", tags=["qms"])
+router = APIRouter(prefix="/api/v1", tags=["inspections"])
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
+ScoreReader = Annotated[Principal, Depends(allow(Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.INSPECTOR))]
 
 
 @router.get("/inspections", responses=responses(401, 403),
@@ -28,7 +30,7 @@ def my_inspections(ctx: Ctx, p: Reader, rid: RequestId) -> dict[str, Any]:
 
 @router.get("/agencies/{agency_id}/inspection-scores", responses=responses(401, 403, 404),
             summary="Điểm kiểm tra qua các năm / inspection scores over the years")
-def inspection_scores(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId) -> dict[str, Any]:
+def inspection_scores(ctx: Ctx, agency_id: str, p: ScoreReader, rid: RequestId) -> dict[str, Any]:
     return {"agency_id": agency_id, "items": ctx.uc.inspections.scores(p.actor(rid), agency_id)}
 
 

@@ -465,6 +465,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/events/{{position}}/proof"): Case(200, lambda w, a, u: {"position": w.checkpointed(a)}),
     ("GET", f"{V1}/documents/{{document_id}}/evidence"): Case(200, doc(lambda w, a, u: w.draft(a))),
     ("GET", f"{V1}/records/{{record_id}}/evidence"): Case(200, rec(lambda w, a, u: w.with_file(a))),
+    # inspections and the declaration of conformity, as each side reads them
+    ("GET", f"{V1}/inspections"): Case(200),
+    ("GET", f"{V1}/agencies/{{agency_id}}/inspection-scores"): Case(200, lambda w, a, u: {"agency_id": a}),
+    ("GET", f"{V1}/agencies/{{agency_id}}/conformity"): Case(200, lambda w, a, u: {"agency_id": a},
+                                                             lambda w, v: {"params": {"year": 2026}}),
 }
 
 
