@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ledger.qms.registry import process_named
 from ledger.vocabulary import Role
 from projections.db import select_owned
 from projections.text import fold
@@ -276,6 +277,18 @@ def _ack_reminded(notes: Notices, e: Ev) -> Touched:
     return None
 
 
+# ---- QMS cases shared with another agency ---------------------------------------------------------
+def _case_shared(notes: Notices, e: Ev) -> Touched:
+    """A case opened about another agency (an inspection scheduled): its people with the shared roles are told."""
+    process = process_named(e.f["process"])
+    shared = process.shared_agency(e.f["values"])
+    if shared:
+        notes.tell(e, notes.with_roles(shared, frozenset(process.shared_roles)), f"{process.name}_shared", "case",
+                   shared, process.title(e.f["values"]), collection=process.collection,
+                   on=e.f["values"].get("planned_on"))
+    return None
+
+
 HANDLERS = {
     ("Document", "DraftCreated"): _drafted,
     ("Document", "SubmittedForReview"): _submitted,
@@ -286,4 +299,5 @@ HANDLERS = {
     ("Document", "Issued"): _to_author("issued"),
     ("Record", "DestructionProposed"): _destruction_proposed,
     ("Document", "AcknowledgementReminded"): _ack_reminded,
+    ("Case", "CaseOpened"): _case_shared,
 }

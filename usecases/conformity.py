@@ -28,7 +28,7 @@ class Conformity:
             cur.execute(f"SELECT id, year, title, state, data FROM cases WHERE {where}", params)
             rows = [{"id": i, "year": y, "title": t, "state": s, "data": json.loads(d)}
                     for i, y, t, s, d in cur.fetchall()]
-        return sorted(rows, key=lambda r: (str(r["data"].get("published_on")), r["id"]), reverse=True)
+        return sorted(rows, key=lambda r: (str(r["data"].get("published_at")), r["id"]), reverse=True)
 
     def declared(self, agency_id: str, year: int) -> dict[str, Any]:
         """``{"agency_id", "year", "declared", "case_id", "published_on", "in_force"}``: whether the agency published

@@ -35,6 +35,8 @@ KINDS: dict[str, tuple[str, str, bool]] = {
     "review_due_soon": ("Tài liệu sắp đến hạn xem xét định kỳ (còn 30 ngày)",
                         "A document's periodic review is due in 30 days", True),
     "review_due": ("Tài liệu đến hạn xem xét định kỳ", "A document's periodic review is due", True),
+    "inspection_shared": ("Cơ quan chủ quản đã lập lịch kiểm tra cơ quan bạn",
+                          "The supervising agency scheduled an inspection of your agency", True),
 }
 MODES = {"immediate": ("Gửi ngay", "At once"), "digest": ("Gộp vào thư cuối ngày", "In the daily digest"),
          "off": ("Không gửi thư", "No e-mail")}
@@ -44,6 +46,9 @@ DOC_READERS, REC_READERS = frozenset(R.MEMBERS), frozenset(R.RECORD_READERS)
 
 def link_of(row: dict[str, Any]) -> str:
     """The page a notification is about (a path; the mail puts the product's address in front)."""
+    if row["subject"] == "case":
+        data = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
+        return f"/qms/{data['collection']}/{row['aggregate_id']}"
     return f"/{'documents' if row['subject'] == 'document' else 'records'}/{row['aggregate_id']}"
 
 

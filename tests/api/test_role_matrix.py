@@ -31,7 +31,18 @@ from projections.db import Database
 from projections.runner import Projector
 from signing import PadesLevel, SigningConfig, build_signing_service
 from signing.testing import PASSPHRASE, LoopbackPki, served_pki
-from tests.api.conftest import OTHER, OWN, PASSWORD, PEOPLE, ROLE_USER, SUPERVISOR, Api, build_world, make_api, pdf_bytes
+from tests.api.conftest import (
+    OTHER,
+    OWN,
+    PASSWORD,
+    PEOPLE,
+    ROLE_USER,
+    SUPERVISOR,
+    Api,
+    build_world,
+    make_api,
+    pdf_bytes,
+)
 from tests.conftest import BACKEND, Clock
 
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/session"),
@@ -61,9 +72,25 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 
 def routes() -> list[tuple[str, APIRoute]]:
-    from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, inspections, notifications, periodic_review, public, qms, records, signing,
-                             webhooks)
+    from api.routers import (
+        accounts,
+        acknowledgements,
+        agencies,
+        audit,
+        auth,
+        departments,
+        documents,
+        evidence,
+        health,
+        inspections,
+        notifications,
+        periodic_review,
+        public,
+        qms,
+        records,
+        signing,
+        webhooks,
+    )
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,

@@ -112,3 +112,15 @@ def test_the_score_history_of_an_agency_is_read_by_it_and_its_supervisors_only(a
         assert [(i["year"], i["total"], i["classification"]) for i in items] == [(2026, 80, "meets")], user
     assert api.call("GET", url, "giamdoc-b").status_code == 404
     assert api.call("GET", url, "chuyenvien").json()["code"] == "role_required"
+
+
+def test_the_inspected_agencys_leader_and_secretary_are_told_of_the_scheduled_inspection(api, world) -> None:
+    case = schedule(api).json()["id"]
+    for user in ("giamdoc", "thuky"):
+        notes = api.call("GET", "/api/v1/notifications", user).json()["items"]
+        told = [n for n in notes if n["kind"] == "inspection_shared"]
+        assert len(told) == 1 and told[0]["aggregate_id"] == case, user
+        assert told[0]["link"] == f"/qms/inspections/{case}"
+    for user in ("chuyenvien", "thuky-b"):
+        assert not [n for n in api.call("GET", "/api/v1/notifications", user).json()["items"]
+                    if n["kind"] == "inspection_shared"], user

@@ -86,7 +86,7 @@ def replacement_published(t: Taking) -> None:
 # ---- effects ------------------------------------------------------------------------------------
 def published(data: dict[str, Any], applied: Applied) -> None:
     merge(data, applied)
-    data.update(published_on=vn_day(applied.at).isoformat(), published_by=applied.user_id)
+    data.update(published_on=vn_day(applied.at).isoformat(), published_at=applied.at, published_by=applied.user_id)
 
 
 def superseded(data: dict[str, Any], applied: Applied) -> None:
