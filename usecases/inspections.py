@@ -51,6 +51,31 @@ class Inspections:
                     supervisor_name=supervisor or row["agency_id"],
                     kind_label=KINDS.get(str(row["data"].get("kind")), ("", "")))
 
+    def supervised(self, actor: Actor) -> list[tuple[str, str]]:
+        """(id, name) of the agencies ``actor``'s agency supervises: those its inspectors may inspect."""
+        if Role.INSPECTOR not in actor.roles:
+            return []
+        found = (self.deps.directory.find_agency(a) for a in self.visibility.supervised_by(actor.agency_id))
+        return [(str(a["agency_id"]), str(a["name"])) for a in found if a is not None]
+
+    def choices(self, actor: Actor, case: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the inspection pages offer and how they name people, in the shape of ``uc.qms.choices``: the
+        accounts of the agency running the inspection; to a reader of the inspected agency only those the case
+        names (its team and who took its steps), never the supervising agency's documents or other cases."""
+        agency = str(case["agency_id"]) if case is not None else actor.agency_id
+        self.deps.projections.fresh()
+        with self.deps.db.transaction(write=False) as cur:
+            cur.execute("SELECT username, full_name, status FROM users WHERE agency_id=? ORDER BY full_name, username",
+                        [agency])
+            people = [{"username": u, "full_name": n, "department": None, "active": st == "active"}
+                      for u, n, st in cur.fetchall()]
+        if case is not None and agency != actor.agency_id:
+            data = case["data"]
+            named = {t["by"] for t in case["trail"]} | {data.get("team_lead")} | {
+                m for m in data.get("team", []) if isinstance(m, str)}
+            people = [p for p in people if p["username"] in named]
+        return {"people": people, "departments": [], "documents": [], "cases": []}
+
     def scores(self, actor: Actor, agency_id: str) -> list[dict[str, Any]]:
         """The concluded inspections of ``agency_id`` by any supervising agency, oldest first: date, kind, total,
         maximum and classification (derived). Read by the agency's leader and ISO secretary and by the inspectors
