@@ -12,6 +12,7 @@ from usecases.deps import Deps
 from usecases.visibility import Visibility
 
 DECLARED = ("published", "superseded")  # published, or published and later declared again
+IN_FORCE, REPLACED = DECLARED
 
 
 class Conformity:
@@ -39,13 +40,13 @@ class Conformity:
         return {"agency_id": agency_id, "year": year, "declared": first is not None,
                 "case_id": first["id"] if first else None,
                 "published_on": first["data"].get("published_on") if first else None,
-                "in_force": any(r["state"] == "published" for r in found)}
+                "in_force": any(r["state"] == IN_FORCE for r in found)}
 
     def published(self, agency_id: str) -> dict[str, Any] | None:
         """The declaration in force (the latest published), with its scope as lines, the documents it stands on and
         the earlier declarations it replaced; None when the agency has not declared."""
         every = self._declarations(agency_id)
-        current = next((r for r in every if r["state"] == "published"), None)
+        current = next((r for r in every if r["state"] == IN_FORCE), None)
         if current is None:
             return None
         ledger = self.deps.ledger
@@ -61,7 +62,7 @@ class Conformity:
                                "in_force": doc.get("in_force") is not None}
         earlier = [{"year": r["year"], "published_on": r["data"].get("published_on"),
                     "superseded_on": r["data"].get("superseded_on"), "reason": r["data"].get("change_reason")}
-                   for r in every if r["state"] == "superseded"]
+                   for r in every if r["state"] == REPLACED]
         return {"case_id": current["id"], "title": current["title"], "year": current["year"],
                 "published_on": current["data"].get("published_on"),
                 "scope": scope_lines(current["data"].get("scope")),

@@ -20,6 +20,7 @@ from api.web.qms import DONE, failure, rid, step_roles
 from api.web.score_chart import score_chart
 from ledger.errors import ConcurrencyConflict
 from ledger.qms.processes.inspections import CLASSES, INSPECTION, KINDS, SCALE_V1, SEVERITIES
+from ledger.vocabulary import Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
@@ -34,7 +35,7 @@ def listing(request: Request, user: User) -> HTMLResponse:
     rows = uc.inspections.listed(actor)
     supervised = uc.inspections.supervised(actor)
     scores = None
-    if user.roles & {"agency_leader", "iso_secretary"}:
+    if user.roles & {Role.AGENCY_LEADER, Role.ISO_SECRETARY}:
         scores = uc.inspections.scores(actor, user.agency_id)
     lang = lang_of(request)
     return render(request, "inspections.html", rows=rows, supervised=supervised, process=INSPECTION,
@@ -44,7 +45,7 @@ def listing(request: Request, user: User) -> HTMLResponse:
 
 @router.get("/qms/inspection-scores/{agency_id}", response_class=HTMLResponse)
 def scores_page(request: Request, user: User, agency_id: Annotated[str, Path(max_length=100)]) -> HTMLResponse:
-    need(user, "agency_leader", "iso_secretary", "inspector")
+    need(user, Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.INSPECTOR)
     uc, lang = ctx_of(request).uc, lang_of(request)
     try:
         scores = uc.inspections.scores(user.actor(rid(request)), agency_id)
@@ -118,7 +119,6 @@ def case_page(request: Request, user: Principal, case_id: str, status: int = 200
         values.setdefault("alert", general)
     ok = request.query_params.get("ok")
     done = INSPECTION.step(ok) if ok else None
-    inspected = uc.deps.directory.find_agency(str(case["data"].get("inspected_agency"))) or {}
     shown = {k: v for k, v in case["data"].items() if k not in OWN_RECORDS}
     return render(request, "inspection_case.html", status=status, process=INSPECTION, case=case,
                   state_label=i18n.pick(INSPECTION.states[case["state"]], lang),
@@ -126,7 +126,7 @@ def case_page(request: Request, user: Principal, case_id: str, status: int = 200
                   derived=[], trail=trail, step_forms=forms_shown,
                   diagram=uc.qms.diagram(C, case["state"], lang),
                   ok=i18n.pick(DONE, lang).format(i18n.pick(done.label, lang)) if done else None,
-                  error_scope=failed or "", inspected_name=inspected.get("name", ""),
+                  error_scope=failed or "", inspected_name=uc.accounts.agency_name(str(case["data"].get("inspected_agency"))),
                   criteria=SCALE_V1.criteria, classes=CLASSES, severities=SEVERITIES,
                   **{k: v for k, v in values.items() if k != "form"})
 
