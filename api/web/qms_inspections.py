@@ -25,7 +25,9 @@ from ledger.vocabulary import Role
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
 C = INSPECTION.collection
-OWN_RECORDS = ("scores", "findings", "finding_seq", "scored_by", "scored_at")  # shown in their own tables
+INSPECTED_LABEL = next(f.label for f in INSPECTION.opening.fields if f.name == "inspected_agency")
+OWN_RECORDS = ("scores", "findings", "finding_seq", "scored_by", "scored_at", "concluded_by",
+               "concluded_on")  # shown in the page's own section
 
 
 @router.get("/qms/inspections", response_class=HTMLResponse)
@@ -120,13 +122,17 @@ def case_page(request: Request, user: Principal, case_id: str, status: int = 200
     ok = request.query_params.get("ok")
     done = INSPECTION.step(ok) if ok else None
     shown = {k: v for k, v in case["data"].items() if k not in OWN_RECORDS}
+    inspected = uc.accounts.agency_name(str(case["data"].get("inspected_agency")))
+    rows = [(label, [qms_display.Shown(inspected)] if label == i18n.pick(INSPECTED_LABEL, lang) else items)
+            for label, items in qms_display.data_rows(INSPECTION, shown, names, lang)]
+    concluded_by = names.person(case["data"]["concluded_by"], lang).text if case["data"].get("concluded_by") else ""
     return render(request, "inspection_case.html", status=status, process=INSPECTION, case=case,
                   state_label=i18n.pick(INSPECTION.states[case["state"]], lang),
-                  data=qms_display.data_rows(INSPECTION, shown, names, lang),
+                  data=rows, concluded_by=concluded_by,
                   derived=[], trail=trail, step_forms=forms_shown,
                   diagram=uc.qms.diagram(C, case["state"], lang),
                   ok=i18n.pick(DONE, lang).format(i18n.pick(done.label, lang)) if done else None,
-                  error_scope=failed or "", inspected_name=uc.accounts.agency_name(str(case["data"].get("inspected_agency"))),
+                  error_scope=failed or "", inspected_name=inspected,
                   criteria=SCALE_V1.criteria, classes=CLASSES, severities=SEVERITIES,
                   **{k: v for k, v in values.items() if k != "form"})
 
