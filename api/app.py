@@ -17,6 +17,7 @@ from api.limits import BodyLimits
 from api.links import add_links
 from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, qms, records
 from api.routers import acknowledgements as acknowledgement_routes
+from api.routers import inspections as inspection_routes
 from api.routers import notifications as notification_routes
 from api.routers import periodic_review as periodic_review_routes
 from api.routers import province as province_routes
@@ -117,7 +118,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                   lifespan=lifespan,
                   openapi_tags=[{"name": t} for t in ("auth", "agencies", "documents", "signing", "records",
                                                        "qms", "audit", "evidence", "public", "health",
-                                                       "notifications", "webhooks")])
+                                                       "notifications", "webhooks", "inspections")])
     app.state.ctx = ctx
     app.state.mailer, app.state.webhooks = mailer, hooks
     errors.install(app)
@@ -129,7 +130,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                        routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public, qms, notification_routes, acknowledgement_routes, periodic_review_routes,
-                   webhook_routes, province_routes, review_pack_routes):
+                   webhook_routes, province_routes, review_pack_routes, inspection_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

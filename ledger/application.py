@@ -590,3 +590,12 @@ class _World:
     def case(self, case_id: str) -> dict[str, Any] | None:
         found = self._aggregate(case_id)
         return case_state(found, self.today()) if isinstance(found, Case) else None
+
+    def agency(self, agency_id: str) -> dict[str, Any] | None:
+        """An agency of the directory: its id, name and the agencies that supervise it (None: no such agency)."""
+        from ledger.directory import Agency, agency_uuid  # the directory builds on this module
+
+        found = self._aggregate(agency_uuid(agency_id))
+        if not isinstance(found, Agency):
+            return None
+        return {"agency_id": found.agency_id, "name": found.name, "supervised_by": list(found.supervised_by)}

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ledger.qms.registry import process_named
 from ledger.vocabulary import Role
 from projections.db import select_owned
 from projections.text import fold
@@ -302,6 +303,18 @@ def _case_step(notes: Notices, e: Ev) -> Touched:
     return handler(notes, e) if handler is not None else None
 
 
+# ---- QMS cases shared with another agency ---------------------------------------------------------
+def _case_shared(notes: Notices, e: Ev) -> Touched:
+    """A case opened about another agency (an inspection scheduled): its people with the shared roles are told."""
+    process = process_named(e.f["process"])
+    shared = process.shared_agency(e.f["values"])
+    if shared:
+        notes.tell(e, notes.with_roles(shared, frozenset(process.shared_roles)), f"{process.name}_shared", "case",
+                   shared, process.title(e.f["values"]), collection=process.collection,
+                   on=e.f["values"].get("planned_on"))
+    return None
+
+
 HANDLERS = {
     ("Document", "DraftCreated"): _drafted,
     ("Document", "SubmittedForReview"): _submitted,
@@ -313,4 +326,5 @@ HANDLERS = {
     ("Record", "DestructionProposed"): _destruction_proposed,
     ("Document", "AcknowledgementReminded"): _ack_reminded,
     ("Case", "StepTaken"): _case_step,
+    ("Case", "CaseOpened"): _case_shared,
 }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from usecases.accounts import Accounts
 from usecases.acknowledgements import Acknowledgements
+from usecases.conformity import Conformity
 from usecases.departments import Departments
 from usecases.deps import Deps
 from usecases.documents import Documents
@@ -13,6 +14,7 @@ from usecases.evidence import Evidence
 from usecases.feed import EventFeed
 from usecases.health import Health
 from usecases.history import Histories
+from usecases.inspections import Inspections
 from usecases.notifications import Notifications
 from usecases.periodic_review import PeriodicReviews
 from usecases.planning import Planning
@@ -54,6 +56,8 @@ class UseCases:
     planning: Planning
     province: Province
     review_packs: ReviewPacks
+    inspections: Inspections
+    conformity: Conformity
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -65,4 +69,5 @@ class UseCases:
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
                    Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
-                   Province(deps, seen), ReviewPacks(deps, Qms(deps, seen)))
+                   Province(deps, seen), ReviewPacks(deps, Qms(deps, seen)), Inspections(deps, seen),
+                   Conformity(deps, seen))

@@ -37,6 +37,8 @@ KINDS: dict[str, tuple[str, str, bool]] = {
     "review_due": ("Tài liệu đến hạn xem xét định kỳ", "A document's periodic review is due", True),
     "report_requested": ("Cuộc xem xét của lãnh đạo chờ báo cáo của phòng bạn",
                          "A management review awaits your department's report", True),
+    "inspection_shared": ("Cơ quan chủ quản đã lập lịch kiểm tra cơ quan bạn",
+                          "The supervising agency scheduled an inspection of your agency", True),
 }
 MODES = {"immediate": ("Gửi ngay", "At once"), "digest": ("Gộp vào thư cuối ngày", "In the daily digest"),
          "off": ("Không gửi thư", "No e-mail")}

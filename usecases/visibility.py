@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from ledger.document import Document
 from ledger.errors import LedgerError, NotFound
+from ledger.qms.registry import process_named
 from ledger.record import Record
 from ledger.vocabulary import Role
 from usecases.deps import Deps
@@ -81,6 +82,11 @@ class Visibility:
         Checked before a role refusal, so a 403 never confirms that another agency's resource exists.
         """
         ledger, directory = self.deps.ledger, self.deps.directory
+        if "case_id" in params:  # a case is read by its agency's people, or shared with another agency (Process)
+            case = _state_of(ledger.case, str(params["case_id"]))
+            if case is None or not (self.sees(who, case["agency_id"]) or self.shares(who, case)):
+                raise not_found(("mục", "item"))
+            return
         finders: tuple[tuple[str, What, Callable[[str], str | None]], ...] = (
             ("document_id", DOCUMENT, lambda i: _agency_of(ledger.document, i)),
             ("record_id", RECORD, lambda i: _agency_of(ledger.record, i)),
@@ -102,6 +108,33 @@ class Visibility:
                 if agency is None or not self.sees(who, agency):
                     raise not_found(what)
                 return
+
+    def reads_case(self, who: Who, case: Mapping[str, Any], roles: frozenset[str]) -> bool:
+        """Whether ``who`` reads ``case``: as any of its agency's data (``check_visible``), as one of its agency's
+        people who take the process's steps (an inspector of the supervising agency reads its inspections), or as
+        one of the agency the process shares the case with (the inspected agency's leader and ISO secretary)."""
+        process = process_named(str(case["process"]))
+        if case["agency_id"] == who.agency_id and who.roles & {r for s in process.steps for r in s.roles}:
+            return True
+        if self.shares(who, case):
+            return True
+        try:
+            self.check_visible(who, str(case["agency_id"]), roles)
+        except NotFound:
+            return False
+        return True
+
+    @staticmethod
+    def shares(who: Who, case: Mapping[str, Any]) -> bool:
+        """Whether the case's process shares it with ``who``'s agency and role (``Process.shared_with``)."""
+        process = process_named(str(case["process"]))
+        return process.shared_agency(case.get("data") or {}) == who.agency_id and bool(
+            who.roles & set(process.shared_roles))
+
+    def check_case(self, who: Who, case: Mapping[str, Any], roles: frozenset[str], what: What) -> None:
+        """404 unless ``who`` reads ``case`` (``reads_case``)."""
+        if not self.reads_case(who, case, roles):
+            raise not_found(what)
 
     def agency_of_event(self, position: int) -> str | None:
         """The agency of the event at notification ``position`` (None when there is none)."""
@@ -166,6 +199,13 @@ class Visibility:
         if found is None:
             raise not_found(AGENCY)
         return found
+
+
+def _state_of(load: Callable[[str], dict[str, Any]], aggregate_id: str) -> dict[str, Any] | None:
+    try:
+        return load(aggregate_id)
+    except LedgerError:
+        return None
 
 
 def _agency_of(load: Callable[[str], dict[str, Any]], aggregate_id: str) -> str | None:

@@ -30,6 +30,9 @@ def install(app: FastAPI) -> None:
     app.include_router(home.router)
     from api.web import qms_risks  # before the generic QMS pages: /qms/risks/heatmap is not a case
     app.include_router(qms_risks.router)
+    from api.web import qms_inspections  # an inspection is read by two agencies: before the generic QMS pages
+
+    app.include_router(qms_inspections.router)
     from api.web import qms_planning  # /qms/planning/…, /qms/departments/…: before any /qms/{collection}/{id}
 
     app.include_router(qms_planning.router)

@@ -104,7 +104,7 @@ class Case(LedgerAggregate):
 
 def _check(actor: Actor, process: Process, step: Step, state: str | None, data: Mapping[str, Any],
            values: Mapping[str, Any], reason: str, world: World, agency_id: str,
-           case_id: str = "") -> tuple[dict[str, Any], dict[str, str]]:
+           case_id: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     meta = actor.meta(*step.roles)
     checked = check_values(step.fields, values, agency_id=agency_id, world=world)
     normalise_reason(reason, step.reason)

@@ -58,6 +58,8 @@ class World(Protocol):
 
     def case(self, case_id: str) -> dict[str, Any] | None: ...
 
+    def agency(self, agency_id: str) -> dict[str, Any] | None: ...
+
 
 @dataclass(frozen=True)
 class Taking:
@@ -69,7 +71,7 @@ class Taking:
     data: Mapping[str, Any]
     values: Mapping[str, Any]
     world: World
-    case_id: str = ""  # the case's id ("" while the opening step is checked: it has none yet)
+    case_id: str | None = None  # None while the case is being opened
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,10 @@ class Process:
     title: Callable[[Mapping[str, Any]], str] = lambda data: str(data.get("title", ""))
     derive: Callable[[Mapping[str, Any], date], dict[str, Any]] = lambda data, today: {}
     department_field: str | None = "department"  # the data field naming the department the case belongs to
+    # a data field naming another agency whose people with ``shared_roles`` read the case, read-only (an
+    # inspection lives in the supervising agency and is read by the inspected one)
+    shared_with: str | None = None
+    shared_roles: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
@@ -174,6 +180,8 @@ class Process:
                 raise ValueError(f"{self.name}.{s.name}: the opening step needs a target state")
             if s.branch and s.branch[0] not in {f.name for f in s.fields}:
                 raise ValueError(f"{self.name}.{s.name}: branch field {s.branch[0]!r} is not a field of the step")
+        if self.shared_with is not None and self.shared_with not in {f.name for f in openers[0].fields}:
+            raise ValueError(f"{self.name}: shared_with {self.shared_with!r} is not a field of the opening step")
         for k in self.key:
             if k not in {f.name for f in openers[0].fields}:
                 raise ValueError(f"{self.name}: key field {k!r} is not a field of the opening step")
@@ -184,6 +192,11 @@ class Process:
 
     def step(self, name: str) -> Step | None:
         return next((s for s in self.steps if s.name == name), None)
+
+    def shared_agency(self, data: Mapping[str, Any]) -> str | None:
+        """The other agency that reads a case of this process (``shared_with``), or None."""
+        value = data.get(self.shared_with) if self.shared_with else None
+        return str(value) if value else None
 
     def available(self, state: str | None) -> list[Step]:
         """The steps that may start from ``state`` (whoever takes them)."""

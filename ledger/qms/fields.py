@@ -10,6 +10,7 @@ from typing import Any
 from ledger import validation as v
 from ledger.errors import InvalidInput
 from ledger.qms.declaration import Field, World
+from ledger.qms.registry import process_named
 from ledger.vocabulary import AccountStatus
 
 
@@ -160,10 +161,17 @@ def _department(f: Field, value: Any, agency_id: str, world: World) -> str:
 def _ref(f: Field, value: Any, agency_id: str, world: World) -> str:
     case_id = v.text(value, f.name, max_len=100)
     case = world.case(case_id)
-    if case is None or case.get("agency_id") != agency_id or (f.process and case.get("process") != f.process):
+    if case is None or not _linkable(case, agency_id) or (f.process and case.get("process") != f.process):
         raise InvalidInput(f"Không tìm thấy «{f.label[0]}» được liên kết trong cơ quan.",
                            f"No such linked '{f.label[1]}' in this agency.", field=f.name)
     return str(case["id"])
+
+
+def _linkable(case: Mapping[str, Any], agency_id: str) -> bool:
+    """A case of the agency, or one its process shares with the agency (an inspection of it)."""
+    if case.get("agency_id") == agency_id:
+        return True
+    return process_named(str(case.get("process"))).shared_agency(case.get("data") or {}) == agency_id
 
 
 def normalise_reason(value: Any, required: bool) -> str:

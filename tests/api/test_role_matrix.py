@@ -31,7 +31,18 @@ from projections.db import Database
 from projections.runner import Projector
 from signing import PadesLevel, SigningConfig, build_signing_service
 from signing.testing import PASSPHRASE, LoopbackPki, served_pki
-from tests.api.conftest import OTHER, OWN, PASSWORD, PEOPLE, ROLE_USER, SUPERVISOR, Api, build_world, make_api, pdf_bytes
+from tests.api.conftest import (
+    OTHER,
+    OWN,
+    PASSWORD,
+    PEOPLE,
+    ROLE_USER,
+    SUPERVISOR,
+    Api,
+    build_world,
+    make_api,
+    pdf_bytes,
+)
 from tests.conftest import BACKEND, Clock
 from tests.qms.review_setup import frozen_review
 
@@ -65,12 +76,12 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, notifications, periodic_review, province, public, qms, records, review_pack,
-                             signing, webhooks)
+                             health, inspections, notifications, periodic_review, province, public, qms, records,
+                             review_pack, signing, webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms, province, review_pack)
+                                      webhooks, qms, province, review_pack, inspections)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -505,6 +516,11 @@ CASES: dict[tuple[str, str], Case] = {
         200, lambda w, a, u: {"agency_id": a}, lambda w, v: {"params": {"year": 2026}}),
     ("GET", f"{V1}/agencies/{{agency_id}}/reports/qms-status.pdf"): Case(
         200, lambda w, a, u: {"agency_id": a}, lambda w, v: {"params": {"year": 2026}}),
+    # inspections and the declaration of conformity, as each side reads them
+    ("GET", f"{V1}/inspections"): Case(200),
+    ("GET", f"{V1}/agencies/{{agency_id}}/inspection-scores"): Case(200, lambda w, a, u: {"agency_id": a}),
+    ("GET", f"{V1}/agencies/{{agency_id}}/conformity"): Case(200, lambda w, a, u: {"agency_id": a},
+                                                             lambda w, v: {"params": {"year": 2026}}),
 }
 
 

@@ -148,7 +148,7 @@ def test_the_public_page_serves_each_document_in_force_with_its_vietnamese_title
         text = _text(r.content, tmp_path, code)
         assert _flat(state["title"]) in _flat(text) and "?" not in text, f"{code}:\n{text[:400]}"
         shown += 1
-    assert shown == 9
+    assert shown == 13  # 9, and the decisions and declarations of conformity of 2025 and 2026
 
 
 def _in_force_on(state: dict[str, Any], day: date) -> int | None:
@@ -255,11 +255,31 @@ def test_the_demo_has_a_risk_register_per_department_and_a_closed_and_an_open_no
     assessed = [data["assessments"] for _, _, _, data in risks if data.get("assessments")]
     assert len(assessed) >= 5 and all(a["matrix"] in ("R1", "O1") for each in assessed for a in each)
     assert {state for _, _, state, _ in risks} >= {"identified", "assessed", "treated", "monitored"}
-    ncs = {data["year"]: (state, data) for p, _, state, data in cases if p == "nonconformity"}
+    ncs = {data["year"]: (state, data) for p, _, state, data in cases
+           if p == "nonconformity" and data["source"] != "inspection"}  # that one: isoledger/demo_inspections.py
     assert ncs[2025][0] == "closed" and ncs[2025][1]["checks"][-1]["result"] == "effective"
     assert ncs[2026][0] == "planned" and [a["status"] for a in ncs[2026][1]["actions"]] == ["done", "open"]
     for _, _, _, data in cases:
         assert unicodedata.is_normalized("NFC", data["title"]) and data["title"].strip()
+
+
+def test_the_demo_has_an_inspection_scored_in_2025_one_scheduled_and_a_re_declaration_of_conformity(demo) -> None:
+    services, _, client = demo
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT id, agency_id, year, state, data FROM cases WHERE process IN ('inspection', "
+                    "'nonconformity', 'conformity_declaration') ORDER BY process, year, id")
+        rows = [(i, a, y, st, json.loads(d)) for i, a, y, st, d in cur.fetchall()]
+    inspections = {y: (i, a, st, d) for i, a, y, st, d in rows if "inspected_agency" in d}
+    case, agency, state, data = inspections[2025]
+    assert agency == "chi-cuc-tdc-tra-vinh" and state == "closed" and data["inspected_agency"] == "so-khcn-tra-vinh"
+    assert sum(data["scores"].values()) == 85 and len(data["findings"]) == 1
+    assert inspections[2026][2] == "scheduled" and inspections[2026][3]["planned_on"] == "2026-12-15"
+    [nc] = [d for _, a, _, _, d in rows if d.get("source") == "inspection"]
+    assert nc["ref"] == case
+    declarations = {y: st for _, _, y, st, d in rows if "scope" in d and "inspected_agency" not in d}
+    assert declarations == {2025: "superseded", 2026: "published"}
+    page = client.get("/cong-khai/so-khcn-tra-vinh").text
+    assert "Công bố sử dụng dấu định lượng trên nhãn hàng đóng gói sẵn" in page and "data-conformity" in page
 
 
 def test_the_demo_has_the_2026_context_complete_and_waiting_on_the_leader(demo) -> None:

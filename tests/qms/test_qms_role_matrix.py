@@ -66,11 +66,17 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("internal_audit", "line_id"): "L1",  # the checklist line its detour adds
     ("internal_audit", "result"): "minor_nc",  # a line a finding may be raised from
     ("internal_audit", "finding_id"): "F1",  # the finding its detour raises
-    ("management_review", "chair"): lambda walks, agency: walks.holder(agency, ("agency_leader",)),  # signs
+    ("management_review", "chair"): lambda walks, agency, ctx: walks.holder(agency, ("agency_leader",)),  # signs
     ("management_review", "action_id"): "A1",  # the decision its detour adds
     ("management_review", "pack_sha256"): "0" * 64,  # the walk freezes through the ledger (the API computes it)
     ("management_review", "pack_position"): 1,
     ("improvement", "routine"): True,  # a routine proposal: its department's leader handles it too
+    # an inspection is of an agency the inspector's agency supervises, concluded by its team lead; a callable
+    # sample is called with (walks, agency, ctx)
+    ("inspection", "inspected_agency"): lambda walks, agency, ctx: walks.supervised(agency),
+    ("inspection", "team_lead"): lambda walks, agency, ctx: walks.holder(agency, ("inspector",)),
+    ("conformity_declaration", "supersedes"): None,  # a first declaration (a re-declaration names a published one)
+    ("conformity_declaration", "superseded_by"): lambda walks, agency, ctx: walks.redeclaration(agency, ctx),
 }
 
 # process -> {"leaving STATE": self-loop steps taken before any step leaves STATE,
@@ -89,6 +95,7 @@ DETOURS: dict[str, dict[str, tuple[str, ...]]] = {
     "management_review": {"leaving draft": ("ask",),  # a department asked: the one whose leader then reports
                           "before complete_action": ("actions",), "before cancel_action": ("actions",)},
     "improvement_programme": {"leaving draft": ("plan",)},  # submitted with a plan line
+    "inspection": {"before record": ("score",)},  # results are recorded once scored
 }
 
 # (process, step) -> the day the test clock is moved to (when it is later than today) before the step
@@ -174,7 +181,7 @@ class Walks:
             for user, (_, held, home) in self.people.items():
                 if home == agency and role in held and user not in ("kiemtra",):
                     return user
-        role = next(r for r in roles if r not in ("admin", "inspector"))
+        role = next((r for r in roles if r not in ("admin", "inspector")), roles[0])  # an inspector who inspects
         user = f"{role.replace('_', '-')}-{agency}"
         self.w.api.ctx.directory.create_account(ADMIN, username=user, agency_id=agency, full_name="Người Đi Bước",
                                                 roles=[role])
@@ -221,6 +228,25 @@ class Walks:
             self.cases[agency] = self.walk(target, agency, (), signer=self.holder(agency, ("agency_leader",)))
         return self.cases[agency]
 
+    def supervised(self, agency: str) -> str:
+        """An agency ``agency`` supervises (its inspectors schedule inspections of it), made once."""
+        inspected = f"duoc-kiem-tra-{agency}"
+        if self.w.api.ctx.directory.find_agency(inspected) is None:
+            self.w.api.ctx.directory.create_agency(ADMIN, agency_id=inspected, name="UBND xã Được Kiểm Tra",
+                                                   supervised_by=[agency])
+        return inspected
+
+    def redeclaration(self, agency: str, ctx: dict[str, Any]) -> str:
+        """A published re-declaration of conformity replacing the walk's case (on the walk's signed document)."""
+        secretary, leader = self.actor(self.holder(agency, ("iso_secretary",))), self.actor(ctx["signer"])
+        doc = ctx["document"]
+        new = self.ledger.open_case(secretary, "conformity_declaration", values={
+            "year": self.ledger.today().year, "scope": "Quy trình cấp phép\nQuy trình thẩm định", "decision": doc,
+            "document": doc, "supersedes": ctx["case_id"], "change_reason": "Phạm vi mở rộng thêm một TTHC."})
+        self.ledger.take_step(secretary, new, "submit", values={"decision": doc, "document": doc})
+        self.ledger.take_step(leader, new, "publish", values={})
+        return str(new)
+
     # ---- sample values ----------------------------------------------------------------------------
     def case_of(self, name: str, agency: str, year: int) -> str:
         """A case of the process ``name`` the agency opened for ``year`` (a ``ref`` field naming that process
@@ -257,8 +283,8 @@ class Walks:
     def value(self, process: Process, f: Field, agency: str, ctx: dict[str, Any]) -> Any:
         if (process.name, f.name) in SAMPLES:
             sample = SAMPLES[(process.name, f.name)]
-            if callable(sample):  # a value that depends on the agency walked (its leader...)
-                return sample(self, agency)
+            if callable(sample):
+                return sample(self, agency, ctx)
             return next(sample) if isinstance(sample, Iterator) else sample
         if (process.name, f.name) in SAMPLERS:
             return SAMPLERS[(process.name, f.name)](self, agency, ctx)

@@ -21,7 +21,8 @@ SOURCES = {"audit_finding": ("Phát hiện đánh giá nội bộ", "Audit findi
            "complaint": ("Phản ánh, khiếu nại", "Complaint"),
            "management_review": ("Xem xét của lãnh đạo", "Management review"),
            "missed_objective": ("Mục tiêu không đạt", "Missed objective"),
-           "direct": ("Phát hiện trực tiếp", "Raised directly")}
+           "direct": ("Phát hiện trực tiếp", "Raised directly"),
+           "inspection": ("Phát hiện khi kiểm tra của cơ quan chủ quản", "Inspection by the supervising agency")}
 METHODS = {"five_whys": ("5 Tại sao", "Five whys"), "fishbone": ("Biểu đồ xương cá (Ishikawa)", "Fishbone (Ishikawa)"),
            "brainstorming": ("Động não", "Brainstorming"), "process_review": ("Xem xét quá trình", "Process review"),
            "other": ("Phương pháp khác", "Other")}
