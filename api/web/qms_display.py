@@ -96,12 +96,67 @@ def plain(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+# What a step's effect records beside the declared fields (lists of items, stamps), as a reader names it.
+RECORDED = {"issues": ("Các vấn đề", "Issues"), "parties": ("Các bên quan tâm", "Interested parties"),
+            "measurements": ("Số liệu đo", "Measurements"), "assessments": ("Các lần đánh giá", "Assessments"),
+            "actions": ("Hành động", "Actions"), "treatments": ("Các quyết định xử lý", "Treatments"),
+            "revisions": ("Các phiên bản trước", "Earlier revisions"), "revision": ("Phiên bản", "Revision"),
+            "proposal": ("Đề nghị điều chỉnh", "Proposed change"),
+            "approved_snapshot": ("Bản đã được phê duyệt", "As approved"), "origin": ("Nguồn", "Origin"),
+            "by": ("Người ghi", "Recorded by"), "at": ("Lúc", "At"), "approved_at": ("Phê duyệt lúc", "Approved at"),
+            "allocated_at": ("Giao lúc", "Allocated at"), "registered_at": ("Đăng ký lúc", "Registered at"),
+            "closed_on": ("Ngày kết thúc", "Closed on"), "score": ("Điểm", "Score"), "level": ("Mức", "Level"),
+            "matrix": ("Ma trận", "Matrix"), "stage": ("Giai đoạn", "Stage"), "status": ("Tình trạng", "Status"),
+            "approved_by": ("Người phê duyệt", "Approved by"), "replaced_by": ("Người sửa", "Revised by"),
+            "replaced_at": ("Sửa lúc", "Revised at"), "reassess_on": ("Ngày đánh giá lại", "Reassess on")}
+WORDS = {"internal": ("bên trong", "internal"), "external": ("bên ngoài", "external"),
+         "inherent": ("ban đầu", "inherent"), "residual": ("còn lại", "residual"), "open": ("đang mở", "open"),
+         "done": ("đã xong", "done"), "cancelled": ("đã huỷ", "cancelled")}
+HIDDEN = ("seq", "role")  # bookkeeping of the effects, not for the reader
+
+
+def item_text(declared: dict[str, Field], item: dict[str, Any], names: Names, lang: str) -> str:
+    """One recorded item (an issue, a measurement...) as a sentence: its number, each part by its label, who."""
+    parts = []
+    for key, value in item.items():
+        if key in HIDDEN or key.endswith("_seq") or key == "id" or value in (None, "", []):
+            continue
+        f = declared.get(key)
+        if key in ("by", "approved_by", "replaced_by"):
+            text = names.person(value, lang).text
+        elif f is not None:
+            text = ", ".join(x.text for x in shown(f, value, names, lang))
+        elif isinstance(value, str) and value in WORDS:
+            text = i18n.pick(WORDS[value], lang)
+        else:
+            text = plain(value, lang)
+        label = i18n.pick(f.label, lang) if f is not None else i18n.pick(RECORDED.get(key, (key, key)), lang)
+        parts.append(f"{label}: {text}")
+    head = f"{item['id']} — " if item.get("id") else ""
+    return head + "; ".join(parts)
+
+
+def recorded(declared: dict[str, Field], value: Any, names: Names, lang: str) -> list[Shown]:
+    """A value an effect recorded: a list of items one line each, an item as a sentence, else as text."""
+    if isinstance(value, list) and all(isinstance(x, dict) for x in value):
+        return [Shown(item_text(declared, x, names, lang)) for x in value]
+    if isinstance(value, dict) and not any(isinstance(v, list) for v in value.values()):
+        return [Shown(item_text(declared, value, names, lang))]
+    if isinstance(value, dict):  # a snapshot of lists: each list under its name
+        return [Shown(f"{i18n.pick(RECORDED.get(k, (k, k)), lang)}: {item_text(declared, x, names, lang)}")
+                for k, v in value.items() if isinstance(v, list) for x in v if isinstance(x, dict)]
+    return shown(None, value, names, lang)
+
+
 def data_rows(process: Process, data: dict[str, Any], names: Names, lang: str) -> list[tuple[str, list[Shown]]]:
-    """The case's data as (label, values) rows: the declared fields in step order, then anything else."""
+    """The case's data as (label, values) rows: the declared fields in step order, then what the steps' effects
+    recorded (named for a reader; their counters left out)."""
     declared = process_fields(process)
     rows = [(i18n.pick(f.label, lang), shown(f, data[name], names, lang))
             for name, f in declared.items() if name in data and data[name] not in (None, "", [])]
-    rows += [(name, shown(None, value, names, lang)) for name, value in data.items() if name not in declared]
+    rows += [(i18n.pick(RECORDED.get(name, (name, name)), lang), recorded(declared, value, names, lang))
+             for name, value in data.items()
+             if name not in declared and not name.endswith("_seq") and value not in (None, "", [])]
     return rows
 
 
