@@ -123,7 +123,8 @@ def test_the_planning_year_through_the_pages(browser: Any, server: tuple[str, Si
     site = server[1]
     docs = {"context": formal_document(site, f"BC-{YEAR}", f"Bối cảnh của tổ chức năm {YEAR}", "context_analysis"),
             "policy": formal_document(site, f"CSCL-{YEAR}", f"Chính sách chất lượng năm {YEAR}", "quality_policy"),
-            "objectives": formal_document(site, f"MTCL-{YEAR}", f"Mục tiêu chất lượng năm {YEAR}", "quality_objectives")}
+            "objectives": formal_document(site, f"MTCL-{YEAR}", f"Mục tiêu chất lượng năm {YEAR}",
+                                          "quality_objectives")}
     context_title, policy_title = f"Bối cảnh của tổ chức năm {YEAR}", f"Chính sách chất lượng năm {YEAR}"
     mt1, mt2 = "MT-01 — Giải quyết đúng hạn hồ sơ TTHC", "MT-02 — Nghiệm thu đúng hạn nhiệm vụ KH&CN"
 
