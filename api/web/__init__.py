@@ -33,6 +33,9 @@ def install(app: FastAPI) -> None:
     from api.web import qms_planning  # /qms/planning/…, /qms/departments/…: before any /qms/{collection}/{id}
 
     app.include_router(qms_planning.router)
+    from api.web import qms_history
+
+    app.include_router(qms_history.router)
     app.include_router(documents.router)
     app.include_router(audit.router)
     app.include_router(records.router)
