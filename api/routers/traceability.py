@@ -12,7 +12,7 @@ from api.deps import Ctx, RequestId, allow
 from api.errors import responses
 from api.security import Principal
 
-router = APIRouter(prefix="/api/v1", tags=["qms"])
+router = APIRouter(prefix="/api/v1", tags=["traceability"])
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
 
 

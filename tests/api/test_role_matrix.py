@@ -62,11 +62,12 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, notifications, periodic_review, public, qms, records, signing, webhooks)
+                             health, notifications, periodic_review, public, qms, records, signing, traceability,
+                             webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms)
+                                      webhooks, qms, traceability)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -458,6 +459,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/notifications/preferences"): Case(200),
     ("PUT", f"{V1}/notifications/preferences"): Case(
         200, request=body(lambda w: {"kind": "reviewed", "mode": "digest"})),
+    # QMS traceability (a clause: nothing needs to exist first)
+    ("GET", f"{V1}/agencies/{{agency_id}}/traceability"): Case(200, lambda w, a, u: {"agency_id": a},
+                                                               lambda w, v: {"params": {"clause": "9.2"}}),
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),
