@@ -3,6 +3,7 @@ department, departments by name, documents and linked cases as links, dates dd/m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,9 @@ from api.web import i18n
 from api.web.core import vndate, vntime
 from api.web.qms_forms import person_text, process_fields
 from ledger.qms.declaration import Field, Process
+from ledger.qms.measures import STATUSES, period_label
+
+PERIOD = re.compile(r"^(Q[1-4]|H[12]|M(0[1-9]|1[0-2])|Y)$")  # a measurement period's code
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,52 @@ def data_rows(process: Process, data: dict[str, Any], names: Names, lang: str) -
     return rows
 
 
-def derived_rows(derived: dict[str, Any], lang: str) -> list[tuple[str, str]]:
-    """The derived status (computed from the data, never typed in): each (name, value) as text."""
-    return [(str(k), plain(v, lang)) for k, v in derived.items()]
+# The derived status's names and words, as a reader says them (a name not listed here is shown as it is).
+DERIVED = {"status": ("Tình trạng", "Status"), "series": ("Số liệu theo kỳ", "Measured per period"),
+           "latest": ("Số liệu mới nhất", "Latest measurement"),
+           "expected": ("Mức cần đạt đến kỳ này", "Expected by now"),
+           "late": ("Kỳ chưa có số liệu", "Periods not measured"), "level": ("Mức rủi ro", "Level"),
+           "score": ("Điểm", "Score"), "matrix": ("Ma trận", "Matrix"),
+           "inherent_level": ("Mức ban đầu", "Inherent level"),
+           "residual_level": ("Mức còn lại", "Residual level"), "open_actions": ("Hành động đang mở", "Open actions"),
+           "done_actions": ("Hành động đã xong", "Actions done"),
+           "cancelled_actions": ("Hành động đã huỷ", "Actions cancelled"),
+           "overdue_actions": ("Hành động quá hạn", "Overdue actions"),
+           "reassessment_due": ("Đến hạn đánh giá lại", "Reassessment due"),
+           "last_check": ("Kết quả kiểm tra hiệu lực gần nhất", "Latest effectiveness check"),
+           "effectiveness_due": ("Đến hạn kiểm tra hiệu lực", "Effectiveness check due"),
+           "round": ("Vòng khắc phục", "Round"), "issues": ("Số vấn đề", "Issues"),
+           "parties": ("Số bên quan tâm", "Interested parties"), "by_quadrant": ("Theo nhóm SWOT", "By SWOT quadrant"),
+           "internal": ("Vấn đề bên trong", "Internal issues"), "external": ("Vấn đề bên ngoài", "External issues")}
+DERIVED_WORDS = {**STATUSES, "low": ("Thấp", "Low"), "medium": ("Trung bình", "Medium"), "high": ("Cao", "High"),
+                 "critical": ("Nghiêm trọng", "Critical"), "effective": ("Có hiệu lực", "Effective"),
+                 "ineffective": ("Không có hiệu lực", "Ineffective"), "strength": ("Điểm mạnh", "Strengths"),
+                 "weakness": ("Điểm yếu", "Weaknesses"), "opportunity": ("Cơ hội", "Opportunities"),
+                 "threat": ("Thách thức", "Threats")}
+
+
+def derived_text(value: Any, lang: str) -> str:
+    """A derived value in words: codes by their label, yes/no, a period by its name, nothing as a dash."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return i18n.pick(("Có", "Yes") if value else ("Không", "No"), lang)
+    if isinstance(value, str):
+        if value in DERIVED_WORDS:
+            return i18n.pick(DERIVED_WORDS[value], lang)
+        return i18n.pick(period_label(value), lang) if PERIOD.match(value) else value
+    if isinstance(value, int | float):
+        return f"{value:g}".replace(".", ",") if lang == "vi" else f"{value:g}"
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[0], str) and PERIOD.match(value[0]):
+        return f"{derived_text(value[0], lang)}: {derived_text(value[1], lang)}"
+    if isinstance(value, list | tuple):
+        return "; ".join(derived_text(v, lang) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{derived_text(k, lang)}: {derived_text(v, lang)}" for k, v in value.items())
+    return plain(value, lang)
+
+
+def derived_rows(derived: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
+    """The derived status (computed from the data, never typed in): each (name, label, value in words)."""
+    return [(str(k), i18n.pick(DERIVED.get(str(k), (str(k), str(k))), lang), derived_text(v, lang))
+            for k, v in derived.items()]

@@ -279,3 +279,26 @@ def test_the_planning_year_through_the_pages(browser: Any, server: tuple[str, Si
             done(page, "Thêm hành động")
             assert page.locator("[data-state=treated]").is_visible()
             assert page.locator("[data-derived=open_actions]").inner_text() == "1"
+
+    with person(browser, server, "thuky") as s:
+        with s.step("year-objective-as-it-stood") as page:
+            go_to_case(s, "objectives", mt1)
+            page.get_by_role("link", name="Xem mục như đã đứng tại một ngày").click()
+            page.wait_for_load_state("domcontentloaded")
+            assert page.locator("[data-state=registered]").is_visible()
+            page.locator("ol.timeline li").nth(0).get_by_role("link", name="Mục ngay sau bước này").click()
+            page.wait_for_load_state("domcontentloaded")
+            assert page.locator("[data-state=draft]").is_visible()  # as drafted, before any approval
+            assert page.locator("ol.timeline li").count() == 1
+            assert page.get_by_text("Như mục đã đứng lúc").is_visible()
+        with s.step("year-traceability-of-the-objective") as page:
+            go_to_case(s, "objectives", mt1)
+            page.get_by_role("link", name="Các mục liên kết").click()
+            page.wait_for_load_state("domcontentloaded")
+            table = page.locator("table[data-trace]")
+            assert table.locator("tr[data-direction=start]").count() == 1
+            assert table.locator("tr[data-direction=up]", has_text=policy_title).count() == 1
+            assert table.locator("tr[data-direction=down]", has_text="Quá tải hồ sơ cuối năm").count() == 1
+            assert table.locator("tr", has_text=mt2).count() == 0  # a sibling under the policy is not linked to it
+            assert table.get_by_text("Điều động 2 cán bộ hỗ trợ bộ phận một cửa", exact=False).is_visible()
+
