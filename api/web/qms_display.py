@@ -146,9 +146,11 @@ def recorded(declared: dict[str, Field], value: Any, names: Names, lang: str) ->
         return [Shown(item_text(declared, x, names, lang)) for x in value]
     if isinstance(value, dict) and not any(isinstance(v, list) for v in value.values()):
         return [Shown(item_text(declared, value, names, lang))]
-    if isinstance(value, dict):  # a snapshot of lists: each list under its name
+    if isinstance(value, dict):  # a snapshot of lists: each list under its name, then who took it and when
+        scalars = {k: v for k, v in value.items() if not isinstance(v, list | dict)}
         return [Shown(f"{i18n.pick(RECORDED.get(k, (k, k)), lang)}: {item_text(declared, x, names, lang)}")
-                for k, v in value.items() if isinstance(v, list) for x in v if isinstance(x, dict)]
+                for k, v in value.items() if isinstance(v, list) for x in v if isinstance(x, dict)] + \
+            ([Shown(item_text(declared, scalars, names, lang))] if scalars else [])
     return shown(None, value, names, lang)
 
 

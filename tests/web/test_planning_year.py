@@ -183,6 +183,8 @@ def test_the_planning_year_through_the_pages(browser: Any, server: tuple[str, Si
             submit(page, "Phê duyệt", exact=True)
             done(page, "Phê duyệt")
             assert page.locator("[data-state=approved]").is_visible()
+            approved = page.locator("dt", has_text="Bản đã được phê duyệt").locator("xpath=following-sibling::dd[1]")
+            assert "Thách thức (T)" in approved.inner_text() and "Nguyễn Văn Ánh" in approved.inner_text()
         with s.step("year-leader-approves-and-publishes-the-policy") as page:
             go_to_case(s, "policies", policy_title)
             submit(page, "Phê duyệt", exact=True)
