@@ -24,6 +24,7 @@ import pytest
 from ledger.actors import Actor
 from signing.testing import sample_pdf
 from tests.web.conftest import OWN, PASSWORD, Site, build_site, make_p12
+from tests.web.test_accessibility import axe_js, check  # noqa: F401
 from tests.web.test_browser import CHROMIUM, chromium, person, served, submit
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
@@ -303,4 +304,20 @@ def test_the_planning_year_through_the_pages(browser: Any, server: tuple[str, Si
             assert table.locator("tr[data-direction=down]", has_text="Quá tải hồ sơ cuối năm").count() == 1
             assert table.locator("tr", has_text=mt2).count() == 0  # a sibling under the policy is not linked to it
             assert table.get_by_text("Điều động 2 cán bộ hỗ trợ bộ phận một cửa", exact=False).is_visible()
+
+
+def test_the_history_and_traceability_pages_pass_axe_in_both_languages(browser: Any, server: tuple[str, Site],
+                                                                        axe_js: str) -> None:  # noqa: F811
+    site = server[1]
+    case = site.ctx.ledger.open_case(site.actor("thuky"), "quality_policy",
+                                     values={"year": YEAR + 1, "statement": "Chất lượng phục vụ là trên hết."})
+    site.ctx.after_command()
+    with person(browser, server, "thuky") as s:
+        for path in (f"/qms/policies/{case}/history", f"/qms/policies/{case}/history?day=01/01/{YEAR}",
+                     "/qms/traceability", "/qms/traceability?clause=5.2", f"/qms/traceability?case={case}"):
+            check(s, axe_js, path, "planning" + path.replace("/", "_").replace("?", "_"))
+        check(s, axe_js, "/qms/traceability?clause=chín", "planning-traceability-refused", refused=True)
+        s.go("/lang/en?next=/qms")
+        for path in (f"/qms/policies/{case}/history", "/qms/traceability?clause=5"):
+            check(s, axe_js, path, "planning-en" + path.replace("/", "_").replace("?", "_"))
 
