@@ -15,14 +15,26 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from projections import acknowledgements, calendar, cases, directory, merkle, outbox, periodic_review, search, views
+from projections import (
+    acknowledgements,
+    calendar,
+    case_links,
+    cases,
+    directory,
+    merkle,
+    outbox,
+    periodic_review,
+    search,
+    views,
+)
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
 # The outbox decides after the people are known.
-VIEW_MODULES: list[Any] = [views, directory, merkle, cases, acknowledgements, periodic_review, calendar, outbox]
+VIEW_MODULES: list[Any] = [views, directory, merkle, cases, case_links, acknowledgements, periodic_review, calendar,
+                           outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with

@@ -25,6 +25,7 @@ from usecases.registers import Registers
 from usecases.reminders import Reminders
 from usecases.review_pack import ReviewPacks
 from usecases.signing import Signing
+from usecases.traceability import Traceability
 from usecases.verification import Verification
 from usecases.visibility import Visibility
 from usecases.webhooks import Webhooks
@@ -58,6 +59,7 @@ class UseCases:
     review_packs: ReviewPacks
     inspections: Inspections
     conformity: Conformity
+    traceability: Traceability
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -70,4 +72,4 @@ class UseCases:
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
                    Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
                    Province(deps, seen), ReviewPacks(deps, Qms(deps, seen)), Inspections(deps, seen),
-                   Conformity(deps, seen))
+                   Conformity(deps, seen), Traceability(deps, seen))

@@ -36,6 +36,10 @@ def install(app: FastAPI) -> None:
     from api.web import qms_planning  # /qms/planning/…, /qms/departments/…: before any /qms/{collection}/{id}
 
     app.include_router(qms_planning.router)
+    from api.web import qms_history, qms_traceability
+
+    app.include_router(qms_history.router)
+    app.include_router(qms_traceability.router)  # /qms/traceability: before /qms/{collection}
     app.include_router(documents.router)
     app.include_router(audit.router)
     app.include_router(records.router)

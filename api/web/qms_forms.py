@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 from api.web import forms, i18n
 from ledger.errors import InvalidInput
 from ledger.qms.declaration import FIELD_KINDS, Field, Process, Step
+from ledger.qms.measures import period_label, periods
 
 EXTERNAL = "__external__"  # the person select's option for someone outside the agency
 WIDGETS = {"text": "text", "long_text": "textarea", "integer": "number", "number": "number", "year": "number",
@@ -77,7 +78,11 @@ def inputs(step: Step, choices: dict[str, Any], data: dict[str, Any], lang: str)
             hint = i18n.pick(forms.DATE_HINT, lang)
         elif f.kind == "person" and isinstance(value, dict):
             value = EXTERNAL
-        out.append(Input(f.name, widget, i18n.pick(f.label, lang), f.required, options(f, choices, lang), value,
+        offered = options(f, choices, lang)
+        if f.name == "period" and periods(str(data.get("frequency", ""))):  # the periods of the case's frequency
+            widget, value = "select", None
+            offered = [(p, i18n.pick(period_label(p), lang)) for p in periods(str(data["frequency"]))]
+        out.append(Input(f.name, widget, i18n.pick(f.label, lang), f.required, offered, value,
                          external=f.external, hint=hint))
     return out
 

@@ -45,6 +45,9 @@ def department_page(request: Request, user: User, department_id: Annotated[str, 
         o["measured"] = [dict(m, period_label=period_label(str(m["period"])))
                          for m in o["data"].get("measurements", [])]
     small = Markup(charts.department_chart(objectives, page["department"]["name"], lang))  # noqa: S704
+    people = {p["username"]: p["full_name"] for p in
+              ctx.uc.qms.choices(user.actor(request_id(request)), page["department"]["agency_id"])["people"]}
     return render(request, "qms_planning_department.html", page=page, small=small, statuses=STATUSES,
+                  person=lambda username: people.get(str(username), username) if username else "—",
                   directions=DIRECTIONS, frequencies=FREQUENCIES, day=day or "",
                   num=lambda v: charts.number(float(v), lang) if isinstance(v, int | float) else v)

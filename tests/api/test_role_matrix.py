@@ -77,11 +77,11 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
                              health, inspections, notifications, periodic_review, province, public, qms, records,
-                             review_pack, signing, webhooks)
+                             review_pack, signing, traceability, webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms, province, review_pack, inspections)
+                                      webhooks, qms, province, review_pack, inspections, traceability)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -493,6 +493,9 @@ CASES: dict[tuple[str, str], Case] = {
     # a management review's frozen input pack
     ("GET", f"{V1}/management-reviews/{{case_id}}/input-pack"): Case(
         200, lambda w, a, u: {"case_id": frozen_review(w, a, SECRETARY[a], LEADER[a])}),
+    # QMS traceability (a clause: nothing needs to exist first)
+    ("GET", f"{V1}/agencies/{{agency_id}}/traceability"): Case(200, lambda w, a, u: {"agency_id": a},
+                                                               lambda w, v: {"params": {"clause": "9.2"}}),
     # audit
     ("GET", f"{V1}/events"): Case(200),
     ("GET", f"{V1}/audit/verify"): Case(200),

@@ -145,7 +145,7 @@ def test_the_department_page_draws_its_objectives_and_shows_who_measured_what(ap
     assert [g.get("data-id") for g in small.iter(f"{SVG}g") if g.get("class") == "objective"] == [
         ids["MT-01"], ids["MT-02"]]
     assert [(p, v) for p, v, _ in _points(svgs[1])] == [("Q1", 96.4)]
-    assert "chuyenvien" in page.text and "Báo cáo quý I.pdf" in page.text
+    assert "Huỳnh Thị Ngọc Ánh" in page.text and "Báo cáo quý I.pdf" in page.text  # who, by name
     evidence = re.search(r'href="(/api/v1/objectives/[^"]+/files/[0-9a-f]{64})"', page.text)
     assert evidence and client.get(evidence.group(1)).content == b"%PDF-1.4\nquy I\n%%EOF\n"
     assert _signed_in(api, "thuky-b").get(f"/qms/departments/{year.planning}").status_code == 404
