@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from projections import acknowledgements, cases, directory, merkle, outbox, periodic_review, search, views
+from projections import tthc
 from projections.db import Database
 from projections.views import Ev
 
 # Each view module offers SCHEMA (DDL), TABLES (rebuildable tables) and either apply_page(cursor, events)
 # or apply(execute, event).
 # The outbox decides after the people are known.
-VIEW_MODULES: list[Any] = [views, directory, merkle, cases, acknowledgements, periodic_review, outbox]
+VIEW_MODULES: list[Any] = [views, directory, merkle, cases, acknowledgements, periodic_review, tthc, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with

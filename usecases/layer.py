@@ -21,6 +21,7 @@ from usecases.records import Records
 from usecases.registers import Registers
 from usecases.reminders import Reminders
 from usecases.signing import Signing
+from usecases.tthc import Procedures
 from usecases.verification import Verification
 from usecases.visibility import Visibility
 from usecases.webhooks import Webhooks
@@ -50,6 +51,7 @@ class UseCases:
     webhooks: Webhooks
     qms: Qms
     planning: Planning
+    tthc: Procedures
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -60,4 +62,5 @@ class UseCases:
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
-                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)))
+                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
+                   Procedures(deps, seen))
