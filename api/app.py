@@ -21,6 +21,7 @@ from api.routers import notifications as notification_routes
 from api.routers import periodic_review as periodic_review_routes
 from api.routers import signing as signing_routes
 from api.routers import webhooks as webhook_routes
+from api.routers import tthc as tthc_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
 from archive.service import DEFAULT_MAX_SIZE
@@ -127,7 +128,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                        routes=[r for router in _routers() for r in router.routes if isinstance(r, APIRoute)])
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public, qms, notification_routes, acknowledgement_routes, periodic_review_routes,
-                   webhook_routes):
+                   webhook_routes, tthc_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from usecases.accounts import Accounts
 from usecases.acknowledgements import Acknowledgements
 from usecases.departments import Departments
+from usecases.disclosure import Disclosure
 from usecases.deps import Deps
 from usecases.documents import Documents
 from usecases.evidence import Evidence
@@ -52,15 +53,17 @@ class UseCases:
     qms: Qms
     planning: Planning
     tthc: Procedures
+    disclosure: Disclosure
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
         seen = Visibility(deps)
         history = Histories(deps, seen)
         told, registers = Notifications(deps, seen), Registers(deps, seen)
+        tthc = Procedures(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
                    Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
-                   Procedures(deps, seen))
+                   tthc, Disclosure(deps, seen, tthc))
