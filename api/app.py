@@ -20,8 +20,8 @@ from api.routers import acknowledgements as acknowledgement_routes
 from api.routers import notifications as notification_routes
 from api.routers import periodic_review as periodic_review_routes
 from api.routers import signing as signing_routes
-from api.routers import webhooks as webhook_routes
 from api.routers import tthc as tthc_routes
+from api.routers import webhooks as webhook_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
 from archive.service import DEFAULT_MAX_SIZE

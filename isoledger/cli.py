@@ -386,7 +386,8 @@ def tthc_import(file: Annotated[str, typer.Argument(help="the one-stop system's 
     try:
         with _progress() as progress:
             feed = read_feed(data, path.name, agency_id=agency)
-            operator = Actor("operator", feed.agency_id, frozenset({"admin"}), request_id=f"cli-{uuid.uuid4().hex[:12]}")
+            operator = Actor("operator", feed.agency_id, frozenset({"admin"}),
+                             request_id=f"cli-{uuid.uuid4().hex[:12]}")
             task = progress.add_task("Ghi vào sổ cái / recording", total=len(feed.rows))
             done = use_cases(services).tthc.import_feed(operator, feed, progress=lambda n: progress.advance(task, n))
             pending = (services.ledger.recorder.max_notification_id() or 0) - services.projector.position()

@@ -534,18 +534,19 @@ class Ledger(Application[UUID]):
         with self.batch():
             pending = self._pending()
             assert pending is not None
+            loaded: dict[UUID, Procedure] = {}  # each procedure read once, however many months the file has
             for done_rows, row in enumerate(rows, start=1):
                 if progress is not None and done_rows % 500 == 0:
                     progress(500)
                 pid = procedure_id(actor.agency_id, row.code)
-                agg = pending.get(pid)
+                agg = loaded.get(pid)
                 if agg is None:
                     try:
                         agg = self._get(Procedure, str(pid))
                     except NotFound:
                         agg = Procedure.listed(meta, row, source)
                         changes["listed"] += 1
-                assert isinstance(agg, Procedure)
+                    loaded[pid] = agg
                 for kind in agg.take(meta, row, source):
                     changes[kind] += 1
                 if agg.pending_events:  # something to save

@@ -15,8 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from projections import acknowledgements, cases, directory, merkle, outbox, periodic_review, search, views
-from projections import tthc
+from projections import acknowledgements, cases, directory, merkle, outbox, periodic_review, search, tthc, views
 from projections.db import Database
 from projections.views import Ev
 

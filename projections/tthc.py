@@ -14,7 +14,8 @@ TABLES = ("procedures", "procedure_figures", "tthc_imports")
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS procedures (
         id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, field TEXT NOT NULL,
-        level TEXT NOT NULL, document TEXT, search TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+        level TEXT NOT NULL, document TEXT, search TEXT NOT NULL, version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS procedures_agency ON procedures (agency_id, code)",
     """CREATE TABLE IF NOT EXISTS procedure_figures (
         procedure_id TEXT NOT NULL, period TEXT NOT NULL, agency_id TEXT NOT NULL, received INTEGER NOT NULL,

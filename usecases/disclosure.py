@@ -58,15 +58,17 @@ class Disclosure:
         digest = hashlib.sha256("\x1f".join((str(position), self.deps.ledger.today().isoformat(), *parts)).encode())
         return f'"{digest.hexdigest()[:32]}"'
 
-    def agencies(self, q: str | None = None) -> list[dict[str, Any]]:
-        """Every agency of the province (name, id, how many procedures it lists), ``q`` matched without accents."""
+    def agencies(self, q: str | None = None, *, hidden: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+        """Every agency of the province but ``hidden`` ones (name, id, how many procedures it lists), ``q``
+        matched without accents."""
         self.deps.projections.fresh()
         with self.deps.db.transaction(write=False) as cur:
             cur.execute("SELECT a.agency_id, a.name, (SELECT COUNT(*) FROM procedures p WHERE p.agency_id=a.agency_id) "
                         "FROM agencies a ORDER BY a.name, a.agency_id")
             rows = [{"agency_id": a, "name": n, "procedures": int(c)} for a, n, c in cur.fetchall()]
         wanted = query_words(q or "")
-        return [r for r in rows if all(w in fold(f"{r['name']} {r['agency_id']}") for w in wanted)]
+        return [r for r in rows if r["agency_id"] not in hidden
+                and all(w in fold(f"{r['name']} {r['agency_id']}") for w in wanted)]
 
     def agency(self, agency_id: str) -> dict[str, Any]:
         found = self.visibility.agency(agency_id)

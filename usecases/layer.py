@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from usecases.accounts import Accounts
 from usecases.acknowledgements import Acknowledgements
 from usecases.departments import Departments
-from usecases.disclosure import Disclosure
 from usecases.deps import Deps
+from usecases.disclosure import Disclosure
 from usecases.documents import Documents
 from usecases.evidence import Evidence
 from usecases.feed import EventFeed

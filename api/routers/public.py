@@ -3,7 +3,7 @@ portal (procedures and their figures, published QMS cases, documents in force, p
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
@@ -12,7 +12,7 @@ from api import paging
 from api.deps import Ctx
 from api.errors import responses
 from api.files import FILE_TYPES, streamed
-from api.routers import public_portal as portal
+from api import public_portal as portal
 from api.schemas import PublicPage
 
 router = APIRouter(tags=["public"])

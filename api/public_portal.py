@@ -1,5 +1,6 @@
 """The public disclosure portal's answers (Điều 4.1): assembled from public reads only, cacheable (strong ETag,
-If-None-Match → 304, Cache-Control: public), one page per agency and a province index; routes in api/routers/public.py."""
+If-None-Match → 304, Cache-Control: public), one page per agency and a province index (routes: api/routers/public.py).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api import paging
+from api.seed import HOME_AGENCY
 from api.web import i18n
 from api.web.core import ENV
 from ledger.document import KINDS
@@ -59,7 +61,7 @@ def page(template: str, request: Request, **values: Any) -> HTMLResponse:
 
 # ---- what is public ---------------------------------------------------------------------------------
 def index(ctx: Any, q: str | None) -> dict[str, Any]:
-    agencies = ctx.uc.disclosure.agencies(q)
+    agencies = ctx.uc.disclosure.agencies(q, hidden=frozenset({HOME_AGENCY}))  # the administrators' home
     return {"q": q or "", "items": [{**a, "url": f"/public/agencies/{a['agency_id']}",
                                      "api_url": f"/api/v1/public/agencies/{a['agency_id']}"} for a in agencies]}
 
@@ -98,7 +100,8 @@ def disclosure(ctx: Any, agency_id: str, *, doc_cursor: str | None = None) -> di
         "procedure_totals": ctx.uc.tthc.totals(agency_id),
         "processes": uc.cases(agency_id),
         "documents": docs["items"], "documents_next_cursor": docs["next_cursor"],
-        "records": [{k: r[k] for k in ("code", "title", "series", "closed_on", "files")} for r in uc.records(agency_id)],
+        "records": [{k: r[k] for k in ("code", "title", "series", "closed_on", "files")}
+                    for r in uc.records(agency_id)],
         "sections": uc.sections(agency_id),
     }
 
