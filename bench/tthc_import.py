@@ -67,6 +67,7 @@ def main() -> None:
             cur.execute("DROP TABLE bench_tthc_rows")
 
         uc = use_cases(services)
+        uc.deps.projections.close()  # no background worker: the catch-up below is measured on its own
         operator = Actor("operator", AGENCY, frozenset({"admin"}))
         events = services.ledger.recorder.max_notification_id() or 0
         feed = read_feed(data, "bench.csv")

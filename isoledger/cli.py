@@ -383,13 +383,14 @@ def tthc_import(file: Annotated[str, typer.Argument(help="the one-stop system's 
         console.print(f"[red]Không đọc được tệp / cannot read the file[/]: {escape(str(e))}")
         raise typer.Exit(2) from None
     services = bootstrap(_settings())
+    uc = use_cases(services)
     try:
         with _progress() as progress:
             feed = read_feed(data, path.name, agency_id=agency)
             operator = Actor("operator", feed.agency_id, frozenset({"admin"}),
                              request_id=f"cli-{uuid.uuid4().hex[:12]}")
             task = progress.add_task("Ghi vào sổ cái / recording", total=len(feed.rows))
-            done = use_cases(services).tthc.import_feed(operator, feed, progress=lambda n: progress.advance(task, n))
+            done = uc.tthc.import_feed(operator, feed, progress=lambda n: progress.advance(task, n))
             pending = (services.ledger.recorder.max_notification_id() or 0) - services.projector.position()
             shown = progress.add_task("Dữ liệu hiển thị / read models", total=max(pending, 0))
             services.projector.catch_up(progress=lambda n: progress.advance(shown, n))
@@ -398,6 +399,7 @@ def tthc_import(file: Annotated[str, typer.Argument(help="the one-stop system's 
         _problems(e.details.get("problems", []), e.details.get("more", 0))
         raise typer.Exit(1) from None
     finally:
+        uc.deps.projections.close()
         services.close()
     c = done.changes
     console.print(f"{path.name} (SHA-256 {done.sha256[:16]}…), {feed.agency_id}: {done.rows} dòng / rows")
