@@ -72,11 +72,18 @@ def procedures(ctx: Any, agency_id: str, limit: int = 500, cursor: str | None = 
                            PROC_COLUMNS)
 
     _, (rows, nxt), figures = ctx.uc.tthc.listed(None, agency_id, read, public=True)
+    in_force = {d["code"] for d in documents(ctx, agency_id, 500, None)["items"]}
+
+    def governing(code: str | None) -> dict[str, Any] | None:
+        """The governing QMS document's code, and its file while a version of it is in force."""
+        if not code:
+            return None
+        url = f"/api/v1/public/documents/{document_id(agency_id, code)}/file" if code in in_force else None
+        return {"code": code, "file_url": url}
+
     items = [{"code": r["code"], "name": r["name"], "field": r["field"], "level": r["level"],
               "level_label": list(LEVELS.get(r["level"], (r["level"], r["level"]))),
-              "document": {"code": r["document"], "file_url":
-                           f"/api/v1/public/documents/{document_id(agency_id, r['document'])}/file"}
-              if r["document"] else None,
+              "document": governing(r["document"]),
               "figures": [{"period": p, **{k: f[k] for k in FIGURE_LABELS}} for p, f in figures[r["id"]].items()]}
              for r in rows]
     return {"agency_id": agency_id, "items": items, "next_cursor": nxt}

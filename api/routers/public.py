@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from api import paging
+from api import public_portal as portal
 from api.deps import Ctx
 from api.errors import responses
 from api.files import FILE_TYPES, streamed
-from api import public_portal as portal
 from api.schemas import PublicPage
 
 router = APIRouter(tags=["public"])

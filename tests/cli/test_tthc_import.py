@@ -113,7 +113,8 @@ def test_a_bad_file_is_reported_row_by_row_and_nothing_is_written(env, tmp_path)
     assert "2 lỗi" in out and "nothing was recorded" in out
     assert "│ 3 " in out and "code" in out and "│ 5 " in out and "late" in out
     assert _events() == before
-    items[1], items[3] = dict(items[1], code=items[0]["code"].replace("1.", "2.", 1)), dict(items[3], late=0)
+    items[1] = dict(items[1], code=items[0]["code"].replace("1.", "2.", 1))
+    items[3] = dict(items[3], late=0)
     feed.write_bytes(GEN["as_csv"](items, AGENCY))
     result = CliRunner().invoke(app, ["tthc", "import", str(feed)], env={"COLUMNS": "200"})
     assert result.exit_code == 1 and "QT-99" in result.output and "│ 6 " in result.output and "│ 7 " in result.output, result.output

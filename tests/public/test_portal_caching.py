@@ -45,7 +45,7 @@ def test_a_change_recorded_anywhere_or_a_new_day_gives_a_new_etag(api, world, cl
 
 
 def test_an_unknown_agency_is_404_on_every_public_answer(api, world) -> None:
-    for path in (f"/public/agencies/khong-co", "/api/v1/public/agencies/khong-co",
+    for path in ("/public/agencies/khong-co", "/api/v1/public/agencies/khong-co",
                  "/api/v1/public/agencies/khong-co/procedures", "/api/v1/public/agencies/khong-co/documents"):
         r = api.call("GET", path)
         assert r.status_code == 404, path
