@@ -38,7 +38,9 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/public/agencies/{agency_id}/documents"), ("GET", "/public/agencies/{agency_id}"),
           ("GET", "/api/v1/public/documents/{document_id}/file"), ("GET", "/api/v1/checkpoints/latest"),
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
-          ("GET", "/verifier/isoledger_verify.py")}
+          ("GET", "/verifier/isoledger_verify.py"),
+          ("GET", "/public"), ("GET", "/api/v1/public/agencies"), ("GET", "/api/v1/public/agencies/{agency_id}"),
+          ("GET", "/api/v1/public/agencies/{agency_id}/procedures")}
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
                         r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify"
                         r"|webhooks/\{webhook_id\}/deliveries|webhook-deliveries/\{delivery_id\}/redeliver)$")
@@ -62,11 +64,11 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, notifications, periodic_review, public, qms, records, signing, webhooks)
+                             health, notifications, periodic_review, public, qms, records, signing, tthc, webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms)
+                                      webhooks, qms, tthc)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -464,6 +466,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/events/{{position}}/proof"): Case(200, lambda w, a, u: {"position": w.checkpointed(a)}),
     ("GET", f"{V1}/documents/{{document_id}}/evidence"): Case(200, doc(lambda w, a, u: w.draft(a))),
     ("GET", f"{V1}/records/{{record_id}}/evidence"): Case(200, rec(lambda w, a, u: w.with_file(a))),
+    # administrative procedures (TTHC)
+    ("GET", f"{V1}/agencies/{{agency_id}}/procedures"): Case(200, lambda w, a, u: {"agency_id": a}),
 }
 
 
