@@ -82,3 +82,17 @@ def test_a_policy_leaves_the_portal_when_it_is_withdrawn(api, world) -> None:
     assert r.status_code == 200, r.text
     assert "CÔNG-KHAI-CHÍNH-SÁCH-A" not in api.call("GET", f"/public/agencies/{OWN}").text
     assert "CÔNG-KHAI-CHÍNH-SÁCH-A" not in api.call("GET", f"/api/v1/public/agencies/{OWN}").text
+
+
+def test_a_published_context_shows_its_issues_and_parties_by_their_labels(api, world) -> None:
+    publish_everything(api)
+    page = api.call("GET", f"/public/agencies/{OWN}").text
+    section = page[page.index('data-section="context"'):page.index('data-section="quality_policy"')]
+    assert "CÔNG-KHAI-ĐIỂM-MẠNH-A" in section and "CÔNG-KHAI-BÊN-A" in section
+    assert "Điểm mạnh (S)" in section and "Dịch vụ công, TTHC" in section and ">strength<" not in section
+    english = api.call("GET", f"/public/agencies/{OWN}?lang=en").text
+    assert "Strength (S)" in english and "Public services" in english
+    twin = api.call("GET", f"/api/v1/public/agencies/{OWN}").json()
+    context = next(p for p in twin["processes"] if p["process"] == "context")
+    issues = next(f for f in context["items"][0]["fields"] if f["name"] == "issues")
+    assert {c["key"] for c in issues["columns"]} == {"quadrant", "category", "description"}
