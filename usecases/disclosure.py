@@ -32,9 +32,11 @@ class Section:
     read: Callable[[Deps, str], list[dict[str, Any]]]
 
 
-# Further public sections, added by the modules that own them (e.g. the complaints' answered, anonymised list:
-# ``SECTIONS.append(Section("complaints", ("Phản ánh, kiến nghị và trả lời", "Complaints and answers"), read))``).
-# A process that declares ``published`` needs no entry here: its cases appear by themselves.
+# Further public sections, added by the modules that own them. Two slots are kept for the lead to wire in, here or
+# by their processes' ``published``: "complaints" (complaints and answers, anonymised:
+# ``SECTIONS.append(Section("complaints", ("Phản ánh, kiến nghị và trả lời", "Complaints and answers"), read))``)
+# and "conformity_declaration" (the declaration of conformity). A process that declares ``published`` needs no
+# entry here: its cases appear by themselves.
 SECTIONS: list[Section] = []
 
 
