@@ -43,7 +43,7 @@ test-sqlite:
 	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests/web -q
 
 test-postgres:
-	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api tests/evidence tests/qms tests/province -q
+	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api tests/evidence tests/qms tests/province tests/public -q
 
 # Every capability's figure beside its raw baseline, measured in the same run (~12 minutes in all).
 bench: install

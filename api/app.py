@@ -24,6 +24,7 @@ from api.routers import province as province_routes
 from api.routers import review_pack as review_pack_routes
 from api.routers import signing as signing_routes
 from api.routers import traceability as traceability_routes
+from api.routers import tthc as tthc_routes
 from api.routers import webhooks as webhook_routes
 from api.security import Authentication, Passwords, Throttle, Tokens
 from api.store import ApiStore
@@ -132,7 +133,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public, qms, notification_routes, acknowledgement_routes, periodic_review_routes,
                    webhook_routes, province_routes, review_pack_routes, inspection_routes,
-                   traceability_routes):
+                   traceability_routes, tthc_routes):
         app.include_router(module.router)
     app.include_router(evidence.verifier_router)
     from api import web

@@ -1,5 +1,5 @@
 """`isoledger`: the operator's door (init, verify, checkpoint, projections rebuild, history, remind, demo, serve,
-admin, qms)."""
+admin, qms, tthc)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ app.add_typer(storage_app, name="storage")
 admin_app = typer.Typer(help="Recovery of accounts on the server / Khôi phục tài khoản trên máy chủ",
                         no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
+tthc_app = typer.Typer(help="Administrative procedures (TTHC) / Thủ tục hành chính", no_args_is_help=True)
+app.add_typer(tthc_app, name="tthc")
 qms_app = typer.Typer(help="QMS processes / Quy trình của hệ thống quản lý chất lượng", no_args_is_help=True)
 app.add_typer(qms_app, name="qms")
 console = Console(soft_wrap=True)
@@ -360,6 +362,66 @@ def qms_diagrams(folder: Annotated[str, typer.Option("-o", "--output", help="whe
         raise typer.Exit(1) from None
     for path in written:
         console.print(str(path))
+
+
+@tthc_app.command("import")
+def tthc_import(file: Annotated[str, typer.Argument(help="the one-stop system's feed, .json or .csv (docs/tthc.md)")],
+                agency: Annotated[str | None, typer.Option(
+                    "--agency", help="the agency (default: the file's agency_id)")] = None) -> None:
+    """Import the one-stop system's (một cửa / iGate) TTHC feed: procedures and their monthly figures, recorded as
+    ledger events in one batch (all or nothing). The same file twice changes nothing."""
+    import uuid
+    from pathlib import Path
+
+    from ledger.actors import Actor
+    from usecases.tthc_import import read_feed
+
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        console.print(f"[red]Không đọc được tệp / cannot read the file[/]: {escape(str(e))}")
+        raise typer.Exit(2) from None
+    services = bootstrap(_settings())
+    uc = use_cases(services)
+    try:
+        with _progress() as progress:
+            feed = read_feed(data, path.name, agency_id=agency)
+            operator = Actor("operator", feed.agency_id, frozenset({"admin"}),
+                             request_id=f"cli-{uuid.uuid4().hex[:12]}")
+            task = progress.add_task("Ghi vào sổ cái / recording", total=len(feed.rows))
+            done = uc.tthc.import_feed(operator, feed, progress=lambda n: progress.advance(task, n))
+            pending = (services.ledger.recorder.max_notification_id() or 0) - services.projector.position()
+            shown = progress.add_task("Dữ liệu hiển thị / read models", total=max(pending, 0))
+            services.projector.catch_up(progress=lambda n: progress.advance(shown, n))
+    except LedgerError as e:
+        console.print(f"[red]{escape(e.message_vi)}[/] / {escape(e.message_en)}")
+        _problems(e.details.get("problems", []), e.details.get("more", 0))
+        raise typer.Exit(1) from None
+    finally:
+        uc.deps.projections.close()
+        services.close()
+    c = done.changes
+    console.print(f"{path.name} (SHA-256 {done.sha256[:16]}…), {feed.agency_id}: {done.rows} dòng / rows")
+    if not done.changed:
+        when = "; ".join(f"{_vntime(x['imported_at'])} ({x['imported_by']})" for x in done.earlier)
+        console.print("[green]✓[/] Không có gì thay đổi: sổ cái đã có đúng các số liệu này, không ghi sự kiện mới / "
+                      "nothing changed: the ledger already holds these figures, no new event"
+                      + (f" — đã nhập / imported {when}" if when else ""))
+        return
+    console.print(f"[green]✓[/] {c['listed']} thủ tục mới / new procedures, {c['amended']} sửa thông tin / amended, "
+                  f"{c['reported']} số liệu kỳ mới / new monthly figures, {c['corrected']} đính chính / corrected")
+
+
+def _problems(problems: list[dict], more: int) -> None:  # type: ignore[type-arg]
+    if not problems:
+        return
+    table = Table("Dòng / row", "Trường / field", "Lỗi", "Problem")
+    for p in problems:
+        table.add_row(str(p["row"] or "—"), str(p["field"] or ""), escape(p["detail"]), escape(p["detail_en"]))
+    console.print(table)
+    if more:
+        console.print(f"… và {more} lỗi khác / and {more} more")
 
 
 def _show(services) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from isoledger import demo_audits, demo_context, demo_inspections, demo_province, demo_qms, demo_review, demo_risks
+from isoledger import (
+    demo_audits,
+    demo_context,
+    demo_inspections,
+    demo_province,
+    demo_qms,
+    demo_review,
+    demo_risks,
+    demo_tthc,
+)
 from isoledger import demo_papers as papers
 from isoledger.demo import Demo, actor
 from isoledger.demo_pdfs import render
@@ -25,6 +34,7 @@ def tell(d: Demo) -> None:
     demo_province.story(d)
     demo_review.story(d)
     demo_inspections.story(d)
+    demo_tthc.story(d)
     _first_issue(d)
     _paper_records(d)
     _destroy_expired(d)

@@ -28,6 +28,7 @@ from ledger.people import AgencyRules
 from ledger.qms.case import Case, case_state
 from ledger.qms.registry import process_named
 from ledger.record import Record, retention_ends_on
+from ledger.tthc import IMPORTERS, Procedure, Row, TthcImport, import_id, procedure_id
 from ledger.vocabulary import AccountStatus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -520,6 +521,47 @@ class Ledger(Application[UUID]):
 
     def _pending(self) -> dict[UUID, LedgerAggregate] | None:
         return getattr(self._batching, "pending", None)
+
+    # ---- administrative procedures (ledger/tthc.py) -------------------------------------------
+    def import_procedures(self, actor: Actor, rows: list[Row], *, sha256: str, filename: str, fmt: str,
+                          progress: Callable[[int], None] | None = None) -> dict[str, int]:
+        """Records what the one-stop system's feed ``rows`` (checked, one per procedure and month) change in the
+        actor's agency, in one batch: all of it or nothing. Rows saying what the ledger already holds add no
+        event; when nothing changes, nothing at all is recorded. Returns the counts of each kind of change."""
+        meta = actor.meta(*IMPORTERS)
+        source = {"sha256": v.text(sha256, "sha256", max_len=64), "filename": v.text(filename, "filename")}
+        changes = {"listed": 0, "amended": 0, "reported": 0, "corrected": 0}
+        with self.batch():
+            pending = self._pending()
+            assert pending is not None
+            loaded: dict[UUID, Procedure] = {}  # each procedure read once, however many months the file has
+            for done_rows, row in enumerate(rows, start=1):
+                if progress is not None and done_rows % 500 == 0:
+                    progress(500)
+                pid = procedure_id(actor.agency_id, row.code)
+                agg = loaded.get(pid)
+                if agg is None:
+                    try:
+                        agg = self._get(Procedure, str(pid))
+                    except NotFound:
+                        agg = Procedure.listed(meta, row, source)
+                        changes["listed"] += 1
+                    loaded[pid] = agg
+                for kind in agg.take(meta, row, source):
+                    changes[kind] += 1
+                if agg.pending_events:  # something to save
+                    pending[pid] = agg
+            if any(changes.values()):
+                summary = {**source, "format": fmt, "rows": len(rows), "changes": changes}
+                try:
+                    done = self._get(TthcImport, str(import_id(actor.agency_id, source["sha256"])))
+                    done.again(meta, summary)
+                except NotFound:
+                    done = TthcImport.first(meta, summary)
+                pending[done.id] = done
+        if progress is not None:
+            progress(len(rows) % 500)
+        return changes
 
 
 _PRIVATE = {"_pending_events", "_id", "_version", "_created_on", "_modified_on"}

@@ -25,6 +25,7 @@ from projections import (
     outbox,
     periodic_review,
     search,
+    tthc,
     views,
 )
 from projections.db import Database
@@ -34,7 +35,7 @@ from projections.views import Ev
 # or apply(execute, event).
 # The outbox decides after the people are known.
 VIEW_MODULES: list[Any] = [views, directory, merkle, cases, case_links, acknowledgements, periodic_review, calendar,
-                           outbox]
+                           tthc, outbox]
 
 NAME = "views"
 SCHEMA = "views-schema"  # its "position" is the schema version the view tables were made with

@@ -496,6 +496,8 @@ def summary(e: Ev, lang: str = "vi") -> str:
     }
     if e.kind == "Case":
         return _case_summary(e, en)
+    if e.kind in ("Procedure", "TthcImport"):
+        return _tthc_summary(e, en)
     make = texts.get(e.type)
     return make() if make else e.type
 
@@ -509,6 +511,27 @@ def _case_summary(e: Ev, en: bool) -> str:
     state = process.states.get(e.f["state"] if e.type == "CaseOpened" else e.f["to_state"], ("", ""))[i]
     reason = f": {e.f['reason']}" if e.f.get("reason") else ""
     return f"{process.label[i]} — {said} → {state}{reason}"
+
+
+def _tthc_summary(e: Ev, en: bool) -> str:
+    """An administrative procedure's (TTHC) events, imported from the one-stop system (ledger/tthc.py)."""
+    f = e.f
+    if e.type == "ProcedureListed":
+        return (f"Procedure {f['code']} listed: {f['name']}" if en else f"Thêm thủ tục {f['code']}: {f['name']}")
+    if e.type == "ProcedureAmended":
+        return f"Procedure details changed: {f['name']}" if en else f"Sửa thông tin thủ tục: {f['name']}"
+    if e.type == "ProcedureStatusReported":
+        month = f"{f['period'][5:7]}/{f['period'][:4]}"
+        figures = (f"{f['received']} received, {f['on_time']} on time, {f['late']} late, {f['pending']} pending" if en
+                   else f"{f['received']} tiếp nhận, {f['on_time']} đúng hạn, {f['late']} quá hạn, "
+                        f"{f['pending']} đang giải quyết")
+        fixed = (" (correction)" if en else " (đính chính)") if f["corrects"] else ""
+        return f"Figures for {month}{fixed}: {figures}" if en else f"Số liệu tháng {month}{fixed}: {figures}"
+    c = f["changes"]
+    return (f"TTHC feed {f['filename']} imported ({f['rows']} rows; {c['listed']} new procedures, {c['reported']} "
+            f"new and {c['corrected']} corrected monthly figures)" if en else
+            f"Nhập dữ liệu một cửa {f['filename']} ({f['rows']} dòng; {c['listed']} thủ tục mới, {c['reported']} số "
+            f"liệu tháng mới, {c['corrected']} đính chính)")
 
 
 VERDICTS = {"agree": ("đồng ý", "agree"), "agree_with_comments": ("đồng ý, có góp ý", "agree with comments"),

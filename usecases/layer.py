@@ -9,6 +9,7 @@ from usecases.acknowledgements import Acknowledgements
 from usecases.conformity import Conformity
 from usecases.departments import Departments
 from usecases.deps import Deps
+from usecases.disclosure import Disclosure
 from usecases.documents import Documents
 from usecases.evidence import Evidence
 from usecases.feed import EventFeed
@@ -26,6 +27,7 @@ from usecases.reminders import Reminders
 from usecases.review_pack import ReviewPacks
 from usecases.signing import Signing
 from usecases.traceability import Traceability
+from usecases.tthc import Procedures
 from usecases.verification import Verification
 from usecases.visibility import Visibility
 from usecases.webhooks import Webhooks
@@ -60,16 +62,19 @@ class UseCases:
     inspections: Inspections
     conformity: Conformity
     traceability: Traceability
+    tthc: Procedures
+    disclosure: Disclosure
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
         seen = Visibility(deps)
         history = Histories(deps, seen)
         told, registers = Notifications(deps, seen), Registers(deps, seen)
+        tthc = Procedures(deps, seen)
         return cls(deps, seen, Documents(deps, seen), Records(deps, seen), Signing(deps, seen),
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
                    Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
                    Province(deps, seen), ReviewPacks(deps, Qms(deps, seen)), Inspections(deps, seen),
-                   Conformity(deps, seen), Traceability(deps, seen))
+                   Conformity(deps, seen), Traceability(deps, seen), tthc, Disclosure(deps, seen, tthc))

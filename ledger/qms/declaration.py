@@ -163,6 +163,10 @@ class Process:
     # inspection lives in the supervising agency and is read by the inspected one)
     shared_with: str | None = None
     shared_roles: tuple[str, ...] = ()
+    # The public disclosure portal (Điều 4.1): the states in which a case is public, and the data fields it shows
+    # there (never people's contacts: a person field is shown by name only).
+    published: tuple[str, ...] = ()
+    public_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
@@ -185,6 +189,9 @@ class Process:
         for k in self.key:
             if k not in {f.name for f in openers[0].fields}:
                 raise ValueError(f"{self.name}: key field {k!r} is not a field of the opening step")
+        for state in self.published:
+            if state not in self.states:
+                raise ValueError(f"{self.name}: published state {state!r} is not a state")
 
     @property
     def opening(self) -> Step:

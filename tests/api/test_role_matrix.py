@@ -50,7 +50,9 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/public/agencies/{agency_id}/documents"), ("GET", "/public/agencies/{agency_id}"),
           ("GET", "/api/v1/public/documents/{document_id}/file"), ("GET", "/api/v1/checkpoints/latest"),
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
-          ("GET", "/verifier/isoledger_verify.py")}
+          ("GET", "/verifier/isoledger_verify.py"),
+          ("GET", "/public"), ("GET", "/api/v1/public/agencies"), ("GET", "/api/v1/public/agencies/{agency_id}"),
+          ("GET", "/api/v1/public/agencies/{agency_id}/procedures")}
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
                         r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify"
                         r"|webhooks/\{webhook_id\}/deliveries|webhook-deliveries/\{delivery_id\}/redeliver"
@@ -77,11 +79,11 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
                              health, inspections, notifications, periodic_review, province, public, qms, records,
-                             review_pack, signing, traceability, webhooks)
+                             review_pack, signing, traceability, tthc, webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms, province, review_pack, inspections, traceability)
+                                      webhooks, qms, province, review_pack, inspections, traceability, tthc)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):
@@ -524,6 +526,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{V1}/agencies/{{agency_id}}/inspection-scores"): Case(200, lambda w, a, u: {"agency_id": a}),
     ("GET", f"{V1}/agencies/{{agency_id}}/conformity"): Case(200, lambda w, a, u: {"agency_id": a},
                                                              lambda w, v: {"params": {"year": 2026}}),
+    # administrative procedures (TTHC)
+    ("GET", f"{V1}/agencies/{{agency_id}}/procedures"): Case(200, lambda w, a, u: {"agency_id": a}),
 }
 
 

@@ -111,6 +111,7 @@ CONTEXT = register(Process(
     key=("year",),
     title=lambda d: f"Bối cảnh của tổ chức năm {d.get('year')}",
     department_field=None,
+    published=("published",), public_fields=("year", "scope", "issues", "parties"),
     derive=derive,
     deadlines=(Deadline("approved", 2, 28, ("Phân tích bối cảnh được phê duyệt", "Context analysis approved")),),
     steps=(

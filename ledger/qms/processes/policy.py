@@ -21,6 +21,7 @@ POLICY = register(Process(
     key=("year",),
     title=lambda d: f"Chính sách chất lượng năm {d.get('year')}",
     department_field=None,
+    published=("published",), public_fields=("year", "statement", "commitments"),
     deadlines=(Deadline("published", 2, 28, ("Công bố chính sách chất lượng", "Quality policy published")),),
     steps=(
         Step("draft", ("Soạn dự thảo", "Draft"), (), "draft", SECRETARY,
