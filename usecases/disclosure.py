@@ -20,6 +20,10 @@ ORDER = ("context", "quality_policy", "internal_audit", "management_review", "co
 # Keys never shown from a case's nested data (who entered an item; anyone's contacts).
 PRIVATE_KEYS = frozenset({"by", "user_id", "username", "email", "phone", "telephone", "address", "contact"})
 PEOPLE_KINDS = ("person", "people")
+# Public fields a step's effect sets (no step declares them): their labels, all days.
+EFFECT_DAYS = {"approved_on": ("Ngày phê duyệt", "Approved on"), "issued_on": ("Ngày ban hành", "Issued on"),
+               "closed_on": ("Ngày kết thúc", "Closed on"), "minuted_on": ("Ngày ký biên bản", "Minutes signed on"),
+               "published_on": ("Ngày công bố", "Published on")}
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,8 @@ class Disclosure:
             if name not in data or data[name] in (None, "", []):
                 continue
             f = kinds.get(name)
-            kind, label = (f.kind, f.label) if f is not None else ("items", (name, name))
+            kind, label = (f.kind, f.label) if f is not None else (
+                ("date", EFFECT_DAYS[name]) if name in EFFECT_DAYS else ("items", (name, name)))
             value = data[name]
             entry: dict[str, Any] = {"name": name, "label": list(label), "kind": kind}
             if kind in PEOPLE_KINDS:

@@ -70,7 +70,7 @@ DEFAULT_STEPS: tuple[PlanStep, ...] = (
     PlanStep("amendments", ("Ban hành quyết định sửa đổi, bổ sung", "Amendment decisions issued"), 9, 15,
              (LEADER,), DoneWhen(DOCUMENTS_AMENDED, ("issued",)), after="review", working_days=10),
     PlanStep("internal_audit", ("Đánh giá nội bộ", "Internal audit"), 10, 20, (AUDITOR, SECRETARY),
-             DoneWhen("internal_audit", ("issued", "closed"), every=True)),
+             DoneWhen("internal_audit", ("issued", "closed"), every=True, skip=("cancelled",))),
     PlanStep("management_review", ("Họp xem xét của lãnh đạo", "Management review"), 10, 25, (LEADER,),
              DoneWhen("management_review", ("minuted", "closed"))),
     PlanStep("corrective_action", ("Thực hiện hành động khắc phục", "Corrective actions completed"), 10, 31,

@@ -102,6 +102,7 @@ def programme_derive(data: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 PROGRAMME = register(Process(
     name="internal_audit_programme", collection="audit-programmes", clause="9.2",
+    published=("approved", "in_force", "superseded"), public_fields=("year", "objectives", "criteria", "approved_on"),
     label=("Chương trình đánh giá nội bộ", "Internal audit programme"),
     states={"draft": ("Dự thảo", "Draft"), "submitted": ("Trình phê duyệt", "Submitted"),
             "approved": ("Đã phê duyệt", "Approved"), "in_force": ("Đang thực hiện", "In force"),
@@ -399,6 +400,9 @@ def audit_derive(data: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 AUDIT = register(Process(
     name="internal_audit", collection="audits", clause="9.2",
+    published=("issued", "closed"),
+    public_fields=("year", "title", "scope", "criteria", "starts_on", "ends_on", "summary", "conclusion", "issued_on",
+                   "closed_on"),
     label=("Cuộc đánh giá nội bộ", "Internal audit"),
     states={"planned": ("Đã lập kế hoạch", "Planned"), "scheduled": ("Đã thông báo lịch", "Scheduled"),
             "in_progress": ("Đang đánh giá", "In progress"), "reporting": ("Đang lập báo cáo", "Reporting"),

@@ -105,6 +105,7 @@ def _title(d: Mapping[str, Any]) -> str:
 
 CONFORMITY = register(Process(
     name="conformity_declaration", collection="conformity-declarations", clause="4.3",
+    published=("published",), public_fields=("year", "scope", "published_on"),
     label=("Công bố hệ thống quản lý chất lượng phù hợp", "Declaration of conformity"),
     states={"draft": ("Dự thảo", "Draft"), "submitted": ("Trình ký công bố", "Submitted"),
             "published": ("Đã công bố", "Published"), "superseded": ("Đã được công bố lại", "Superseded"),

@@ -61,6 +61,7 @@ def programme_derive(data: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 PROGRAMME = register(Process(
     name="improvement_programme", collection="improvement-programmes", clause="10.3",
+    published=("approved", "closed"), public_fields=("year", "aims", "approved_on"),
     label=("Chương trình cải tiến", "Improvement programme"),
     states={"draft": ("Dự thảo", "Draft"), "submitted": ("Trình phê duyệt", "Submitted"),
             "approved": ("Đã phê duyệt, đang thực hiện", "Approved, under way"), "closed": ("Đã kết thúc", "Closed")},
@@ -159,6 +160,7 @@ def implemented(data: dict[str, Any], applied: Applied) -> None:
 
 IMPROVEMENT = register(Process(
     name="improvement", collection="improvements", clause="10.3",
+    published=("closed",), public_fields=("year", "title", "area", "benefit", "closed_on"),
     label=("Đề xuất cải tiến", "Improvement proposal"),
     states={"proposed": ("Đã đề xuất", "Proposed"), "screened": ("Đã sàng lọc", "Screened"),
             "accepted": ("Được chấp nhận, đang thực hiện", "Accepted, being implemented"),

@@ -132,6 +132,8 @@ def derive(data: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 MANAGEMENT_REVIEW = register(Process(
     name="management_review", collection="management-reviews", clause="9.3",
+    published=("minuted", "closed"),
+    public_fields=("year", "session", "held_on", "chair", "conclusions", "minuted_on", "closed_on"),
     label=("Xem xét của lãnh đạo", "Management review"),
     states={"draft": ("Dự thảo thông báo", "Notice drafted"),
             "notified": ("Đã thông báo, chờ báo cáo", "Notified, reports awaited"),
