@@ -276,6 +276,19 @@ def _ack_reminded(notes: Notices, e: Ev) -> Touched:
     return None
 
 
+# ---- QMS cases ------------------------------------------------------------------------------
+def _complaint_received(notes: Notices, e: Ev) -> Touched:
+    """A complaint from the public page: the agency's ISO secretaries are told (it waits on them to assign it)."""
+    f = e.f
+    if f.get("process") == "complaint" and f.get("values", {}).get("channel") == "web":
+        from ledger.qms.processes.complaints import scrub
+
+        notes.tell(e, notes.with_roles(f["agency_id"], frozenset({Role.ISO_SECRETARY})), "complaint_received", "case",
+                   f["agency_id"], scrub(str(f["values"].get("subject", ""))), collection="complaints",
+                   complaint_kind=f["values"].get("kind"))
+    return None
+
+
 HANDLERS = {
     ("Document", "DraftCreated"): _drafted,
     ("Document", "SubmittedForReview"): _submitted,
@@ -286,4 +299,5 @@ HANDLERS = {
     ("Document", "Issued"): _to_author("issued"),
     ("Record", "DestructionProposed"): _destruction_proposed,
     ("Document", "AcknowledgementReminded"): _ack_reminded,
+    ("Case", "CaseOpened"): _complaint_received,
 }

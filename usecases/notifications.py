@@ -35,6 +35,8 @@ KINDS: dict[str, tuple[str, str, bool]] = {
     "review_due_soon": ("Tài liệu sắp đến hạn xem xét định kỳ (còn 30 ngày)",
                         "A document's periodic review is due in 30 days", True),
     "review_due": ("Tài liệu đến hạn xem xét định kỳ", "A document's periodic review is due", True),
+    "complaint_received": ("Phản ánh mới từ trang công khai chờ giao xử lý",
+                           "New feedback from the public page awaits assignment", True),
 }
 MODES = {"immediate": ("Gửi ngay", "At once"), "digest": ("Gộp vào thư cuối ngày", "In the daily digest"),
          "off": ("Không gửi thư", "No e-mail")}
@@ -44,6 +46,8 @@ DOC_READERS, REC_READERS = frozenset(R.MEMBERS), frozenset(R.RECORD_READERS)
 
 def link_of(row: dict[str, Any]) -> str:
     """The page a notification is about (a path; the mail puts the product's address in front)."""
+    if row["subject"] == "case":  # a QMS case: its page in its process's collection
+        return f"/qms/{json.loads(row['data']).get('collection', '')}/{row['aggregate_id']}"
     return f"/{'documents' if row['subject'] == 'document' else 'records'}/{row['aggregate_id']}"
 
 
@@ -60,7 +64,7 @@ class Notifications:
     def may_see(self, who: Who, row: dict[str, Any]) -> bool:
         """Whether ``who`` may still see what ``row`` is about: its agency, with a role that reads such things,
         and for a confidential record, its files (the same rules as reading the item)."""
-        readers = DOC_READERS if row["subject"] == "document" else REC_READERS  # the readers of the item's kind
+        readers = REC_READERS if row["subject"] == "record" else DOC_READERS  # the readers of the item's kind
         if not (who.roles & readers) or not self.visibility.sees(who, row["agency_id"]):
             return False
         if row["subject"] == "record" and json.loads(row["data"]).get("confidential"):

@@ -21,7 +21,7 @@ class NotificationOut(BaseModel):
     kind: str
     label: str = Field(description="Tiếng Việt")
     label_en: str
-    subject: Literal["document", "record"]
+    subject: Literal["document", "record", "case"]
     aggregate_id: str
     n: int | None = Field(description="Số phiên bản (tài liệu) / the version, for a document")
     title: str
