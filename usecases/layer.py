@@ -16,6 +16,7 @@ from usecases.history import Histories
 from usecases.notifications import Notifications
 from usecases.periodic_review import PeriodicReviews
 from usecases.planning import Planning
+from usecases.public_complaints import PublicComplaints
 from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
@@ -50,6 +51,7 @@ class UseCases:
     webhooks: Webhooks
     qms: Qms
     planning: Planning
+    public_complaints: PublicComplaints
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -60,4 +62,5 @@ class UseCases:
                    Verification(deps, seen), registers, history, Evidence(deps, seen, history),
                    Accounts(deps, seen), Departments(deps, seen), Health(deps), told, Reminders(deps, told),
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
-                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)))
+                   Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
+                   PublicComplaints(deps, seen))

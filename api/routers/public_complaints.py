@@ -98,8 +98,8 @@ class Status(BaseModel):
 
 
 def _uc(request: Request) -> PublicComplaints:
-    uc = request.app.state.ctx.uc
-    return PublicComplaints(uc.deps, uc.visibility)
+    found: PublicComplaints = request.app.state.ctx.uc.public_complaints
+    return found
 
 
 def _guard(request: Request) -> PublicGuard:
