@@ -182,3 +182,19 @@ def test_no_public_response_ever_shows_the_name_the_contact_an_email_or_a_phone(
     for page in pages:
         for s in (*secret, "0987", "3855", "ngoc.lam", "testclient"):
             assert s not in page.text, (page.url, s)
+
+
+def test_staff_attach_a_scanned_letter_once_the_complaint_is_recorded(api, world) -> None:
+    from tests.api.conftest import pdf_bytes
+
+    r = api.call("POST", f"/api/v1/agencies/{OWN}/complaints", "vanthu", json={**RECORDED, "channel": "letter",
+                 "attachment": {"key": "k", "sha256": "0" * 64, "size": 1, "media_type": "application/pdf",
+                                "filename": "thư.pdf"}})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "attachment"  # no case, no scope yet
+    case = recorded(api, "vanthu", channel="letter")
+    up = api.upload(f"/api/v1/complaints/{case}/files", "vanthu", pdf_bytes(), name="Thư của ông Nam.pdf")
+    assert up.status_code == 201, up.text
+    step(api, case, "attach", "vanthu", {"file": up.json(), "note": "Bản quét thư gửi ngày 12/11/2026"})
+    got = api.call("GET", f"/api/v1/complaints/{case}", "thuky").json()
+    assert got["data"]["attachments"][0]["file"]["filename"] == "Thư của ông Nam.pdf"
+    assert api.call("GET", f"/api/v1/complaints/{case}/files/{up.json()['sha256']}", "giamdoc").status_code == 200

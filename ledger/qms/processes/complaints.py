@@ -24,10 +24,11 @@ CHANNELS = {"web": ("Trang công khai (trực tuyến)", "Public page (online)")
             "one_stop": ("Bộ phận một cửa", "One-stop desk")}
 GROUNDS = {"out_of_scope": ("Không thuộc thẩm quyền", "Out of scope"), "duplicate": ("Trùng lặp", "Duplicate")}
 # The fields that name the sender: shown to the agency's own people only, never on a public page or answer.
-PERSONAL = ("sender_name", "sender_contact", "client", "attachment")
+PERSONAL = ("sender_name", "sender_contact", "client", "attachment", "attachments")
 
 RECEIVERS = (Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER, Role.RECORDS_CONTROLLER, Role.STAFF,
              Role.SERVICE_ACCOUNT)
+STAFF_SIDE = RECEIVERS[:-1]  # the agency's own people (the portal attaches only when it receives)
 DISPATCHERS = (Role.ISO_SECRETARY, Role.AGENCY_LEADER)
 ANSWERERS = (Role.ISO_SECRETARY, Role.DEPARTMENT_LEADER)
 
@@ -68,6 +69,10 @@ def duplicate_named(t: Taking) -> None:
 
 
 # ---- effects -------------------------------------------------------------------------------
+def attached(data: dict[str, Any], applied: Applied) -> None:
+    data.setdefault("attachments", []).append({**applied.values, "by": applied.user_id, "at": applied.at})
+
+
 def assigned(data: dict[str, Any], applied: Applied) -> None:
     merge(data, applied)
     data.setdefault("assignments", []).append({**applied.values, "by": applied.user_id, "at": applied.at})
@@ -134,6 +139,10 @@ COMPLAINTS = register(Process(
                      Field("client", "text", ("Địa chỉ người gửi (đã băm)", "Sender's address (hashed)"),
                            required=False, max_len=100)),
              rules=(public_channel,)),
+        Step("attach", ("Đính kèm tệp", "Attach a file"), ("received", "assigned"), None, STAFF_SIDE,
+             fields=(Field("file", "file", ("Tệp (thư, đơn đã quét, ảnh)", "File (a letter, a scan, a photo)")),
+                     Field("note", "text", ("Ghi chú", "Note"), required=False)),
+             effect=attached),
         Step("assign", ("Giao xử lý", "Assign"), ("received", "assigned"), "assigned", DISPATCHERS,
              fields=(Field("department", "department", ("Phòng ban xử lý", "Department handling it")),
                      Field("assignee", "person", ("Người xử lý", "Handled by"), required=False),
