@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from isoledger import demo_context, demo_qms, demo_risks
+from isoledger import demo_complaints, demo_context, demo_qms, demo_risks
 from isoledger import demo_papers as papers
 from isoledger.demo import Demo, actor
 from isoledger.demo_pdfs import render
@@ -21,6 +21,7 @@ D = date.fromisoformat
 def tell(d: Demo) -> None:
     d.at("2024-12-05", "08:30")
     d.directory()
+    demo_complaints.story(d)
     _first_issue(d)
     _paper_records(d)
     _destroy_expired(d)

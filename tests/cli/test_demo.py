@@ -254,7 +254,8 @@ def test_the_demo_has_a_risk_register_per_department_and_a_closed_and_an_open_no
     assessed = [data["assessments"] for _, _, _, data in risks if data.get("assessments")]
     assert len(assessed) >= 5 and all(a["matrix"] in ("R1", "O1") for each in assessed for a in each)
     assert {state for _, _, state, _ in risks} >= {"identified", "assessed", "treated", "monitored"}
-    ncs = {data["year"]: (state, data) for p, _, state, data in cases if p == "nonconformity"}
+    ncs = {data["year"]: (state, data) for p, _, state, data in cases  # the audits' (a complaint raised another)
+           if p == "nonconformity" and data["source"] != "complaint"}
     assert ncs[2025][0] == "closed" and ncs[2025][1]["checks"][-1]["result"] == "effective"
     assert ncs[2026][0] == "planned" and [a["status"] for a in ncs[2026][1]["actions"]] == ["done", "open"]
     for _, _, _, data in cases:
@@ -271,3 +272,21 @@ def test_the_demo_has_the_2026_context_complete_and_waiting_on_the_leader(demo) 
                                                                         "threat"}
     assert len(json.loads(data)["parties"]) == 3
     assert all(unicodedata.is_normalized("NFC", i["description"]) for i in issues)
+
+
+def test_the_demo_has_a_published_complaint_one_that_raised_a_nonconformity_and_one_waiting_on_the_secretary(
+        demo) -> None:
+    services, _, _ = demo
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT id, state, data, opened_by FROM cases WHERE process='complaint' ORDER BY opened_at")
+        complaints = [(i, state, json.loads(data), by) for i, state, data, by in cur.fetchall()]
+        cur.execute("SELECT data FROM cases WHERE process='nonconformity'")
+        refs = [json.loads(d).get("ref") for (d,) in cur.fetchall()]
+        cur.execute("SELECT role, step FROM case_waiting WHERE case_id=?", (complaints[-1][0],))
+        waiting = set(cur.fetchall())
+    assert [(state, by) for _, state, _, by in complaints] == [("closed", "cong-khai"), ("closed", "chuyenvien"),
+                                                                ("received", "cong-khai")]
+    assert complaints[0][2]["published"] is True and complaints[0][2]["answer"]
+    assert complaints[1][0] in refs  # the nonconformity raised from the phoned-in feedback points at it
+    assert ("iso_secretary", "assign") in waiting
+
