@@ -144,7 +144,8 @@ def test_an_integrations_service_account_may_not_pose_as_the_public_portal(api, 
     r = api.client.post("/api/v1/auth/token", data={"username": "tich-hop", "password": "mat-khau-tich-hop-2026"})
     headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
     for channel in ("web", "phone"):
-        r = api.client.post(f"/api/v1/agencies/{OWN}/complaints", headers=headers, json={**RECORDED, "channel": channel})
+        r = api.client.post(f"/api/v1/agencies/{OWN}/complaints", headers=headers,
+                            json={**RECORDED, "channel": channel})
         assert r.status_code == 403, r.text
 
 
