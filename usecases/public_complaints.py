@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ledger.actors import Actor
+from ledger.clock import override
 from ledger.errors import InvalidInput, NotFound
 from ledger.files import FileKind, file_scope
 from ledger.qms.processes.complaints import COMPLAINTS, PUBLIC_PORTAL, public_view
@@ -98,7 +99,7 @@ class PublicComplaints:
         return store(self.deps.archive, upload, file_scope(FileKind.CASE, case_id)).to_dict()
 
     def _duplicate(self, agency_id: str, values: dict[str, Any]) -> str | None:
-        since = (self.deps.ledger.clock() - DUPLICATE_WINDOW).isoformat()
+        since = ((override() or (lambda: datetime.now(UTC)))() - DUPLICATE_WINDOW).isoformat()  # events' own clock
         wanted = (_same(str(values.get("subject", ""))), _same(str(values.get("content", ""))))
         self.deps.projections.fresh()
         with self.deps.db.transaction(write=False) as cur:

@@ -75,13 +75,20 @@ def test_a_complaint_sent_without_signing_in_is_received_by_the_public_portal_wi
 
 
 def test_the_same_content_sent_again_within_a_day_answers_202_with_the_earlier_code(api, world, guard) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ledger.clock import clocked
+
+    with clocked(lambda: datetime.now(UTC) - timedelta(hours=25)):
+        yesterday = send(api, guard)  # more than a day ago: not the same complaint any more
     first = send(api, guard)
+    assert first.json()["code"] != yesterday.json()["code"]
     again = send(api, guard, subject="  hồ sơ ĐĂNG KÝ nhãn hiệu   trả chậm ")
     assert first.status_code == 201 and again.status_code == 202, again.text
     assert again.json()["code"] == first.json()["code"] and again.json()["duplicate"] is True
-    assert len(complaints(api)) == 1
-    assert send(api, guard, content=SEND["content"] + " Xin cảm ơn.").status_code == 201
     assert len(complaints(api)) == 2
+    assert send(api, guard, content=SEND["content"] + " Xin cảm ơn.").status_code == 201
+    assert len(complaints(api)) == 3
 
 
 def test_a_filled_honeypot_a_missing_forged_or_too_fresh_token_are_refused_naming_the_field(api, world, guard) -> None:
@@ -162,7 +169,7 @@ def test_a_department_of_another_agency_is_refused(api, world, guard) -> None:
 
 
 def multipart(api: Any, clock: Clock, name: str, data: bytes, media: str = "application/pdf") -> Any:
-    form = {**SEND, "form_token": token(api, clock)}
+    form = {**SEND, "form_token": token(api, clock), "subject": f"Kèm tệp {name}"}  # not a duplicate of another
     return api.client.post(f"/api/v1/public/agencies/{OWN}/complaints", data=form,
                            files={"attachment": (name, io.BytesIO(data), media)})
 
