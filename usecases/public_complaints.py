@@ -24,7 +24,9 @@ DUPLICATE_WINDOW = timedelta(hours=24)  # the same content sent again within a d
 ATTACHMENT_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 ATTACHMENT_CAP = 5 * 1024 * 1024
 CODE_LEN = 12
-ANSWERED = COMPLAINTS.step("publish").sources  # type: ignore[union-attr]  # the states a published answer shows in
+_CLOSE = COMPLAINTS.step("close")
+assert _CLOSE is not None and _CLOSE.target is not None
+ANSWERED = (*_CLOSE.sources, _CLOSE.target)  # answered, then closed: the states a published answer shows in
 _LOCK = threading.Lock()  # one public submission at a time decides "duplicate or new"
 
 

@@ -104,13 +104,20 @@ def test_assigned_answered_by_the_departments_leader_published_by_the_secretary_
     assert shown["kind"] == "complaint" and "Sở xin lỗi" in shown["answer"] and "trả chậm" in shown["subject"]
     assert "0294" not in shown["answer"] and "hoa.nguyen" not in shown["content"] and "0912" not in shown["content"]
     assert api.client.get(f"/api/v1/public/complaints/{code}").json()["answer"] == shown["answer"]
-    step(api, case, "close", "truongphong", {}, 403)
-    step(api, case, "close", "thuky", {})
     step(api, case, "publish", "thuky", {"published": False, "reason": "Rút lại"})  # withdrawn from the page
     assert api.client.get(f"/api/v1/public/agencies/{OWN}/complaints").json()["items"] == []
+    step(api, case, "publish", "thuky", {"published": True, "public_text": "Hồ sơ nhãn hiệu trả chậm so với hẹn."})
+    step(api, case, "close", "truongphong", {}, 403)
+    step(api, case, "close", "thuky", {})
+    [shown] = api.client.get(f"/api/v1/public/agencies/{OWN}/complaints").json()["items"]  # still shown once closed
+    assert shown["content"] == "Hồ sơ nhãn hiệu trả chậm so với hẹn."
+    step(api, case, "publish", "thuky", {"published": False}, 409)  # decided before closing: closed is final
+    from ledger.actors import Actor
+    waiting = api.ctx.uc.qms.waiting_on(Actor("thuky", OWN, frozenset({"iso_secretary", "staff"})))
+    assert case not in [w["id"] for w in waiting]  # a closed complaint waits on nobody
     history = api.call("GET", f"/api/v1/complaints/{case}/history", "giamdoc").json()
     assert [e["data"]["step"] for e in history["events"]] == [
-        "receive", "assign", "assign", "answer", "publish", "close", "publish"]
+        "receive", "assign", "assign", "answer", "publish", "publish", "publish", "close"]
 
 
 def test_a_complaint_is_rejected_with_a_reason_and_a_duplicate_names_the_earlier_one(api, world) -> None:

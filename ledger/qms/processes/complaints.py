@@ -154,7 +154,7 @@ COMPLAINTS = register(Process(
              rules=(own_department(),), effect=answered,
              hint=("Lãnh đạo phòng được giao, hoặc thư ký ISO, trả lời.",
                    "The assigned department's leader, or the ISO secretary, answers.")),
-        Step("publish", ("Công khai", "Publish"), ("answered", "closed"), None, (Role.ISO_SECRETARY,),
+        Step("publish", ("Công khai", "Publish"), ("answered",), None, (Role.ISO_SECRETARY,),
              fields=(Field("published", "flag", ("Công khai trên trang của cơ quan", "Shown on the public page")),
                      Field("public_text", "long_text", ("Nội dung công khai (đã lược bỏ thông tin cá nhân)",
                                                         "Content as published (personal data removed)"),
