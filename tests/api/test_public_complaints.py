@@ -193,3 +193,12 @@ def test_a_multipart_send_keeps_one_pdf_or_image_checked_by_its_content_not_its_
 def test_a_pdf_attachment_is_accepted(api, world, guard) -> None:
     r = multipart(api, guard, "đơn khiếu nại.pdf", pdf_bytes())
     assert r.status_code == 201, r.text
+
+
+def test_an_anonymous_send_may_carry_a_scan_of_a_few_megabytes_but_not_a_json_body_of_that_size(
+        api, world, guard) -> None:
+    r = multipart(api, guard, "bản quét đơn.pdf", pdf_bytes(size=3 * 1024 * 1024))
+    assert r.status_code == 201, r.text[:300]  # over the 64 KiB anonymous cap, within the intake's own
+    body = {**SEND, "form_token": token(api, guard), "content": "x" * 100_000}
+    r = api.client.post(f"/api/v1/public/agencies/{OWN}/complaints", json=body)
+    assert r.status_code == 413 and r.json()["errors"][0]["field"] == "Content-Length"
