@@ -148,14 +148,14 @@ async def _read(request: Request) -> tuple[dict[str, Any], UploadFile | None]:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:
-            raw = json.loads(await request.body())
+            sent = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError):
             raise ApiError(400, "bad_json", "Nội dung gửi lên không phải JSON hợp lệ.", "The body is not valid JSON.",
                            field="body") from None
-        if not isinstance(raw, dict):
+        if not isinstance(sent, dict):
             raise InvalidInput("Nội dung gửi lên phải là một đối tượng JSON.", "The body must be a JSON object.",
                                field="body")
-        return raw, None
+        return sent, None
     if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise ApiError(415, "unsupported_media_type", "Hãy gửi JSON hoặc biểu mẫu (multipart/form-data).",
                        "Send JSON or a form (multipart/form-data).", field="Content-Type")
