@@ -13,9 +13,22 @@ from fastapi.routing import APIRoute
 from api import errors
 from api.context import ApiContext
 from api.headers import AllowedMethods, SecurityHeaders
-from api.limits import BodyLimits
+from api.limits import BodyLimits, PublicGuard
 from api.links import add_links
-from api.routers import accounts, agencies, audit, auth, departments, documents, evidence, health, public, qms, records
+from api.routers import (
+    accounts,
+    agencies,
+    audit,
+    auth,
+    departments,
+    documents,
+    evidence,
+    health,
+    public,
+    public_complaints,
+    qms,
+    records,
+)
 from api.routers import acknowledgements as acknowledgement_routes
 from api.routers import inspections as inspection_routes
 from api.routers import notifications as notification_routes
@@ -57,7 +70,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                pkcs11_for: Callable[[str], Any] | None = None, secret_key: str | None = None,
                token_ttl: int = 3600, secure_cookies: bool = True, fast_passwords: bool = False,
                throttle: Throttle | None = None, trusted_proxies: tuple[str, ...] = (), mail: Any = None,
-               remind_every: float | None = None, webhooks: bool = False) -> FastAPI:
+               remind_every: float | None = None, webhooks: bool = False,
+               public_guard: PublicGuard | None = None) -> FastAPI:
     """The application.
 
     ``services`` comes from ``isoledger.bootstrap.bootstrap``; ``archive`` defaults to
@@ -68,6 +82,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     ``remind_every`` (seconds) the scheduled reminders (loans due, retention ended); ``webhooks`` the sender of
     the webhooks' deliveries.
     ``trusted_proxies``: the peers whose ``X-Forwarded-For`` names the client (ISOLEDGER_TRUSTED_PROXIES).
+    ``public_guard``: the public complaint intake's rate limits and fill-time token (api.limits.PublicGuard).
     """
     if archive is None:
         archive = getattr(services, "archive", None)
@@ -123,6 +138,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                                        "notifications", "webhooks", "inspections")])
     app.state.ctx = ctx
     app.state.mailer, app.state.webhooks = mailer, hooks
+    app.state.public_guard = public_guard or PublicGuard(store, authentication.tokens)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AllowedMethods, routes=[r for router in _routers() for r in router.routes
@@ -133,8 +149,9 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     for module in (health, auth, agencies, accounts, departments, documents, signing_routes, records, audit, evidence,
                    public, qms, notification_routes, acknowledgement_routes, periodic_review_routes,
                    webhook_routes, province_routes, review_pack_routes, inspection_routes,
-                   traceability_routes, tthc_routes):
+                   traceability_routes, tthc_routes, public_complaints):
         app.include_router(module.router)
+    app.include_router(public_complaints.pages)
     app.include_router(evidence.verifier_router)
     from api import web
     web.install(app)  # the web pages (api/web)
@@ -146,7 +163,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
 def _routers() -> list[Any]:
     """The API's routers (their routes carry the full path: the routers hold their prefix)."""
     return [m.router for m in (health, auth, agencies, accounts, departments, documents, signing_routes, records,
-                               audit, evidence, public)] + [evidence.verifier_router]
+                               audit, evidence, public, public_complaints)] + [evidence.verifier_router]
 
 
 def _web_routes() -> list[APIRoute]:
@@ -156,7 +173,7 @@ def _web_routes() -> list[APIRoute]:
     from api.web import records as web_records
 
     return [r for m in (home, web_documents, web_audit, web_records, verify, admin) for r in m.router.routes
-            if isinstance(r, APIRoute)]
+            if isinstance(r, APIRoute)] + [r for r in public_complaints.pages.routes if isinstance(r, APIRoute)]
 
 
 DOCS_ASSETS = "/static/api-docs"

@@ -90,7 +90,8 @@ class BodyLimits:
                           headers={"WWW-Authenticate": "Bearer"}, request=request)(scope, receive, send)
             return
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        cap = ANONYMOUS_CAP if not signed_in else multipart_cap if kind == "multipart/form-data" else JSON_CAP
+        cap = (public_upload_cap(scope["path"], kind) or ANONYMOUS_CAP) if not signed_in else \
+            multipart_cap if kind == "multipart/form-data" else JSON_CAP
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > cap):
             if not declared.isdigit():
@@ -136,3 +137,85 @@ def _token(request: Request) -> str | None:
     if auth.lower().startswith("bearer "):
         return auth[7:].strip() or None
     return request.cookies.get(SESSION_COOKIE) or None
+
+
+# ---- the public's sends (no sign-in): caps by route, rate limits, the form's fill-time token -----------------
+PUBLIC_UPLOAD_CAP = 5 * MiB + ANONYMOUS_CAP  # a complaint's one attachment (5 MiB) and its form
+PUBLIC_UPLOADS = ("/api/v1/public/agencies/", "/public/agencies/")  # + {agency_id}/complaints: may carry a file
+
+
+def public_upload_cap(path: str, kind: str) -> int | None:
+    """The cap of an anonymous multipart send to a complaint intake (the API's or the public form's), else None."""
+    if kind == "multipart/form-data" and path.startswith(PUBLIC_UPLOADS) and path.endswith("/complaints"):
+        return PUBLIC_UPLOAD_CAP
+    return None
+
+
+class PublicGuard:
+    """Keeps the public's complaint intake usable without a captcha: sends counted per (hashed) address and per
+    agency in a sliding window, in the API's table of attempts (``api_login_failures``, subjects ``pc:…``, so every
+    process of the API sees the same counts, as for sign-ins); and a signed token from the form page that says when
+    the form was shown, so a send faster than a person fills the form in (or with a forged or stale token) is
+    refused."""
+
+    def __init__(self, store: Any, tokens: Any, *, per_address: int = 10, per_agency: int = 200,
+                 window: float = 3600.0, min_fill: float = 3.0, max_fill: float = 4 * 3600.0,
+                 clock: Any = None) -> None:
+        import time
+
+        self.store, self.tokens = store, tokens
+        self.per_address, self.per_agency, self.window = per_address, per_agency, window
+        self.min_fill, self.max_fill = min_fill, max_fill
+        self.clock = clock or time.time
+
+    def client(self, address: str) -> str:
+        """The address as events keep it: keyed-hashed (HMAC of the server's key), never raw."""
+        return "h:" + self.tokens.csrf_for(f"complaint-client|{address}")[:32]
+
+    def count(self, client: str, agency_id: str) -> None:
+        """Counts one send; 429 with Retry-After once the address or the agency has sent its share this window."""
+        from api.errors import ApiError
+
+        now = self.clock()
+        subjects = {f"pc:a:{client}": self.per_address, f"pc:g:{agency_id}": self.per_agency}
+        recent = self.store.recent_failures(list(subjects), now - self.window)
+        for subject, limit in subjects.items():
+            times = recent[subject]
+            if len(times) >= limit:
+                wait = max(1, int(times[len(times) - limit] + self.window - now) + 1)
+                raise ApiError(429, "too_many_complaints", f"Đã gửi quá nhiều phản ánh; hãy thử lại sau {wait} giây.",
+                               f"Too many complaints sent; retry in {wait} seconds.", field=None,
+                               headers={"Retry-After": str(wait)})
+        with self.store.db.transaction() as cur:  # only this guard's rows: the sign-in throttle prunes its own
+            cur.execute("DELETE FROM api_login_failures WHERE substr(subject, 1, 3)='pc:' AND at <= ?",
+                        (now - self.window,))
+        self.store.add_failures(list(subjects), now, prune_before=0.0)
+
+    def form_token(self, agency_id: str) -> str:
+        """A token the form page carries: when it was shown, for which agency, signed."""
+        import secrets
+
+        issued, nonce = int(self.clock()), secrets.token_hex(8)
+        return f"{issued}.{nonce}.{self.tokens.csrf_for(f'complaint-form|{agency_id}|{issued}|{nonce}')}"
+
+    def check_token(self, agency_id: str, token: str | None) -> None:
+        """422 naming ``form_token`` when the token is missing, forged, for another agency, stale, or too fresh."""
+        import hmac
+
+        from ledger.errors import InvalidInput
+
+        parts = (token or "").split(".")
+        if len(parts) != 3 or not parts[0].isdigit() or len(token or "") > 200 or not hmac.compare_digest(
+                parts[2], self.tokens.csrf_for(f"complaint-form|{agency_id}|{parts[0]}|{parts[1]}")):
+            raise InvalidInput("Biểu mẫu không hợp lệ; hãy tải lại trang và gửi lại.",
+                               "The form is not valid; reload the page and send it again.", field="form_token",
+                               code="bad_form_token")
+        age = self.clock() - int(parts[0])
+        if age < self.min_fill:
+            raise InvalidInput("Biểu mẫu được gửi quá nhanh; hãy kiểm tra lại nội dung rồi gửi.",
+                               "The form was sent too quickly; check what you wrote, then send it.",
+                               field="form_token", code="too_fast")
+        if age > self.max_fill:
+            raise InvalidInput("Biểu mẫu đã hết hạn; hãy tải lại trang và gửi lại.",
+                               "The form has expired; reload the page and send it again.", field="form_token",
+                               code="form_expired")

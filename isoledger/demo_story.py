@@ -10,6 +10,7 @@ from datetime import date
 
 from isoledger import (
     demo_audits,
+    demo_complaints,
     demo_context,
     demo_inspections,
     demo_province,
@@ -35,6 +36,7 @@ def tell(d: Demo) -> None:
     demo_review.story(d)
     demo_inspections.story(d)
     demo_tthc.story(d)
+    demo_complaints.story(d)
     _first_issue(d)
     _paper_records(d)
     _destroy_expired(d)

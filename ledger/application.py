@@ -300,11 +300,14 @@ class Ledger(Application[UUID]):
         return self._get(Record, record_id).check_may_read(actor, self.today())
 
     # ---- QMS processes (ledger/qms) -------------------------------------------------------------
-    def open_case(self, actor: Actor, process: str, *, values: dict[str, Any], reason: str = "") -> str:
+    def open_case(self, actor: Actor, process: str, *, values: dict[str, Any], reason: str = "",
+                  case_id: UUID | None = None) -> str:
         """Opens a case of the declared ``process`` by its opening step; a keyed process refuses a second case
-        with the same key (e.g. a second quality policy for one year)."""
+        with the same key (e.g. a second quality policy for one year). ``case_id``: the id chosen beforehand (its
+        files stored first, in its scope), for a process without a key."""
         declared = process_named(process)
-        case = Case.open(actor, declared, values=values, reason=reason, world=_World(self, actor.agency_id))
+        case = Case.open(actor, declared, values=values, reason=reason, world=_World(self, actor.agency_id),
+                         id=case_id)
         key = ", ".join(str(case.data.get(k)) for k in declared.key)
         self._save_new(case, f"Đã có «{declared.label[0]}» {key} trong cơ quan.",
                        f"This agency already has a {declared.label[1].lower()} {key}.", field=declared.key[0]

@@ -315,6 +315,26 @@ def _case_shared(notes: Notices, e: Ev) -> Touched:
     return None
 
 
+def _complaint_received(notes: Notices, e: Ev) -> Touched:
+    """A complaint from the public page: the agency's ISO secretaries are told (it waits on them to assign it)."""
+    f = e.f
+    if f.get("process") == "complaint" and f.get("values", {}).get("channel") == "web":
+        from ledger.qms.processes.complaints import scrub
+
+        notes.tell(e, notes.with_roles(f["agency_id"], frozenset({Role.ISO_SECRETARY})), "complaint_received", "case",
+                   f["agency_id"], scrub(str(f["values"].get("subject", ""))), collection="complaints",
+                   complaint_kind=f["values"].get("kind"))
+    return None
+
+
+def _case_opened(notes: Notices, e: Ev) -> Touched:
+    """A case opened: one shared with another agency tells that agency; a complaint from the public page tells
+    the ISO secretaries."""
+    _case_shared(notes, e)
+    _complaint_received(notes, e)
+    return None
+
+
 HANDLERS = {
     ("Document", "DraftCreated"): _drafted,
     ("Document", "SubmittedForReview"): _submitted,
@@ -326,5 +346,5 @@ HANDLERS = {
     ("Record", "DestructionProposed"): _destruction_proposed,
     ("Document", "AcknowledgementReminded"): _ack_reminded,
     ("Case", "StepTaken"): _case_step,
-    ("Case", "CaseOpened"): _case_shared,
+    ("Case", "CaseOpened"): _case_opened,
 }

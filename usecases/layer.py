@@ -20,6 +20,7 @@ from usecases.notifications import Notifications
 from usecases.periodic_review import PeriodicReviews
 from usecases.planning import Planning
 from usecases.province import Province
+from usecases.public_complaints import PublicComplaints
 from usecases.qms import Qms
 from usecases.records import Records
 from usecases.registers import Registers
@@ -64,6 +65,7 @@ class UseCases:
     traceability: Traceability
     tthc: Procedures
     disclosure: Disclosure
+    public_complaints: PublicComplaints
 
     @classmethod
     def over(cls, deps: Deps) -> UseCases:
@@ -77,4 +79,5 @@ class UseCases:
                    Acknowledgements(deps, seen), PeriodicReviews(deps, seen), EventFeed(deps, registers),
                    Webhooks(deps, seen), Qms(deps, seen), Planning(Qms(deps, seen), Departments(deps, seen)),
                    Province(deps, seen), ReviewPacks(deps, Qms(deps, seen)), Inspections(deps, seen),
-                   Conformity(deps, seen), Traceability(deps, seen), tthc, Disclosure(deps, seen, tthc))
+                   Conformity(deps, seen), Traceability(deps, seen), tthc, Disclosure(deps, seen, tthc),
+                   PublicComplaints(deps, seen))

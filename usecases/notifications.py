@@ -39,6 +39,8 @@ KINDS: dict[str, tuple[str, str, bool]] = {
                          "A management review awaits your department's report", True),
     "inspection_shared": ("Cơ quan chủ quản đã lập lịch kiểm tra cơ quan bạn",
                           "The supervising agency scheduled an inspection of your agency", True),
+    "complaint_received": ("Phản ánh mới từ trang công khai chờ giao xử lý",
+                           "New feedback from the public page awaits assignment", True),
 }
 MODES = {"immediate": ("Gửi ngay", "At once"), "digest": ("Gộp vào thư cuối ngày", "In the daily digest"),
          "off": ("Không gửi thư", "No e-mail")}

@@ -53,6 +53,10 @@ class Qms:
         process = process_at(collection)
         self.visibility.agency(agency_id)
         self.visibility.check_own(actor, agency_id)
+        for f in process.opening.fields:  # no case, no scope yet: a file is uploaded to the case once opened
+            if f.kind == "file" and values.get(f.name) is not None:
+                raise InvalidInput(f"«{f.label[0]}»: hãy tải tệp lên sau khi tạo mục.",
+                                   f"'{f.label[1]}': upload the file once the item exists.", field=f.name)
         case_id = self.deps.ledger.open_case(actor, process.name, values=values, reason=reason)
         return done(self.deps, case_id)
 

@@ -52,7 +52,11 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
           ("GET", "/api/v1/checkpoints"), ("GET", "/api/v1/checkpoints/key"), ("GET", "/api/v1/checkpoints/consistency"),
           ("GET", "/verifier/isoledger_verify.py"),
           ("GET", "/public"), ("GET", "/api/v1/public/agencies"), ("GET", "/api/v1/public/agencies/{agency_id}"),
-          ("GET", "/api/v1/public/agencies/{agency_id}/procedures")}
+          ("GET", "/api/v1/public/agencies/{agency_id}/procedures"),
+          # complaints from the public (api/routers/public_complaints.py; tests/api/test_public_complaints.py)
+          ("GET", "/api/v1/public/agencies/{agency_id}/complaints/form-token"),
+          ("POST", "/api/v1/public/agencies/{agency_id}/complaints"),
+          ("GET", "/api/v1/public/agencies/{agency_id}/complaints"), ("GET", "/api/v1/public/complaints/{code}")}
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
                         r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify"
                         r"|webhooks/\{webhook_id\}/deliveries|webhook-deliveries/\{delivery_id\}/redeliver"
@@ -78,12 +82,13 @@ def guarded_roles(route: APIRoute) -> frozenset[str] | None:
 
 def routes() -> list[tuple[str, APIRoute]]:
     from api.routers import (accounts, acknowledgements, agencies, audit, auth, departments, documents, evidence,
-                             health, inspections, notifications, periodic_review, province, public, qms, records,
-                             review_pack, signing, traceability, tthc, webhooks)
+                             health, inspections, notifications, periodic_review, province, public, public_complaints,
+                             qms, records, review_pack, signing, traceability, tthc, webhooks)
     out = []
     for router in [m.router for m in (health, auth, agencies, accounts, departments, documents, signing, records,
                                       audit, evidence, public, notifications, acknowledgements, periodic_review,
-                                      webhooks, qms, province, review_pack, inspections, traceability, tthc)
+                                      webhooks, qms, province, review_pack, inspections, traceability, tthc,
+                                      public_complaints)
                    ] + [evidence.verifier_router]:
         for r in router.routes:
             if isinstance(r, APIRoute):

@@ -255,8 +255,8 @@ def test_the_demo_has_a_risk_register_per_department_and_a_closed_and_an_open_no
     assessed = [data["assessments"] for _, _, _, data in risks if data.get("assessments")]
     assert len(assessed) >= 5 and all(a["matrix"] in ("R1", "O1") for each in assessed for a in each)
     assert {state for _, _, state, _ in risks} >= {"identified", "assessed", "treated", "monitored"}
-    ncs = {data["year"]: (state, data) for p, _, state, data in cases
-           if p == "nonconformity" and data["source"] != "inspection"}  # that one: isoledger/demo_inspections.py
+    ncs = {data["year"]: (state, data) for p, _, state, data in cases  # the audits' (others: inspection, complaint)
+           if p == "nonconformity" and data["source"] not in ("inspection", "complaint")}
     assert ncs[2025][0] == "closed" and ncs[2025][1]["checks"][-1]["result"] == "effective"
     assert ncs[2026][0] == "planned" and [a["status"] for a in ncs[2026][1]["actions"]] == ["done", "open"]
     for _, _, _, data in cases:
@@ -308,3 +308,21 @@ def test_the_demo_province_dashboard_shows_done_due_and_late_and_one_agency_clea
     assert statuses["so-tu-phap-tra-vinh"]["review"] == "done" and statuses["ubnd-huyen-cau-ke"]["review"] == "due"
     late = {a["agency_id"]: a["late"] for a in board["agencies"]}
     assert late["ubnd-huyen-cau-ke"] > late["so-tu-phap-tra-vinh"]
+
+
+def test_the_demo_has_a_published_complaint_one_that_raised_a_nonconformity_and_one_waiting_on_the_secretary(
+        demo) -> None:
+    services, _, _ = demo
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT id, state, data, opened_by FROM cases WHERE process='complaint' ORDER BY opened_at")
+        complaints = [(i, state, json.loads(data), by) for i, state, data, by in cur.fetchall()]
+        cur.execute("SELECT data FROM cases WHERE process='nonconformity'")
+        refs = [json.loads(d).get("ref") for (d,) in cur.fetchall()]
+        cur.execute("SELECT role, step FROM case_waiting WHERE case_id=?", (complaints[-1][0],))
+        waiting = set(cur.fetchall())
+    assert [(state, by) for _, state, _, by in complaints] == [("closed", "cong-khai"), ("closed", "chuyenvien"),
+                                                                ("received", "cong-khai")]
+    assert complaints[0][2]["published"] is True and complaints[0][2]["answer"]
+    assert complaints[1][0] in refs  # the nonconformity raised from the phoned-in feedback points at it
+    assert ("iso_secretary", "assign") in waiting
+

@@ -77,6 +77,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("inspection", "team_lead"): lambda walks, agency, ctx: walks.holder(agency, ("inspector",)),
     ("conformity_declaration", "supersedes"): None,  # a first declaration (a re-declaration names a published one)
     ("conformity_declaration", "superseded_by"): lambda walks, agency, ctx: walks.redeclaration(agency, ctx),
+    ("complaint", "channel"): "phone",  # staff record the other channels; "web" is the public portal's only
+    ("complaint", "client"): None,  # the sender's hashed address: set by the public portal only
+    ("complaint", "grounds"): "out_of_scope",
+    ("complaint", "attachment"): None,  # a file on opening: only the public portal's, stored before it opens
 }
 
 # process -> {"leaving STATE": self-loop steps taken before any step leaves STATE,
@@ -535,7 +539,7 @@ def _prepare(walks: Walks, t: Target, agency: str, user: str | None, person: str
         body = walks.request(p, p.opening, agency, ctx) if t.kind == "open" else None
         return {"agency_id": agency}, body or {}
     if t.kind == "file":  # a file a step named: walk through the first step with a file field
-        named = next(s for s in p.steps if any(f.kind == "file" for f in s.fields))
+        named = next(s for s in p.steps if not s.opens and any(f.kind == "file" for f in s.fields))
         case_id = walks.walk(p, agency, (*path_to(p, named), named), signer=signer, person=person, ctx=ctx)
         return {"case_id": case_id, "sha256": ctx["file"]["sha256"]}, {}
     path = path_to(p, t.step) if t.step is not None else ()
