@@ -47,7 +47,7 @@ PASSWORD = "mat-khau-thu-loi-2026"
 PEOPLE = {"thuky": ("Nguyễn Thị Thư Ký", ["iso_secretary"]), "giamdoc": ("Trần Văn Giám Đốc", ["agency_leader"]),
           "truongphong": ("Lê Văn Trưởng Phòng", ["department_leader"]),
           "vanthu": ("Phạm Thị Văn Thư", ["records_controller"])}
-RETRY_WINDOW = 90.0  # how long a client keeps retrying one command (same Idempotency-Key) before giving up
+RETRY_WINDOW = 60.0  # how long a client keeps retrying one command (same Idempotency-Key) before giving up
 TRANSIENT = {409, 429, 503}
 
 
@@ -83,7 +83,8 @@ class Tally:
 class Run:
     """The shared state of one fault phase's clients."""
 
-    def __init__(self, base: str, tokens: dict[str, str], department: str, seed: int) -> None:
+    def __init__(self, base: str, tokens: dict[str, str], department: str, seed: int, window: float) -> None:
+        self.window = window
         self.base = base
         self.tokens = tokens
         self.department = department
@@ -109,6 +110,7 @@ class Client(threading.Thread):
 
     def __init__(self, run: Run, number: int) -> None:
         super().__init__(daemon=True, name=f"client-{number}")
+        self.window = run.window
         self.run_ = run
         self.random = random.Random(number)
         self.http = httpx.Client(base_url=run.base, timeout=30)
@@ -126,7 +128,7 @@ class Client(threading.Thread):
         r = self.run_
         key = uuid.uuid4().hex
         r.note(sent=1)
-        deadline = time.monotonic() + RETRY_WINDOW
+        deadline = time.monotonic() + self.window
         while True:
             r.note(attempts=1)
             headers = {"Authorization": f"Bearer {r.tokens[user]}", "Idempotency-Key": key}
@@ -512,9 +514,9 @@ def check_files(inst: Installation) -> int:
 
 # -- a phase ---------------------------------------------------------------------------------------------------
 def phase(inst: Installation, tokens: dict[str, str], department: str, fault: Fault, *, clients: int,
-          warmup: float, after: float, seed: int) -> Row:
+          warmup: float, after: float, seed: int, window: float) -> Row:
     row = Row(inst.backend, fault.name)
-    run = Run(inst.server.url, tokens, department, seed)
+    run = Run(inst.server.url, tokens, department, seed, window)
     probe = Probe(inst.server.url, tokens["thuky"])
     workers = [Client(run, seed + i) for i in range(clients)]
     for w in workers:
@@ -534,7 +536,7 @@ def phase(inst: Installation, tokens: dict[str, str], department: str, fault: Fa
     time.sleep(after)
     run.stop.set()
     for w in workers:
-        w.join(timeout=RETRY_WINDOW + 60)
+        w.join(timeout=window + 60)
     probe.stop.set()
     probe.join()
     t = run.tally
@@ -563,10 +565,10 @@ def run_backend(backend: str, *, short: bool, clients: int, workdir: Path) -> li
         tokens, department = inst.setup()
         kinds = [f for f in FAULTS if backend in f.backends]
         plan = kinds if short else [*kinds, mixed(kinds)]
-        warmup, after = (3.0, 4.0) if short else (8.0, 12.0)
+        warmup, after = (2.0, 3.0) if short else (8.0, 12.0)
         for i, fault in enumerate(plan):
             row = phase(inst, tokens, department, fault, clients=clients, warmup=warmup, after=after,
-                        seed=1000 * (i + 1))
+                        seed=1000 * (i + 1), window=20.0 if short else RETRY_WINDOW)
             rows.append(row)
             if not inst.server.process or inst.server.process.poll() is not None:
                 inst.server.start()
