@@ -400,7 +400,10 @@ def mixed(kinds: list[Fault]) -> Fault:
                 continue
             time.sleep(0.5)
         return lambda: [m() for m in reversed(menders)] and None
-    return Fault("mixed: " + ", ".join(f.name.split()[0] for f in kinds), ("sqlite", "postgres"), inject)
+    parts: dict[str, Fault] = {}
+    for f in random.Random(7).sample(kinds, k=len(kinds)):
+        parts.setdefault(f.name.split()[0], f)
+    return Fault("mixed: " + " + ".join(f.name for f in list(parts.values())[:3]), ("sqlite", "postgres"), inject)
 
 
 # -- checks ------------------------------------------------------------------------------------------------------
