@@ -8,7 +8,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 PYTEST  := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: install system-deps run demo test test-sqlite test-postgres bench lint clean
+.PHONY: install system-deps run demo test test-sqlite test-postgres bench faults lint clean
 
 install: system-deps $(STAMP)
 
@@ -43,7 +43,7 @@ test-sqlite:
 	ISOLEDGER_TEST_BACKEND=sqlite $(PYTEST) tests/web -q
 
 test-postgres:
-	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api tests/evidence tests/qms tests/province tests/public -q
+	ISOLEDGER_TEST_BACKEND=postgres $(PYTEST) tests/ledger tests/projections tests/postgres tests/cli tests/api tests/evidence tests/qms tests/province tests/public tests/faults -q
 
 # Every capability's figure beside its raw baseline, measured in the same run (~12 minutes in all).
 bench: install
@@ -57,6 +57,11 @@ bench: install
 	$(PY) bench/notifications.py
 	$(PY) bench/pg_writers.py
 	$(PY) bench/processes.py
+
+# The fault harness's full run (docs/reliability.md): the real server on SQLite + local files, then PostgreSQL + S3,
+# 50 clients, every fault kind one at a time and then mixed (~25 minutes; needs root to mount a small tmpfs).
+faults: install
+	$(PY) bench/faults.py --backend both
 
 # ruff on every package, and mypy --strict on the domain and the use cases.
 lint: install

@@ -11,6 +11,7 @@ here); ``STATUS`` gives the HTTP status of each class, the nearest class in the 
     ApiError         -> raised by the API itself (401, 403, 404, 429 ...): the status it is raised with
     RequestValidationError -> 422 with one entry per field
     a native library's panic (pyo3 PanicException, a BaseException) -> 422: the library refused the input
+    the database's connection failing outside the ledger (psycopg, the pool, SQLite locked or full) -> 503
     anything else    -> 500 with a request id, logged; never the exception text
 """
 
@@ -185,10 +186,38 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, e: Exception) -> JSONResponse:
+        if is_database_outage(e):  # the API's own tables (sessions, keys, read models) met the database down
+            log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(e).__name__)
+            return await _known(request, le.Unavailable())
         incident = uuid.uuid4().hex[:12]
         log.exception("unexpected error %s on %s %s", incident, request.method, request.url.path)
         return problem(500, "internal_error", f"Lỗi hệ thống không mong muốn (mã sự cố {incident}).",
                        f"Unexpected server error (incident {incident}).", request=request)
+
+
+_SQLITE_OUTAGE = ("locked", "busy", "disk", "full", "unable to open")
+
+
+def is_database_outage(e: BaseException) -> bool:
+    """A failure of the database connection (PostgreSQL restarting or gone, the pool empty, SQLite locked or its
+    disk full) anywhere in the exception's chain: the database is down, not the request wrong nor our code."""
+    import sqlite3
+
+    import psycopg
+    import psycopg_pool
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
+    seen: BaseException | None = e
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, psycopg.OperationalError | psycopg.InterfaceError | psycopg_pool.PoolTimeout
+                      | OperationalError | InterfaceError):
+            return True
+        if isinstance(seen, sqlite3.OperationalError) and any(w in str(seen).lower() for w in _SQLITE_OUTAGE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def is_native_panic(e: BaseException) -> bool:

@@ -16,6 +16,7 @@
     ├── UploadInterrupted         the caller's stream failed while being read (field "file")
     ├── FileTooLarge              the upload exceeded the size limit (field "file")
     └── UnsupportedMediaType      the bytes are not an allowed type (field "file")
+        └── UnreadablePdf         starts with %PDF- but a PDF reader cannot open it
 
 Library exceptions (minio, urllib3, sqlite3, psycopg, OSError) are converted into these at the
 adapters with ``raise ... from e``; nothing else escapes the package's public methods.
@@ -139,3 +140,17 @@ class UnsupportedMediaType(ArchiveError):
 
     def __init__(self, detected: str | None = None) -> None:
         super().__init__(field="file", detected=detected)
+
+
+class UnreadablePdf(UnsupportedMediaType):
+    """Bytes that start as a PDF but that a PDF reader cannot open (no trailer, no page tree)."""
+
+    code = "pdf_unreadable"
+    message_vi = "Tệp bắt đầu như một PDF nhưng không đọc được (hỏng hoặc không phải PDF)."
+    message_en = "The file starts like a PDF but cannot be read as one (damaged, or not a PDF)."
+
+    def __init__(self) -> None:
+        super().__init__(PDF_TYPE)
+
+
+PDF_TYPE = "application/pdf"

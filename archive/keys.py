@@ -144,8 +144,11 @@ class PostgresKeyStore(SqlKeyStore):
         import psycopg
         import psycopg_pool
 
+        # check: a pooled connection is tried before it is lent, so after a database restart the stale ones are
+        # replaced at once instead of failing one request each (the file storage would read as down meanwhile).
         self._pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=max_size, timeout=10,
-                                                 kwargs={"connect_timeout": 10}, open=False)
+                                                 kwargs={"connect_timeout": 10}, open=False,
+                                                 check=psycopg_pool.ConnectionPool.check_connection)
         try:
             super().__init__(lambda: None, (psycopg.Error, psycopg_pool.PoolTimeout, OSError), "%s", "BYTEA")
         except KeyStoreUnavailable:

@@ -1,4 +1,4 @@
-"""Media type sniffing from the bytes (magic numbers, and the inner entries of zip containers)."""
+"""Media type sniffing from the bytes (magic numbers, a PDF's trailer and page tree, the entries of zip containers)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import zipfile
 from collections.abc import Callable
 from typing import IO
 
-from archive.errors import UnsupportedMediaType
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from archive.errors import ArchiveError, UnreadablePdf, UnsupportedMediaType
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -39,7 +42,8 @@ def sniff(head: bytes, open_container: Callable[[], IO[bytes]]) -> str:
 
     ``head`` holds at least the first ``HEAD_SIZE`` bytes (or the whole file if shorter).
     ``open_container`` gives a seekable binary file of the whole content; it is called only
-    for zip containers, whose type is told by their inner entries, not by the file name.
+    for zip containers, whose type is told by their inner entries, not by the file name, and for PDFs, which
+    must open in a PDF reader.
     """
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
@@ -47,6 +51,8 @@ def sniff(head: bytes, open_container: Callable[[], IO[bytes]]) -> str:
     # A PDF starts with its header: bytes before it (which PDF readers skip) make a file that other programs
     # read as something else, an HTML page or a script, so such a file is not taken as a PDF.
     if head.startswith(b"%PDF-"):
+        with open_container() as container:
+            _check_pdf(container)
         return PDF
     if head.startswith(_ZIP):
         with open_container() as container:
@@ -54,6 +60,23 @@ def sniff(head: bytes, open_container: Callable[[], IO[bytes]]) -> str:
     if head.startswith(_OLE2):
         raise UnsupportedMediaType("application/x-ole-storage")
     raise UnsupportedMediaType(None)
+
+
+# What a PDF reader raises on bytes it cannot make sense of (pyHanko's reader, lenient mode).
+_BROKEN_PDF = (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError, RecursionError)
+
+
+def _check_pdf(container: IO[bytes]) -> None:
+    """Refuse a file that starts with ``%PDF-`` but that a PDF reader cannot open: it needs a cross-reference
+    table (or stream) and a trailer leading to a catalogue with a page tree. Only those objects are read."""
+    try:
+        reader = PdfFileReader(container, strict=False)
+        pages = reader.root["/Pages"]
+        int(pages["/Count"])
+    except ArchiveError:
+        raise  # the stored bytes failed to decrypt or read back: not the caller's file's fault
+    except _BROKEN_PDF as e:
+        raise UnreadablePdf() from e
 
 
 _BROKEN_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, KeyError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -123,10 +124,13 @@ class _Spool:
         return self._file
 
     def discard(self) -> None:
+        """Drop what was spooled. On a full disk the close cannot flush the last buffer and says so (ENOSPC): the
+        file is closed and removed all the same, and the error that ended the upload is the one reported."""
         self._pieces = []
         try:
             if self._file is not None:
-                self._file.close()
+                with contextlib.suppress(OSError):
+                    self._file.close()
         finally:
             if self.path is not None:
                 self.path.unlink(missing_ok=True)

@@ -41,6 +41,7 @@ from projections import merkle as tree  # noqa: E402
 from projections.db import Database  # noqa: E402
 from projections.runner import Projector  # noqa: E402
 from projections.views import Ev  # noqa: E402
+from signing.samples import sample_pdf  # noqa: E402
 
 SEC = Actor("thuky", "so-khcn-tra-vinh", frozenset({"iso_secretary"}))
 
@@ -76,7 +77,7 @@ def bench_log(n_doc_events: int, home: Path) -> list[tuple[str, float, float, st
     checkpoints = Checkpoints(db, CheckpointKey.load_or_create(home / "checkpoint.key"))
     doc = ledger.register_document(SEC, code="QT-01", title="Quy trình kiểm soát tài liệu", kind="procedure",
                                    department="Văn phòng")
-    ref = archive.put(io.BytesIO(b"%PDF-1.4 ban du thao"), "Quy trình.pdf", doc).to_dict()
+    ref = archive.put(io.BytesIO(sample_pdf(1, "ban du thao")), "Quy trình.pdf", doc).to_dict()
     n = ledger.create_draft(SEC, doc, file=ref, change_summary="Lần đầu")
     for i in range(n_doc_events - 2):
         ledger.revise_draft(SEC, doc, n, file=ref, change_summary=f"Sửa lần {i}")

@@ -45,6 +45,7 @@ def eventsourcing_env(database_url: str, *, create_tables: bool = True) -> dict[
             POSTGRES_MAX_OVERFLOW="20",
             POSTGRES_LOCK_TIMEOUT="10",
             POSTGRES_CONNECT_TIMEOUT="5",
+            POSTGRES_PRE_PING="y",  # a pooled connection is tried before use: a restarted server costs no request
             APPLICATION_RECORDER_TOPIC="ledger.pg_recorder:ConcurrentApplicationRecorder",
         )
     else:

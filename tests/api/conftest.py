@@ -23,6 +23,7 @@ from isoledger.settings import Settings
 from ledger.actors import Actor
 from signing.testing import sample_pdf
 from tests.factories import OTHER, OWN, SUPERVISOR, WORLD_PASSWORD, WORLD_PEOPLE
+from tests.pdfs import padded_pdf
 
 PASSWORD, PEOPLE = WORLD_PASSWORD, WORLD_PEOPLE
 ROLE_USER = {"admin": "admin", "iso_secretary": "thuky", "agency_leader": "giamdoc",
@@ -32,9 +33,7 @@ ROLE_USER = {"admin": "admin", "iso_secretary": "thuky", "agency_leader": "giamd
 
 def pdf_bytes(title: str = "QT-01 Quy trinh", size: int = 0) -> bytes:
     data = sample_pdf(1, title)
-    if size > len(data):
-        data = data.replace(b"%%EOF\n", b"%%EOF\n" + b"%" + b"x" * (size - len(data) - 2) + b"\n")
-    return data
+    return padded_pdf(size, title=title) if size > len(data) else data
 
 
 @dataclass

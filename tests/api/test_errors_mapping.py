@@ -27,6 +27,7 @@ EXPECTED = {
     ae.StorageAccessDenied: 503, ae.BucketMissing: 503, ae.StorageFull: 503, ae.ObjectNotFound: 404,
     ae.RetentionActive: 500, ae.IntegrityError: 500, ae.KeyUnavailable: 500, ae.ScopeKeyMissing: 410,
     ae.WrongMasterKey: 500, ae.UploadInterrupted: 400, ae.FileTooLarge: 413, ae.UnsupportedMediaType: 415,
+    ae.UnreadablePdf: 415,
     se.SigningError: 422, se.SigningConfigError: 500, se.InvalidPdfError: 422, se.NotPdfError: 415, se.EncryptedPdfError: 422,
     se.PdfDecodeLimitError: 422, se.SignerError: 422, se.SignerCredentialsError: 422, se.CertificateError: 422,
     se.CertificateExpiredError: 422, se.CertificateNotYetValidError: 422, se.CertificateRevokedError: 422,
@@ -41,7 +42,7 @@ FAMILIES = (_family(le, le.IsoledgerError) + _family(ae, ae.ArchiveError) + _fam
 def _make(cls):
     if cls is ae.FileTooLarge:
         return cls(1024)
-    if cls in (ae.UploadInterrupted, ae.UnsupportedMediaType):
+    if cls in (ae.UploadInterrupted, ae.UnsupportedMediaType, ae.UnreadablePdf):
         return cls()
     return cls(code="x", message_vi="vi", message_en="en")
 

@@ -23,6 +23,7 @@ from archive.local import LocalObjectStore
 from archive.masterkey import MasterKey
 from archive.s3 import S3ObjectStore, http_client
 from archive.service import Archive
+from tests.pdfs import padded_pdf
 
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 SMALL_CHUNK = 64 * 1024  # several chunks per test file without big files
@@ -138,8 +139,7 @@ class Samples:
 
     @staticmethod
     def pdf_bytes(size: int = 200_000, seed: int = 1) -> bytes:
-        body = (f"{seed}:".encode() + b"stream of a scanned quality procedure ") * (size // 40 + 1)
-        return (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + body)[:size]
+        return padded_pdf(size, seed=seed)
 
     @staticmethod
     def png_bytes() -> bytes:

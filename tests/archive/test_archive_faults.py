@@ -169,12 +169,12 @@ def test_a_server_stopped_during_an_upload_fails_cleanly(tmp_path: Path, start_m
     server = start_moto()
     store = S3ObjectStore(server.client(), "uploads", tmp_path / "staging", part_size=5 * 1024 * 1024)
     archive = Archive(store, key_store, MasterKey(os.urandom(32)))
-    first = samples.pdf_bytes(1024 * 1024)
+    mib = 1024 * 1024
+    data = samples.pdf_bytes(12 * mib)
 
     def upload() -> Iterator[bytes]:
-        yield first
-        for _ in range(11):
-            yield os.urandom(1024 * 1024)
+        for start in range(0, len(data), mib):
+            yield data[start : start + mib]
         server.stop()  # the caller is still sending when the storage goes away
 
     with pytest.raises(StorageUnavailable):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 
 from archive import media
-from archive.errors import UnsupportedMediaType
+from archive.errors import UnreadablePdf, UnsupportedMediaType
+from tests.pdfs import padded_pdf
 
 
 def sniff(data: bytes) -> str:
@@ -50,3 +52,29 @@ def test_a_zip_that_is_neither_office_nor_odf_is_refused(samples) -> None:
         sniff(samples.zip([("notes.txt", b"hi")]))
     with pytest.raises(UnsupportedMediaType):
         sniff(samples.odf_bytes("application/vnd.oasis.opendocument.presentation"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\nquy I\n%%EOF\n",  # a header and an end marker, nothing a reader can open
+        b"%PDF-" + b"x" * 3000,
+        b"%PDF-1.7\n<html><script>alert(1)</script></html>\n%%EOF\n",
+    ],
+    ids=["no-trailer", "padding-only", "html-behind-a-header"],
+)
+def test_bytes_that_only_start_like_a_pdf_are_refused(data: bytes) -> None:
+    with pytest.raises(UnreadablePdf) as refused:
+        sniff(data)
+    assert refused.value.field == "file" and refused.value.code == "pdf_unreadable"
+
+
+def test_a_cut_off_pdf_is_refused() -> None:
+    whole = padded_pdf(5000)
+    with pytest.raises(UnreadablePdf):
+        sniff(whole[: len(whole) // 2])
+
+
+@pytest.mark.parametrize("size", [0, 5000, 300_000])
+def test_a_real_pdf_is_accepted_whatever_its_padding(size: int) -> None:
+    assert sniff(padded_pdf(size, filler=os.urandom(4096))) == media.PDF

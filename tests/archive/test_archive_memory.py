@@ -12,16 +12,17 @@ import pytest
 from archive.local import LocalObjectStore
 from archive.masterkey import MasterKey
 from archive.service import Archive
+from tests.pdfs import padded_pdf
 
 MIB = 1024 * 1024
 SIZE = 64 * MIB
-PIECE = b"%PDF-1.7\n" + os.urandom(64 * 1024 - 9)
+PIECE = 64 * 1024
+DATA = padded_pdf(SIZE, filler=os.urandom(PIECE))
 
 
 def generated() -> Iterator[bytes]:
-    for _ in range(SIZE // len(PIECE)):
-        yield PIECE
-    yield PIECE[: SIZE % len(PIECE)]
+    for start in range(0, SIZE, PIECE):
+        yield DATA[start : start + PIECE]
 
 
 def peak_of(action) -> int:  # type: ignore[no-untyped-def]

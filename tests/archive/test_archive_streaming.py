@@ -17,6 +17,7 @@ from archive.crypto import HEADER, TAG_SIZE, ChunkEncryptor, DecryptingStream
 from archive.errors import IntegrityError, StorageUnavailable, UploadInterrupted
 from archive.masterkey import MasterKey
 from archive.service import Archive
+from tests.pdfs import padded_pdf
 
 KEY = bytes(range(32))
 SCOPE = "record-1"
@@ -172,7 +173,7 @@ def multipart_archive(make_s3_store, key_store) -> Archive:  # type: ignore[no-u
 def test_a_large_s3_upload_spills_to_a_staging_file_and_removes_it(multipart_archive: Archive,
                                                                     monkeypatch) -> None:
     created = count_staging_files(monkeypatch)
-    data = b"%PDF-1.7\n" + os.urandom(12 * MIB)
+    data = padded_pdf(12 * MIB, filler=os.urandom(MIB))
     ref = multipart_archive.put(io.BytesIO(data), "big.pdf", SCOPE)
     assert len(created) == 1 and not Path(created[0]).exists()
     assert multipart_archive.read_bytes(ref, SCOPE) == data
@@ -206,7 +207,7 @@ def test_a_failing_store_leaves_no_object_under_the_content_key(multipart_archiv
         return real(*args, **kwargs)
 
     monkeypatch.setattr(client, "_put_object", fail_second_part)
-    data = b"%PDF-1.7\n" + os.urandom(size - 9)
+    data = padded_pdf(size, filler=os.urandom(MIB))
     with pytest.raises(StorageUnavailable):
         multipart_archive.put(io.BytesIO(data), "a.pdf", SCOPE)
     monkeypatch.undo()

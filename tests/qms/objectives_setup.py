@@ -11,6 +11,9 @@ from ledger.actors import Actor
 from ledger.files import FileKind, file_scope
 from signing.testing import sample_pdf
 from tests.factories import CERT, OWN
+from tests.pdfs import padded_pdf
+
+STATISTICS_PDF = padded_pdf(title="thong ke quy I")
 
 ADMIN = Actor("admin", "quan-tri-tinh", frozenset({"admin"}))
 SECRETARY = Actor("thuky", OWN, frozenset({"iso_secretary", "staff"}))
@@ -85,7 +88,7 @@ def measured_objective(api: Any) -> tuple[str, dict[str, Any]]:
                              ("register", "truongphong", {})):
         assert api.call("POST", f"/api/v1/objectives/{case_id}/{step}", user, json=body).status_code == 200
     up = api.call("POST", f"/api/v1/objectives/{case_id}/files", "chuyenvien",
-                  files={"file": ("Thống kê quý I.pdf", io.BytesIO(b"%PDF-1.4\nthong ke quy I\n%%EOF\n"),
+                  files={"file": ("Thống kê quý I.pdf", io.BytesIO(STATISTICS_PDF),
                                   "application/pdf")})
     assert up.status_code == 201, up.text
     ev = dict(up.json())

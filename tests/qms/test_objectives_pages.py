@@ -14,7 +14,10 @@ from fastapi.testclient import TestClient
 from api.web.charts import department_chart, number, objective_chart
 from ledger.qms.processes.objectives import OBJECTIVES
 from tests.api.conftest import PASSWORD
+from tests.pdfs import padded_pdf
 from tests.qms.objectives_setup import Year, objective, planning_year
+
+QUARTER_PDF = padded_pdf(title="quy I")
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -113,7 +116,7 @@ def _year_of_objectives(api, y: Year) -> dict[str, str]:  # type: ignore[no-unty
             if step == stop:
                 break
     up = api.call("POST", f"/api/v1/objectives/{ids['MT-01']}/files", "chuyenvien",
-                  files={"file": ("Báo cáo quý I.pdf", b"%PDF-1.4\nquy I\n%%EOF\n", "application/pdf")}).json()
+                  files={"file": ("Báo cáo quý I.pdf", QUARTER_PDF, "application/pdf")}).json()
     assert api.call("POST", f"/api/v1/objectives/{ids['MT-01']}/measurements", "chuyenvien",
                     json={"period": "Q1", "value": 96.4, "evidence": up}).status_code == 200
     return ids
@@ -147,7 +150,7 @@ def test_the_department_page_draws_its_objectives_and_shows_who_measured_what(ap
     assert [(p, v) for p, v, _ in _points(svgs[1])] == [("Q1", 96.4)]
     assert "Huỳnh Thị Ngọc Ánh" in page.text and "Báo cáo quý I.pdf" in page.text  # who, by name
     evidence = re.search(r'href="(/api/v1/objectives/[^"]+/files/[0-9a-f]{64})"', page.text)
-    assert evidence and client.get(evidence.group(1)).content == b"%PDF-1.4\nquy I\n%%EOF\n"
+    assert evidence and client.get(evidence.group(1)).content == QUARTER_PDF
     assert _signed_in(api, "thuky-b").get(f"/qms/departments/{year.planning}").status_code == 404
     assert client.get(f"/qms/departments/{year.science}").text.count("<svg") == 1  # the empty small multiple
 

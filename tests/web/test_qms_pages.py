@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.factories import OWN
+from tests.pdfs import padded_pdf
 from tests.web.conftest import Browser, Site
 
 STATEMENT = "Lấy sự hài lòng của người dân và doanh nghiệp làm thước đo chất lượng phục vụ."
@@ -155,7 +156,7 @@ def signed_document(site: Site) -> str:
     from tests.factories import CERT
 
     ledger, secretary, leader = site.ctx.ledger, site.actor("thuky"), site.actor("giamdoc")
-    ref = site.services.archive.put(__import__("io").BytesIO(b"%PDF-1.7 chinh sach"), "Chính sách.pdf", "qms")
+    ref = site.services.archive.put(__import__("io").BytesIO(padded_pdf(title="chinh sach")), "Chính sách.pdf", "qms")
     doc = ledger.register_document(secretary, code="CSCL-2026", title="Chính sách chất lượng năm 2026",
                                    kind="quality_policy", department="Văn phòng")
     ledger.create_draft(secretary, doc, file=ref.to_dict(), change_summary="Năm 2026")
