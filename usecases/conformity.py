@@ -22,7 +22,8 @@ class Conformity:
     def _declarations(self, agency_id: str, year: int | None = None) -> list[dict[str, Any]]:
         """The agency's declarations that were published (in force or superseded since), newest first."""
         self.deps.projections.fresh()
-        where, params = "agency_id=? AND process=? AND state IN (?, ?)", [agency_id, CONFORMITY.name, *DECLARED]
+        where = "agency_id=? AND process=? AND state IN (?, ?)"
+        params: list[Any] = [agency_id, CONFORMITY.name, *DECLARED]
         if year is not None:
             where, params = where + " AND year=?", [*params, year]
         with self.deps.db.transaction(write=False) as cur:

@@ -24,6 +24,7 @@ class Inspections:
     def _rows(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
         today = self.deps.ledger.today()
         self.deps.projections.fresh()
+        cur: Any
         with self.deps.db.transaction(write=False) as cur:
             cur.execute(f"SELECT {COLUMNS} FROM cases WHERE process=? AND ({where}) ORDER BY updated_at DESC, id",
                         [INSPECTION.name, *params])

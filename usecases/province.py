@@ -118,6 +118,31 @@ class Province:
                     out[agency].append(Fact(subject, sid, int(y), fact, at, event, int(position)))
         return out
 
+    def _figures_of(self, agencies: list[dict[str, Any]], year: int) -> None:
+        """Each agency's administrative procedures (and how many a QMS procedure governs) and its latest concluded
+        inspection of the year (total, maximum, classification), for the reports' figures."""
+        from ledger.qms.processes.inspections import derive as inspection_status
+
+        ids = [a["agency_id"] for a in agencies]
+        procedures: dict[str, tuple[int, int]] = {}
+        scores: dict[str, dict[str, Any]] = {}
+        if ids:
+            marks = ",".join("?" * len(ids))
+            with self.deps.db.transaction(write=False) as cur:
+                cur.execute(f"SELECT agency_id, COUNT(*), COUNT(document) FROM procedures WHERE agency_id IN ({marks}) "
+                            "GROUP BY agency_id", ids)
+                procedures = {a: (int(n), int(g)) for a, n, g in cur.fetchall()}
+                cur.execute("SELECT data, updated_at FROM cases WHERE process='inspection' AND year=? AND state IN "
+                            "('concluded', 'closed') ORDER BY updated_at", (year,))
+                for data, _ in cur.fetchall():
+                    d = json.loads(data) if isinstance(data, str) else data
+                    status = inspection_status(d, self.deps.ledger.today())
+                    if d.get("inspected_agency") in ids and status["total"] is not None:
+                        scores[d["inspected_agency"]] = {k: status[k] for k in ("total", "maximum", "classification")}
+        for a in agencies:
+            a["procedures"], a["procedures_governed"] = procedures.get(a["agency_id"], (0, 0))
+            a["inspection"] = scores.get(a["agency_id"])
+
     def _board(self, agencies: list[dict[str, Any]], year: int, today: date | None) -> dict[str, Any]:
         today = today or self.deps.ledger.today()
         steps, guidance = self.plans.steps(year)
@@ -131,6 +156,7 @@ class Province:
             for s in a["steps"]:
                 counts[s["key"]][s["status"]] += 1
             a["late"] = sum(1 for s in a["steps"] if s["status"] == "late")
+        self._figures_of(agencies, year)
         plan = self.plans.plan(year)
         return {"year": year, "today": today.isoformat(), "guidance": guidance.isoformat() if guidance else None,
                 "plan": {k: plan[k] for k in ("title", "issued", "version", "guidance")},

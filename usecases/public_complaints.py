@@ -17,6 +17,7 @@ from ledger.qms.processes.complaints import COMPLAINTS, PUBLIC_PORTAL, public_vi
 from ledger.vocabulary import Role
 from projections.text import fold
 from usecases.deps import Deps
+from usecases.disclosure import SECTIONS, Section
 from usecases.files import Upload, store
 from usecases.visibility import Visibility
 
@@ -150,3 +151,21 @@ class PublicComplaints:
             if len(items) >= limit:
                 break
         return {"agency_id": agency_id, "agency_name": agency["name"], "items": items}
+
+
+def _day(iso: str | None) -> str:
+    return "—" if not iso else "/".join(reversed(str(iso)[:10].split("-")))
+
+
+def published_section(deps: Deps, agency_id: str) -> list[dict[str, Any]]:
+    """The portal's section of answered complaints the secretary published (anonymised as on the complaints page)."""
+    items = PublicComplaints(deps, Visibility(deps)).published(agency_id)["items"]
+    return [{"title": i["subject"],
+             "fields": [(("Loại", "Kind"), i["kind_label"]),
+                        (("Ngày tiếp nhận", "Received on"), _day(i["received_on"])),
+                        (("Nội dung", "Content"), i["content"]), (("Trả lời", "Answer"), i["answer"]),
+                        (("Ngày trả lời", "Answered on"), _day(i["answered_on"]))]} for i in items]
+
+
+SECTIONS.append(Section("complaints", ("Phản ánh, khiếu nại, góp ý và trả lời", "Complaints, feedback and answers"),
+                        published_section))

@@ -52,8 +52,29 @@ def declared(board: dict[str, Any]) -> list[Figure]:
     return [Figure("declared", ("Cơ quan đã công bố HTQLCL phù hợp", "Agencies that declared conformity"), value)]
 
 
-# Procedure coverage (TTHC) and inspection scores add their providers here as they are built.
-FIGURE_PROVIDERS: list[FigureProvider] = [applying, steps_late, declared]
+def procedures_covered(board: dict[str, Any]) -> list[Figure]:
+    """Administrative procedures listed (imported from the one-stop system) and those a QMS procedure governs."""
+    agencies = board["agencies"]
+    return [Figure("procedures", ("Thủ tục hành chính đã liệt kê", "Administrative procedures listed"),
+                   sum(a.get("procedures", 0) for a in agencies), ("thủ tục", "procedures")),
+            Figure("procedures_governed", ("Thủ tục hành chính có quy trình ISO áp dụng",
+                                           "Administrative procedures governed by a QMS procedure"),
+                   sum(a.get("procedures_governed", 0) for a in agencies), ("thủ tục", "procedures"))]
+
+
+def inspection_scores(board: dict[str, Any]) -> list[Figure]:
+    """Agencies inspected this year (a concluded inspection), those that meet the requirements, the mean score."""
+    done = [a["inspection"] for a in board["agencies"] if a.get("inspection")]
+    mean = round(sum(100 * i["total"] / i["maximum"] for i in done) / len(done)) if done else None
+    return [Figure("inspected", ("Cơ quan đã được kiểm tra trong năm", "Agencies inspected this year"), len(done)),
+            Figure("inspection_meets", ("Cơ quan kiểm tra đạt yêu cầu",
+                                        "Agencies inspected that meet the requirements"),
+                   sum(1 for i in done if i["classification"] == "meets")),
+            Figure("inspection_mean", ("Điểm kiểm tra trung bình (thang 100)", "Mean inspection score (out of 100)"),
+                   mean, ("điểm", "points"))]
+
+
+FIGURE_PROVIDERS: list[FigureProvider] = [applying, steps_late, declared, procedures_covered, inspection_scores]
 
 
 def figures(board: dict[str, Any]) -> list[Figure]:

@@ -253,7 +253,8 @@ def public_page(request: Request, agency_id: str,
 
     uc = ctx_of(request).uc
     agency, items = uc.registers.public(agency_id, every, q=q)
-    return render(request, "public.html", name=agency["name"], items=items, q=q, checkpoint=published(uc),
+    return render(request, "public.html", name=agency["name"], agency_id=agency_id, items=items, q=q,
+                  checkpoint=published(uc),
                   conformity=uc.conformity.published(agency_id))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from ledger.clock import clocked
-from tests.factories import AGENCY, OTHER_AGENCY
+from tests.factories import AGENCY, OTHER_AGENCY, SECRETARY
 from tests.province.helpers import approved_context, nonconformity
 
 
@@ -74,3 +74,28 @@ def test_an_agency_reads_its_own_report_and_not_anothers(province, clock) -> Non
     assert rows["context"][3] == 1 and rows["corrective_action"][5] == 1
     assert api.call("GET", f"/api/v1/agencies/{OTHER_AGENCY}/reports/qms-status.pdf", "giam.doc",
                     params={"year": 2026}).status_code == 404
+
+
+def test_the_reports_count_the_procedures_imported_and_those_a_qms_procedure_governs(province, clock) -> None:
+    from tests.factories import issued_document
+    from usecases.tthc_import import read_feed
+
+    _world(province, clock)
+    ledger = province.api.ctx.ledger
+    with clocked(clock):
+        issued_document(ledger, code="QT-05", kind="procedure")
+    rows = "\n".join(["agency_id,code,name,field,level,document,period,received,on_time,late,pending",
+                      f"{AGENCY},1.000001,Cấp giấy chứng nhận đăng ký hoạt động khoa học,KH&CN,toan_trinh,QT-05,2026-09,"
+                      "10,9,1,0",
+                      f"{AGENCY},1.000002,Thẩm định hồ sơ đề tài,KH&CN,mot_phan,,2026-09,4,4,0,0",
+                      f"{AGENCY},1.000003,Xác nhận hợp đồng chuyển giao công nghệ,KH&CN,mot_phan,,2026-09,2,1,1,0"])
+    feed = read_feed(rows.encode(), "mot-cua.csv", agency_id=AGENCY)
+    with clocked(clock):
+        province.api.ctx.uc.tthc.import_feed(SECRETARY, feed)
+    r = province.api.call("GET", "/api/v1/province/reports/qms-status.xlsx", "kiemtra", params={"year": 2026})
+    summary = {row[0]: row[1] for row in load_workbook(io.BytesIO(r.content))["Tổng hợp"].iter_rows(
+        min_row=3, values_only=True)}
+    assert summary["Thủ tục hành chính đã liệt kê"] == 3
+    assert summary["Thủ tục hành chính có quy trình ISO áp dụng"] == 1
+    assert summary["Cơ quan đã được kiểm tra trong năm"] == 0 and summary["Điểm kiểm tra trung bình (thang 100)"] == \
+        "chưa theo dõi"

@@ -184,9 +184,10 @@ def test_no_public_response_ever_shows_the_name_the_contact_an_email_or_a_phone(
     step(api, case, "publish", "thuky", {"published": True})
     pages = [api.client.get(u) for u in (
         f"/api/v1/public/agencies/{OWN}/complaints", f"/api/v1/public/complaints/{code}",
-        f"/public/agencies/{OWN}/complaints", f"/public/complaints/{code}")]
+        f"/public/agencies/{OWN}/complaints", f"/public/complaints/{code}",
+        f"/public/agencies/{OWN}", f"/api/v1/public/agencies/{OWN}")]  # the agency's disclosure portal too
     assert all(p.status_code == 200 for p in pages)
-    assert "Nộp hồ sơ chậm" in pages[0].text and "Nộp hồ sơ chậm" in pages[2].text
+    assert all("Nộp hồ sơ chậm" in pages[i].text for i in (0, 2, 4, 5))
     for page in pages:
         for s in (*secret, "0987", "3855", "ngoc.lam", "testclient"):
             assert s not in page.text, (page.url, s)
