@@ -57,6 +57,9 @@ bench: install
 	$(PY) bench/notifications.py
 	$(PY) bench/pg_writers.py
 	$(PY) bench/processes.py
+	$(PY) bench/province_calendar.py
+	$(PY) bench/tthc_import.py
+	$(PY) bench/public_portal.py
 
 # The fault harness's full run (docs/reliability.md): the real server on SQLite + local files, then PostgreSQL + S3,
 # 50 clients, every fault kind one at a time and then mixed (~25 minutes; needs root to mount a small tmpfs).
