@@ -1,0 +1,220 @@
+"""The QMS checking-and-improving cycle walked in headless Chromium through the pages only, each person signed in
+as themselves: the ISO secretary drafts the year's internal audit programme and the agency leader signs and
+approves it; the secretary plans one department's audit with its team; the auditors notify the schedule, write a
+checklist, record a major nonconformity and raise a finding; the department leader raises the nonconformity from
+the audit, has its plan approved, its action done and verified; a day later the secretary finds the action
+effective. A second nonconformity fails its effectiveness check and reopens. No page may log a console error.
+The organisation (departments, their leaders, a second department leader) and the programme's formal document —
+registered, uploaded and sent to the leader — are set up beforehand, as tests/web/test_planning_year.py does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.web.conftest import Site, make_p12
+from tests.web.test_browser import CHROMIUM, chromium, person, submit
+from tests.web.test_planning_year import SECOND_LEADER, done, formal_document, go_to_case, open_case, \
+    sign_for_approval
+from tests.web.test_planning_year import server as planning_server
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = datetime.now(VN)
+YEAR = TODAY.year
+server = planning_server  # the same organisation: KHTC led by truongphong, QLKH led by truongphong2
+
+
+class Clock:
+    """The server's clock moved forward: the effectiveness check is made on a later day than the verification."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def vn_date(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+def state(page: Any, name: str, label: str) -> None:
+    badge = page.locator(f"[data-state={name}]")
+    assert badge.is_visible(), f"not in state {name}"
+    assert label in badge.inner_text()
+
+
+def raise_nc(s: Any, site: Site, audit_title: str, title: str) -> str:
+    page = open_case(s, "Sự không phù hợp", "Ghi nhận")
+    page.locator("#f-raise-year").fill(str(YEAR))
+    page.locator("#f-raise-department").select_option(site.khtc)
+    page.locator("#f-raise-source").select_option("audit_finding")
+    page.locator("#f-raise-ref").select_option(label=audit_title)
+    page.locator("#f-raise-title").fill(title)
+    page.locator("#f-raise-description").fill(f"{title}: phát hiện trong đánh giá nội bộ.")
+    submit(page, "Ghi nhận", exact=True)
+    done(page, "Ghi nhận")
+    state(page, "raised", "")
+    return str(page.url.split("?")[0])
+
+
+def plan_and_do(s: Any, page: Any, url: str, title: str) -> None:
+    """The department leader analyses the cause, approves the plan and adds the action; the owner finishes it."""
+    page.goto(url)
+    page.locator("#f-analyse-method").select_option("five_whys")
+    page.locator("#f-analyse-causes").fill("Chưa phân công người theo dõi hạn xử lý hồ sơ.")
+    submit(page, "Phân tích nguyên nhân")
+    done(page, "Phân tích nguyên nhân")
+    page.locator("#f-plan-plan").fill("Phân công người theo dõi; nhắc hạn tự động.")
+    page.locator("#f-plan-criteria").fill("Không còn hồ sơ trễ hạn trong 1 tháng.")
+    page.locator("#f-plan-check_on").fill(vn_date(TODAY + timedelta(days=1)))
+    submit(page, "Phê duyệt kế hoạch khắc phục")
+    done(page, "Phê duyệt kế hoạch khắc phục")
+    state(page, "planned", "")
+    page.locator("#f-actions-action").fill(f"Phân công cán bộ theo dõi — {title}")
+    page.locator("#f-actions-owner").select_option("chuyenvien")
+    page.locator("#f-actions-due").fill(vn_date(TODAY))
+    submit(page, "Thêm hành động")
+    done(page, "Thêm hành động")
+
+
+def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any, server: tuple[str, Site],
+                                                                   tmp_path: Path) -> None:
+    site = server[1]
+    doc = formal_document(site, f"CTDG-{YEAR}", f"Chương trình đánh giá nội bộ năm {YEAR}", "other")
+    programme_title = f"Chương trình đánh giá nội bộ năm {YEAR}"
+    audit_title = f"Đánh giá nội bộ Phòng Kế hoạch - Tài chính năm {YEAR}"
+
+    with person(browser, server, "thuky") as s:
+        with s.step("cycle-secretary-drafts-the-programme") as page:
+            open_case(s, "Chương trình đánh giá nội bộ", "Lập chương trình")
+            page.locator("#f-draft-year").fill(str(YEAR))
+            page.locator("#f-draft-objectives").fill("Đánh giá sự phù hợp và hiệu lực của HTQLCL.")
+            page.locator("#f-draft-auditors").get_by_label("Phạm Thị Diễm").check()  # the lead auditor, named
+            page.locator("#f-draft-document").select_option(doc)
+            submit(page, "Lập chương trình")
+            done(page, "Lập chương trình")
+            page.locator("#f-add_line-department").select_option(site.khtc)
+            page.locator("#f-add_line-processes").fill("Quy trình tiếp nhận và giải quyết hồ sơ")
+            page.locator("#f-add_line-clauses").fill("7.5, 8.5, 9.1")
+            page.locator("#f-add_line-risk").select_option("high")
+            page.locator("#f-add_line-month").fill(str(TODAY.month))
+            submit(page, "Thêm phòng ban được đánh giá")
+            done(page, "Thêm phòng ban được đánh giá")
+            submit(page, "Trình phê duyệt")
+            done(page, "Trình phê duyệt")
+            state(page, "submitted", "Trình phê duyệt")
+
+    with person(browser, server, "giamdoc") as s:
+        p12 = tmp_path / "giamdoc.p12"
+        p12.write_bytes(make_p12("Nguyễn Văn Ánh"))
+        with s.step("cycle-leader-approves-the-programme") as page:
+            sign_for_approval(page, s, doc, p12)
+            go_to_case(s, "audit-programmes", programme_title)
+            submit(page, "Phê duyệt", exact=True)
+            done(page, "Phê duyệt")
+            state(page, "approved", "Đã phê duyệt")
+
+    with person(browser, server, "thuky") as s:
+        with s.step("cycle-secretary-plans-the-audit") as page:
+            open_case(s, "Cuộc đánh giá nội bộ", "Lập kế hoạch đánh giá")
+            page.locator("#f-plan-programme").select_option(label=programme_title)
+            page.locator("#f-plan-year").fill(str(YEAR))
+            page.locator("#f-plan-department").select_option(site.khtc)
+            page.locator("#f-plan-title").fill(audit_title)
+            page.locator("#f-plan-objectives").fill("Xác định sự phù hợp của quy trình giải quyết hồ sơ.")
+            page.locator("#f-plan-scope").fill("Hồ sơ tiếp nhận trong năm.")
+            page.locator("#f-plan-criteria").fill("TCVN ISO 9001:2015; quy trình nội bộ.")
+            page.locator("#f-plan-starts_on").fill(vn_date(TODAY))
+            page.locator("#f-plan-ends_on").fill(vn_date(TODAY))
+            page.locator("#f-plan-lead_auditor").select_option(SECOND_LEADER)
+            page.locator("#f-plan-auditors").get_by_label("Võ Thành Đạt", exact=False).check()
+            submit(page, "Lập kế hoạch đánh giá")
+            done(page, "Lập kế hoạch đánh giá")
+            state(page, "planned", "Đã lập kế hoạch")
+            page.locator("#f-schedule-notice").fill("Đoàn đánh giá làm việc tại phòng trong ngày.")
+            submit(page, "Thông báo lịch đánh giá")
+            done(page, "Thông báo lịch đánh giá")
+            state(page, "scheduled", "Đã thông báo lịch")
+
+    with person(browser, server, "danhgia") as s:
+        with s.step("cycle-auditor-checklist-and-finding") as page:
+            go_to_case(s, "audits", audit_title)
+            for clause, question in (("8.5.1", "Hồ sơ có được giải quyết đúng hạn?"),
+                                     ("7.5.3", "Hồ sơ có được lưu trữ đúng quy định?")):
+                page.locator("#f-add_line-clause").fill(clause)
+                page.locator("#f-add_line-question").fill(question)
+                submit(page, "Thêm câu hỏi kiểm tra")
+                done(page, "Thêm câu hỏi kiểm tra")
+            submit(page, "Bắt đầu đánh giá")
+            done(page, "Bắt đầu đánh giá")
+            state(page, "in_progress", "Đang đánh giá")
+            for line, result, evidence in (("L1", "major_nc", "12/40 hồ sơ trễ hạn, không có văn bản xin lỗi."),
+                                           ("L2", "minor_nc", "3 hồ sơ thiếu phiếu kiểm soát.")):
+                page.locator("#f-record_line-line_id").fill(line) if page.locator(
+                    "#f-record_line-line_id").evaluate("e => e.tagName") == "INPUT" else \
+                    page.locator("#f-record_line-line_id").select_option(line)
+                page.locator("#f-record_line-evidence").fill(evidence)
+                page.locator("#f-record_line-result").select_option(result)
+                submit(page, "Ghi kết quả kiểm tra")
+                done(page, "Ghi kết quả kiểm tra")
+                if page.locator("#f-raise_finding-line_id").evaluate("e => e.tagName") == "INPUT":
+                    page.locator("#f-raise_finding-line_id").fill(line)
+                else:
+                    page.locator("#f-raise_finding-line_id").select_option(line)
+                page.locator("#f-raise_finding-description").fill(evidence)
+                submit(page, "Ghi nhận phát hiện")
+                done(page, "Ghi nhận phát hiện")
+            assert page.get_by_text("Không phù hợp nặng").first.is_visible()
+
+    with person(browser, server, "truongphong") as s:
+        with s.step("cycle-department-raises-two-ncs") as page:
+            first = raise_nc(s, site, audit_title, "Hồ sơ giải quyết trễ hạn")
+            assert page.get_by_role("link", name=audit_title, exact=False).first.is_visible()  # back to the audit
+            second = raise_nc(s, site, audit_title, "Hồ sơ thiếu phiếu kiểm soát")
+        with s.step("cycle-department-plans-both") as page:
+            plan_and_do(s, page, first, "NC1")
+            plan_and_do(s, page, second, "NC2")
+
+    with person(browser, server, "chuyenvien") as s:
+        with s.step("cycle-owner-completes-the-actions") as page:
+            for url in (first, second):
+                page.goto(url)
+                if page.locator("#f-complete_action-action_id").evaluate("e => e.tagName") == "INPUT":
+                    page.locator("#f-complete_action-action_id").fill("A1")
+                page.locator("#f-complete_action-result").fill("Đã phân công, có quyết định.")
+                submit(page, "Hoàn thành hành động")
+                done(page, "Hoàn thành hành động")
+
+    with person(browser, server, "truongphong") as s:
+        with s.step("cycle-department-verifies") as page:
+            for url in (first, second):
+                page.goto(url)
+                page.locator("#f-verify-note").fill("Đã kiểm tra quyết định phân công.")
+                submit(page, "Xác nhận thực hiện")
+                done(page, "Xác nhận thực hiện")
+                state(page, "verified", "")
+
+    site.ctx.ledger.clock = Clock(TODAY + timedelta(days=2))  # two days later
+    with person(browser, server, "thuky") as s:
+        with s.step("cycle-effectiveness-passes-and-fails") as page:
+            for url, result, state_name in ((first, "effective", "effective"), (second, "ineffective", "reopened")):
+                page.goto(url)
+                page.locator("#f-effectiveness-result").select_option(result)
+                page.locator("#f-effectiveness-findings").fill("Đối chiếu hồ sơ tháng sau.")
+                submit(page, "Kiểm tra hiệu lực")
+                done(page, "Kiểm tra hiệu lực")
+                state(page, state_name, "")
