@@ -10,6 +10,7 @@ registered, uploaded and sent to the leader — are set up beforehand, as tests/
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from tests.web.test_planning_year import server as planning_server
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = datetime.now(VN)
+LATER = TODAY + timedelta(days=2)  # the day of the effectiveness checks and the review
 YEAR = TODAY.year
 server = planning_server  # the same organisation: KHTC led by truongphong, QLKH led by truongphong2
 
@@ -95,6 +97,7 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
                                                                    tmp_path: Path) -> None:
     site = server[1]
     doc = formal_document(site, f"CTDG-{YEAR}", f"Chương trình đánh giá nội bộ năm {YEAR}", "other")
+    minutes = formal_document(site, f"BB-XXLD-{YEAR}", f"Biên bản họp xem xét của lãnh đạo năm {YEAR}", "other")
     programme_title = f"Chương trình đánh giá nội bộ năm {YEAR}"
     audit_title = f"Đánh giá nội bộ Phòng Kế hoạch - Tài chính năm {YEAR}"
 
@@ -208,7 +211,7 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
                 done(page, "Xác nhận thực hiện")
                 state(page, "verified", "")
 
-    site.ctx.ledger.clock = Clock(TODAY + timedelta(days=2))  # two days later
+    site.ctx.ledger.clock = Clock(LATER)  # two days later
     with person(browser, server, "thuky") as s:
         with s.step("cycle-effectiveness-passes-and-fails") as page:
             for url, result, state_name in ((first, "effective", "effective"), (second, "ineffective", "reopened")):
@@ -218,3 +221,68 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
                 submit(page, "Kiểm tra hiệu lực")
                 done(page, "Kiểm tra hiệu lực")
                 state(page, state_name, "")
+
+    review_title = f"Xem xét của lãnh đạo năm {YEAR}"
+    with person(browser, server, "thuky") as s:
+        with s.step("cycle-secretary-sends-the-review-notice") as page:
+            open_case(s, "Xem xét của lãnh đạo", "Soạn thông báo")
+            page.locator("#f-draft-year").fill(str(YEAR))
+            page.locator("#f-draft-meeting_date").fill(vn_date(LATER))
+            page.locator("#f-draft-chair").select_option("giamdoc")
+            page.locator("#f-draft-agenda").fill("Xem xét kết quả đánh giá nội bộ và hành động khắc phục.")
+            submit(page, "Soạn thông báo")
+            done(page, "Soạn thông báo")
+            for department in (site.khtc, site.qlkh):
+                page.locator("#f-ask-department").select_option(department)
+                page.locator("#f-ask-topics").fill("Kết quả thực hiện mục tiêu, sự không phù hợp và hành động khắc phục.")
+                submit(page, "Yêu cầu phòng ban báo cáo")
+                done(page, "Yêu cầu phòng ban báo cáo")
+            submit(page, "Gửi thông báo")
+            done(page, "Gửi thông báo")
+            state(page, "notified", "Đã thông báo, chờ báo cáo")
+
+    for leader, department in (("truongphong", site.khtc), (SECOND_LEADER, site.qlkh)):
+        with person(browser, server, leader) as s:
+            with s.step(f"cycle-{leader}-reports-to-the-review") as page:
+                go_to_case(s, "management-reviews", review_title)
+                page.locator("#f-report-department").select_option(department)
+                page.locator("#f-report-report").fill("Phòng đã thực hiện đủ các mục tiêu; còn một sự không phù hợp.")
+                submit(page, "Gửi báo cáo của phòng")
+                done(page, "Gửi báo cáo của phòng")
+
+    with person(browser, server, "thuky") as s:
+        with s.step("cycle-secretary-freezes-the-input-pack") as page:
+            go_to_case(s, "management-reviews", review_title)
+            submit(page, "Chốt hồ sơ đầu vào")
+            done(page, "Chốt hồ sơ đầu vào")
+            state(page, "frozen", "Đã chốt hồ sơ đầu vào")
+            link = page.locator("a[data-input-pack]")
+            answer = page.request.get(s.base + str(link.get_attribute("href")))  # with the signed-in session's cookies
+            assert answer.ok, answer.status
+            pack = json.dumps(answer.json(), ensure_ascii=False)
+            assert "Hồ sơ giải quyết trễ hạn" in pack and "Hồ sơ thiếu phiếu kiểm soát" in pack
+            page.locator("#f-hold-held_on").fill(vn_date(LATER))
+            page.locator("#f-hold-attendees").get_by_label("Nguyễn Văn Ánh").check()
+            page.locator("#f-hold-attendees").get_by_label("Trần Quốc Bảo").check()
+            page.locator("#f-hold-discussion").fill("Thảo luận kết quả đánh giá nội bộ và hai sự không phù hợp.")
+            submit(page, "Ghi nhận cuộc họp")
+            done(page, "Ghi nhận cuộc họp")
+            state(page, "held", "Đã họp")
+
+    with person(browser, server, "giamdoc") as s:
+        p12 = tmp_path / "giamdoc.p12"
+        with s.step("cycle-chair-signs-the-minutes") as page:
+            sign_for_approval(page, s, minutes, p12)
+            go_to_case(s, "management-reviews", review_title)
+            page.locator("#f-minute-document").select_option(minutes)
+            page.locator("#f-minute-conclusions").fill("Tăng cường theo dõi hạn xử lý hồ sơ ở mọi phòng.")
+            submit(page, "Ký biên bản")
+            done(page, "Ký biên bản")
+            state(page, "minuted", "Biên bản đã ký")
+            page.locator("#f-actions-action").fill("Triển khai nhắc hạn tự động cho mọi phòng")
+            page.locator("#f-actions-owner").select_option("truongphong")
+            page.locator("#f-actions-due").fill(vn_date(LATER + timedelta(days=30)))
+            submit(page, "Giao hành động")
+            done(page, "Giao hành động")
+            assert page.get_by_text("Triển khai nhắc hạn tự động cho mọi phòng").first.is_visible()
+            assert page.locator("[data-derived=open_actions]").inner_text() == "1"
