@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.web.conftest import Site, make_p12
+from tests.web.conftest import OWN, Site, make_p12
 from tests.web.test_browser import CHROMIUM, chromium, person, submit
 from tests.web.test_planning_year import SECOND_LEADER, done, formal_document, go_to_case, open_case, \
     sign_for_approval
@@ -286,3 +286,36 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
             done(page, "Giao hành động")
             assert page.get_by_text("Triển khai nhắc hạn tự động cho mọi phòng").first.is_visible()
             assert page.locator("[data-derived=open_actions]").inner_text() == "1"
+
+
+def test_a_complaint_sent_from_the_public_page_reaches_the_secretary(browser: Any, server: tuple[str, Site]) -> None:
+    base = server[0]
+    subject = f"Hồ sơ cấp phép chậm trả kết quả — {TODAY:%H%M%S}"
+    context = browser.new_context()  # nobody signed in: a citizen on the agency's public page
+    errors: list[str] = []
+    try:
+        public = context.new_page()
+        public.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        public.goto(f"{base}/public/agencies/{OWN}/complaints")
+        public.locator("#f-kind").select_option(index=0)
+        public.locator("#f-subject").fill(subject)
+        public.locator("#f-content").fill("Tôi nộp hồ sơ từ tháng trước nhưng đến nay chưa nhận được kết quả.")
+        public.locator("#f-sender_name").fill("Nguyễn Thị Hoa")
+        public.locator("#f-sender_contact").fill("hoa@example.vn")
+        public.wait_for_timeout(3500)  # the abuse guard refuses a form filled faster than a person can
+        submit(public, "Gửi", exact=True)
+        assert public.get_by_text("mã theo dõi", exact=False).first.is_visible()
+        assert not errors, errors
+    finally:
+        context.close()
+
+    with person(browser, server, "thuky") as s:
+        with s.step("cycle-secretary-sees-the-public-complaint") as page:
+            s.go("/notifications")
+            note = page.get_by_text("Phản ánh mới từ trang công khai chờ giao xử lý").first
+            assert note.is_visible()
+            s.go("/qms/complaints")
+            page.get_by_role("link", name=subject, exact=False).first.click()
+            page.wait_for_load_state("domcontentloaded")
+            state(page, "received", "Đã tiếp nhận")
+            assert page.get_by_text("Tôi nộp hồ sơ từ tháng trước", exact=False).first.is_visible()
