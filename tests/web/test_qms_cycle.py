@@ -69,7 +69,7 @@ def raise_nc(s: Any, site: Site, audit_title: str, title: str) -> str:
     page.locator("#f-raise-description").fill(f"{title}: phát hiện trong đánh giá nội bộ.")
     submit(page, "Ghi nhận", exact=True)
     done(page, "Ghi nhận")
-    state(page, "raised", "")
+    state(page, "raised", "Đã ghi nhận")
     return str(page.url.split("?")[0])
 
 
@@ -85,7 +85,7 @@ def plan_and_do(s: Any, page: Any, url: str, title: str) -> None:
     page.locator("#f-plan-check_on").fill(vn_date(TODAY + timedelta(days=1)))
     submit(page, "Phê duyệt kế hoạch khắc phục")
     done(page, "Phê duyệt kế hoạch khắc phục")
-    state(page, "planned", "")
+    state(page, "planned", "Đang thực hiện khắc phục")
     page.locator("#f-actions-action").fill(f"Phân công cán bộ theo dõi — {title}")
     page.locator("#f-actions-owner").select_option("chuyenvien")
     page.locator("#f-actions-due").fill(vn_date(TODAY))
@@ -188,6 +188,18 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
             first = raise_nc(s, site, audit_title, "Hồ sơ giải quyết trễ hạn")
             assert page.get_by_role("link", name=audit_title, exact=False).first.is_visible()  # back to the audit
             second = raise_nc(s, site, audit_title, "Hồ sơ thiếu phiếu kiểm soát")
+        with s.step("cycle-department-links-the-findings-to-their-ncs") as page:
+            go_to_case(s, "audits", audit_title)
+            for finding, title in (("F1", "Hồ sơ giải quyết trễ hạn"), ("F2", "Hồ sơ thiếu phiếu kiểm soát")):
+                if page.locator("#f-link_nc-finding_id").evaluate("e => e.tagName") == "INPUT":
+                    page.locator("#f-link_nc-finding_id").fill(finding)
+                else:
+                    page.locator("#f-link_nc-finding_id").select_option(finding)
+                page.locator("#f-link_nc-nonconformity").select_option(label=title)
+                submit(page, "Gắn sự không phù hợp")
+                done(page, "Gắn sự không phù hợp")
+                findings = page.locator("dt", has_text="findings").first.locator("xpath=following-sibling::dd[1]")
+                assert f"Sự không phù hợp đã ghi nhận: {title}" in findings.inner_text()  # the finding names its NC
         with s.step("cycle-department-plans-both") as page:
             plan_and_do(s, page, first, "NC1")
             plan_and_do(s, page, second, "NC2")
@@ -209,18 +221,19 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
                 page.locator("#f-verify-note").fill("Đã kiểm tra quyết định phân công.")
                 submit(page, "Xác nhận thực hiện")
                 done(page, "Xác nhận thực hiện")
-                state(page, "verified", "")
+                state(page, "verified", "Đã xác nhận thực hiện")
 
     site.ctx.ledger.clock = Clock(LATER)  # two days later
     with person(browser, server, "thuky") as s:
         with s.step("cycle-effectiveness-passes-and-fails") as page:
-            for url, result, state_name in ((first, "effective", "effective"), (second, "ineffective", "reopened")):
+            for url, result, state_name, label in ((first, "effective", "effective", "Đã có hiệu lực"),
+                                                   (second, "ineffective", "reopened", "Mở lại, phân tích lại")):
                 page.goto(url)
                 page.locator("#f-effectiveness-result").select_option(result)
                 page.locator("#f-effectiveness-findings").fill("Đối chiếu hồ sơ tháng sau.")
                 submit(page, "Kiểm tra hiệu lực")
                 done(page, "Kiểm tra hiệu lực")
-                state(page, state_name, "")
+                state(page, state_name, label)
 
     review_title = f"Xem xét của lãnh đạo năm {YEAR}"
     with person(browser, server, "thuky") as s:
