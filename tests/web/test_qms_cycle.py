@@ -1,11 +1,18 @@
 """The QMS checking-and-improving cycle walked in headless Chromium through the pages only, each person signed in
-as themselves: the ISO secretary drafts the year's internal audit programme and the agency leader signs and
-approves it; the secretary plans one department's audit with its team; the auditors notify the schedule, write a
-checklist, record a major nonconformity and raise a finding; the department leader raises the nonconformity from
-the audit, has its plan approved, its action done and verified; a day later the secretary finds the action
-effective. A second nonconformity fails its effectiveness check and reopens. No page may log a console error.
-The organisation (departments, their leaders, a second department leader) and the programme's formal document —
-registered, uploaded and sent to the leader — are set up beforehand, as tests/web/test_planning_year.py does.
+as themselves: the ISO secretary drafts the year's internal audit programme (one department, the lead auditor named
+in its pool) and the agency leader signs its document and approves it; the secretary plans the department's audit
+and notifies the schedule; the internal auditor writes the checklist, starts, records a major and a minor
+nonconformity and raises a finding from each line; the department leader raises the two nonconformities from the
+audit (each links back to it), links the findings to them, analyses the causes, approves the plans and adds an
+action; the action's owner completes it; the leader verifies; on a later day (the server's clock moved two days)
+the secretary finds the first effective and the second ineffective, which reopens it. The secretary then sends the
+management review notice to both departments, both leaders report, the secretary freezes the input pack (its
+JSON, downloaded through the page's link with the signed-in session, holds both NCs) and records the meeting; the
+chair signs the minutes and a decision becomes an action. A complaint sent from the public page without signing
+in reaches the secretary's notifications and complaints list. No page may log a console error; a failing step
+leaves a screenshot under tests/artifacts/. Set up beforehand through the ledger, as tests/web/test_planning_year.py
+does: the organisation (two departments, their leaders) and the two formal documents to sign (the programme, the
+minutes) — registered, uploaded and sent to the leader.
 """
 
 from __future__ import annotations
@@ -21,8 +28,7 @@ import pytest
 
 from tests.web.conftest import OWN, Site, make_p12
 from tests.web.test_browser import CHROMIUM, chromium, person, submit
-from tests.web.test_planning_year import SECOND_LEADER, done, formal_document, go_to_case, open_case, \
-    sign_for_approval
+from tests.web.test_planning_year import SECOND_LEADER, done, formal_document, go_to_case, open_case, sign_for_approval
 from tests.web.test_planning_year import server as planning_server
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
@@ -167,17 +173,12 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
             state(page, "in_progress", "Đang đánh giá")
             for line, result, evidence in (("L1", "major_nc", "12/40 hồ sơ trễ hạn, không có văn bản xin lỗi."),
                                            ("L2", "minor_nc", "3 hồ sơ thiếu phiếu kiểm soát.")):
-                page.locator("#f-record_line-line_id").fill(line) if page.locator(
-                    "#f-record_line-line_id").evaluate("e => e.tagName") == "INPUT" else \
-                    page.locator("#f-record_line-line_id").select_option(line)
+                page.locator("#f-record_line-line_id").fill(line)
                 page.locator("#f-record_line-evidence").fill(evidence)
                 page.locator("#f-record_line-result").select_option(result)
                 submit(page, "Ghi kết quả kiểm tra")
                 done(page, "Ghi kết quả kiểm tra")
-                if page.locator("#f-raise_finding-line_id").evaluate("e => e.tagName") == "INPUT":
-                    page.locator("#f-raise_finding-line_id").fill(line)
-                else:
-                    page.locator("#f-raise_finding-line_id").select_option(line)
+                page.locator("#f-raise_finding-line_id").fill(line)
                 page.locator("#f-raise_finding-description").fill(evidence)
                 submit(page, "Ghi nhận phát hiện")
                 done(page, "Ghi nhận phát hiện")
@@ -191,10 +192,7 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
         with s.step("cycle-department-links-the-findings-to-their-ncs") as page:
             go_to_case(s, "audits", audit_title)
             for finding, title in (("F1", "Hồ sơ giải quyết trễ hạn"), ("F2", "Hồ sơ thiếu phiếu kiểm soát")):
-                if page.locator("#f-link_nc-finding_id").evaluate("e => e.tagName") == "INPUT":
-                    page.locator("#f-link_nc-finding_id").fill(finding)
-                else:
-                    page.locator("#f-link_nc-finding_id").select_option(finding)
+                page.locator("#f-link_nc-finding_id").fill(finding)
                 page.locator("#f-link_nc-nonconformity").select_option(label=title)
                 submit(page, "Gắn sự không phù hợp")
                 done(page, "Gắn sự không phù hợp")
@@ -208,8 +206,7 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
         with s.step("cycle-owner-completes-the-actions") as page:
             for url in (first, second):
                 page.goto(url)
-                if page.locator("#f-complete_action-action_id").evaluate("e => e.tagName") == "INPUT":
-                    page.locator("#f-complete_action-action_id").fill("A1")
+                page.locator("#f-complete_action-action_id").fill("A1")
                 page.locator("#f-complete_action-result").fill("Đã phân công, có quyết định.")
                 submit(page, "Hoàn thành hành động")
                 done(page, "Hoàn thành hành động")
@@ -247,7 +244,7 @@ def test_audit_to_nonconformity_to_effectiveness_through_the_pages(browser: Any,
             done(page, "Soạn thông báo")
             for department in (site.khtc, site.qlkh):
                 page.locator("#f-ask-department").select_option(department)
-                page.locator("#f-ask-topics").fill("Kết quả thực hiện mục tiêu, sự không phù hợp và hành động khắc phục.")
+                page.locator("#f-ask-topics").fill("Kết quả thực hiện mục tiêu, sự không phù hợp, hành động khắc phục.")
                 submit(page, "Yêu cầu phòng ban báo cáo")
                 done(page, "Yêu cầu phòng ban báo cáo")
             submit(page, "Gửi thông báo")
