@@ -16,7 +16,8 @@ from usecases.tthc import Procedures
 from usecases.visibility import Visibility
 
 # The order the portal shows the published processes in (the others follow, by name).
-ORDER = ("context", "quality_policy", "internal_audit", "management_review", "complaint", "conformity_declaration")
+ORDER = ("context", "quality_policy", "internal_audit_programme", "internal_audit", "management_review",
+         "improvement_programme", "improvement", "complaint", "conformity_declaration")
 # Keys never shown from a case's nested data (who entered an item; anyone's contacts).
 PRIVATE_KEYS = frozenset({"by", "user_id", "username", "email", "phone", "telephone", "address", "contact"})
 PEOPLE_KINDS = ("person", "people")

@@ -77,7 +77,15 @@ def qms_evidence(api) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
     opened = {"risks": {"year": year, "department": dep, "kind": "risk", "title": "Chậm giải quyết TTHC",
                         "description": "Hồ sơ tồn đọng cuối năm", "processes": "Tiếp nhận hồ sơ"},
               "nonconformities": {"year": year, "department": dep, "source": "direct", "title": "Sổ theo dõi thiếu",
-                                  "description": "Thiếu chữ ký người nhận tại sổ giao nhận"}}
+                                  "description": "Thiếu chữ ký người nhận tại sổ giao nhận"},
+              "complaints": {"kind": "feedback", "channel": "letter", "subject": "Đề nghị hướng dẫn thủ tục",
+                             "content": "Thư đề nghị hướng dẫn thành phần hồ sơ.", "sender_name": "Trần Văn Nam",
+                             "sender_contact": "nam.tran@example.vn"},
+              "improvements": {"year": year, "department": dep, "title": "Số hóa sổ theo dõi", "area": "Đề tài",
+                               "situation": "Sổ giấy", "proposal": "Bảng tính dùng chung", "benefit": "Tra cứu nhanh",
+                               "effort": "low"},
+              "management-reviews": {"year": year, "meeting_date": f"{year}-12-20", "chair": "giamdoc",
+                                     "agenda": "Xem xét kết quả hệ thống quản lý chất lượng (mục 9.3)."}}
     driven = set()
     for collection, body in opened.items():
         r = api.call("POST", f"/api/v1/agencies/{OWN}/{collection}", "thuky", json=body)
@@ -88,7 +96,25 @@ def qms_evidence(api) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
         assert up.status_code == 201, up.text
         assert api.archive.verify(FileRef.from_dict(up.json()), file_scope(FileKind.CASE, case_id)).ok
         driven.add(("POST", f"/api/v1/{collection}/{{case_id}}/files"))
-    return driven
+    return driven | public_complaint_attachment(api)
+
+
+def public_complaint_attachment(api) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """A complaint sent from the public page with a scanned letter: the file lands in the new case's own scope."""
+    from api.limits import PublicGuard
+    from tests.api.test_public_complaints import SEND, Clock, token
+
+    clock = Clock()
+    api.app.state.public_guard = PublicGuard(api.ctx.store, api.ctx.auth.tokens, min_fill=3, clock=clock)
+    r = api.client.post(f"/api/v1/public/agencies/{OWN}/complaints",
+                        data={**SEND, "form_token": token(api, clock)},
+                        files={"attachment": ("Đơn phản ánh.pdf", io.BytesIO(pdf_bytes("don")), "application/pdf")})
+    assert r.status_code == 201, r.text
+    items = api.call("GET", f"/api/v1/agencies/{OWN}/complaints", "thuky").json()["items"]
+    case = next(c for c in items if c["data"].get("channel") == "web")
+    ref = api.call("GET", f"/api/v1/complaints/{case['id']}", "thuky").json()["data"]["attachment"]
+    assert api.archive.verify(FileRef.from_dict(ref), file_scope(FileKind.CASE, case["id"])).ok
+    return {("POST", "/api/v1/public/agencies/{agency_id}/complaints")}
 
 
 def file_routes(api: Any) -> set[tuple[str, str]]:
