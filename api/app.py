@@ -15,6 +15,7 @@ from api.context import ApiContext
 from api.headers import AllowedMethods, SecurityHeaders
 from api.limits import BodyLimits, PublicGuard
 from api.links import add_links
+from api.liveness import Heartbeat
 from api.routers import (
     accounts,
     agencies,
@@ -119,7 +120,8 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
 
         hooks = WebhookSender(uc)
         uc.deps.projections.listeners.append(hooks.wake)
-    background = [b for b in (mailer, scheduler, hooks) if b is not None]
+    heartbeat = Heartbeat(store, services.ledger)
+    background = [b for b in (heartbeat, mailer, scheduler, hooks) if b is not None]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -137,6 +139,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
                                                        "qms", "audit", "evidence", "public", "health",
                                                        "notifications", "webhooks", "inspections")])
     app.state.ctx = ctx
+    app.state.instance = heartbeat.instance
     app.state.mailer, app.state.webhooks = mailer, hooks
     app.state.public_guard = public_guard or PublicGuard(store, authentication.tokens)
     errors.install(app)

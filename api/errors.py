@@ -89,6 +89,7 @@ STATUS: dict[type[le.IsoledgerError], int] = {
     le.ConcurrencyConflict: 409,
     le.StaleVersion: 412,
     le.ConcurrentWrite: 409,
+    le.RequestAlreadyApplied: 409,
     le.Unavailable: 503,
     ae.ArchiveError: 500,
     ae.InvalidConfiguration: 500,

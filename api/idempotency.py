@@ -1,15 +1,19 @@
 """Idempotency-Key: a repeated key returns the first response and applies nothing twice.
 
 The key is claimed (a 'pending' row) before the command runs and the response stored after it, in the
-API's own table, per user, for 24 hours. A replay needs a session that is valid now (not signed out, not
-ended by a password change or a lock). A second request with the key while the first runs gets 409; with the
-key of another method, path, query or body (a SHA-256 of them, the body hashed as it streams in), 422. Stored
-responses keep no secret: a generated password in the first answer is null in the replay. Server errors release
-the key so the client may retry.
-"""
+API's own table, per user, for 24 hours. The command's events carry the claim's request id, written in
+their own transaction (ledger.requests). When the process running it stops (kill -9, a crash), the key is
+taken over once that process's heartbeat is gone (api.store.GONE_AFTER): the retry runs the command if
+nothing of it was written, or answers 409 ``request_already_applied`` if it was (never twice). A replay
+needs a session that is valid now (not signed out, not ended by a password change or a lock). A second
+request with the key while the first runs gets 409; with the key of another method, path, query or body
+(a SHA-256 of them, the body hashed as it streams in), 422. Stored responses keep no secret: a generated
+password in the first answer is null in the replay. Server errors release the key (keeping its request
+id) so the client may retry."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -22,6 +26,8 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import is_native_panic, native_panic, problem
+from api.store import Claim
+from ledger.requests import RequestAlreadyApplied, writing_for
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 REPLAYED_HEADERS = ("etag", "location", "content-type")
@@ -132,8 +138,9 @@ class IdempotentRoute(APIRoute):
     async def _with_key(self, handler: Callable[[Request], Coroutine[Any, Any, Response]], request: Request,
                         store: Any, owner: str, key: str, fingerprint: str) -> Response:
         path = request.url.path
-        stored = await run_in_threadpool(store.reserve, owner, key, request.method, path, fingerprint)
-        if stored is not None:
+        stored = await run_in_threadpool(functools.partial(store.reserve, owner, key, request.method, path, fingerprint,
+                                                           instance=request.app.state.instance))
+        if not isinstance(stored, Claim):
             if (stored.method, stored.path) != (request.method, path) or (
                     stored.fingerprint and stored.fingerprint != fingerprint):
                 return problem(422, "idempotency_key_reused",
@@ -145,8 +152,30 @@ class IdempotentRoute(APIRoute):
                                field="Idempotency-Key", headers={"Retry-After": "1"})
             headers = dict(stored.headers, **{"Idempotent-Replayed": "true"})
             return Response(stored.body or b"", status_code=stored.status or 200, headers=headers)
+        response = await self._run(handler, request, store, owner, key, stored)
+        body = getattr(response, "body", None)
+        transient = response.status_code in (429, 503) or b'"database_busy"' in bytes(body or b"")
+        if response.status_code >= 500 or body is None or transient:  # the client may retry with the key
+            await run_in_threadpool(store.release, owner, key)
+            return response
+        headers = {k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS}
         try:
-            response = await handler(request)
+            await run_in_threadpool(store.complete, owner, key, response.status_code, headers, _redacted(bytes(body)))
+        except Exception:  # noqa: BLE001 - the answer is sent; a retry finds the command applied (its request id)
+            await run_in_threadpool(store.release, owner, key)
+        return response
+
+    @staticmethod
+    async def _run(handler: Callable[[Request], Coroutine[Any, Any, Response]], request: Request, store: Any,
+                   owner: str, key: str, claim: Claim) -> Response:
+        """The handler's response, its events marked with the claim's request; a claim taken over from a stopped
+        process whose command was written answers that it was (its first answer died with the process)."""
+        ledger = request.app.state.ctx.ledger
+        if claim.retried and await run_in_threadpool(ledger.request_recorded, claim.request):
+            return await _handled(request, RequestAlreadyApplied())
+        try:
+            with writing_for(claim.request):
+                return await handler(request)
         except BaseException as exc:  # noqa: BLE001 - converted by the app's own handlers, then stored
             try:
                 if is_native_panic(exc):
@@ -158,14 +187,7 @@ class IdempotentRoute(APIRoute):
             except BaseException:
                 await run_in_threadpool(store.release, owner, key)
                 raise
-        body = getattr(response, "body", None)
-        transient = response.status_code in (429, 503) or b'"database_busy"' in bytes(body or b"")
-        if response.status_code >= 500 or body is None or transient:  # the client may retry with the key
-            await run_in_threadpool(store.release, owner, key)
             return response
-        headers = {k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS}
-        await run_in_threadpool(store.complete, owner, key, response.status_code, headers, _redacted(bytes(body)))
-        return response
 
 
 def dumps(value: Any) -> str:

@@ -5,11 +5,16 @@ restarts."""
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from projections.db import Database
+
+log = logging.getLogger("isoledger.api.store")
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_credentials (
@@ -17,8 +22,10 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_idempotency (
         owner TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
         state TEXT NOT NULL, status INTEGER, headers TEXT, body TEXT, created_at DOUBLE PRECISION NOT NULL,
-        fingerprint TEXT, PRIMARY KEY (owner, key))""",
+        fingerprint TEXT, request TEXT, instance TEXT, PRIMARY KEY (owner, key))""",
     "CREATE INDEX IF NOT EXISTS api_idempotency_created ON api_idempotency (created_at)",
+    # Each server process's heartbeat: a pending key claimed by a process not seen for a while was abandoned.
+    """CREATE TABLE IF NOT EXISTS api_instances (instance TEXT PRIMARY KEY, seen_at DOUBLE PRECISION NOT NULL)""",
     # One row per failed sign-in and subject ("u:<username>" or "a:<address>"); rows past the window are pruned.
     """CREATE TABLE IF NOT EXISTS api_login_failures (subject TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS api_login_failures_subject ON api_login_failures (subject, at)",
@@ -39,7 +46,8 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_password_change_required (
         username TEXT PRIMARY KEY, since DOUBLE PRECISION NOT NULL)""",
 ]
-PENDING_TIMEOUT = 300.0
+PENDING_TIMEOUT = 300.0  # a pending key of a live process is taken over after this (its request hung)
+GONE_AFTER = 15.0  # a process whose heartbeat is older than this has stopped: its pending keys are taken over
 KEPT_FOR = 24 * 3600.0  # a stored response is replayed for a day, then the key is free again
 
 
@@ -55,23 +63,32 @@ class Stored:
     fingerprint: str | None = None  # the request's method, path, query and body, hashed
 
 
+@dataclass(frozen=True)
+class Claim:
+    """The key is this request's to run: ``request`` is the id its events are marked with (ledger.requests), the
+    same when the key is claimed again (``retried``: released after a failure, or abandoned by a stopped process)."""
+
+    request: str
+    retried: bool = False
+
+
 class ApiStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._lock = threading.Lock()
+        self._unreleased: set[tuple[str, str]] = set()  # keys this process could not release (database down)
 
     def create_tables(self) -> None:
-        try:  # a table created before requests were fingerprinted gains the column
-            with self.db.transaction(write=False) as cur:
-                cur.execute("SELECT fingerprint FROM api_idempotency LIMIT 0")
-        except Exception:  # noqa: BLE001 - no table yet, or no column: either way the statements below settle it
-            with self.db.transaction() as cur:
-                cur.execute("SELECT 1 FROM sqlite_master WHERE name='api_idempotency'" if not self.db.postgres
-                            else "SELECT 1 FROM information_schema.tables WHERE table_name='api_idempotency'")
-                if cur.fetchone() is not None:
-                    cur.execute("ALTER TABLE api_idempotency ADD COLUMN fingerprint TEXT")
         with self.db.transaction() as cur:
             for statement in SCHEMA:
                 cur.execute(statement)
+        for column in ("fingerprint", "request", "instance"):  # a table from before these columns gains them
+            try:
+                with self.db.transaction(write=False) as cur:
+                    cur.execute(f"SELECT {column} FROM api_idempotency LIMIT 0")
+            except Exception:  # noqa: BLE001 - no such column: the statement below adds it
+                with self.db.transaction() as cur:
+                    cur.execute(f"ALTER TABLE api_idempotency ADD COLUMN {column} TEXT")
 
     # ---- credentials ----------------------------------------------------------------------
     def password_hash(self, username: str) -> str | None:
@@ -105,29 +122,60 @@ class ApiStore:
             return cur.fetchone() is not None
 
     # ---- idempotency ----------------------------------------------------------------------
-    def reserve(self, owner: str, key: str, method: str, path: str, fingerprint: str = "") -> Stored | None:
-        """Claims the key (None) or returns what is stored under it (pending or done); keys older than a day are
-        forgotten (and every such row pruned)."""
+    def reserve(self, owner: str, key: str, method: str, path: str, fingerprint: str = "", *,
+                instance: str = "") -> Claim | Stored:
+        """Claims the key for ``instance`` (a Claim) or returns what is stored under it (pending or done). A pending
+        key is taken over when the process that claimed it stopped (no heartbeat for GONE_AFTER) or it has been
+        pending for PENDING_TIMEOUT; keys older than a day are forgotten (and every such row pruned)."""
         now = time.time()
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM api_idempotency WHERE created_at < ?", (now - KEPT_FOR,))
-            cur.execute("SELECT method, path, state, status, headers, body, created_at, fingerprint "
+            if instance:
+                self._beat(cur, instance, now)
+            cur.execute("SELECT method, path, state, status, headers, body, created_at, fingerprint, request, instance "
                         "FROM api_idempotency WHERE owner=? AND key=?", (owner, key))
             row = cur.fetchone()
             if row is None:
+                request = uuid.uuid4().hex
                 done = cur.execute("INSERT INTO api_idempotency (owner, key, method, path, state, created_at, "
-                                   "fingerprint) VALUES (?,?,?,?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
-                                   (owner, key, method, path, now, fingerprint))
+                                   "fingerprint, request, instance) VALUES (?,?,?,?, 'pending', ?, ?, ?, ?) "
+                                   "ON CONFLICT DO NOTHING", (owner, key, method, path, now, fingerprint, request,
+                                                              instance))
                 if done.rowcount == 0:  # claimed by a concurrent request between our SELECT and INSERT
                     return Stored(method, path, "pending", None, {}, None, now, fingerprint)
-                return None
+                return Claim(request)
             stored = Stored(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), row[5], float(row[6]),
                             row[7])
-            if stored.state == "pending" and stored.created_at < now - PENDING_TIMEOUT:
-                cur.execute("UPDATE api_idempotency SET created_at=?, method=?, path=?, fingerprint=? "
-                            "WHERE owner=? AND key=?", (now, method, path, fingerprint, owner, key))
-                return None
+            same = (stored.method, stored.path) == (method, path) and stored.fingerprint in (None, "", fingerprint)
+            free = stored.state == "free"
+            if same and (free or stored.state == "pending" and (
+                    stored.created_at < now - PENDING_TIMEOUT or self._gone(cur, row[9], instance, now))):
+                request = row[8] or uuid.uuid4().hex
+                cur.execute("UPDATE api_idempotency SET state='pending', created_at=?, fingerprint=?, request=?, "
+                            "instance=? WHERE owner=? AND key=?", (now, fingerprint, request, instance, owner, key))
+                return Claim(request, retried=True)
             return stored
+
+    @staticmethod
+    def _gone(cur: Any, holder: str | None, instance: str, now: float) -> bool:
+        """Whether the process that claimed a pending key has stopped (never this one: it is running)."""
+        if not holder or holder == instance:
+            return False
+        cur.execute("SELECT seen_at FROM api_instances WHERE instance=?", (holder,))
+        seen = cur.fetchone()
+        return seen is None or float(seen[0]) < now - GONE_AFTER
+
+    @staticmethod
+    def _beat(cur: Any, instance: str, now: float) -> None:
+        cur.execute("INSERT INTO api_instances VALUES (?, ?) ON CONFLICT (instance) DO UPDATE "
+                    "SET seen_at=excluded.seen_at", (instance, now))
+
+    def beat(self, instance: str) -> None:
+        """This process is alive (every few seconds, and with every claim); stopped processes' rows are pruned."""
+        now = time.time()
+        with self.db.transaction() as cur:
+            self._beat(cur, instance, now)
+            cur.execute("DELETE FROM api_instances WHERE seen_at < ?", (now - KEPT_FOR,))
 
     def complete(self, owner: str, key: str, status: int, headers: dict[str, Any], body: str) -> None:
         with self.db.transaction() as cur:
@@ -135,8 +183,29 @@ class ApiStore:
                         (status, json.dumps(headers), body, owner, key))
 
     def release(self, owner: str, key: str) -> None:
-        with self.db.transaction() as cur:
-            cur.execute("DELETE FROM api_idempotency WHERE owner=? AND key=? AND state='pending'", (owner, key))
+        """The request failed transiently: the key is free for a retry, which keeps its request id (so a retry
+        after a failure that came once its events were written is refused, not applied again). Never raises: with
+        the database down, the key is kept in memory and freed by the heartbeat (``release_unreleased``)."""
+        try:
+            with self.db.transaction() as cur:
+                cur.execute("UPDATE api_idempotency SET state='free' WHERE owner=? AND key=? AND state='pending'",
+                            (owner, key))
+        except Exception:  # noqa: BLE001 - the database is down: the heartbeat frees the key once it is back
+            log.warning("an Idempotency-Key could not be released now; the heartbeat retries", exc_info=True)
+            with self._lock:
+                self._unreleased.add((owner, key))
+
+    def release_unreleased(self) -> int:
+        """Frees the keys whose release failed (the database was down then); how many are still held."""
+        with self._lock:
+            held = sorted(self._unreleased)
+        for owner, key in held:
+            with self.db.transaction() as cur:
+                cur.execute("UPDATE api_idempotency SET state='free' WHERE owner=? AND key=? AND state='pending'",
+                            (owner, key))
+            with self._lock:
+                self._unreleased.discard((owner, key))
+        return len(self._unreleased)
 
     # ---- failed sign-ins --------------------------------------------------------------------
     def recent_failures(self, subjects: list[str], since: float) -> dict[str, list[float]]:

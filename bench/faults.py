@@ -76,6 +76,7 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     unexpected: list[str] = field(default_factory=list)
     given_up: int = 0
+    applied_unanswered: int = 0  # 409 request_already_applied: written before a crash, its answer lost
     expects: list[Expect] = field(default_factory=list)
     ack_times: list[float] = field(default_factory=list)
 
@@ -149,6 +150,9 @@ class Client(threading.Thread):
                     return body  # type: ignore[no-any-return]
                 if resp.status_code < 500 and resp.status_code not in TRANSIENT:
                     r.note(refused=f"{resp.status_code} {resp.json().get('code', '?')}")
+                    return None
+                if resp.status_code == 409 and resp.json().get("code") == "request_already_applied":
+                    r.note(applied_unanswered=1)
                     return None
                 if resp.status_code == 409 and resp.json().get("code") not in ("request_in_progress",
                                                                                 "concurrent_write"):
@@ -328,14 +332,14 @@ class Installation:
 class Fault:
     name: str
     backends: tuple[str, ...]
-    inject: Callable[[Installation], Callable[[], None]]  # breaks the part, returns how to mend it
+    inject: Callable[[Installation], Callable[[], Any]]  # breaks the part, returns how to mend it
     hold: float = 4.0
     back_after_mend: bool = False  # the part is back when the mend returns (a lock released), not when it starts
 
 
 def _kill(inst: Installation) -> Callable[[], None]:
     inst.server.kill9()
-    return lambda: inst.server.start() and None
+    return inst.server.start  # returns how long the start took (the row notes it)
 
 
 def _pg(mode: str) -> Callable[[Installation], Callable[[], None]]:
@@ -534,7 +538,9 @@ def phase(inst: Installation, tokens: dict[str, str], department: str, fault: Fa
         mend = fault.inject(inst)
         time.sleep(fault.hold)
         mended_at = time.monotonic()
-        mend()
+        took = mend()
+        if isinstance(took, float):
+            row.note += f" restart {took:.1f} s"
         if fault.back_after_mend:
             mended_at = time.monotonic()
     except Skipped as e:
@@ -555,6 +561,8 @@ def phase(inst: Installation, tokens: dict[str, str], department: str, fault: Fa
         row.recovery = (min(later) - mended_at) if later else None
     if t.given_up:
         row.note += f" {t.given_up} given up (unacknowledged)"
+    if t.applied_unanswered:
+        row.note += f" {t.applied_unanswered} applied before the fault, answer lost (409 request_already_applied)"
     if t.refused:
         row.note += " refused: " + ", ".join(f"{k}×{v}" for k, v in t.refused.most_common(3))
     if probe.down_named:
@@ -575,7 +583,7 @@ def run_backend(backend: str, *, short: bool, clients: int, workdir: Path) -> li
         for i, fault in enumerate(plan):
             try:
                 row = phase(inst, tokens, department, fault, clients=clients, warmup=warmup, after=after,
-                            seed=1000 * (i + 1), window=20.0 if short else RETRY_WINDOW)
+                            seed=1000 * (i + 1), window=RETRY_WINDOW)
             except Exception as e:  # noqa: BLE001 - the harness itself failed: a row that says so, not a lost run
                 row = Row(backend, fault.name, note=f"harness error: {type(e).__name__}: {e}", problems=[repr(e)])
             rows.append(row)

@@ -522,6 +522,15 @@ class Ledger(Application[UUID]):
                 raise RuleViolation("Một mã trong lô đã được dùng.", "A code in the batch is already used.",
                                     field="code", code="duplicate_code") from None
 
+    # ---- requests (ledger.requests) ------------------------------------------------------------
+    def request_recorded(self, request: str) -> bool:
+        """Whether events written under ``writing_for(request)`` are in the log (the request was applied)."""
+        return bool(self.recorder.request_recorded(request))  # type: ignore[attr-defined]
+
+    def forget_requests(self, before: float) -> int:
+        """Forgets the request marks recorded before ``before`` (Unix time), far older than any key kept."""
+        return int(self.recorder.forget_requests(before))  # type: ignore[attr-defined]
+
     def _pending(self) -> dict[UUID, LedgerAggregate] | None:
         return getattr(self._batching, "pending", None)
 

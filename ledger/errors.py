@@ -131,6 +131,17 @@ class ConcurrentWrite(ConcurrencyConflict):
     message_en = "Someone else changed it at the same moment; reload and retry."
 
 
+class RequestAlreadyApplied(LedgerError):
+    """The request's command was applied before (its answer was lost); nothing was written again."""
+
+    code = "request_already_applied"
+    message_vi = ("Yêu cầu này đã được thực hiện trước đó, nhưng câu trả lời bị mất khi máy chủ dừng đột ngột. "
+                  "Hãy tải lại để xem kết quả; đừng gửi lại bằng một khoá mới.")
+    message_en = ("This request was applied before, but its answer was lost when the server stopped. Reload to see "
+                  "the result; do not resend it under a new key.")
+    field = "Idempotency-Key"
+
+
 class Unavailable(LedgerError):
     """The database cannot serve the command now (busy, locked, connections exhausted); retry later."""
 

@@ -23,12 +23,14 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
+from ledger.requests import MarksRequests
+
 PUBLISH_BATCH = 10_000
 PUBLISH_RETRIES = 50  # a publisher that lost a race starts again; far more than readers run at once
 SETTLE_TIMEOUT = 5.0  # seconds a reader waits for older writers before reading what is published
 
 
-class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
+class ConcurrentApplicationRecorder(MarksRequests, PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         schema = Identifier(self.datastore.schema)
@@ -39,6 +41,15 @@ class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
                  "order_idx": Identifier(f"{self.events_table_name}_xact_order_idx"),
                  "events_name": Literal(self.events_table_name), "schema_name": Literal(self.datastore.schema)}
         self.sql_create_statements.append(self._schema_step(names))
+        requests = {"schema": schema, "requests": Identifier(self.requests_table_name),
+                    "requests_at": Identifier(f"{self.requests_table_name}_at")}
+        self.sql_create_statements += [
+            SQL("CREATE TABLE IF NOT EXISTS {schema}.{requests} (request text PRIMARY KEY,"
+                " recorded_at double precision NOT NULL)").format(**requests),
+            SQL("CREATE INDEX IF NOT EXISTS {requests_at} ON {schema}.{requests} (recorded_at)").format(**requests)]
+        self._mark = SQL("INSERT INTO {schema}.{requests} (request, recorded_at) VALUES (%s, %s)").format(**requests)
+        self._marked = SQL("SELECT 1 AS found FROM {schema}.{requests} WHERE request = %s").format(**requests)
+        self._forget = SQL("DELETE FROM {schema}.{requests} WHERE recorded_at < %s").format(**requests)
         self._publish = SQL(
             "INSERT INTO {schema}.{positions} (position, notification_id, xact_id)"
             " SELECT c.position + row_number() OVER (ORDER BY e.xact_id, e.notification_id),"
@@ -82,6 +93,23 @@ class ConcurrentApplicationRecorder(PostgresApplicationRecorder):
         ).format(**names)
 
     # ---- writers: no lock, no NOTIFY (a NOTIFY serialises every committing transaction) ---------------
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """What runs first in the insert's transaction: the request's mark (a second one fails the whole insert)."""
+        params = self._mark_params() if stored_events else None
+        if params is not None:
+            curs.execute(self._mark, params)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def request_recorded(self, request: str) -> bool:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._marked, (request,))
+            return curs.fetchone() is not None
+
+    def forget_requests(self, before: float) -> int:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._forget, (before,))
+            return int(curs.rowcount)
+
     def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         super(PostgresApplicationRecorder, self)._insert_stored_events(curs, stored_events, **kwargs)
 
