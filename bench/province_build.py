@@ -226,7 +226,7 @@ class Province:
                 led.record_signature(a.leader, doc, n, meaning="approval",
                                      signed_file=file_ref(doc, f"v{n}-signed", code), certificate=CERT,
                                      pades_level="B-T", signing_time=self.clock.now.isoformat())
-            led.issue(a.secretary, doc, n, effective_from=self.clock.today(), distribution=PHONG[:3])
+            led.issue(a.secretary, doc, n, effective_from=self.clock.today(), distribution=a.departments[:3])
         if rng.random() < 0.03:
             led.obsolete(a.secretary, doc, reason="Không còn phù hợp với quy định hiện hành")
 
@@ -257,7 +257,7 @@ class Province:
             led.propose_destruction(a.controller, rec, reason="Hết thời hạn bảo quản")
             led.approve_destruction(a.leader, rec, decision_no=f"{a.records}/QĐ-{a.agency_id.upper()}",
                                     decided_by=a.leader.user_id, council=[a.leader.user_id, a.controller.user_id])
-            witnesses = list(dict.fromkeys([person(rng), person(rng)]))  # two people, or one named twice
+            witnesses = rng.sample(a.staff, 2)  # two of the agency's staff (accounts, as the rule requires)
             led.record_destruction(a.controller, rec, executed_by=a.controller.user_id, witnesses=witnesses,
                                    method="crypto_shredding",
                                    minutes_file=file_ref(evidence_scope(rec), "minutes", "Biên bản hủy"),
