@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from api.answers import json_answer
 from api.deps import Ctx, IfMatch, RequestId, allow, etag
 from api.errors import responses
 from api.security import Principal
@@ -78,12 +79,12 @@ def record_guidance(ctx: Ctx, body: GuidanceIn, p: ProvinceUser, rid: RequestId,
                                                                title=body.title, expected_version=expected))
 
 
-@router.get("/province/dashboard", responses=READ,
+@router.get("/province/dashboard", responses=READ, response_model=dict[str, Any],
             summary="Bảng theo dõi của tỉnh: mọi cơ quan × mọi bước / every agency × every step")
 def dashboard(ctx: Ctx, p: ProvinceUser, rid: RequestId, year: Year,
               level: Annotated[AgencyLevel | None, Query()] = None,
-              supervisor: Annotated[str | None, Query(max_length=63)] = None) -> dict[str, Any]:
-    return ctx.uc.province.dashboard(p.actor(rid), year, level=level, supervisor=supervisor)
+              supervisor: Annotated[str | None, Query(max_length=63)] = None) -> Response:
+    return json_answer(ctx.uc.province.dashboard(p.actor(rid), year, level=level, supervisor=supervisor))
 
 
 @router.get("/province/calendar/{agency_id}", responses=READ,

@@ -42,10 +42,28 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
+@lru_cache(maxsize=64)
+def _worked_by(year: int) -> tuple[int, tuple[int, ...]]:
+    """``year``'s first day (ordinal) and, for each of its days, how many working days it has up to that day."""
+    first = date(year, 1, 1).toordinal()
+    counts, worked = [], 0
+    for ordinal in range(first, date(year, 12, 31).toordinal() + 1):
+        worked += is_working_day(date.fromordinal(ordinal))
+        counts.append(worked)
+    return first, tuple(counts)
+
+
+def _worked_up_to(day: date) -> int:
+    first, counts = _worked_by(day.year)
+    return counts[day.toordinal() - first]
+
+
 def working_days_between(start: date, end: date) -> int:
-    """How many working days fall after ``start`` up to and including ``end`` (0 when ``end`` <= ``start``)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        count += is_working_day(day)
-    return count
+    """How many working days fall after ``start`` up to and including ``end`` (0 when ``end`` <= ``start``): from
+    each year's running count, not day by day (the province dashboard asks it for every agency and step)."""
+    if end <= start:
+        return 0
+    total = -_worked_up_to(start)
+    for year in range(start.year, end.year):
+        total += _worked_up_to(date(year, 12, 31))
+    return total + _worked_up_to(end)

@@ -63,3 +63,10 @@ def test_adding_more_working_days_never_gives_an_earlier_day(start: date, n: int
 def test_a_later_start_never_gives_an_earlier_day(a: date, b: date, n: int) -> None:
     first, second = sorted((a, b))
     assert add_working_days(first, n) <= add_working_days(second, n)
+
+
+@given(st.dates(min_value=date(2023, 1, 1), max_value=date(2028, 12, 31)),
+       st.dates(min_value=date(2023, 1, 1), max_value=date(2028, 12, 31)))
+def test_the_count_between_two_days_is_the_working_days_walked_one_by_one(start: date, end: date) -> None:
+    walked = sum(is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+    assert working_days_between(start, end) == walked
