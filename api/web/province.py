@@ -119,7 +119,8 @@ def calendar_page(request: Request, user: User, agency_id: Annotated[str, Path(m
     chart = Markup(score_chart(scores, board["agency"]["name"], lang)) if scores is not None else None  # noqa: S704
     for s in scores or []:  # the inspection itself opens for the team's agency and the inspected agency's people
         s["url"] = f"/qms/inspections/{s['case_id']}" if user.agency_id in (s["supervisor"], agency_id) else None
+    schedules = any(a == agency_id for a, _ in ctx.uc.inspections.supervised(actor))  # its supervisor's inspector
     return render(request, "province_calendar.html", board=board, agency=board["agency"], year=shown,
                   province=bool(user.roles & {Role.ADMIN, Role.INSPECTOR}), scores=scores, chart=chart,
-                  classes=CLASSES_OF_RESULT, kinds=KINDS,
+                  schedules=schedules, classes=CLASSES_OF_RESULT, kinds=KINDS,
                   criteria=SCALE_V1.criteria)
