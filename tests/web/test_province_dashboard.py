@@ -1,20 +1,24 @@
 """The province dashboard in headless Chromium: the Sở KH&CN's inspector opens it from the menu (Tỉnh), filters by
 level, keeps only the agencies with a late step, finds the late district and drills down to its calendar, which
-says which steps are late and why; another agency's inspector never sees it. No console error on the way."""
+says which steps are late and why; another agency's inspector never sees it. From the dashboard the inspector
+drills down to the Sở, schedules an inspection there and records its scores; the Sở's leader and the province
+administrator read the result. No console error on the way."""
 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from ledger.actors import Actor
 from signing.testing import sample_pdf
+from tests.factories import OWN
 from tests.web.conftest import PASSWORD, Site, build_site
 from tests.web.test_browser import CHROMIUM, chromium, person, served, submit
+from tests.web.test_inspection_flow import SCORES, inspect
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
 DISTRICT = "ubnd-huyen-cau-ke"
@@ -102,9 +106,6 @@ def test_from_the_dashboard_the_inspector_inspects_an_agency_which_reads_the_res
     out and records its scores (tests/web/test_inspection_flow.py's steps); the dashboard and the drill-down show
     the result; the Sở's leader reads it on the Sở's calendar and under "Kiểm tra"; the province administrator
     reads it on the drill-down, without a link to the inspection itself."""
-    from tests.factories import OWN
-    from tests.web.test_inspection_flow import SCORES, inspect
-
     name = "Sở Khoa học và Công nghệ A"
     with person(browser, server, "kiemtra") as s:
         with s.step("province-walk-drill-down") as page:
