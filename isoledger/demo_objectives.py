@@ -22,6 +22,7 @@ from ledger.clock import clocked
 from ledger.department import department_uuid
 from ledger.errors import NotFound
 from ledger.files import FileKind, file_scope
+from ledger.numbers import percent
 from ledger.qms.case import case_uuid
 from ledger.qms.registry import process_named
 
@@ -205,8 +206,9 @@ def _evidence(services: Any, case_id: str, o: Objective, period: str, day: date)
                   number=f"Số: {int(o.code[3:]):02d}/BC-{o.department.upper()}", dated=day,
                   signer_title="TRƯỞNG PHÒNG", signer_name="",
                   sections=(Section("1. CHỈ SỐ", (o.indicator,)),
-                            Section("2. KẾT QUẢ", (f"Kỳ {period}: đạt {dict((p, v) for p, v, _ in o.measured)[period]}"
-                                                   f"%, chỉ tiêu năm {o.target:g}%.",))))
+                            Section("2. KẾT QUẢ", (f"Kỳ {period}: đạt "
+                                                   f"{percent(dict((p, v) for p, v, _ in o.measured)[period])}, "
+                                                   f"chỉ tiêu năm {percent(o.target)}.",))))
     ref = services.archive.put(io.BytesIO(render(paper).content), f"Báo cáo {o.code} {period}-2026.pdf",
                                file_scope(FileKind.CASE, case_id))
     return dict(ref.to_dict())

@@ -13,7 +13,8 @@ from usecases.deps import Deps
 from usecases.qms import COLUMNS, READERS, row_out
 from usecases.visibility import Visibility
 
-SCORE_READERS = frozenset({Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.INSPECTOR})
+SCORE_READERS = frozenset({Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.INSPECTOR})  # the agency's, its supervisors'
+PROVINCE_WIDE = frozenset({Role.ADMIN})  # the province administrator reads every agency's results, as its dashboard
 RESULT_STATES = ("concluded", "closed")  # an inspection's score counts once its conclusion is signed
 
 
@@ -79,10 +80,11 @@ class Inspections:
 
     def scores(self, actor: Actor, agency_id: str) -> list[dict[str, Any]]:
         """The concluded inspections of ``agency_id`` by any supervising agency, oldest first: date, kind, total,
-        maximum and classification (derived). Read by the agency's leader and ISO secretary and by the inspectors
-        of the agencies that supervise it; anyone else: 404."""
+        maximum and classification (derived). Read by the agency's leader and ISO secretary, by the inspectors of
+        the agencies that supervise it and by the province administrator (every agency); anyone else: 404."""
         self.visibility.agency(agency_id)
-        self.visibility.check_visible(actor, agency_id, SCORE_READERS)
+        if not actor.roles & PROVINCE_WIDE:
+            self.visibility.check_visible(actor, agency_id, SCORE_READERS)
         where, like = self._of(agency_id)
         rows = [r for r in self._rows(where, [like]) if r["data"].get("inspected_agency") == agency_id
                 and r["state"] in RESULT_STATES and r["derived"]["total"] is not None]

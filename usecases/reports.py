@@ -16,14 +16,20 @@ from openpyxl.utils import get_column_letter
 
 from isoledger.demo_pdfs import Paper, Section, render
 from ledger.calendar.status import STATUSES
+from ledger.numbers import number
 
 
 @dataclass(frozen=True)
 class Figure:
     key: str
     label: tuple[str, str]
-    value: int | None  # None: not tracked on this installation yet
+    value: float | None  # None: not tracked on this installation yet
     unit: tuple[str, str] = ("cơ quan", "agencies")
+    places: int = 0  # the decimals it is written with (a decimal comma in Vietnamese: ledger.numbers)
+
+    def shown(self, lang: str = "vi") -> str:
+        """The value as the report writes it: «87,5» in Vietnamese, "87.5" in English."""
+        return "chưa theo dõi" if self.value is None else number(self.value, lang, self.places)
 
 
 FigureProvider = Callable[[dict[str, Any]], list[Figure]]
@@ -65,13 +71,13 @@ def procedures_covered(board: dict[str, Any]) -> list[Figure]:
 def inspection_scores(board: dict[str, Any]) -> list[Figure]:
     """Agencies inspected this year (a concluded inspection), those that meet the requirements, the mean score."""
     done = [a["inspection"] for a in board["agencies"] if a.get("inspection")]
-    mean = round(sum(100 * i["total"] / i["maximum"] for i in done) / len(done)) if done else None
+    mean = round(sum(100 * i["total"] / i["maximum"] for i in done) / len(done), 1) if done else None
     return [Figure("inspected", ("Cơ quan đã được kiểm tra trong năm", "Agencies inspected this year"), len(done)),
             Figure("inspection_meets", ("Cơ quan kiểm tra đạt yêu cầu",
                                         "Agencies inspected that meet the requirements"),
                    sum(1 for i in done if i["classification"] == "meets")),
             Figure("inspection_mean", ("Điểm kiểm tra trung bình (thang 100)", "Mean inspection score (out of 100)"),
-                   mean, ("điểm", "points"))]
+                   mean, ("điểm", "points"), places=1)]
 
 
 FIGURE_PROVIDERS: list[FigureProvider] = [applying, steps_late, declared, procedures_covered, inspection_scores]
@@ -109,9 +115,11 @@ def xlsx(board: dict[str, Any], title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Tổng hợp"
+    shown = figures(board)
     _sheet(ws, ["Chỉ tiêu", "Số lượng", "Đơn vị"],
-           [[f.label[0], f.value if f.value is not None else "chưa theo dõi", f.unit[0]] for f in figures(board)],
-           [60, 14, 12])
+           [[f.label[0], f.value if f.value is not None else f.shown(), f.unit[0]] for f in shown], [60, 14, 12])
+    for f, (cell,) in zip(shown, ws.iter_rows(min_row=2, min_col=2, max_col=2), strict=True):
+        cell.number_format = "0" if f.places == 0 else "0." + "0" * f.places  # Excel shows the reader's separator
     ws.insert_rows(1)
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=13)
@@ -145,7 +153,7 @@ def xlsx(board: dict[str, Any], title: str) -> bytes:
 def pdf(board: dict[str, Any], title: str, issuer: str, agency: str) -> bytes:
     """The report as an A4 PDF with embedded fonts: the figures, each step's counts, the agencies late."""
     sections = [Section("I. Số liệu tổng hợp", tuple(
-        f"{f.label[0]}: {f.value} {f.unit[0]}" if f.value is not None else f"{f.label[0]}: chưa theo dõi"
+        f"{f.label[0]}: {f.shown()} {f.unit[0]}" if f.value is not None else f"{f.label[0]}: {f.shown()}"
         for f in figures(board))),
         Section("II. Tình hình thực hiện từng bước", tuple(
             f"{i}. {s['label'][0]} (hạn {_vn(s['fixed_due'])}): "

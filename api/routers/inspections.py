@@ -11,11 +11,11 @@ from api import roles as R
 from api.deps import Ctx, RequestId, allow
 from api.errors import responses
 from api.security import Principal
-from ledger.vocabulary import Role
+from usecases.inspections import PROVINCE_WIDE, SCORE_READERS
 
 router = APIRouter(prefix="/api/v1", tags=["inspections"])
 Reader = Annotated[Principal, Depends(allow(*R.MEMBERS))]
-ScoreReader = Annotated[Principal, Depends(allow(Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.INSPECTOR))]
+ScoreReader = Annotated[Principal, Depends(allow(*SCORE_READERS, *PROVINCE_WIDE))]
 
 
 @router.get("/inspections", responses=responses(401, 403),

@@ -53,3 +53,6 @@ def install(app: FastAPI) -> None:
     from api.web import province  # /province, /province/calendar/…
 
     app.include_router(province.router)
+    from api.web import province_plan  # /province/plan: issue, revise, record guidance
+
+    app.include_router(province_plan.router)

@@ -10,17 +10,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from ledger.numbers import number
 from ledger.qms.measures import STATUSES, period_label, periods
 
 COLOURS = {"achieved": "#1b7f3b", "on_track": "#1f6fb2", "at_risk": "#b86e00", "missed": "#b3261e",
            "not_measured": "#6b6b6b"}
 FONT = "font-family=\"system-ui, sans-serif\""
-
-
-def number(value: float, lang: str = "vi") -> str:
-    """98.5 -> «98,5» in Vietnamese, "98.5" in English; at most two decimals."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "vi" else text
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -70,14 +65,14 @@ def _panel(obj: Mapping[str, Any], x0: float, y0: float, w: float, h: float, lan
            f'<line x1="{px:.1f}" y1="{py + ph:.1f}" x2="{px + pw:.1f}" y2="{py + ph:.1f}" stroke="#888"/>',
            f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{px:.1f}" y2="{py + ph:.1f}" stroke="#888"/>']
     for v in (low + pad, high - pad) if high - pad != low + pad else (low + pad,):
-        out.append(_text(px - 4, sy(v) + 4, number(v, lang), size=9, anchor="end", fill="#555",
+        out.append(_text(px - 4, sy(v) + 4, number(v, lang, 2), size=9, anchor="end", fill="#555",
                          extra=' class="y-label"'))
     for i, p in enumerate(order):
         if compact and len(order) > 6 and i % 3 != 2:
             continue
         out.append(_text(sx(i), py + ph + 14, _pick(period_label(p), lang), size=9, anchor="middle", fill="#555",
                          extra=f' class="x-label" data-period="{p}"'))
-    target_label = f"{_pick(('Chỉ tiêu', 'Target'), lang)} {number(target, lang)}{unit and ' ' + unit}"
+    target_label = f"{_pick(('Chỉ tiêu', 'Target'), lang)} {number(target, lang, 2)}{unit and ' ' + unit}"
     out.append(f'<line class="target" data-value="{target}" x1="{px:.1f}" y1="{sy(target):.1f}" '
                f'x2="{px + pw:.1f}" y2="{sy(target):.1f}" stroke="#1b7f3b" stroke-dasharray="6 4"/>')
     if not compact:
@@ -91,11 +86,11 @@ def _panel(obj: Mapping[str, Any], x0: float, y0: float, w: float, h: float, lan
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
         out.append(f'<polyline class="measured" points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
     for x, y, p, v in points:
-        tip = f"{_pick(period_label(p), lang)}: {number(v, lang)}{unit and ' ' + unit}"
+        tip = f"{_pick(period_label(p), lang)}: {number(v, lang, 2)}{unit and ' ' + unit}"
         out.append(f'<circle class="point" data-period="{p}" data-value="{v}" cx="{x:.1f}" cy="{y:.1f}" r="4" '
                    f'fill="{colour}"><title>{escape(tip)}</title></circle>')
         if not compact:
-            out.append(_text(x, y - 8, number(v, lang), size=10, anchor="middle", fill=colour,
+            out.append(_text(x, y - 8, number(v, lang, 2), size=10, anchor="middle", fill=colour,
                              extra=f' class="point-label" data-period="{p}"'))
     if not points:
         out.append(_text(px + pw / 2, py + ph / 2, _pick(("Chưa có số liệu đo", "No measurement yet"), lang),

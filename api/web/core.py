@@ -15,7 +15,8 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.datastructures import FormData
 
 from api.context import ApiContext
@@ -24,6 +25,7 @@ from api.errors import ApiError, archive_status, ledger_status, signing_status
 from api.security import Principal
 from api.web import forms, i18n
 from archive.errors import ArchiveError
+from ledger import numbers
 from ledger.errors import LedgerError
 from ledger.vocabulary import Role
 from signing import errors as se
@@ -95,18 +97,46 @@ def vntime(value: Any) -> str:
     return moment.strftime("%d/%m/%Y %H:%M:%S")
 
 
-def filesize(n: Any) -> str:
+@pass_context
+def filesize(page: Context, n: Any) -> str:
     size = float(n or 0)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}".replace(".", ",")
+            return f"{size:.0f} {unit}" if unit == "B" else f"{numbers.number(size, _lang(page), 1)} {unit}"
         size /= 1024
     return str(n)
 
 
+def _lang(page: Context) -> str:
+    return "en" if page.get("lang") == "en" else "vi"
+
+
+def _figure(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@pass_context
+def number(page: Context, value: Any, places: int | None = None) -> Any:
+    """``{{ x|number }}``: a figure written the page language's way (ledger.numbers); anything else as it is."""
+    return numbers.number(value, _lang(page), places) if _figure(value) else value
+
+
+@pass_context
+def percent(page: Context, value: Any, places: int = 1) -> Any:
+    """``{{ 87.5|percent }}``: «87,5 %» on a Vietnamese page, "87.5%" on an English one."""
+    return numbers.percent(value, _lang(page), places) if _figure(value) else value
+
+
+@pass_context
+def ratio(page: Context, part: Any, whole: Any, places: int = 1) -> str:
+    """``{{ on_time|ratio(solved) }}``: ``part`` of ``whole`` as a percentage, "—" when there is no whole."""
+    return numbers.ratio(part, whole, _lang(page), places) if _figure(part) and _figure(whole) else "—"
+
+
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
-ENV.filters.update(vndate=vndate, vntime=vntime, filesize=filesize, tojson=lambda v: json.dumps(v))
+ENV.filters.update(vndate=vndate, vntime=vntime, filesize=filesize, tojson=lambda v: json.dumps(v),
+                   number=number, percent=percent, ratio=ratio)
 ENV.globals.update(i18n=i18n, forms=forms)
 
 

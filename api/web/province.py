@@ -1,5 +1,6 @@
 """The province's pages: the dashboard of every agency × every step of the year's plan (filters, counts, a chart,
-report downloads) and one agency's calendar — for the Sở KH&CN's inspectors and the province administrator."""
+report downloads) and one agency's calendar with its inspection results — for the Sở KH&CN's inspectors and the
+province administrator."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from api.deps import request_id
 from api.web import i18n
 from api.web.core import WebRoute, ctx_of, lang_of, need, render
 from api.web.home import User
+from api.web.score_chart import score_chart
 from ledger.calendar.status import STATUSES
 from ledger.directory import LEVELS
+from ledger.qms.processes.inspections import CLASSES as CLASSES_OF_RESULT
+from ledger.qms.processes.inspections import KINDS, SCALE_V1
 from ledger.vocabulary import Role
+from usecases.inspections import PROVINCE_WIDE, SCORE_READERS
 from usecases.province import CALENDAR_READERS
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -72,6 +77,9 @@ def _decorate(board: dict[str, Any], lang: str) -> None:
                             else labels.get(s["after"] or "", s["after"]))
     for a in board["agencies"]:
         a["level_name"] = i18n.pick(tuple(a["level_label"]), lang)  # type: ignore[arg-type]
+        if a.get("inspection"):
+            cls = a["inspection"]["classification"]
+            a["inspection"]["class_name"] = i18n.pick(CLASSES_OF_RESULT.get(cls, (cls, cls)), lang)
         for s in a["steps"]:
             s["status_name"], s["mark"], s["css"] = (i18n.pick(STATUSES[s["status"]], lang), MARKS[s["status"]],
                                                      CLASSES[s["status"]])
@@ -103,8 +111,16 @@ def calendar_page(request: Request, user: User, agency_id: Annotated[str, Path(m
     need(user, *CALENDAR_READERS)
     ctx, lang = ctx_of(request), lang_of(request)
     shown = year or ctx.uc.planning.today().year
-    board = ctx.uc.province.calendar(user.actor(request_id(request)), agency_id, shown)
+    actor = user.actor(request_id(request))
+    board = ctx.uc.province.calendar(actor, agency_id, shown)
     request.state.agency = agency_id
     _decorate(board, lang)
+    scores = ctx.uc.inspections.scores(actor, agency_id) if user.roles & (SCORE_READERS | PROVINCE_WIDE) else None
+    chart = Markup(score_chart(scores, board["agency"]["name"], lang)) if scores is not None else None  # noqa: S704
+    for s in scores or []:  # the inspection itself opens for the team's agency and the inspected agency's people
+        s["url"] = f"/qms/inspections/{s['case_id']}" if user.agency_id in (s["supervisor"], agency_id) else None
+    schedules = any(a == agency_id for a, _ in ctx.uc.inspections.supervised(actor))  # its supervisor's inspector
     return render(request, "province_calendar.html", board=board, agency=board["agency"], year=shown,
-                  province=bool(user.roles & {Role.ADMIN, Role.INSPECTOR}))
+                  province=bool(user.roles & {Role.ADMIN, Role.INSPECTOR}), scores=scores, chart=chart,
+                  schedules=schedules, classes=CLASSES_OF_RESULT, kinds=KINDS,
+                  criteria=SCALE_V1.criteria)

@@ -10,6 +10,7 @@ from typing import Any
 from api.web import i18n
 from api.web.core import vndate, vntime
 from api.web.qms_forms import person_text, process_fields
+from ledger.numbers import number
 from ledger.qms.declaration import Field, Process
 from ledger.qms.measures import STATUSES, period_label
 
@@ -83,7 +84,7 @@ def shown(f: Field | None, value: Any, names: Names, lang: str) -> list[Shown]:
     if kind == "file" and isinstance(value, dict):
         return [Shown(str(value.get("filename", "")))]
     if isinstance(value, float):
-        return [Shown(f"{value:g}".replace(".", ",") if lang == "vi" else f"{value:g}")]
+        return [Shown(number(value, lang))]
     if isinstance(value, list):
         return [Shown(plain(v, lang)) for v in value]
     return [Shown(plain(value, lang))]
@@ -201,7 +202,7 @@ def derived_text(value: Any, lang: str) -> str:
             return i18n.pick(DERIVED_WORDS[value], lang)
         return i18n.pick(period_label(value), lang) if PERIOD.match(value) else value
     if isinstance(value, int | float):
-        return f"{value:g}".replace(".", ",") if lang == "vi" else f"{value:g}"
+        return number(value, lang, 4)
     if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[0], str) and PERIOD.match(value[0]):
         return f"{derived_text(value[0], lang)}: {derived_text(value[1], lang)}"
     if isinstance(value, list | tuple):

@@ -14,6 +14,7 @@ from api.web import charts
 from api.web.audit import as_of_moment
 from api.web.core import WebRoute, agency_in_view, ctx_of, lang_of, need, render
 from api.web.home import User
+from ledger.numbers import number
 from ledger.qms.measures import DIRECTIONS, FREQUENCIES, STATUSES, period_label
 from usecases import roles as R
 
@@ -50,4 +51,4 @@ def department_page(request: Request, user: User, department_id: Annotated[str, 
     return render(request, "qms_planning_department.html", page=page, small=small, statuses=STATUSES,
                   person=lambda username: people.get(str(username), username) if username else "—",
                   directions=DIRECTIONS, frequencies=FREQUENCIES, day=day or "",
-                  num=lambda v: charts.number(float(v), lang) if isinstance(v, int | float) else v)
+                  num=lambda v: number(v, lang, 2) if isinstance(v, int | float) else v)

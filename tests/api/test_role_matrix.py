@@ -60,7 +60,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1
 ADMIN_WIDE = re.compile(r"^/api/v1/(agencies(/\{agency_id\})?(/users|/seal-image|/departments|/rules)?"
                         r"|users/\{user_id\}(/signature-image|/password-reset)?|departments/\{department_id\}|audit/verify"
                         r"|webhooks/\{webhook_id\}/deliveries|webhook-deliveries/\{delivery_id\}/redeliver"
-                        r"|province/calendar/\{agency_id\}|agencies/\{agency_id\}/reports/qms-status\.(?:xlsx|pdf))$")
+                        r"|province/calendar/\{agency_id\}|agencies/\{agency_id\}/reports/qms-status\.(?:xlsx|pdf)"
+                        r"|agencies/\{agency_id\}/inspection-scores)$")
 LEADER = {OWN: "giamdoc", OTHER: "giamdoc-b"}
 SECRETARY = {OWN: "thuky", OTHER: "thuky-b"}
 CONTROLLER = {OWN: "vanthu", OTHER: "vanthu-b"}

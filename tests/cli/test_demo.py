@@ -326,3 +326,24 @@ def test_the_demo_has_a_published_complaint_one_that_raised_a_nonconformity_and_
     assert complaints[1][0] in refs  # the nonconformity raised from the phoned-in feedback points at it
     assert ("iso_secretary", "assign") in waiting
 
+
+
+def test_the_demo_measurement_reports_write_percentages_with_a_decimal_comma(demo, tmp_path) -> None:
+    """Each quality objective's measurement evidence (a department's report) writes «96,2 %», never "96.2%"."""
+    from ledger.files import FileKind, file_scope
+
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    services, _, _ = demo
+    with services.db.transaction(write=False) as cur:
+        cur.execute("SELECT id, data FROM cases WHERE process='quality_objective' AND agency_id=?",
+                    ("so-khcn-tra-vinh",))
+        rows = cur.fetchall()
+    lines = []
+    for case_id, data in rows:
+        for m in (json.loads(data) if isinstance(data, str) else data).get("measurements", []):
+            if m.get("evidence"):
+                pdf = services.archive.read_bytes(FileRef.from_dict(m["evidence"]), file_scope(FileKind.CASE, case_id))
+                text = " ".join(_text(pdf, tmp_path, f"m{len(lines)}").split())
+                lines.append(text[text.index("Kỳ "):text.index(".", text.index("chỉ tiêu năm"))])
+    assert lines and "Kỳ Q1: đạt 96,2 %, chỉ tiêu năm 98 %" in lines, lines[:4]
+    assert all(re.fullmatch(r"Kỳ \w+: đạt \d+(,\d)? %, chỉ tiêu năm \d+(,\d)? %", line) for line in lines), lines

@@ -27,3 +27,18 @@ def nonconformity(ledger: Any, department: str, year: int = 2026) -> str:
 
 def cancel(ledger: Any, case_id: str) -> None:
     ledger.take_step(LEADER, case_id, "cancel", values={}, reason="Ghi nhận nhầm")
+
+
+def concluded_inspection(api: Any, agency: str, scores: dict[str, int], supervisor: str = "chi-cuc-tdc-tra-vinh",
+                         inspector: str = "kiemtra", planned_on: str = "2026-12-08") -> str:
+    """An inspection of ``agency`` by its supervisor's inspector, scored and concluded, through the API."""
+    r = api.call("POST", f"/api/v1/agencies/{supervisor}/inspections", inspector, json={
+        "inspected_agency": agency, "kind": "periodic", "year": 2026, "planned_on": planned_on,
+        "team_lead": inspector, "scope": "Việc duy trì HTQLCL năm 2026", "criteria": "TC1"})
+    assert r.status_code == 201, r.text
+    case = str(r.json()["id"])
+    for step, body in (("start", {}), ("score", scores), ("record", {"summary": "Duy trì HTQLCL."}),
+                       ("conclude", {"conclusion": "Kết luận kiểm tra."})):
+        r = api.call("POST", f"/api/v1/inspections/{case}/{step}", inspector, json=body)
+        assert r.status_code == 200, (step, r.text)
+    return case

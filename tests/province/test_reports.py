@@ -99,3 +99,25 @@ def test_the_reports_count_the_procedures_imported_and_those_a_qms_procedure_gov
     assert summary["Thủ tục hành chính có quy trình ISO áp dụng"] == 1
     assert summary["Cơ quan đã được kiểm tra trong năm"] == 0 and summary["Điểm kiểm tra trung bình (thang 100)"] == \
         "chưa theo dõi"
+
+
+def test_the_mean_score_keeps_its_decimal_written_with_a_comma_in_the_pdf(province, clock, tmp_path: Path) -> None:
+    from tests.province.conftest import DISTRICT
+    from tests.province.helpers import concluded_inspection
+
+    _world(province, clock)
+    concluded_inspection(province.api, AGENCY, {"tc1": 18, "tc2": 10, "tc3": 12, "tc4": 15, "tc5": 15, "tc6": 10})
+    concluded_inspection(province.api, DISTRICT, {"tc1": 15, "tc2": 10, "tc3": 12, "tc4": 15, "tc5": 13, "tc6": 10})
+    r = province.api.call("GET", "/api/v1/province/reports/qms-status.xlsx", "kiemtra", params={"year": 2026})
+    sheet = load_workbook(io.BytesIO(r.content))["Tổng hợp"]
+    cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=3)}
+    mean = cells["Điểm kiểm tra trung bình (thang 100)"]
+    assert mean.value == 77.5 and mean.number_format == "0.0"  # (80 + 75) / 2, a number cell with one decimal
+    assert cells["Cơ quan đã được kiểm tra trong năm"].value == 2
+    r = province.api.call("GET", "/api/v1/province/reports/qms-status.pdf", "kiemtra", params={"year": 2026})
+    path = tmp_path / "bao-cao.pdf"
+    path.write_bytes(r.content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Điểm kiểm tra trung bình (thang 100): 77,5 điểm" in text
+    assert "77.5" not in text

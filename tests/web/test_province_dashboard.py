@@ -1,19 +1,24 @@
 """The province dashboard in headless Chromium: the Sở KH&CN's inspector opens it from the menu (Tỉnh), filters by
 level, keeps only the agencies with a late step, finds the late district and drills down to its calendar, which
-says which steps are late and why; another agency's inspector never sees it. No console error on the way."""
+says which steps are late and why; another agency's inspector never sees it. From the dashboard the inspector
+drills down to the Sở, schedules an inspection there and records its scores; the Sở's leader and the province
+administrator read the result. No console error on the way."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from ledger.actors import Actor
 from signing.testing import sample_pdf
+from tests.factories import OWN
 from tests.web.conftest import PASSWORD, Site, build_site
 from tests.web.test_browser import CHROMIUM, chromium, person, served, submit
+from tests.web.test_inspection_flow import SCORES, inspect
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
 DISTRICT = "ubnd-huyen-cau-ke"
@@ -93,3 +98,57 @@ def test_an_agencys_own_secretary_reads_its_calendar_but_not_the_dashboard(brows
         with s.step("province-dashboard-refused", refused=True) as page:
             response = page.goto(server[0] + "/province")
             assert response is not None and response.status == 403
+
+
+def test_from_the_dashboard_the_inspector_inspects_an_agency_which_reads_the_result(
+        browser: Any, server: tuple[str, Site]) -> None:
+    """The inspector opens the dashboard, drills down to the Sở, schedules an inspection from there, carries it
+    out and records its scores (tests/web/test_inspection_flow.py's steps); the dashboard and the drill-down show
+    the result; the Sở's leader reads it on the Sở's calendar and under "Kiểm tra"; the province administrator
+    reads it on the drill-down, without a link to the inspection itself."""
+    name = "Sở Khoa học và Công nghệ A"
+    with person(browser, server, "kiemtra") as s:
+        with s.step("province-walk-drill-down") as page:
+            page.get_by_role("link", name="Tỉnh", exact=True).click()
+            page.wait_for_load_state("load")
+            assert page.locator(f"tr[data-agency={OWN}] td[data-inspection]").inner_text() == "—"
+            page.get_by_role("link", name=name, exact=True).click()
+            page.wait_for_load_state("load")
+            section = page.locator("[data-section=inspections]")
+            assert "Chưa có kết quả kiểm tra nào được kết luận." in section.inner_text()
+            section.locator("[data-schedule-inspection]").click()
+            page.wait_for_load_state("load")
+        inspect(s, OWN, name, date.today() + timedelta(days=10), SCORES, opened=True)
+        with s.step("province-walk-result-on-the-dashboard") as page:
+            page.get_by_role("link", name="Tỉnh", exact=True).click()
+            page.wait_for_load_state("load")
+            cell = page.locator(f"tr[data-agency={OWN}] td[data-inspection]")
+            assert cell.get_attribute("data-inspection") == "meets" and "85/100" in cell.inner_text()
+            cell.get_by_role("link").click()
+            page.wait_for_load_state("load")
+            section = page.locator("[data-section=inspections]")
+            assert section.locator("[data-score-chart] rect[data-total='85']").count() == 1
+            row = section.locator("table[data-score-table] tbody tr").first
+            assert row.locator("td[data-criterion=tc3]").inner_text() == SCORES["tc3"]
+            assert row.locator("td[data-classification]").inner_text() == "Đáp ứng yêu cầu"
+            assert row.get_by_role("link").count() == 1  # the inspector's own agency ran it: it opens
+    with person(browser, server, "giamdoc") as s:
+        with s.step("province-walk-seen-by-the-agency") as page:
+            s.go(f"/province/calendar/{OWN}?year={date.today().year}")
+            section = page.locator("[data-section=inspections]")
+            assert section.locator("[data-score-chart] rect[data-total='85']").count() == 1
+            assert section.locator("td[data-total]").inner_text() == "85/100"
+            page.get_by_role("link", name="Kiểm tra", exact=True).click()
+            page.wait_for_load_state("load")
+            assert page.locator("[data-score-chart] rect[data-total='85']").count() == 1
+    with person(browser, server, "admin") as s:
+        with s.step("province-walk-seen-by-the-administrator") as page:
+            page.get_by_role("link", name="Tỉnh", exact=True).click()
+            page.wait_for_load_state("load")
+            page.get_by_role("link", name=name, exact=True).click()
+            page.wait_for_load_state("load")
+            section = page.locator("[data-section=inspections]")
+            assert section.locator("[data-score-chart] rect[data-total='85']").count() == 1
+            assert section.locator("td[data-criterion=tc1]").inner_text() == SCORES["tc1"]
+            assert section.locator("table[data-score-table] a").count() == 0
+            assert section.locator("[data-schedule-inspection]").count() == 0
