@@ -22,6 +22,7 @@ def _family(module, base):
 EXPECTED = {
     le.IsoledgerError: 500, le.LedgerError: 400, le.InvalidInput: 422, le.NotFound: 404, le.NotAllowed: 403,
     le.RuleViolation: 409, le.ConcurrencyConflict: 409, le.StaleVersion: 412, le.ConcurrentWrite: 409,
+    le.RequestAlreadyApplied: 409,
     le.Unavailable: 503,
     ae.ArchiveError: 500, ae.InvalidConfiguration: 500, ae.InvalidFileInput: 422, ae.StorageUnavailable: 503,
     ae.StorageAccessDenied: 503, ae.BucketMissing: 503, ae.StorageFull: 503, ae.ObjectNotFound: 404,
