@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from api.deps import request_id
 from api.web import i18n
+from api.web.calendar_evidence import describe
 from api.web.core import WebRoute, ctx_of, lang_of, need, render
 from api.web.home import User
 from api.web.score_chart import score_chart
@@ -115,6 +116,9 @@ def calendar_page(request: Request, user: User, agency_id: Annotated[str, Path(m
     board = ctx.uc.province.calendar(actor, agency_id, shown)
     request.state.agency = agency_id
     _decorate(board, lang)
+    for s in board["agency"]["steps"]:
+        if s.get("event"):
+            s["evidence"] = describe(s["event"], lang, own=user.agency_id == agency_id)
     scores = ctx.uc.inspections.scores(actor, agency_id) if user.roles & (SCORE_READERS | PROVINCE_WIDE) else None
     chart = Markup(score_chart(scores, board["agency"]["name"], lang)) if scores is not None else None  # noqa: S704
     for s in scores or []:  # the inspection itself opens for the team's agency and the inspected agency's people
