@@ -6,6 +6,7 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from pyhanko.pdf_utils import generic
@@ -260,3 +261,19 @@ def _nfc(paper: Paper) -> Paper:
                  signer_title=n(paper.signer_title), signer_name=n(paper.signer_name),
                  recipients=tuple(n(r) for r in paper.recipients), subtitle=n(paper.subtitle),
                  parent=n(paper.parent), agency=n(paper.agency), place=n(paper.place))
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    maps = [set(TTFont(io.BytesIO(font_bytes(FONTS / f))).getBestCmap())
+            for f in ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")]
+    return frozenset(set.intersection(*maps))
+
+
+def printable(text: str) -> str:
+    """Text people typed, ready for ``render``: each character the embedded fonts (Vietnamese Latin) lack becomes
+    "?", where ``render`` refuses it (it would print as nothing); the demo's own text is left to that check."""
+    covered = _covered()
+    return "".join(c if ord(c) in covered else "?" for c in unicodedata.normalize("NFC", text))

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from isoledger.demo_pdfs import Paper, Section, render
+from isoledger.demo_pdfs import Paper, Section, printable, render
 from ledger.calendar.status import STATUSES
 from ledger.numbers import number
 
@@ -164,8 +164,9 @@ def pdf(board: dict[str, Any], title: str, issuer: str, agency: str) -> bytes:
         f"{a['name']} ({a['level_label'][0]}): " + "; ".join(
             f"{s['label'][0]} — hạn {_vn(s['due'])}" for s in a["steps"] if s["status"] == "late")
         for a in late) or ("Không có cơ quan nào quá hạn.",)))
-    paper = Paper(kind="BÁO CÁO", title=title, number=f"Năm {board['year']}",
-                  dated=date.fromisoformat(board["today"]), sections=tuple(sections),
-                  signer_title="NGƯỜI LẬP BÁO CÁO", signer_name=issuer, recipients=("Lưu: VT.",),
-                  subtitle=f"Số liệu đến ngày {_vn(board['today'])}", agency=agency.upper())
+    paper = Paper(kind="BÁO CÁO", title=printable(title), number=f"Năm {board['year']}",
+                  dated=date.fromisoformat(board["today"]),
+                  sections=tuple(Section(s.heading, tuple(printable(t) for t in s.paragraphs)) for s in sections),
+                  signer_title="NGƯỜI LẬP BÁO CÁO", signer_name=printable(issuer), recipients=("Lưu: VT.",),
+                  subtitle=f"Số liệu đến ngày {_vn(board['today'])}", agency=printable(agency.upper()))
     return render(paper).content

@@ -15,6 +15,7 @@ from api.errors import responses
 from api.files import FILE_TYPES, streamed, upload_of
 from api.idempotency import IdempotentRoute
 from api.schemas import (
+    OPTIONAL_TEXT,
     TEXT,
     CommandOut,
     DocumentCreate,
@@ -60,7 +61,7 @@ def register(ctx: Ctx, agency_id: str, body: DocumentCreate, p: Secretary, rid: 
 @router.get("/agencies/{agency_id}/documents", response_model=DocumentPage,
             responses=responses(400, 401, 403, 404, 422), summary="Sổ đăng ký tài liệu / register of documents")
 def list_documents(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId, status: DocStatus = "in_force",
-                   kind: Annotated[str | None, Query(max_length=40)] = None,
+                   kind: Annotated[str | None, Query(max_length=40, pattern=OPTIONAL_TEXT)] = None,
                    q: Annotated[str | None, Query(max_length=200)] = None,
                    limit: paging.Limit = 50, cursor: paging.Cursor = None) -> DocumentPage:
     rows, nxt = ctx.uc.registers.documents(

@@ -26,7 +26,7 @@ from api.deps import Ctx, IdemKey, IfMatch, RequestId, allow, command_out
 from api.errors import responses
 from api.files import FILE_TYPES, streamed, upload_of
 from api.idempotency import IdempotentRoute
-from api.schemas import CommandOut, Event
+from api.schemas import OPTIONAL_TEXT, CommandOut, Event
 from api.security import Principal
 from ledger.qms.declaration import Field, Process, Step
 from ledger.qms.registry import processes
@@ -154,7 +154,7 @@ def _routes(process: Process) -> None:
 
     def list_cases(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId,
                    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-                   department_id: Annotated[str | None, Query(max_length=100)] = None,
+                   department_id: Annotated[str | None, Query(max_length=100, pattern=OPTIONAL_TEXT)] = None,
                    state: State | None = None, limit: paging.Limit = 50,
                    cursor: paging.Cursor = None) -> CasePage:
         rows, nxt = ctx.uc.qms.page(p.actor(rid), agency_id, c, lambda cur, base, params: paging.page(

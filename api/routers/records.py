@@ -78,7 +78,8 @@ def open_record(ctx: Ctx, agency_id: str, body: RecordCreate, p: Controller, rid
             responses=responses(400, 401, 403, 404, 422), summary="Danh mục hồ sơ / list of records")
 def list_records(ctx: Ctx, agency_id: str, p: Reader, rid: RequestId,
                  q: Annotated[str | None, Query(max_length=200)] = None,
-                 series: Annotated[str | None, Query(max_length=200)] = None, status: RecStatus = "all",
+                 series: Annotated[str | None, Query(max_length=200, pattern=OPTIONAL_TEXT)] = None,
+                 status: RecStatus = "all",
                  limit: paging.Limit = 50, cursor: paging.Cursor = None) -> RecordPage:
     rows, nxt = ctx.uc.registers.records(p.actor(rid), agency_id,
                                          cursor_page([*RECORD_COLS, "sort_key"], ["sort_key"], cursor, limit),

@@ -36,6 +36,8 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Form = Annotated[FormData, Depends(form_data)]
 READERS = frozenset(R.MEMBERS)
 DONE = ("Đã ghi nhận bước «{}».", "The step '{}' is recorded.")
+CHANGED = ("Mục này đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
+           "Someone else changed this item while you were looking; nothing was saved.")
 
 
 def rid(request: Request) -> str:
@@ -133,6 +135,17 @@ def open_case(request: Request, user: User, collection: str, form: Form) -> Resp
     return redirect(f"/qms/{collection}/{done.id}?ok={process.opening.name}")
 
 
+def refused(request: Request, step: Step, e: Exception, form: FormData) -> tuple[int, dict[str, Any]]:
+    """A refused step as its case page shows it: the status, the messages beside the fields, what was typed, and an
+    alert at the top when someone else changed the case in the meantime (a 409)."""
+    status, errors = failure(request, step, e)
+    shown: dict[str, Any] = {"errors": errors, "form": forms.values(form), "failed_step": step.name}
+    if isinstance(e, ConcurrencyConflict) or status == 412:
+        status = 409
+        shown["alert"] = i18n.pick(CHANGED, lang_of(request))
+    return status, shown
+
+
 def failure(request: Request, step: Step, e: Exception) -> tuple[int, dict[str, str]]:
     """The status and the messages beside the fields (``_`` for one that names none of the form's fields)."""
     lang = lang_of(request)
@@ -200,13 +213,6 @@ def take_step(request: Request, user: User, collection: str, case_id: str, step_
         uc.qms.take(actor, collection, case_id, step.name, values=values, reason=reason,
                     expected_version=forms.expected(form))
     except KNOWN as e:
-        status, errors = failure(request, step, e)
-        extra: dict[str, Any] = {}
-        if isinstance(e, ConcurrencyConflict) or status == 412:
-            status = 409
-            extra["alert"] = i18n.pick(("Mục này đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
-                                        "Someone else changed this item while you were looking; nothing was saved."),
-                                       lang_of(request))
-        return case_page(request, user, collection, case_id, status, errors=errors, form=forms.values(form),
-                         failed_step=step.name, **extra)
+        status, shown = refused(request, step, e, form)
+        return case_page(request, user, collection, case_id, status, **shown)
     return redirect(f"/qms/{collection}/{case_id}?ok={step.name}")

@@ -16,9 +16,8 @@ from api.security import Principal
 from api.web import forms, i18n, qms_display, qms_forms
 from api.web.core import KNOWN, PageError, WebRoute, ctx_of, form_data, lang_of, need, redirect, render
 from api.web.home import User
-from api.web.qms import DONE, failure, rid, step_roles
+from api.web.qms import DONE, failure, refused, rid, step_roles
 from api.web.score_chart import score_chart
-from ledger.errors import ConcurrencyConflict
 from ledger.qms.processes.inspections import CLASSES, INSPECTION, KINDS, SCALE_V1, SEVERITIES
 from ledger.vocabulary import Role
 
@@ -156,13 +155,6 @@ def take_step(request: Request, user: User, case_id: Annotated[str, Path(max_len
         uc.qms.take(user.actor(rid(request)), C, case_id, step.name, values=values, reason=reason,
                     expected_version=forms.expected(form))
     except KNOWN as e:
-        status, errors = failure(request, step, e)
-        extra: dict[str, Any] = {}
-        if isinstance(e, ConcurrencyConflict) or status == 412:
-            status = 409
-            extra["alert"] = i18n.pick(("Mục này đã được người khác thay đổi trong lúc bạn xem; bạn chưa lưu gì.",
-                                        "Someone else changed this item while you were looking; nothing was saved."),
-                                       lang_of(request))
-        return case_page(request, user, case_id, status, errors=errors, form=forms.values(form),
-                         failed_step=step.name, **extra)
+        status, shown = refused(request, step, e, form)
+        return case_page(request, user, case_id, status, **shown)
     return redirect(f"/qms/{C}/{case_id}?ok={step.name}")

@@ -1,4 +1,6 @@
-"""Property-based checks of the whole API from /openapi.json: no server errors, responses match their schemas."""
+"""Property-based checks of the whole API from /openapi.json: the links name real operations, and sequences that
+follow them get no server error and answers that match their schemas (every role's token over every operation is
+tests/api/test_schemathesis_roles.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis.errors import Flaky
+from hypothesis.stateful import Bundle, initialize
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.stateful.state_machine import StepInput
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -30,27 +34,18 @@ def web(database_url, tmp_path, ledger, projector):
     api.archive.close()
 
 
-def test_the_api_conforms_to_its_openapi_document(web):
-    # As the ISO secretary of the own agency: most routes answer with data, the rest with problems.
-    schema = schemathesis.openapi.from_asgi("/openapi.json", web.app)
-    headers = web.login("thuky")
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 40
-    for operation in operations:
-        @given(case=operation.as_strategy())
-        @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate], database=None,
-                  suppress_health_check=list(HealthCheck))
-        def check(case):
-            case.call_and_validate(headers=headers, checks=checks)
-
-        check()
-
-
 # ---- stateful: sequences that follow the OpenAPI links ---------------------------------------------------
 EVERY_ROLE_BUT_ADMIN_AND_INSPECTOR = ["iso_secretary", "agency_leader", "department_leader", "records_controller",
                                       "staff", "internal_auditor"]
 UPLOADS = ("file", "minutes_file")
+# Fixed seeds: the same sequences on every run, whatever the machine's speed or load. The server keeps its state from
+# one sequence to the next, so Hypothesis sometimes meets a prefix that now behaves differently and stops a run
+# (Flaky); several short seeded runs lose little when one stops early, where one long run could lose most of itself.
+SEEDS = range(4)
+SEQUENCES_PER_SEED = 25
+STEPS_PER_SEQUENCE = 15
+LINKED = (("POST", "/api/v1/agencies/{agency_id}/documents"), ("GET", "/api/v1/documents/{document_id}"),
+          ("POST", "/api/v1/documents/{document_id}/versions"), ("POST", "/api/v1/agencies/{agency_id}/records"))
 
 
 def test_every_link_names_operations_that_exist(web):
@@ -93,7 +88,18 @@ def test_stateful_sequences_through_the_links_conform(signing_web):
     seen: Counter[tuple[str, str, int]] = Counter()
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
+    who_am_i = schema["/api/v1/auth/me"]["GET"]
+
     class Sequences(schema.as_state_machine()):  # type: ignore[misc]
+        @initialize(target=Bundle("who_am_i"))
+        def start_from_who_am_i(self):
+            # Every sequence opens with "who am I", so the links to the own agency's registers are there from its
+            # second step on (schemathesis files the answer under that link's bundle, whatever the target's name).
+            step = StepInput.initial(who_am_i.Case())
+            self.recorder.record_case(case=step.case)
+            self.control.record_step(step, self.recorder)
+            return self.step(step)
+
         def before_call(self, case):
             # Our token, no stale If-Match or reused Idempotency-Key (those have their own tests), real files.
             sent = {k: v for k, v in (case.headers or {}).items()
@@ -124,17 +130,17 @@ def test_stateful_sequences_through_the_links_conform(signing_web):
                 raise
 
     failures: list[str] = []
-    try:
-        Sequences.run(settings=settings(max_examples=80, stateful_step_count=15, deadline=None, database=None,
-                                        phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
-    except Flaky:
-        # The server keeps its state between sequences, so Hypothesis cannot always replay a prefix the same
-        # way; schemathesis' own runner ends the phase there too. Any failure seen first is in `failures`.
-        pass
+    runs = settings(max_examples=SEQUENCES_PER_SEED, stateful_step_count=STEPS_PER_SEQUENCE, deadline=None,
+                    database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    for n in SEEDS:
+        try:
+            seed(n)(Sequences).run(settings=runs)
+        except Flaky:
+            # That run ends there (schemathesis' own runner ends its phase there too); any failure seen first is in
+            # `failures`, and the next seed goes on.
+            pass
     assert not failures, "\n\n".join(failures[:3])
     reached = {(m, p) for (m, p, status), _ in seen.items() if 200 <= status < 300}
     print("stateful sequences reached:", *sorted(reached), sep="\n  ")
-    for step in (("POST", "/api/v1/agencies/{agency_id}/documents"), ("GET", "/api/v1/documents/{document_id}"),
-                 ("POST", "/api/v1/documents/{document_id}/versions"),
-                 ("POST", "/api/v1/agencies/{agency_id}/records")):
+    for step in LINKED:
         assert step in reached, (step, sorted(seen.items()))
