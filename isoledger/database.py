@@ -12,6 +12,7 @@ from projections.runner import Projector
 
 EVENT_TABLES = (f"{APP_NAME}_events", f"{APP_NAME}_snapshots", f"{APP_NAME}_events_positions")
 HISTORY_TABLES = ("merkle_checkpoints", "merkle_verified")
+REQUESTS_TABLE = f"{APP_NAME}_events_requests"  # ledger.requests: which request wrote events; marks are pruned
 
 
 def initialise(owner_url: str, runtime_url: str) -> list[str]:
@@ -37,8 +38,11 @@ def initialise(owner_url: str, runtime_url: str) -> list[str]:
                 # views: appended, never rewritten.
                 cur.execute(f"REVOKE ALL ON {', '.join(HISTORY_TABLES)} FROM PUBLIC, {role}")
                 cur.execute(f"GRANT SELECT, INSERT ON {', '.join(HISTORY_TABLES)} TO {role}")
+                # A request's mark is written with its events and forgotten after two days; never rewritten.
+                cur.execute(f"REVOKE ALL ON {REQUESTS_TABLE} FROM PUBLIC, {role}")
+                cur.execute(f"GRANT SELECT, INSERT, DELETE ON {REQUESTS_TABLE} TO {role}")
             done.append(f"grants for {runtime_user}: SELECT, INSERT only on {', '.join(EVENT_TABLES)}, "
-                        f"{', '.join(HISTORY_TABLES)}")
+                        f"{', '.join(HISTORY_TABLES)}; SELECT, INSERT, DELETE on {REQUESTS_TABLE}")
         return done
     finally:
         db.close()

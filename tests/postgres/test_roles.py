@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from isoledger.database import EVENT_TABLES, initialise
+from isoledger.database import EVENT_TABLES, REQUESTS_TABLE, initialise
 from ledger.application import Ledger
 from tests.factories import SECRETARY, issued_document
 
@@ -69,3 +69,24 @@ def test_concurrent_writers_without_table_lock_rights_still_commit_in_order(two_
         assert ids == sorted(ids) and len(ids) == 20
     finally:
         app.close()
+
+
+def test_the_runtime_role_marks_a_requests_events_and_forgets_old_marks_but_cannot_change_one(two_roles):
+    import uuid
+
+    from ledger.requests import RequestAlreadyApplied, writing_for
+
+    _, runtime = two_roles
+    app = Ledger(runtime, create_tables=False)
+    request = uuid.uuid4().hex
+    try:
+        with writing_for(request):
+            app.register_document(SECRETARY, code="BM-900", title="Biểu mẫu", kind="form", department="VP")
+        assert app.request_recorded(request)
+        with writing_for(request), pytest.raises(RequestAlreadyApplied):
+            app.register_document(SECRETARY, code="BM-901", title="Biểu mẫu", kind="form", department="VP")
+        assert app.forget_requests(before=2**40) == 1
+    finally:
+        app.close()
+    with psycopg.connect(runtime, autocommit=True) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(f"UPDATE {REQUESTS_TABLE} SET recorded_at = 0")
