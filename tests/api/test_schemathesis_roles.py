@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -14,8 +13,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from signing import PadesLevel, SigningConfig, build_signing_service
-from tests.api.conftest import ROLE_USER, build_world, make_api
+from tests.api.conftest import ROLE_USER
+from tests.api.test_schemathesis import signing_web  # noqa: F401 - the same world, with a signing service
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # The agency's ISO secretary, its leader, an internal auditor, its archive staff, the province's administrator and
@@ -24,18 +23,8 @@ ROLES = ["iso_secretary", "agency_leader", "internal_auditor", "records_controll
 EXAMPLES_PER_OPERATION = 2
 
 
-@pytest.fixture
-def web(database_url, tmp_path, ledger, projector):
-    # With a signing service, so the signing routes answer too (without one they are a 503 by design).
-    service = build_signing_service(SigningConfig(level=PadesLevel.B_B))
-    api = make_api(database_url, tmp_path, ledger, projector, signing=service)
-    build_world(api)
-    yield api
-    api.archive.close()
-    service.close()
-
-
-def test_every_role_s_token_gets_no_server_error_and_answers_that_match_the_schema(web):
+def test_every_role_s_token_gets_no_server_error_and_answers_that_match_the_schema(signing_web):  # noqa: F811
+    web = signing_web  # with a signing service, so the signing routes answer too (without one: 503 by design)
     schema = schemathesis.openapi.from_asgi("/openapi.json", web.app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 40
