@@ -52,6 +52,7 @@ def eventsourcing_env(database_url: str, *, create_tables: bool = True) -> dict[
         path = sqlite_path(database_url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=path, SQLITE_LOCK_TIMEOUT="10",
+        env.update(PERSISTENCE_MODULE="ledger.sqlite_recorder:LedgerSQLiteFactory", SQLITE_DBNAME=path,
+                   SQLITE_LOCK_TIMEOUT="10",
                    APPLICATION_RECORDER_TOPIC="ledger.sqlite_recorder:RequestMarkingSQLiteRecorder")
     return env

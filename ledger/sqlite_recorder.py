@@ -6,9 +6,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
 
 from ledger.requests import MarksRequests
+
+
+class LedgerSQLiteFactory(SQLiteFactory):
+    """eventsourcing's SQLite factory, with a writer waiting for the process's one writing connection as long as
+    that writer may itself wait for the file's lock (twice SQLITE_LOCK_TIMEOUT), not the pool's fixed 5 s: a write
+    queued behind another one that waits on the lock (the projector, the API's store, another process) is then
+    served, not refused as "the database is busy"."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        lock_timeout = self.datastore.pool.lock_timeout or 5
+        self.datastore.pool.pool_timeout = max(self.datastore.pool.pool_timeout, 2.0 * lock_timeout)
 
 
 class RequestMarkingSQLiteRecorder(MarksRequests, SQLiteApplicationRecorder):

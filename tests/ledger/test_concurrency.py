@@ -44,3 +44,39 @@ def test_concurrent_approvals_of_one_version_let_exactly_one_through(ledger):
     assert set(outcomes) - {"ok"} <= {"concurrency_conflict", "concurrent_write", "not_submitted", "database_busy"}
     assert [e["type"] for e in ledger.history(doc)].count("Approved") == 1
     assert verify_chains(ledger).intact
+
+
+
+def test_a_write_queued_behind_one_waiting_for_the_file_lock_is_served_not_refused_as_busy(ledger, database_url):
+    """On SQLite a write that waits for the file's lock (held by another process, the projector or the API's store)
+    holds the ledger's one writing connection meanwhile: here the heartbeat's forgetting of old request marks. A
+    command queued behind it must wait as long as that write may wait, not give up after the pool's 5 s."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the file lock and the writing connection are SQLite's")
+    import sqlite3
+    import time
+
+    from ledger.config import sqlite_path
+
+    other = sqlite3.connect(sqlite_path(database_url), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another connection holds the file's write lock for 7 s
+    forgetting = threading.Thread(target=ledger.forget_requests, args=(time.time(),))
+    forgetting.start()
+    time.sleep(0.5)  # the forgetting holds the writing connection and waits for the lock
+    outcomes: list[str] = []
+
+    def write() -> None:
+        try:
+            doc = ledger.register_document(SECRETARY, code="BM-20", title="Biểu mẫu", kind="form", department="VP")
+            outcomes.append(ledger.document(doc)["code"])
+        except LedgerError as e:
+            outcomes.append(e.code)
+
+    command = threading.Thread(target=write)
+    command.start()
+    time.sleep(6.5)
+    other.execute("COMMIT")
+    other.close()
+    forgetting.join()
+    command.join()
+    assert outcomes == ["BM-20"], outcomes
