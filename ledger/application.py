@@ -333,7 +333,7 @@ class Ledger(Application[UUID]):
         from ledger.directory import Agency, agency_uuid  # the directory builds on this module
 
         try:
-            agency: Any = self.repository.get(agency_uuid(agency_id))
+            agency: Any = self._read_only(agency_uuid(agency_id))
         except AggregateNotFoundError:
             agency = None
         if not isinstance(agency, Agency):
@@ -342,9 +342,14 @@ class Ledger(Application[UUID]):
         return AgencyRules(agency_id, tuple(agency.delegated_kinds), controllers, self._account_facts,
                            self._department_facts)
 
+    def _read_only(self, uid: UUID) -> Any:
+        """The aggregate as the cache holds it, not a copy: for the rules' lookups of facts, which copy what they
+        keep (copying took a fifth of a bulk build's time, more than writing its events). The cache holds committed state only (it is fast-forwarded from the log; commands change copies)."""
+        return self.repository.get(uid, deepcopy_from_cache=False)
+
     def _department_facts(self, department_id: str) -> dict[str, Any] | None:
         try:
-            dep: Any = self.repository.get(UUID(department_id))
+            dep: Any = self._read_only(UUID(department_id))
         except (ValueError, AggregateNotFoundError):
             return None
         return {"agency_id": dep.agency_id, "closed": dep.closed} if isinstance(dep, Department) else None
@@ -353,7 +358,7 @@ class Ledger(Application[UUID]):
         from ledger.directory import Account, account_uuid  # the directory builds on this module
 
         try:
-            acc: Any = self.repository.get(account_uuid(username))
+            acc: Any = self._read_only(account_uuid(username))
         except AggregateNotFoundError:
             return {"username": username}
         if not isinstance(acc, Account):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.actors import Actor
+from ledger.application import Ledger
 from ledger.approval import RESERVED
 from ledger.directory import Directory
 from ledger.errors import InvalidInput, NotAllowed
@@ -141,3 +142,30 @@ def test_the_records_controller_controls_documents_only_when_the_agency_says_so(
     assert ledger.document(doc)["in_force"] == 1
     history = ledger.history(doc)
     assert {e["meta"]["role"] for e in history if e["type"] in ("Registered", "Issued")} == {"records_controller"}
+
+
+def test_a_leader_locked_through_another_process_is_refused_as_approver_by_this_one(ledger, directory, database_url,
+                                                                                   clock):
+    """The rules read people from this process's cache without copying; a change written by another server
+    process (here a second ledger on the same database) is still seen by the next command."""
+    doc = draft(ledger, "form")
+    ledger.submit_for_review(SECRETARY, doc, 1, reviewers=[], approver="giam.doc")  # giam.doc is now cached here
+    other = Ledger(database_url, clock=clock)
+    try:
+        Directory(other).lock(ADMIN, "giam.doc", reason="Nghỉ phép")
+    finally:
+        other.close()
+    second = draft(ledger, "form", code="TL-02")
+    with pytest.raises(InvalidInput) as e:
+        ledger.submit_for_review(SECRETARY, second, 1, reviewers=[], approver="giam.doc")
+    assert e.value.field == "approver"
+
+
+def test_changing_the_facts_a_rule_read_changes_nothing_in_the_directory(ledger, directory):
+    facts = ledger._account_facts("giam.doc")
+    facts["roles"].append("admin")
+    facts["status"] = "locked"
+    assert ledger._account_facts("giam.doc")["roles"] == ["agency_leader"]
+    assert directory.account("giam.doc")["roles"] == ["agency_leader"]
+    doc = draft(ledger, "form")
+    ledger.submit_for_review(SECRETARY, doc, 1, reviewers=[], approver="giam.doc")
