@@ -420,86 +420,115 @@ HANDLERS: dict[tuple[str, str], Callable[[Page, Ev], None]] = {
 
 def summary(e: Ev, lang: str = "vi") -> str:
     """A one-line description of the event for the audit trail: Vietnamese, or English with ``lang="en"``."""
-    f = e.f
-    n = f.get("version")
     en = lang == "en"
-    vn_date, en_date = _vn, _en
-
-    def pick(vi: str, english: str) -> str:
-        return english if en else vi
-
-    texts = {
-        "Registered": lambda: pick(f"Đăng ký tài liệu {f.get('code')} «{f.get('title')}»",
-                                   f"Registered document {f.get('code')} “{f.get('title')}”"),
-        "DraftCreated": lambda: pick(f"Tạo dự thảo phiên bản {n}: {f['file']['filename']}",
-                                     f"Draft version {n} created: {f['file']['filename']}"),
-        "DraftRevised": lambda: pick(f"Sửa dự thảo phiên bản {n}: {f['file']['filename']}",
-                                     f"Draft version {n} revised: {f['file']['filename']}"),
-        "SubmittedForReview": lambda: pick(
-            f"Trình xem xét phiên bản {n} ({len(f['reviewers'])} người xem xét, phê duyệt: {f['approver']})",
-            f"Version {n} submitted ({len(f['reviewers'])} reviewer(s), approver: {f['approver']})"),
-        "Reviewed": lambda: pick(f"{f['reviewer']} cho ý kiến phiên bản {n}: {_label(VERDICTS, f['verdict'], en)}",
-                                 f"{f['reviewer']} reviewed version {n}: {_label(VERDICTS, f['verdict'], en)}"),
-        "Approved": lambda: pick(f"Phê duyệt phiên bản {n}", f"Version {n} approved"),
-        "Rejected": lambda: pick(f"Từ chối phiên bản {n}: {f['reason']}", f"Version {n} rejected: {f['reason']}"),
-        "Signed": lambda: pick(
-            f"Ký số ({'phê duyệt' if f['meaning'] == 'approval' else 'xem xét'}) phiên bản {n}, {f['pades_level']}",
-            f"Version {n} signed ({f['meaning']}), {f['pades_level']}"),
-        "Issued": lambda: pick(f"Ban hành phiên bản {n}, hiệu lực từ {vn_date(f['effective_from'])}",
-                               f"Version {n} issued, effective from {en_date(f['effective_from'])}"),
-        "Superseded": lambda: pick(f"Phiên bản {f['previous_version']} bị thay thế bởi phiên bản {f['by_version']}",
-                                   f"Version {f['previous_version']} superseded by version {f['by_version']}"),
-        "Withdrawn": lambda: pick(f"Thu hồi phiên bản {n}: {f['reason']}", f"Version {n} withdrawn: {f['reason']}"),
-        "Reinstated": lambda: pick(
-            f"Phiên bản {n} tiếp tục có hiệu lực (phiên bản {f['withdrawn_version']} bị thu hồi trước ngày hiệu lực)",
-            f"Version {n} stays in force (version {f['withdrawn_version']} was withdrawn before taking effect)"),
-        "Obsoleted": lambda: pick(f"Hủy bỏ tài liệu: {f['reason']}", f"Document made obsolete: {f['reason']}"),
-        "Opened": lambda: pick(f"Lập hồ sơ {f.get('code')} «{f.get('title')}»",
-                               f"Record {f.get('code')} “{f.get('title')}” opened"),
-        "FileAdded": lambda: pick(f"Thêm tệp {f['file']['filename']}", f"File added: {f['file']['filename']}"),
-        "Closed": lambda: pick(f"Kết thúc hồ sơ ngày {vn_date(f['closed_on'])}",
-                               f"Record closed on {en_date(f['closed_on'])}"),
-        "LegalHoldPlaced": lambda: pick(f"Phong tỏa hồ sơ: {f['reason']}", f"Legal hold placed: {f['reason']}"),
-        "LegalHoldReleased": lambda: pick("Gỡ phong tỏa hồ sơ", "Legal hold released"),
-        "Borrowed": lambda: pick(f"Cho {people.label(f['borrower'])} mượn, hạn trả {vn_date(f['due_on'])}",
-                                 f"Lent to {people.label(f['borrower'])}, due {en_date(f['due_on'])}"),
-        "LoanExtended": lambda: pick(f"Gia hạn mượn đến {vn_date(f['due_on'])}",
-                                     f"Loan extended to {en_date(f['due_on'])}"),
-        "Returned": lambda: pick(f"Nhận lại hồ sơ ({f['received_by']})", f"Returned ({f['received_by']})"),
-        "DestructionProposed": lambda: pick(f"Đề nghị hủy: {f['reason']}", f"Destruction proposed: {f['reason']}"),
-        "DestructionApproved": lambda: pick(f"Phê duyệt hủy theo quyết định {f['decision_no']}",
-                                            f"Destruction approved by decision {f['decision_no']}"),
-        "Destroyed": lambda: pick(
-            f"Hủy hồ sơ ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} tệp đã xóa",
-            f"Record destroyed ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} file(s) erased"),
-        "AccessGranted": lambda: pick(
-            f"Cấp quyền xem tệp hồ sơ mật cho {f['grantee']}"
-            + (f" đến hết {vn_date(f['until'])}" if f["until"] else "") + f": {f['reason']}",
-            f"Access to the confidential files granted to {f['grantee']}"
-            + (f" until {en_date(f['until'])}" if f["until"] else "") + f": {f['reason']}"),
-        "AccessRevoked": lambda: pick(f"Thu hồi quyền xem tệp hồ sơ mật của {f['grantee']}: {f['reason']}",
-                                      f"Access to the confidential files revoked from {f['grantee']}: {f['reason']}"),
-        "ConfidentialFileRead": lambda: pick(
-            f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) xem tệp mật thứ {f['index']}, "
-            f"SHA-256 {f['sha256'][:12]}…",
-            f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) read confidential file {f['index']}, "
-            f"SHA-256 {f['sha256'][:12]}…"),
-        "SignInThrottled": lambda: pick(
-            f"Tạm chặn đăng nhập sau {f['failures']} lần sai từ {f['address']} "
-            f"({'địa chỉ này' if f['scope'] == 'pair' else 'các địa chỉ lạ'}), chờ {f['retry_after']} giây",
-            f"Sign-in held back after {f['failures']} failures from {f['address']} "
-            f"({'this address' if f['scope'] == 'pair' else 'unknown addresses'}), wait {f['retry_after']} s"),
-        "PasswordChanged": lambda: pick("Đổi mật khẩu; các phiên khác đã kết thúc",
-                                        "Password changed; the other sessions ended"),
-        "PasswordReset": lambda: pick("Đặt lại mật khẩu dùng một lần; mọi phiên đã kết thúc",
-                                      "Password reset to a one-time password; every session ended"),
-    }
     if e.kind == "Case":
         return _case_summary(e, en)
     if e.kind in ("Procedure", "TthcImport"):
         return _tthc_summary(e, en)
-    make = texts.get(e.type)
-    return make() if make else e.type
+    make = _TEXTS.get(e.type)
+    return make(e.f, e.f.get("version"), en) if make else e.type
+
+
+def _pick(en: bool, vi: str, english: str) -> str:
+    return english if en else vi
+
+
+# Each event type's line, made once (not per event: a rebuild writes one line per event of the log).
+_TEXTS: dict[str, Callable[[dict[str, Any], Any, bool], str]] = {
+    "Registered": lambda f, n, en: _pick(
+        en, f"Đăng ký tài liệu {f.get('code')} «{f.get('title')}»",
+        f"Registered document {f.get('code')} “{f.get('title')}”"),
+    "DraftCreated": lambda f, n, en: _pick(
+        en, f"Tạo dự thảo phiên bản {n}: {f['file']['filename']}",
+        f"Draft version {n} created: {f['file']['filename']}"),
+    "DraftRevised": lambda f, n, en: _pick(
+        en, f"Sửa dự thảo phiên bản {n}: {f['file']['filename']}",
+        f"Draft version {n} revised: {f['file']['filename']}"),
+    "SubmittedForReview": lambda f, n, en: _pick(
+        en, f"Trình xem xét phiên bản {n} ({len(f['reviewers'])} người xem xét, phê duyệt: {f['approver']})",
+        f"Version {n} submitted ({len(f['reviewers'])} reviewer(s), approver: {f['approver']})"),
+    "Reviewed": lambda f, n, en: _pick(
+        en, f"{f['reviewer']} cho ý kiến phiên bản {n}: {_label(VERDICTS, f['verdict'], en)}",
+        f"{f['reviewer']} reviewed version {n}: {_label(VERDICTS, f['verdict'], en)}"),
+    "Approved": lambda f, n, en: _pick(en, f"Phê duyệt phiên bản {n}", f"Version {n} approved"),
+    "Rejected": lambda f, n, en: _pick(
+        en, f"Từ chối phiên bản {n}: {f['reason']}",
+        f"Version {n} rejected: {f['reason']}"),
+    "Signed": lambda f, n, en: _pick(
+        en, f"Ký số ({'phê duyệt' if f['meaning'] == 'approval' else 'xem xét'}) phiên bản {n}, {f['pades_level']}",
+        f"Version {n} signed ({f['meaning']}), {f['pades_level']}"),
+    "Issued": lambda f, n, en: _pick(
+        en, f"Ban hành phiên bản {n}, hiệu lực từ {_vn(f['effective_from'])}",
+        f"Version {n} issued, effective from {_en(f['effective_from'])}"),
+    "Superseded": lambda f, n, en: _pick(
+        en, f"Phiên bản {f['previous_version']} bị thay thế bởi phiên bản {f['by_version']}",
+        f"Version {f['previous_version']} superseded by version {f['by_version']}"),
+    "Withdrawn": lambda f, n, en: _pick(
+        en, f"Thu hồi phiên bản {n}: {f['reason']}",
+        f"Version {n} withdrawn: {f['reason']}"),
+    "Reinstated": lambda f, n, en: _pick(
+        en, f"Phiên bản {n} tiếp tục có hiệu lực (phiên bản {f['withdrawn_version']} bị thu hồi trước ngày hiệu lực)",
+        f"Version {n} stays in force (version {f['withdrawn_version']} was withdrawn before taking effect)"),
+    "Obsoleted": lambda f, n, en: _pick(
+        en, f"Hủy bỏ tài liệu: {f['reason']}",
+        f"Document made obsolete: {f['reason']}"),
+    "Opened": lambda f, n, en: _pick(
+        en, f"Lập hồ sơ {f.get('code')} «{f.get('title')}»",
+        f"Record {f.get('code')} “{f.get('title')}” opened"),
+    "FileAdded": lambda f, n, en: _pick(
+        en, f"Thêm tệp {f['file']['filename']}",
+        f"File added: {f['file']['filename']}"),
+    "Closed": lambda f, n, en: _pick(
+        en, f"Kết thúc hồ sơ ngày {_vn(f['closed_on'])}",
+        f"Record closed on {_en(f['closed_on'])}"),
+    "LegalHoldPlaced": lambda f, n, en: _pick(
+        en, f"Phong tỏa hồ sơ: {f['reason']}",
+        f"Legal hold placed: {f['reason']}"),
+    "LegalHoldReleased": lambda f, n, en: _pick(en, "Gỡ phong tỏa hồ sơ", "Legal hold released"),
+    "Borrowed": lambda f, n, en: _pick(
+        en, f"Cho {people.label(f['borrower'])} mượn, hạn trả {_vn(f['due_on'])}",
+        f"Lent to {people.label(f['borrower'])}, due {_en(f['due_on'])}"),
+    "LoanExtended": lambda f, n, en: _pick(
+        en, f"Gia hạn mượn đến {_vn(f['due_on'])}",
+        f"Loan extended to {_en(f['due_on'])}"),
+    "Returned": lambda f, n, en: _pick(en, f"Nhận lại hồ sơ ({f['received_by']})", f"Returned ({f['received_by']})"),
+    "DestructionProposed": lambda f, n, en: _pick(
+        en, f"Đề nghị hủy: {f['reason']}",
+        f"Destruction proposed: {f['reason']}"),
+    "DestructionApproved": lambda f, n, en: _pick(
+        en, f"Phê duyệt hủy theo quyết định {f['decision_no']}",
+        f"Destruction approved by decision {f['decision_no']}"),
+    "Destroyed": lambda f, n, en: _pick(
+        en, f"Hủy hồ sơ ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} tệp đã xóa",
+        f"Record destroyed ({_label(METHODS, f['method'], en)}), {len(f['erased_hashes'])} file(s) erased"),
+    "AccessGranted": lambda f, n, en: _pick(
+        en,
+        f"Cấp quyền xem tệp hồ sơ mật cho {f['grantee']}"
+        + (f" đến hết {_vn(f['until'])}" if f["until"] else "") + f": {f['reason']}",
+        f"Access to the confidential files granted to {f['grantee']}"
+        + (f" until {_en(f['until'])}" if f["until"] else "") + f": {f['reason']}"),
+    "AccessRevoked": lambda f, n, en: _pick(
+        en, f"Thu hồi quyền xem tệp hồ sơ mật của {f['grantee']}: {f['reason']}",
+        f"Access to the confidential files revoked from {f['grantee']}: {f['reason']}"),
+    "ConfidentialFileRead": lambda f, n, en: _pick(
+        en,
+        f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) xem tệp mật thứ {f['index']}, "
+        f"SHA-256 {f['sha256'][:12]}…",
+        f"{f['reader']} ({_label(READ_BASIS, f['basis'], en)}) read confidential file {f['index']}, "
+        f"SHA-256 {f['sha256'][:12]}…"),
+    "SignInThrottled": lambda f, n, en: _pick(
+        en,
+        f"Tạm chặn đăng nhập sau {f['failures']} lần sai từ {f['address']} "
+        f"({'địa chỉ này' if f['scope'] == 'pair' else 'các địa chỉ lạ'}), chờ {f['retry_after']} giây",
+        f"Sign-in held back after {f['failures']} failures from {f['address']} "
+        f"({'this address' if f['scope'] == 'pair' else 'unknown addresses'}), wait {f['retry_after']} s"),
+    "PasswordChanged": lambda f, n, en: _pick(
+        en, "Đổi mật khẩu; các phiên khác đã kết thúc",
+        "Password changed; the other sessions ended"),
+    "PasswordReset": lambda f, n, en: _pick(
+        en, "Đặt lại mật khẩu dùng một lần; mọi phiên đã kết thúc",
+        "Password reset to a one-time password; every session ended"),
+}
 
 
 def _case_summary(e: Ev, en: bool) -> str:
