@@ -344,7 +344,8 @@ class Ledger(Application[UUID]):
 
     def _read_only(self, uid: UUID) -> Any:
         """The aggregate as the cache holds it, not a copy: for the rules' lookups of facts, which copy what they
-        keep (copying took a fifth of a bulk build's time, more than writing its events). The cache holds committed state only (it is fast-forwarded from the log; commands change copies)."""
+        keep (copying took a fifth of a bulk build's time, more than writing its events). The cache holds
+        committed state only (it is fast-forwarded from the log; commands change copies)."""
         return self.repository.get(uid, deepcopy_from_cache=False)
 
     def _department_facts(self, department_id: str) -> dict[str, Any] | None:
