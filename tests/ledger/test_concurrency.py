@@ -47,18 +47,18 @@ def test_concurrent_approvals_of_one_version_let_exactly_one_through(ledger):
 
 
 
-def test_a_write_queued_behind_one_waiting_for_the_file_lock_is_served_not_refused_as_busy(ledger, database_url):
+def test_a_write_queued_behind_one_waiting_for_the_file_lock_is_served_not_refused_as_busy(tmp_path, clock):
     """On SQLite a write that waits for the file's lock (held by another process, the projector or the API's store)
     holds the ledger's one writing connection meanwhile: here the heartbeat's forgetting of old request marks. A
     command queued behind it must wait as long as that write may wait, not give up after the pool's 5 s."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the file lock and the writing connection are SQLite's")
     import sqlite3
     import time
 
-    from ledger.config import sqlite_path
+    from ledger.application import Ledger
 
-    other = sqlite3.connect(sqlite_path(database_url), isolation_level=None)
+    path = tmp_path / "ledger.sqlite3"  # SQLite's file lock and one writing connection: on either suite's backend
+    ledger = Ledger(f"sqlite:///{path}", clock=clock)
+    other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another connection holds the file's write lock for 7 s
     forgetting = threading.Thread(target=ledger.forget_requests, args=(time.time(),))
     forgetting.start()
@@ -79,4 +79,5 @@ def test_a_write_queued_behind_one_waiting_for_the_file_lock_is_served_not_refus
     other.close()
     forgetting.join()
     command.join()
+    ledger.close()
     assert outcomes == ["BM-20"], outcomes
