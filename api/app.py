@@ -16,6 +16,7 @@ from api.headers import AllowedMethods, SecurityHeaders
 from api.limits import BodyLimits, PublicGuard
 from api.links import add_links
 from api.liveness import Heartbeat
+from api.request_text import RefuseNul
 from api.routers import (
     accounts,
     agencies,
@@ -143,6 +144,7 @@ def create_app(services: Any, *, archive: Any = None, signing: Any = None,
     app.state.mailer, app.state.webhooks = mailer, hooks
     app.state.public_guard = public_guard or PublicGuard(store, authentication.tokens)
     errors.install(app)
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AllowedMethods, routes=[r for router in _routers() for r in router.routes
                                                if isinstance(r, APIRoute)] + _web_routes())

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from api.errors import ApiError
 from api.store import ApiStore
 from ledger.actors import Actor
-from ledger.directory import Directory
+from ledger.directory import Directory, is_username
 from ledger.vocabulary import AccountStatus
 
 
@@ -108,6 +108,11 @@ class Tokens:
         if not device or len(cookie) > 100 or not hmac.compare_digest(cookie, self.device_for(user, device)):
             return None
         return device
+
+
+def wrong_credentials() -> ApiError:
+    return ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.",
+                    "Wrong username or password.", field="password")
 
 
 def unauthorized(vi: str = "Bạn chưa đăng nhập.", en: str = "Not signed in.") -> ApiError:
@@ -245,6 +250,8 @@ class Authentication:
         ``device_cookie`` is the browser's ``isoledger_device`` cookie: when it is this account's, the attempt is
         counted for that browser, not for the address it shares with others."""
         username = username.strip().lower()
+        if not is_username(username):  # no account has it: nothing to guess, nothing to count or look up
+            raise wrong_credentials()
         device = self.tokens.device_of(username, device_cookie)
         known = device is not None or self.throttle.known(username, address)
         self.throttle.check(username, address, device=device, known=known)
@@ -256,8 +263,7 @@ class Authentication:
                     self.directory.record_sign_in_throttled(username, address=address, scope=lockout.scope,
                                                             failures=lockout.failures,
                                                             retry_after=lockout.retry_after)
-            raise ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.",
-                           "Wrong username or password.", field="password")
+            raise wrong_credentials()
         if account["status"] != AccountStatus.ACTIVE:
             raise ApiError(403, "account_inactive", "Tài khoản đang bị khóa hoặc đã bị vô hiệu hóa.",
                            "The account is locked or deactivated.", field="username")

@@ -50,6 +50,11 @@ def check_agency_id(value: Any, field: str = "agency_id") -> str:
     return str(value)
 
 
+def is_username(value: str) -> bool:
+    """Whether an account could be named ``value`` (the rule ``check_username`` enforces)."""
+    return _USERNAME.fullmatch(value) is not None
+
+
 def check_username(value: Any, field: str = "username") -> str:
     value = v.text(value, field, max_len=63)
     if not _USERNAME.match(value):

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from signing.testing import PASSPHRASE
-from tests.api.conftest import OWN
+from tests.api.conftest import OWN, PASSWORD
 from tests.api.test_signing_api import _approved_procedure, _sign, pki, signing_api  # noqa: F401 - fixtures
 
 
@@ -84,3 +84,18 @@ def test_a_native_librarys_panic_is_a_problem_response_not_a_dropped_request(api
     r = api.client.get("/api/v1/_panic")
     assert r.status_code == 422 and r.json()["code"] == "input_refused_by_native_library", r.text
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("username", ["ad\x00min", "thuky\x00", "\x00", "giám đốc", "a" * 100])
+@pytest.mark.parametrize("route", ["/api/v1/auth/token", "/api/v1/auth/session"])
+def test_a_username_no_account_can_have_is_refused_as_wrong_credentials_without_touching_the_database(
+        api, world, username, route):
+    """A NUL in a username once reached PostgreSQL's text column of known addresses (a 500 there, not on SQLite)."""
+    r = api.client.post(route, data={"username": username, "password": "pass\x00word"},
+                        headers={"Origin": "http://testserver"})
+    assert r.status_code == 401, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["errors"][0]["field"] == "password"
+    address = "testclient"
+    assert api.ctx.store.recent_failures([f"a:{address}"], 0) == {f"a:{address}": []}  # nothing to slow down
+    assert api.client.post("/api/v1/auth/token", data={"username": "thuky", "password": PASSWORD}).status_code == 200
