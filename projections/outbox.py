@@ -34,6 +34,8 @@ SCHEMA = [
         mail TEXT NOT NULL, mail_attempts INTEGER NOT NULL, mail_claimed_at TEXT, mail_done_at TEXT,
         mail_error TEXT, digest_id TEXT)""",
     "CREATE INDEX IF NOT EXISTS notifications_user ON notifications (user_id, read_at, at)",
+    # the bell's count, from the index alone: see usecases.notifications.Notifications.unread_count
+    "CREATE INDEX IF NOT EXISTS notifications_unread ON notifications (user_id, read_at, subject, agency_id)",
     "CREATE INDEX IF NOT EXISTS notifications_mail ON notifications (mail, at)",
     """CREATE TABLE IF NOT EXISTS notification_prefs (
         user_id TEXT NOT NULL, kind TEXT NOT NULL, mode TEXT NOT NULL, PRIMARY KEY (user_id, kind))""",
