@@ -104,13 +104,14 @@ class Notices:
                                               "id", rec_ids)}
         self.rows: list[tuple[Any, ...]] = []
         self._people: dict[str, list[dict[str, Any]]] = {}
+        self._departments: dict[str, list[tuple[str, str, str]]] = {}
 
     # ---- people -------------------------------------------------------------------------
     def people(self, agency_id: str) -> list[dict[str, Any]]:
         """The active accounts of an agency, with their roles and department."""
         if agency_id not in self._people:
-            self.cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active'",
-                             (agency_id,))
+            self.cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active' "
+                             "ORDER BY username", (agency_id,))
             self._people[agency_id] = [{"username": u, "roles": frozenset(json.loads(r)), "department": d}
                                        for u, r, d in self.cur.fetchall()]
         return self._people[agency_id]
@@ -124,7 +125,12 @@ class Notices:
         return [p["username"] for p in self.people(agency_id) if p["roles"] & roles]
 
     def members_of(self, agency_id: str, distribution: list[str]) -> list[str]:
-        return [u for u, _ in distribution_members(self.cur, agency_id, distribution)]
+        """``distribution_members`` from what this page has read already (each agency's people and departments
+        once a page, not twice per version issued)."""
+        if agency_id not in self._departments:
+            self._departments[agency_id] = _open_departments(self.cur, agency_id)
+        people = [(p["username"], p["roles"], p["department"]) for p in self.people(agency_id)]
+        return [u for u, _ in members(self._departments[agency_id], people, distribution)]
 
     # ---- deciding -------------------------------------------------------------------------
     def tell(self, e: Ev, users: Iterable[str], kind: str, subject: str, agency_id: str, title: str,
@@ -143,15 +149,26 @@ class Notices:
 def distribution_members(cur: Any, agency_id: str, distribution: list[str]) -> list[tuple[str, str | None]]:
     """The people a distribution names, with their department: the active members, who read documents, of the
     departments it names (by id, code or name, accents and case aside), and the accounts it names directly."""
-    names = {fold(d).strip() for d in distribution}
-    cur.execute("SELECT id, code, name FROM departments WHERE agency_id=? AND closed=0", (agency_id,))
-    depts = {i for i, c, n in cur.fetchall() if {fold(i), fold(c), fold(n).strip()} & names}
-    if "leadership" in names:  # the agency's leadership (Ban lãnh đạo), as a distribution may name it
-        depts.add("leadership")
     cur.execute("SELECT username, roles, department FROM users WHERE agency_id=? AND status='active' ORDER BY username",
                 (agency_id,))
-    return [(u, d) for u, r, d in cur.fetchall()
-            if (d in depts or fold(u) in names) and frozenset(json.loads(r)) & DOC_READERS]
+    people = [(u, frozenset(json.loads(r)), d) for u, r, d in cur.fetchall()]
+    return members(_open_departments(cur, agency_id), people, distribution)
+
+
+def _open_departments(cur: Any, agency_id: str) -> list[tuple[str, str, str]]:
+    cur.execute("SELECT id, code, name FROM departments WHERE agency_id=? AND closed=0", (agency_id,))
+    return [(str(i), str(c), str(n)) for i, c, n in cur.fetchall()]
+
+
+def members(departments: list[tuple[str, str, str]], people: list[tuple[str, frozenset[str], str | None]],
+            distribution: list[str]) -> list[tuple[str, str | None]]:
+    """``distribution_members`` of an agency's open ``departments`` (id, code, name) and active ``people``
+    (username, roles, department), in the order of ``people``."""
+    names = {fold(d).strip() for d in distribution}
+    depts = {i for i, c, n in departments if {fold(i), fold(c), fold(n).strip()} & names}
+    if "leadership" in names:  # the agency's leadership (Ban lãnh đạo), as a distribution may name it
+        depts.add("leadership")
+    return [(u, d) for u, roles, d in people if (d in depts or fold(u) in names) and roles & DOC_READERS]
 
 
 SELF_KINDS = frozenset({"distributed"})  # the one who issues a version still has to read and understand it
@@ -165,12 +182,12 @@ def apply_page(cur: Any, events: list[Ev]) -> None:
         handler = HANDLERS.get((e.kind, e.type))
         if handler is not None:
             touched |= handler(notes, e) or set()
-    for key in touched:
-        ver = notes.versions[key]
-        cur.execute("DELETE FROM outbox_versions WHERE document_id=? AND n=?", key)
-        cur.execute(f"INSERT INTO outbox_versions ({', '.join(VER_COLS)}) VALUES (?,?,?,?,?,?)",
-                    (ver["document_id"], ver["n"], ver["author"], ver["approver"], json.dumps(ver["reviewers"]),
-                     ver["reviews"]))
+    if touched:  # one batch of upserts (on PostgreSQL one round trip, not two per version)
+        cur.executemany(f"INSERT INTO outbox_versions ({', '.join(VER_COLS)}) VALUES (?,?,?,?,?,?) "
+                        "ON CONFLICT (document_id, n) DO UPDATE SET author=excluded.author, "
+                        "approver=excluded.approver, reviewers=excluded.reviewers, reviews=excluded.reviews",
+                        [(v["document_id"], v["n"], v["author"], v["approver"], json.dumps(v["reviewers"]),
+                          v["reviews"]) for v in (notes.versions[key] for key in sorted(touched))])
     _deliveries(cur, events, notes.start)
     if notes.rows:
         cur.executemany(f"INSERT INTO notifications ({', '.join(NOTE_COLS)}) VALUES "
