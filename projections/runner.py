@@ -66,6 +66,13 @@ class Projector:
         dropped and recreated empty, and the next catch-up replays the whole log into them."""
         with self.db.transaction() as cur:
             cur.execute(views.SCHEMA[0])
+            if self.db.postgres:
+                # The statements below lock whole tables even when there is nothing to create. A page being
+                # applied by another process holds this row from its first statement (_apply_page): waiting for it
+                # here, before any table lock, is what keeps the two from deadlocking (the page read ``records``,
+                # this queued for the table, the page then writing it waited behind this).
+                cur.execute("INSERT INTO projection_tracking VALUES (?, 0) ON CONFLICT DO NOTHING", (NAME,))
+                cur.execute("SELECT position FROM projection_tracking WHERE name=? FOR UPDATE", (NAME,))
             cur.execute("SELECT position FROM projection_tracking WHERE name=?", (SCHEMA,))
             row = cur.fetchone()
             if row is None or int(row[0]) != views.SCHEMA_VERSION:
@@ -125,6 +132,8 @@ class Projector:
     def rebuild(self, *, progress: Callable[[int], None] | None = None) -> CatchUp:
         """Empties the views and replays the whole log through the same code path as catching up."""
         with self.db.transaction() as cur:
+            if self.db.postgres:  # first, as a page and create_tables do: never a table lock before this row's
+                cur.execute("SELECT position FROM projection_tracking WHERE name=? FOR UPDATE", (NAME,))
             for table in self.tables():
                 cur.execute(f"DELETE FROM {table}")
             cur.execute("UPDATE projection_tracking SET position=0 WHERE name=?", (NAME,))
