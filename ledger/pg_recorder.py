@@ -30,7 +30,26 @@ PUBLISH_RETRIES = 50  # a publisher that lost a race starts again; far more than
 SETTLE_TIMEOUT = 5.0  # seconds a reader waits for older writers before reading what is published
 
 
-class ConcurrentApplicationRecorder(MarksRequests, PostgresApplicationRecorder):
+class _InsertWithoutPipeline(PostgresApplicationRecorder):
+    """eventsourcing's PostgreSQL recorder, but for how an insert is sent (below ``MarksRequests`` in the bases)."""
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The request's mark (``_insert_events``) and the events in one transaction, statement by statement.
+
+        eventsourcing sends them in psycopg's pipeline mode, which hangs for good once the events' message is
+        large (10,000 events of ~1.7 KB: the client waits in ``Pipeline.sync`` while the server waits for the
+        rest of the message; reproduced on psycopg 3.3.9 every time, tests/ledger/test_large_batches.py).
+        Without the pipeline it costs a round trip or two on a batch, nothing on a page of them."""
+        if not stored_events:
+            return None
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            self._insert_stored_events(curs, stored_events, **kwargs)
+        return None
+
+
+class ConcurrentApplicationRecorder(MarksRequests, _InsertWithoutPipeline):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         schema = Identifier(self.datastore.schema)
@@ -93,21 +112,6 @@ class ConcurrentApplicationRecorder(MarksRequests, PostgresApplicationRecorder):
         ).format(**names)
 
     # ---- writers: no lock, no NOTIFY (a NOTIFY serialises every committing transaction) ---------------
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """The request's mark and every event in one transaction, each statement sent and answered in turn.
-
-        eventsourcing sends them in psycopg's pipeline mode, which hangs for good once the events' message is
-        large (10,000 events of ~1.7 KB: the client waits in ``Pipeline.sync`` while the server waits for the
-        rest of the message; reproduced on psycopg 3.3.9 every time, tests/ledger/test_large_batches.py).
-        Without the pipeline it costs a round trip or two on a batch, nothing on a page of them."""
-        if not stored_events:
-            return None
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._insert_events(curs, stored_events, **kwargs)
-            self._insert_stored_events(curs, stored_events, **kwargs)
-        return None
-
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         """What runs first in the insert's transaction: the request's mark (a second one fails the whole insert)."""
         params = self._mark_params() if stored_events else None

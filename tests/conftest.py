@@ -30,15 +30,31 @@ def pg_server() -> Iterator[object]:
     try:
         yield server
     finally:
+        _SERVER_TROUBLE.extend(server.trouble())
         server.stop()
 
 
+_SERVER_TROUBLE: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What the tests' PostgreSQL server logged as going wrong (a crashed backend, a session it ended), so a
+    failure in CI, whose server is gone with its log, says what the server saw."""
+    if _SERVER_TROUBLE:
+        terminalreporter.section("PostgreSQL's log: what went wrong on the server")
+        for line in _SERVER_TROUBLE[-40:]:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if BACKEND == "postgres":
         server = request.getfixturevalue("pg_server")
-        return server.create_database(f"t{os.getpid()}_{next(_counter)}")
-    return f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+        name = f"t{os.getpid()}_{next(_counter)}"
+        yield server.create_database(name)
+        server.drop_database(name)  # a thousand tests' databases took ~14 GB of the disk
+        return
+    yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
 
 
 class Clock:
@@ -74,3 +90,18 @@ def projector(ledger: Ledger, database_url: str) -> Iterator[Projector]:
     yield p
     db.close()
 
+
+
+@pytest.fixture(autouse=True)
+def _forget_each_tests_apps() -> Iterator[None]:
+    """FastAPI remembers, in process-wide caches of 4,096 entries, every endpoint and dependency it classified;
+    an endpoint that closes over its app keeps that app, its ledger and its projections alive after the test.
+    Thousands of tests left ~4 GB behind, and the collections of that heap paused the PostgreSQL suite for
+    seconds (a transaction idle for 5 s is ended by the server). Each test's apps go with the test."""
+    yield
+    from fastapi.dependencies import models
+
+    for value in vars(models).values():
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()

@@ -70,6 +70,23 @@ class PgServer:
         self.admin(f'CREATE DATABASE "{name}" OWNER "{owner}"')
         return self.url(name)
 
+    def drop_database(self, name: str) -> None:
+        """Drops the database, ending the sessions still on it (a test's worker thread winding down)."""
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def trouble(self) -> list[str]:
+        """The server log's lines that tell of something wrong: a backend that crashed or was killed, a session
+        it ended (an idle transaction, a deadlock), a full disk. Not the sessions a dropped database ended."""
+        try:
+            lines = (self.dir / "log").read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        wanted = ("PANIC", "FATAL", "terminated by signal", "out of memory", "No space left", "deadlock")
+        expected = ("terminating connection due to administrator command", "does not exist",
+                    "the database system is shutting down")
+        return [line for line in lines
+                if any(w in line for w in wanted) and not any(e in line for e in expected)]
+
     def __enter__(self) -> PgServer:
         return self.start()
 
