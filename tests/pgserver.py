@@ -82,7 +82,7 @@ class PgServer:
         except OSError:
             return []
         wanted = ("PANIC", "FATAL", "terminated by signal", "out of memory", "No space left", "deadlock")
-        expected = ("terminating connection due to administrator command", "does not exist",
+        expected = ("due to administrator command", "does not exist",
                     "the database system is shutting down")
         return [line for line in lines
                 if any(w in line for w in wanted) and not any(e in line for e in expected)]
