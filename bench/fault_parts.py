@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -191,6 +192,10 @@ class SmallDisk:
 
     def free(self) -> None:
         self.filler.unlink(missing_ok=True)
+
+    def free_mb(self) -> float | None:
+        """Free space on the disk, MB (None when it was not mounted: then it is the machine's own disk)."""
+        return shutil.disk_usage(self.path).free / (1 << 20) if self.mounted else None
 
     def release(self) -> None:
         self.free()
