@@ -1,5 +1,6 @@
 """The province's plan pages: issue the year's plan from the template, revise its steps (names, deadlines, working
-days, steps dropped) with a reason, and record new guidance — for the province administrator and the inspectors."""
+days, steps dropped) with a reason, add a step (what makes it done chosen among the processes' states), and record
+new guidance — for the province administrator and the inspectors."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from api.web import forms, i18n
 from api.web.core import KNOWN, WebRoute, ctx_of, form_data, lang_of, message_of, need, redirect, render
 from api.web.home import User
 from api.web.province import Year
-from ledger.calendar.plan import GUIDANCE
+from ledger.calendar.plan import DOCUMENTS_AMENDED, DOCUMENTS_REVIEWED, GUIDANCE
 from ledger.errors import ConcurrencyConflict, StaleVersion
+from ledger.qms.registry import processes
 from ledger.vocabulary import Role
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -28,7 +30,16 @@ DONE = {"issued": ("Đã ban hành kế hoạch; lịch của các cơ quan tín
         "revised": ("Đã sửa đổi kế hoạch; lý do được lưu trong lịch sử và lịch của các cơ quan đã cập nhật.",
                     "The plan is revised; the reason is kept and the agencies' calendars follow it."),
         "guidance": ("Đã ghi nhận văn bản hướng dẫn mới; các hạn tính từ văn bản này đã được tính lại.",
-                     "The new guidance is recorded; the deadlines counted from it are recomputed.")}
+                     "The new guidance is recorded; the deadlines counted from it are recomputed."),
+        "added": ("Đã thêm bước vào kế hoạch; lý do được lưu trong lịch sử và lịch của các cơ quan đã cập nhật.",
+                  "The step is added to the plan; the reason is kept and the agencies' calendars follow it.")}
+STEP_ROLES = (Role.ISO_SECRETARY, Role.AGENCY_LEADER, Role.DEPARTMENT_LEADER, Role.INTERNAL_AUDITOR,
+              Role.RECORDS_CONTROLLER)  # who carries out an agency's step
+DOCUMENT_COMPLETIONS = {  # the two completions that are not a QMS process's state
+    f"{DOCUMENTS_REVIEWED}:reviewed": ("Tài liệu — mọi tài liệu đang hiệu lực đã được rà soát định kỳ trong năm",
+                                       "Documents — every document in force had its periodic review in the year"),
+    f"{DOCUMENTS_AMENDED}:issued": ("Tài liệu — mọi tài liệu soạn lại trong năm đã được ban hành lại",
+                                    "Documents — every document redrafted in the year is issued again")}
 FIELDS = {"title": "title", "reason": "reason", "day": "day"}  # a use case's field → the form's input
 
 
@@ -52,7 +63,31 @@ def _page(request: Request, user: User, year: int, status: int = 200, **values: 
              for i, s in enumerate(plan["steps"])]
     ok = request.query_params.get("ok")
     return render(request, "province_plan.html", status=status, plan=plan, steps=steps, year=year,
-                  ok=i18n.pick(DONE[ok], lang) if ok in DONE else None, **values)
+                  ok=i18n.pick(DONE[ok], lang) if ok in DONE else None,
+                  completions=[(value, i18n.pick(label, lang)) for value, label in completions().items()],
+                  step_roles=[(r.value, i18n.role(r, lang)) for r in STEP_ROLES], **values)
+
+
+def completions() -> dict[str, tuple[str, str]]:
+    """What can make an added step done, value ``subject:state`` → its label: each declared QMS process reaching
+    one of its states (from the declarations, so a new process or state shows here by itself), and the documents'
+    two yearly completions."""
+    out: dict[str, tuple[str, str]] = {}
+    for p in processes():
+        for state, label in p.states.items():
+            out[f"{p.name}:{state}"] = (f"{p.label[0]} — {label[0]}", f"{p.label[1]} — {label[1]}")
+    out.update(DOCUMENT_COMPLETIONS)
+    return out
+
+
+def _key(label_en: str, taken: set[str]) -> str:
+    """A new step's key from its English name ("Customer survey" → "customer_survey"), unused in the plan."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in label_en.lower()).split()
+    base = "_".join(words)[:32].strip("_") or "step"
+    key, n = base, 2
+    while key in taken or key == GUIDANCE:
+        key, n = f"{base}_{n}", n + 1
+    return key
 
 
 @router.get("/province/plan", response_class=HTMLResponse)
@@ -185,3 +220,58 @@ def guidance(request: Request, user: User, form: Form, year: Annotated[int, Quer
     except KNOWN as e:
         return _refused(request, user, year, e, form, "guidance")
     return redirect(f"/province/plan?year={year}&ok=guidance")
+
+
+def _new_step(plan: dict[str, Any], form: FormData, year: int,
+              problems: dict[str, tuple[str, str]]) -> dict[str, Any] | None:
+    """The step the form adds (as the API carries a step); each problem beside its input."""
+    vi, en = _text(form, "label_vi"), _text(form, "label_en")
+    if not vi:
+        problems["label_vi"] = ("Tên bước (tiếng Việt) không được để trống.", "The step's Vietnamese name is required.")
+    if not en:
+        problems["label_en"] = ("Tên bước (tiếng Anh) không được để trống.", "The step's English name is required.")
+    due = None
+    try:
+        due = forms.parse_day(_text(form, "due"), ("Hạn của bước", "The step's due day"))
+        if due.year != year:
+            problems["due"] = (f"Hạn của bước phải thuộc năm {year}.", f"The step's due day must be in {year}.")
+    except KNOWN as e:
+        problems["due"] = message_of(e)[1:3]
+    roles = [str(r) for r in form.getlist("roles")]
+    if not roles or any(r not in {x.value for x in STEP_ROLES} for r in roles):
+        problems["roles"] = ("Chọn ít nhất một vai trò chịu trách nhiệm.", "Choose at least one responsible role.")
+    completion = _text(form, "completion")
+    if completion not in completions():
+        problems["completion"] = ("Chọn điều làm bước này hoàn thành.", "Choose what makes this step done.")
+    if not _text(form, "reason"):
+        problems["reason"] = ("Lý do sửa đổi kế hoạch không được để trống.", "The reason for the revision is required.")
+    if problems or due is None:
+        return None
+    subject, state = completion.split(":", 1)
+    every = form.get("every") == "yes"
+    skip = ["cancelled"] if every and any(p.name == subject and "cancelled" in p.states for p in processes()) else []
+    return {"key": _key(en, {s["key"] for s in plan["steps"]}), "label": [vi, en], "month": due.month, "day": due.day,
+            "roles": roles, "done": {"subject": subject, "states": [state], "every": every, "skip": skip,
+                                     "none_is_done": False},
+            "after": None, "working_days": 0}
+
+
+@router.post("/province/plan/steps", response_class=HTMLResponse)
+def add_step(request: Request, user: User, form: Form, year: Annotated[int, Query(ge=2000, le=2100)]) -> Response:
+    """Adds a step to the issued plan: a revision with its reason, the other steps as they are."""
+    need(user, *PROVINCE)
+    plan = _plan(request, user, year)
+    problems: dict[str, tuple[str, str]] = {}
+    if not plan["issued"]:
+        problems["_"] = ("Ban hành kế hoạch trước khi thêm bước.", "Issue the plan before adding a step.")
+    step = _new_step(plan, form, year, problems)
+    if problems or step is None:
+        return _page(request, user, year, 422, errors={k: i18n.pick(m, lang_of(request)) for k, m in problems.items()},
+                     error_scope="step", form={**dict(form.items()), "roles": form.getlist("roles")}, scope="step")
+    try:
+        ctx_of(request).uc.province.revise_plan(user.actor(request_id(request)), year,
+                                                steps=[*plan["steps"], step], reason=_text(form, "reason"),
+                                                expected_version=_version(form))
+    except KNOWN as e:
+        return _refused(request, user, year, e, form, "step")
+    return redirect(f"/province/plan?year={year}&ok=added")

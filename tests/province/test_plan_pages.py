@@ -170,3 +170,50 @@ def test_only_the_province_uses_the_plan_pages_and_every_post_needs_its_csrf_tok
     client.cookies.set("isoledger_lang", "en")
     html = _plan_page(client)
     assert "Issue the plan from the template" in html and "20/10/2026" in html
+
+
+def test_a_step_added_on_the_page_is_done_by_the_process_state_chosen_and_every_problem_is_named(province,
+                                                                                               clock) -> None:
+    clock.now = NOV_20
+    client = _signed_in(province.api, "kiemtra")
+    html = _plan_page(client)
+    assert "Ban hành kế hoạch trước khi thêm bước." in html and "data-step-form" not in html
+    client.post("/province/plan?year=2026", data=_form(html, "data-plan-form"))
+    html = _plan_page(client)
+    assert 'value="management_review:minuted"' in html  # the choices come from the processes' declarations
+    assert 'value="documents.reviewed:reviewed"' in html
+    blank = _form(html, "data-step-form")
+    r = client.post("/province/plan/steps?year=2026", data=blank | {"due": "31/11/2026", "completion": "x:y"})
+    assert r.status_code == 422
+    for name in ("step-label_vi", "step-label_en", "step-due", "step-roles", "completion", "step-reason"):
+        assert f'id="e-{name}"' in r.text, name
+    assert "không có ngày 31/11/2026" in r.text
+    assert province.get("/api/v1/province/plan", "admin", year=2026)["version"] == 1
+
+    step = blank | {"label_vi": "Khảo sát sự hài lòng của người dân", "label_en": "Citizen satisfaction survey",
+                    "due": "30/11/2026", "roles": ["iso_secretary", "agency_leader"],
+                    "completion": "management_review:minuted", "every": "yes",
+                    "reason": "Chỉ thị 05/CT-UBND yêu cầu khảo sát sự hài lòng hằng năm."}
+    r = client.post("/province/plan/steps?year=2026", data=step, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/province/plan?year=2026&ok=added", r.text
+    plan = province.get("/api/v1/province/plan", "admin", year=2026)
+    assert plan["version"] == 2 and len(plan["steps"]) == 9
+    added = plan["steps"][-1]
+    assert added["key"] == "citizen_satisfaction_survey"
+    assert added["roles"] == ["iso_secretary", "agency_leader"] and (added["month"], added["day"]) == (11, 30)
+    assert added["done"] == {"subject": "management_review", "states": ["minuted"], "every": True,
+                             "skip": ["cancelled"], "none_is_done": False}
+    survey = _calendar(province)["citizen_satisfaction_survey"]
+    assert survey["due"] == "2026-11-30" and survey["status"] == "due"
+    page = client.get(f"/province/calendar/{AGENCY}", params={"year": 2026}).text
+    assert "Khảo sát sự hài lòng của người dân" in page
+
+    again = _form(_plan_page(client), "data-step-form") | {k: step[k] for k in step if k not in ("csrf",
+                                                                                                "expected_version")}
+    r = client.post("/province/plan/steps?year=2026", data=again, follow_redirects=False)
+    assert r.status_code == 303  # the same name again gets a key of its own
+    assert province.get("/api/v1/province/plan", "admin", year=2026)["steps"][-1]["key"] == \
+        "citizen_satisfaction_survey_2"
+    r = client.post("/province/plan/steps?year=2026", data=step)  # the first form's version: stale
+    assert r.status_code == 409 and "người khác thay đổi" in r.text
+    assert _signed_in(province.api, "thu.ky").post("/province/plan/steps?year=2026", data=again).status_code == 403
