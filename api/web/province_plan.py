@@ -232,8 +232,11 @@ def _new_step(plan: dict[str, Any], form: FormData, year: int,
         problems["label_en"] = ("Tên bước (tiếng Anh) không được để trống.", "The step's English name is required.")
     due = None
     try:
-        due = forms.parse_day(_text(form, "due"), ("Hạn của bước", "The step's due day"))
-        if due.year != year:
+        if not _text(form, "due"):
+            problems["due"] = ("Hạn của bước không được để trống.", "The step's due day is required.")
+        else:
+            due = forms.parse_day(_text(form, "due"), ("Hạn của bước", "The step's due day"))
+        if due is not None and due.year != year:
             problems["due"] = (f"Hạn của bước phải thuộc năm {year}.", f"The step's due day must be in {year}.")
     except KNOWN as e:
         problems["due"] = message_of(e)[1:3]

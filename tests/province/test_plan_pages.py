@@ -188,6 +188,8 @@ def test_a_step_added_on_the_page_is_done_by_the_process_state_chosen_and_every_
     for name in ("step-label_vi", "step-label_en", "step-due", "step-roles", "completion", "step-reason"):
         assert f'id="e-{name}"' in r.text, name
     assert "không có ngày 31/11/2026" in r.text
+    r = client.post("/province/plan/steps?year=2026", data=blank)
+    assert r.status_code == 422 and "Hạn của bước không được để trống." in r.text
     assert province.get("/api/v1/province/plan", "admin", year=2026)["version"] == 1
 
     step = blank | {"label_vi": "Khảo sát sự hài lòng của người dân", "label_en": "Citizen satisfaction survey",
